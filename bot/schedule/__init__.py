@@ -1,0 +1,1 @@
+"""Schedule files: YAML loading with positions, validation, JSON Schema, iCalendar export."""

@@ -1,0 +1,305 @@
+"""The schedule file's data model (pydantic). Structural rules live here; cross-references,
+time arithmetic and DST checks live in validate.py where positions can be reported.
+
+A `Text` is either one string (shown to everyone) or a map of language code -> string.
+Durations are written like ``3m``, ``30s``, ``1h30m`` (or a bare number of minutes).
+Agenda times are ``HH:MM`` strings on the item's day, in the event's zone.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, timedelta
+from enum import StrEnum
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer, WithJsonSchema
+
+LanguageCode = Literal["en", "fr", "es"]
+Identifier = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=64)]
+
+_DURATION = re.compile(r"^\s*(?:(\d+)\s*h)?\s*(?:(\d+)\s*m(?:in)?)?\s*(?:(\d+)\s*s)?\s*$")
+
+
+def parse_duration(value: object) -> timedelta:
+    if isinstance(value, timedelta):
+        return value
+    if isinstance(value, bool):
+        raise ValueError("a duration is written like 3m, 30s or 1h30m")
+    if isinstance(value, int | float):
+        return timedelta(minutes=value)
+    if isinstance(value, str):
+        match = _DURATION.match(value)
+        if match and any(match.groups()):
+            hours, minutes, seconds = (int(g) if g else 0 for g in match.groups())
+            return timedelta(hours=hours, minutes=minutes, seconds=seconds)
+    raise ValueError(f"{value!r} is not a duration; write it like 3m, 30s or 1h30m")
+
+
+def format_duration(value: timedelta) -> str:
+    total = int(value.total_seconds())
+    hours, rest = divmod(total, 3600)
+    minutes, seconds = divmod(rest, 60)
+    parts = [f"{hours}h" if hours else "", f"{minutes}m" if minutes else "", f"{seconds}s" if seconds else ""]
+    return "".join(parts) or "0s"
+
+
+Duration = Annotated[
+    timedelta,
+    BeforeValidator(parse_duration),
+    PlainSerializer(format_duration, return_type=str),
+    WithJsonSchema(
+        {
+            "anyOf": [
+                {"type": "string", "pattern": r"^\s*(\d+\s*h)?\s*(\d+\s*m(in)?)?\s*(\d+\s*s)?\s*$"},
+                {"type": "number", "description": "minutes"},
+            ],
+            "description": "A duration such as 3m, 30s or 1h30m; a bare number means minutes.",
+        }
+    ),
+]
+
+_HHMM = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)$")
+
+
+def _check_hhmm(value: object) -> str:
+    if not isinstance(value, str) or not _HHMM.match(value):
+        raise ValueError(f"{value!r} is not a time of day; write it as HH:MM, e.g. \"10:00\"")
+    return value
+
+
+ClockTime = Annotated[
+    str,
+    BeforeValidator(_check_hhmm),
+    WithJsonSchema({"type": "string", "pattern": _HHMM.pattern, "description": "HH:MM in the event's zone"}),
+]
+
+LocalizedText = dict[LanguageCode, Annotated[str, Field(min_length=1)]]
+Text = str | LocalizedText
+
+
+def text_in(text: Text | None, lang: str, fallback: str = "en") -> str:
+    """The text in `lang`, else in `fallback`, else in any language given."""
+    if text is None:
+        return ""
+    if isinstance(text, str):
+        return text
+    for choice in (lang, fallback):
+        if choice in text:
+            return text[choice]
+    return next(iter(text.values()), "")
+
+
+class Strict(BaseModel):
+    """Unknown keys are errors: a typo must never be silently ignored."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class ItemKind(StrEnum):
+    OPENING = "opening"
+    SESSION = "session"
+    BREAK = "break"
+    CLOSING = "closing"
+
+
+class OrderPolicy(StrEnum):
+    FIFO = "fifo"
+    BALANCED = "balanced"
+    FIRST_TIME_FIRST = "first-time-first"
+
+
+class ChatMode(StrEnum):
+    MIRROR = "mirror"
+    THREAD = "thread"
+
+
+class Approval(StrEnum):
+    AUTOMATIC = "automatic"
+    MANUAL = "manual"
+    NONE = "none"
+
+
+class MeetingKind(StrEnum):
+    MEETING = "meeting"
+    WEBINAR = "webinar"
+
+
+class MeetingScope(StrEnum):
+    PER_SESSION = "per-session"
+    PER_DAY = "per-day"
+
+
+class Registration(Strict):
+    required: bool = True
+    approval: Approval = Approval.AUTOMATIC
+    url: str | None = None
+
+
+class WrittenInputs(Strict):
+    deadline: date
+    email: str | None = None
+    url: str | None = None
+
+
+class Interpreter(Strict):
+    email: str
+    languages: tuple[LanguageCode, LanguageCode]
+    name: str | None = None
+
+
+class Meetings(Strict):
+    """How Zoom meetings are provisioned from this file."""
+
+    platform: Literal["zoom"] = "zoom"
+    kind: MeetingKind = MeetingKind.MEETING
+    scope: MeetingScope = MeetingScope.PER_SESSION
+    host: str = Field(default="me", description="Zoom user id or email that owns the meetings")
+    interpreters: list[Interpreter] = Field(default_factory=list, max_length=20)
+
+
+class Event(Strict):
+    id: Identifier
+    title: Text
+    subtitle: Text | None = None
+    description: Text | None = None
+    timezone: str = Field(description="IANA time zone name of the agenda's clock, e.g. Europe/Zurich")
+    timezone_label: str | None = Field(default=None, description="how the agenda names its zone, e.g. CET")
+    languages: list[LanguageCode] = Field(min_length=1)
+    interpretation: list[LanguageCode] = Field(default_factory=list)
+    organizers: list[Identifier] = Field(default_factory=list, description="people ids with chair powers")
+    registration: Registration | None = None
+    written_inputs: WrittenInputs | None = None
+    concept_note: str | None = None
+    meetings: Meetings = Field(default_factory=Meetings)
+
+
+class Chat(Strict):
+    mode: ChatMode = ChatMode.MIRROR
+    channels: dict[LanguageCode, str] = Field(default_factory=dict)
+    chairs_channel: str | None = None
+
+
+class Floor(Strict):
+    speaking_time: Duration = timedelta(minutes=3)
+    warn_before: Duration = timedelta(seconds=30)
+    order: OrderPolicy = OrderPolicy.BALANCED
+    group_budgets: dict[Identifier, Duration] = Field(
+        default_factory=dict, description="speaking time per stakeholder group and discussion"
+    )
+    present_only: bool = False
+    carry_over: bool = False
+    last_call_before: Duration = Field(
+        default=timedelta(minutes=10), description="last call for the list this long before a session ends"
+    )
+
+
+class Reminders(Strict):
+    before_day: Duration = timedelta(minutes=30)
+    before_session: Duration = timedelta(minutes=10)
+
+
+class Group(Strict):
+    name: Text
+
+
+class Person(Strict):
+    name: str = Field(min_length=1)
+    honorific: str | None = Field(default=None, description="e.g. H.E. Mr., Ambassador")
+    role: Text | None = None
+    affiliation: Text | None = None
+    group: Identifier
+    language: LanguageCode = "en"
+    slack: str | None = Field(default=None, description="Slack user id, e.g. U0123ABC")
+    email: str | None = None
+    tbc: bool = Field(default=False, description="participation to be confirmed")
+
+
+class Question(Strict):
+    text: Text
+    points: list[Text] = Field(default_factory=list, description="sub-points a, b, c ...")
+
+
+class Document(Strict):
+    title: Text
+    url: str | None = None
+
+
+class Panel(Strict):
+    speakers: list[Identifier] = Field(default_factory=list)
+    minutes_each: Duration | None = None
+
+
+class Discussion(Strict):
+    start: ClockTime | None = Field(default=None, description="default: right after the panel")
+    questions: list[Question | Text] = Field(default_factory=list)
+    every: Duration | None = Field(default=None, description="post the next guiding question this often")
+
+
+class Item(Strict):
+    id: Identifier
+    kind: ItemKind
+    start: ClockTime
+    end: ClockTime
+    title: Text | None = None
+    number: int | None = None
+    within: Identifier | None = Field(
+        default=None, description="id of the item this one is nested in (e.g. an opening inside session 1)"
+    )
+    chair: Identifier | None = None
+    chairs: list[Identifier] = Field(default_factory=list)
+    speakers: list[Identifier] = Field(default_factory=list)
+    panel: Panel | None = None
+    discussion: Discussion | None = None
+    summary: Text | None = None
+    background: list[Document] = Field(default_factory=list)
+
+    @property
+    def all_chairs(self) -> list[str]:
+        return ([self.chair] if self.chair else []) + [c for c in self.chairs if c != self.chair]
+
+
+class Day(Strict):
+    date: date
+    items: list[Item] = Field(min_length=1)
+
+
+class Schedule(Strict):
+    version: Literal[1] = 1
+    event: Event
+    chat: Chat = Field(default_factory=Chat)
+    floor: Floor = Field(default_factory=Floor)
+    reminders: Reminders = Field(default_factory=Reminders)
+    groups: dict[Identifier, Group] = Field(default_factory=dict)
+    people: dict[Identifier, Person] = Field(default_factory=dict)
+    days: list[Day] = Field(min_length=1)
+
+    def items(self) -> list[tuple[Day, Item]]:
+        return [(day, item) for day in self.days for item in day.items]
+
+    def item(self, item_id: str) -> Item:
+        for _, item in self.items():
+            if item.id == item_id:
+                return item
+        raise KeyError(item_id)
+
+
+DEFAULT_GROUPS: dict[str, dict[str, str]] = {
+    "states": {"en": "States", "fr": "États", "es": "Estados"},
+    "un": {"en": "United Nations", "fr": "Organisation des Nations Unies", "es": "Naciones Unidas"},
+    "international-organizations": {
+        "en": "International organizations",
+        "fr": "Organisations internationales",
+        "es": "Organizaciones internacionales",
+    },
+    "nhri": {
+        "en": "National human rights institutions",
+        "fr": "Institutions nationales des droits de l'homme",
+        "es": "Instituciones nacionales de derechos humanos",
+    },
+    "civil-society": {"en": "Civil society", "fr": "Société civile", "es": "Sociedad civil"},
+    "business": {"en": "Business", "fr": "Entreprises", "es": "Empresas"},
+    "investors": {"en": "Investors", "fr": "Investisseurs", "es": "Inversores"},
+    "academia": {"en": "Academia", "fr": "Milieux universitaires", "es": "Círculos académicos"},
+    "other": {"en": "Other", "fr": "Autres", "es": "Otros"},
+}
