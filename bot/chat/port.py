@@ -1,0 +1,114 @@
+"""The chat port: the only thing the rest of Floorbot knows about a chat surface.
+
+Adapters (Slack, the local web console, the recording fake) implement `ChatPort` for output and turn
+everything they receive into one `InboundEvent` type handed to an `InboundHandler` (convert at the edge,
+dispatch once). Text given to the port is final, already rendered in the audience's language; adapters
+escape it for their own markup.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+from typing import Protocol
+
+
+class AudienceKind(StrEnum):
+    PARTICIPANTS = "participants"
+    CHAIRS = "chairs"
+
+
+class InboundKind(StrEnum):
+    MESSAGE = "message"  # a chat message (may be a floor command in the chat grammar)
+    COMMAND = "command"  # an explicit command (`/floor next`, a console button), text is the verb line
+    REACTION = "reaction"  # an emoji reaction on a message, e.g. raised_hand on the "floor is open" post
+    ACTION = "action"  # a button press (chair controls); `text` carries the action id + value
+    EDIT = "edit"  # an original message was edited
+    DELETE = "delete"  # an original message was deleted
+
+
+@dataclass(frozen=True)
+class MessageRef:
+    """Where a posted message lives, opaque to the core (Slack: channel + ts; console: id)."""
+
+    surface: str
+    channel: str
+    id: str
+
+
+@dataclass(frozen=True)
+class Author:
+    """Who a mirrored message is shown as (not the bot)."""
+
+    name: str
+    avatar_url: str | None = None
+
+
+@dataclass(frozen=True)
+class Action:
+    """A button offered with a post (chair controls); adapters render what they can."""
+
+    id: str
+    label: str
+    value: str = ""
+    style: str = ""  # "primary" | "danger" | ""
+
+
+@dataclass(frozen=True)
+class Post:
+    text: str
+    author: Author | None = None
+    actions: Sequence[Action] = ()
+    key: str | None = None  # stable purpose key, e.g. "cue:session-1/open" or "board:session-1"
+    reply_to: MessageRef | None = None  # thread parent or the original of a mirrored copy
+    link: str | None = None  # permalink to the original message, for mirrored copies
+
+
+@dataclass(frozen=True)
+class InboundEvent:
+    """Everything a surface receives, in one platform-neutral shape."""
+
+    source: str  # "slack" | "zoom" | "web" | "simulated"
+    event_id: str  # the platform's delivery id: the exactly-once key
+    kind: InboundKind
+    user_id: str  # platform user id, as signed by the platform (never a display name)
+    at: datetime
+    text: str = ""
+    display_name: str = ""
+    email: str | None = None
+    language: str | None = None  # the user's declared or chosen language
+    channel_language: str | None = None  # the language of the channel it was posted in (mirror mode)
+    ref: MessageRef | None = None  # the message itself, or the message reacted to
+    extra: Mapping[str, str] = field(default_factory=dict)
+
+
+InboundHandler = Callable[[InboundEvent], Awaitable[None]]
+
+
+class ChatPort(Protocol):
+    """Output side of a chat surface."""
+
+    surface: str
+
+    async def announce(
+        self, texts: Mapping[str, str], *, audience: AudienceKind = AudienceKind.PARTICIPANTS,
+        key: str | None = None, actions: Sequence[Action] = (),
+    ) -> list[MessageRef]:
+        """Post one announcement rendered per language ({lang: text}) to every language's audience."""
+        ...
+
+    async def post(self, lang: str, post: Post, *, audience: AudienceKind = AudienceKind.PARTICIPANTS) -> MessageRef:
+        """Post to one language's audience (e.g. a translated copy of a participant's message)."""
+        ...
+
+    async def reply_private(self, user_id: str, text: str, *, context: MessageRef | None = None) -> None:
+        """Tell one person something only they see (their place in the list, a refusal, 'you are next')."""
+        ...
+
+    async def edit(self, ref: MessageRef, post: Post) -> None: ...
+
+    async def delete(self, ref: MessageRef) -> None: ...
+
+    async def react(self, ref: MessageRef, emoji: str) -> None: ...
