@@ -1,0 +1,36 @@
+"""Agenda time -> wall time, by a shift and a speed.
+
+A live event runs at speed 1 with no shift. `serve --start-now` shifts the agenda so its first item starts
+now; `--speed X` compresses it X times (a rehearsal on real chat). Durations scale with the same speed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+
+@dataclass(frozen=True)
+class TimeMap:
+    agenda_origin: datetime
+    wall_origin: datetime
+    speed: float = 1.0
+
+    def __post_init__(self) -> None:
+        if self.agenda_origin.tzinfo is None or self.wall_origin.tzinfo is None:
+            raise ValueError("TimeMap needs aware datetimes")
+        if not self.speed > 0:
+            raise ValueError("speed must be positive")
+
+    @classmethod
+    def identity(cls, origin: datetime) -> TimeMap:
+        return cls(origin, origin, 1.0)
+
+    def to_wall(self, agenda_time: datetime) -> datetime:
+        return self.wall_origin + (agenda_time - self.agenda_origin) / self.speed
+
+    def to_agenda(self, wall_time: datetime) -> datetime:
+        return self.agenda_origin + (wall_time - self.wall_origin) * self.speed
+
+    def wall_duration(self, agenda_duration: timedelta) -> timedelta:
+        return agenda_duration / self.speed
