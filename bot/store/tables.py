@@ -1,0 +1,158 @@
+"""The schema, as ORM metadata. Alembic migrations create it; a test proves they produce exactly this."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import JSON, Boolean, DateTime, Index, Integer, MetaData, String, Text
+from sqlalchemy.engine import Dialect
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.types import TypeDecorator
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Aware UTC datetimes in, aware UTC datetimes out, on every backend.
+
+    SQLite has no zone-aware type: values are stored as naive UTC text (which sorts and compares correctly
+    in SQL) and re-tagged as UTC when read. Naive values are refused rather than guessed.
+    """
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("the store only accepts aware datetimes")
+        value = value.astimezone(UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+    type_annotation_map: dict[Any, Any] = {datetime: UTCDateTime()}
+
+
+class FloorListRow(Base):
+    """One list of speakers: the pure core's FloorState as a JSON snapshot, and an optimistic version."""
+
+    __tablename__ = "floor_lists"
+
+    discussion_id: Mapped[str] = mapped_column(String(200), primary_key=True)
+    snapshot: Mapped[str | None] = mapped_column(Text)
+    version: Mapped[int] = mapped_column(Integer, default=0)
+    updated_at: Mapped[datetime]
+
+
+class FloorRequestRow(Base):
+    """A request for the floor, normalised for reports; the snapshot stays the source of truth."""
+
+    __tablename__ = "floor_requests"
+
+    discussion_id: Mapped[str] = mapped_column(String(200), primary_key=True)
+    request_id: Mapped[str] = mapped_column(String(200), primary_key=True)
+    participant_id: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(40))
+    status: Mapped[str] = mapped_column(String(40))
+    requested_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+    details: Mapped[dict[str, Any]] = mapped_column(JSON)
+
+    __table_args__ = (Index(None, "discussion_id", "participant_id"),)
+
+
+class InterventionRow(Base):
+    """Someone had the floor: who, when, for how long. What the intervention report is built from."""
+
+    __tablename__ = "floor_interventions"
+
+    discussion_id: Mapped[str] = mapped_column(String(200), primary_key=True)
+    intervention_id: Mapped[str] = mapped_column(String(200), primary_key=True)
+    participant_id: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(40))
+    started_at: Mapped[datetime]
+    ended_at: Mapped[datetime | None]
+    details: Mapped[dict[str, Any]] = mapped_column(JSON)
+
+    __table_args__ = (Index(None, "started_at"),)
+
+
+class AuditRow(Base):
+    """Every change and every refusal: who tried what, on what, when, and why it was allowed or not."""
+
+    __tablename__ = "audit_log"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    at: Mapped[datetime]
+    actor: Mapped[str] = mapped_column(String(200))
+    verb: Mapped[str] = mapped_column(String(80))
+    target: Mapped[str] = mapped_column(String(200))
+    allowed: Mapped[bool] = mapped_column(Boolean)
+    reason: Mapped[str] = mapped_column(Text)
+    details: Mapped[dict[str, Any]] = mapped_column(JSON)
+
+    __table_args__ = (Index(None, "target", "at"),)
+
+
+class InboundEventRow(Base):
+    """An inbound event id already taken in (Slack event_id, Zoom delivery id): exactly-once intake."""
+
+    __tablename__ = "inbound_events"
+
+    source: Mapped[str] = mapped_column(String(40), primary_key=True)
+    event_id: Mapped[str] = mapped_column(String(200), primary_key=True)
+    first_seen_at: Mapped[datetime]
+
+    __table_args__ = (Index(None, "first_seen_at"),)
+
+
+class CueRow(Base):
+    """The run-of-show ledger: a cue is claimed in the database before it is posted."""
+
+    __tablename__ = "cue_ledger"
+
+    cue_id: Mapped[str] = mapped_column(String(300), primary_key=True)
+    state: Mapped[str] = mapped_column(String(20))
+    claimed_by: Mapped[str] = mapped_column(String(200))
+    claimed_at: Mapped[datetime]
+    posted_at: Mapped[datetime | None]
+
+
+class LeaseRow(Base):
+    """A named leader lease; `term` grows each time the lease changes hands (a fencing token)."""
+
+    __tablename__ = "leader_leases"
+
+    name: Mapped[str] = mapped_column(String(100), primary_key=True)
+    holder: Mapped[str] = mapped_column(String(200))
+    term: Mapped[int] = mapped_column(Integer)
+    expires_at: Mapped[datetime]
+
+
+class KeyValueRow(Base):
+    """Small settings others keep: a user's language, an item's Zoom meeting id."""
+
+    __tablename__ = "key_values"
+
+    namespace: Mapped[str] = mapped_column(String(100), primary_key=True)
+    key: Mapped[str] = mapped_column(String(300), primary_key=True)
+    value: Mapped[Any] = mapped_column(JSON)
+    updated_at: Mapped[datetime]
+
+
+metadata = Base.metadata
