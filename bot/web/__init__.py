@@ -1,0 +1,1 @@
+"""HTTP side of Floorbot: the web console (console.py) and, composed by the runtime, the webhooks."""
