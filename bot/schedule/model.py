@@ -171,6 +171,7 @@ class Event(Strict):
     registration: Registration | None = None
     written_inputs: WrittenInputs | None = None
     concept_note: str | None = None
+    join_url: str | None = Field(default=None, description="where attendees join (e.g. the Zoom link)")
     meetings: Meetings = Field(default_factory=Meetings)
 
 
@@ -253,6 +254,7 @@ class Item(Strict):
     discussion: Discussion | None = None
     summary: Text | None = None
     background: list[Document] = Field(default_factory=list)
+    join_url: str | None = Field(default=None, description="this item's own join link, if not the event's")
 
     @property
     def all_chairs(self) -> list[str]:
