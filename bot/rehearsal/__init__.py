@@ -1,0 +1,1 @@
+"""Rehearsals: the whole event on a simulated clock, with simulated attendees."""
