@@ -1,0 +1,66 @@
+"""Time for waits (batching window, retry backoff, per-message deadline), injectable so tests and the
+benchmark run on virtual time instead of sleeping."""
+
+from __future__ import annotations
+
+import asyncio
+import heapq
+import itertools
+from typing import Protocol
+
+
+class Timer(Protocol):
+    def now(self) -> float:
+        """Monotonic seconds."""
+        ...
+
+    async def sleep(self, seconds: float) -> None: ...
+
+
+class LoopTimer:
+    """Real time: the running loop's monotonic clock."""
+
+    def now(self) -> float:
+        return asyncio.get_running_loop().time()
+
+    async def sleep(self, seconds: float) -> None:
+        await asyncio.sleep(max(0.0, seconds))
+
+
+class VirtualTimer:
+    """Virtual time that moves only on `advance`; sleepers wake in order of their due time."""
+
+    def __init__(self, start: float = 0.0) -> None:
+        self._now = start
+        self._sleepers: list[tuple[float, int, asyncio.Future[None]]] = []
+        self._order = itertools.count()
+
+    def now(self) -> float:
+        return self._now
+
+    async def sleep(self, seconds: float) -> None:
+        future: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        heapq.heappush(self._sleepers, (self._now + max(0.0, seconds), next(self._order), future))
+        await future
+
+    @property
+    def pending(self) -> int:
+        return sum(1 for _, _, f in self._sleepers if not f.done())
+
+    async def settle(self) -> None:
+        """Let every task that can run do so before time moves again."""
+        for _ in range(20):
+            await asyncio.sleep(0)
+
+    async def advance(self, seconds: float) -> None:
+        await self.advance_to(self._now + seconds)
+
+    async def advance_to(self, when: float) -> None:
+        await self.settle()
+        while self._sleepers and self._sleepers[0][0] <= when:
+            due, _, future = heapq.heappop(self._sleepers)
+            self._now = max(self._now, due)
+            if not future.done():
+                future.set_result(None)
+            await self.settle()
+        self._now = max(self._now, when)
