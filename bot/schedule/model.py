@@ -274,6 +274,10 @@ class Schedule(Strict):
     reminders: Reminders = Field(default_factory=Reminders)
     groups: dict[Identifier, Group] = Field(default_factory=dict)
     people: dict[Identifier, Person] = Field(default_factory=dict)
+    glossary: list[dict[LanguageCode, Annotated[str, Field(min_length=1)]]] = Field(
+        default_factory=list,
+        description="this event's own terms, added to prompts/glossary.csv for machine translation",
+    )
     days: list[Day] = Field(min_length=1)
 
     def items(self) -> list[tuple[Day, Item]]:
