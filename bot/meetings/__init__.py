@@ -1,0 +1,1 @@
+"""Zoom: provisioning meetings, a reliable API client, signed webhooks, presence and attendance."""
