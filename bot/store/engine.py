@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from typing import Any
 
 from sqlalchemy import event, pool
 from sqlalchemy.engine import URL, Connection
-from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 
 from bot.store.urls import async_url, is_sqlite
 
@@ -16,8 +18,18 @@ SQLITE_BUSY_TIMEOUT_MS = 30_000
 
 # Execution option naming how a SQLite transaction starts. IMMEDIATE takes the write lock at BEGIN, so a
 # transaction that reads and then writes never fails half-way with SQLITE_BUSY (a deferred one can: in WAL
-# mode an upgrade from a stale read snapshot is refused at once, whatever the busy timeout).
+# mode an upgrade from a stale read snapshot is refused at once, whatever the busy timeout). It is the
+# default, so `engine.begin()` is always safe; pure reads use `reading()` and do not queue behind writers.
 SQLITE_BEGIN_OPTION = "floorbot_sqlite_begin"
+
+
+@asynccontextmanager
+async def reading(engine: AsyncEngine) -> AsyncIterator[AsyncConnection]:
+    """A connection for reads only: on SQLite it does not take the write lock (WAL readers run alongside)."""
+    async with engine.connect() as connection:
+        if connection.dialect.name == "sqlite":
+            await connection.execution_options(**{SQLITE_BEGIN_OPTION: "DEFERRED"})
+        yield connection
 
 
 def create_engine(url: str | URL, **kwargs: Any) -> AsyncEngine:

@@ -19,7 +19,7 @@ from sqlalchemy import text
 from sqlalchemy.engine import URL, Connection
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bot.store.engine import create_engine
+from bot.store.engine import create_engine, reading
 from bot.store.urls import async_url
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
@@ -71,7 +71,7 @@ async def upgrade_to_head(target: str | URL | AsyncEngine) -> None:
 async def current_revision(target: str | URL | AsyncEngine) -> str | None:
     engine = target if isinstance(target, AsyncEngine) else create_engine(target)
     try:
-        async with engine.connect() as connection:
+        async with reading(engine) as connection:
             return await connection.run_sync(_current)
     finally:
         if engine is not target:

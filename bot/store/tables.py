@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import JSON, Boolean, DateTime, Index, Integer, MetaData, String, Text
+from sqlalchemy import JSON, Boolean, DateTime, Index, Integer, MetaData, String, Table, Text
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
@@ -156,3 +156,13 @@ class KeyValueRow(Base):
 
 
 metadata = Base.metadata
+
+# Core Table objects, typed as such, for the statements the store builds.
+floor_lists = cast(Table, FloorListRow.__table__)
+floor_requests = cast(Table, FloorRequestRow.__table__)
+floor_interventions = cast(Table, InterventionRow.__table__)
+audit_log = cast(Table, AuditRow.__table__)
+inbound_events = cast(Table, InboundEventRow.__table__)
+cue_ledger = cast(Table, CueRow.__table__)
+leader_leases = cast(Table, LeaseRow.__table__)
+key_values = cast(Table, KeyValueRow.__table__)

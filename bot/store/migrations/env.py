@@ -7,7 +7,7 @@ Run from code (`await upgrade_to_head(url)`), which hands us an open connection,
 from __future__ import annotations
 
 import asyncio
-from typing import Any
+from typing import Any, Literal
 
 from alembic import context
 from alembic.autogenerate.api import AutogenContext
@@ -19,7 +19,7 @@ from bot.store.tables import UTCDateTime, metadata
 config = context.config
 
 
-def _render_item(kind: str, obj: Any, autogen: AutogenContext) -> str | bool:
+def _render_item(kind: str, obj: Any, autogen: AutogenContext) -> str | Literal[False]:
     # Revisions must not import the app: our UTCDateTime is plain DateTime(timezone=True) in the database.
     if kind == "type" and isinstance(obj, UTCDateTime):
         return "sa.DateTime(timezone=True)"
