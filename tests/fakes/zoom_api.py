@@ -304,7 +304,7 @@ def running_fake_zoom(fake: FakeZoom | None = None) -> Iterator[FakeZoom]:
     server = ThreadingHTTPServer(("127.0.0.1", 0), _handler_for(fake))
     server.daemon_threads = True
     fake.server = server
-    thread = threading.Thread(target=server.serve_forever, name="fake-zoom", daemon=True)
+    thread = threading.Thread(target=server.serve_forever, args=(0.05,), name="fake-zoom", daemon=True)
     thread.start()
     try:
         yield fake
