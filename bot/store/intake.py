@@ -27,9 +27,10 @@ class InboundEvents:
                 insert_on_conflict(connection, _events)
                 .values(source=source, event_id=event_id, first_seen_at=now)
                 .on_conflict_do_nothing(index_elements=["source", "event_id"])
+                .returning(_events.c.event_id)
             )
-            result = await connection.execute(statement)
-            return result.rowcount == 0
+            # RETURNING, not rowcount: the PostgreSQL driver reports -1 for INSERTs built by SQLAlchemy.
+            return (await connection.execute(statement)).first() is None
 
     async def purge(self, now: datetime, keep: timedelta = KEEP_SEEN_FOR) -> int:
         """Forget ids first seen more than `keep` ago (never less than two hours). Returns how many."""

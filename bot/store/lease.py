@@ -48,8 +48,9 @@ class LeaderLease:
                     ),
                 },
                 where=(_leases.c.holder == insert.excluded.holder) | (_leases.c.expires_at <= now),
-            )
-            return (await connection.execute(statement)).rowcount == 1
+            ).returning(_leases.c.term)
+            # RETURNING, not rowcount: the PostgreSQL driver reports -1 for INSERTs built by SQLAlchemy.
+            return (await connection.execute(statement)).first() is not None
 
     async def renew(self, name: str, holder: str, now: datetime, ttl: timedelta) -> bool:
         """Extend a lease we still hold. False if it expired or was taken: the caller must stand down."""

@@ -48,8 +48,10 @@ class CueLedger:
                 insert_on_conflict(connection, _cues)
                 .values(cue_id=cue_id, state=CueState.CLAIMED, claimed_by=owner, claimed_at=now, posted_at=None)
                 .on_conflict_do_nothing(index_elements=["cue_id"])
+                .returning(_cues.c.cue_id)
             )
-            return (await connection.execute(statement)).rowcount == 1
+            # RETURNING, not rowcount: the PostgreSQL driver reports -1 for INSERTs built by SQLAlchemy.
+            return (await connection.execute(statement)).first() is not None
 
     async def claim_stale(self, cue_id: str, owner: str, now: datetime, stale_after: timedelta) -> bool:
         """Like `claim`, but also take over a claim with no outcome made before `now - stale_after`.
@@ -64,8 +66,8 @@ class CueLedger:
                 index_elements=["cue_id"],
                 set_={"claimed_by": insert.excluded.claimed_by, "claimed_at": insert.excluded.claimed_at},
                 where=(_cues.c.state == CueState.CLAIMED) & (_cues.c.claimed_at < now - stale_after),
-            )
-            return (await connection.execute(statement)).rowcount == 1
+            ).returning(_cues.c.cue_id)
+            return (await connection.execute(statement)).first() is not None
 
     async def mark_posted(self, cue_id: str, owner: str, now: datetime, *, late: bool = False) -> bool:
         """Record that the claimant posted the cue. False if `owner` does not hold an open claim on it."""
