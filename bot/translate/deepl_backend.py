@@ -163,12 +163,13 @@ class DeepLTranslator:
         if context:
             kwargs["context"] = context
         try:
-            results = await self._call(self._client.translate_text, [p.xml for p in protected], **kwargs)
+            answer = await self._call(self._client.translate_text, [p.xml for p in protected], **kwargs)
         except QuotaExhaustedError:
             return [Translation(t, Status.QUOTA_EXHAUSTED, target, lang) for t in originals]
         except TranslatorError as error:
             log.warning("DeepL translation unavailable: %s", error)
             return [Translation(t, Status.UNAVAILABLE, target, lang) for t in originals]
+        results = answer if isinstance(answer, list) else [answer]
         out = []
         for original, prot, result in zip(originals, protected, results, strict=True):
             detected = _LANG_FROM_DEEPL.get(str(result.detected_source_lang).upper()[:2])
