@@ -1,0 +1,328 @@
+"""The ChatPort for Slack: language channels (mirror mode) or one channel with translated thread replies.
+
+Every write goes through the Outbox (pacing, order, retries, failure reports). Conventions on top of the
+port, for the dispatcher:
+- `post(lang, Post(author=..., reply_to=original))` is a *copy* of a participant's message: shown under
+  the author's name, linked to the original, remembered in the CopyIndex; posting it again for the same
+  original and language updates the copy in place (that is how an edited original is followed).
+- `delete(original)` deletes every copy of it (the bot cannot delete a user's own message).
+- a post (or announce) to the chairs with a key starting `board:` is a live board: the first one is posted,
+  later ones update that same message, coalesced and at most every `board_interval` seconds.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from functools import partial
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from slack_sdk.errors import SlackApiError
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.chat.port import Action, AudienceKind, MessageRef, Post
+from bot.chat.slack.blocks import link, message_parts, message_payload
+from bot.chat.slack.escape import plain_label
+from bot.chat.slack.outbox import DeliveryFailed, Failure, Outbox, Verdict
+from bot.chat.slack.stores import BoardIndex, CopyIndex
+from bot.i18n import render
+from bot.schedule.model import ChatMode, Schedule
+
+log = logging.getLogger(__name__)
+
+SURFACE = "slack"
+BOARD_PREFIX = "board:"
+# Errors after which a private reply falls back from an ephemeral message to a DM.
+_EPHEMERAL_FALLBACK = {"user_not_in_channel", "channel_not_found", "not_in_channel", "is_archived"}
+
+
+def classify_slack_error(error: BaseException) -> tuple[Verdict, float]:
+    """How the outbox should treat what slack_sdk raised."""
+    if isinstance(error, SlackApiError):
+        status = error.response.status_code
+        if status == 429:
+            retry_after = error.response.headers.get("Retry-After") or error.response.headers.get("retry-after")
+            try:
+                return Verdict.RATE_LIMITED, float(retry_after or 1)
+            except ValueError:
+                return Verdict.RATE_LIMITED, 1.0
+        if status >= 500 or error.response.get("error") in ("internal_error", "fatal_error", "service_unavailable"):
+            return Verdict.RETRY, 0.0
+        return Verdict.FAIL, 0.0
+    if isinstance(error, OSError | asyncio.TimeoutError):
+        return Verdict.RETRY, 0.0
+    # aiohttp's ClientError is an OSError for connection trouble; anything else is a bug: report it.
+    if type(error).__module__.startswith("aiohttp"):
+        return Verdict.RETRY, 0.0
+    return Verdict.FAIL, 0.0
+
+
+@dataclass(frozen=True)
+class SlackChannels:
+    """Where each audience reads: one channel per language (mirror) or one shared channel (thread)."""
+
+    mode: ChatMode
+    by_language: Mapping[str, str]
+    chairs: str | None = None
+    languages: tuple[str, ...] = ("en", "fr", "es")
+
+    @classmethod
+    def from_schedule(cls, schedule: Schedule) -> SlackChannels:
+        return cls(schedule.chat.mode, {str(lang): channel for lang, channel in schedule.chat.channels.items()}, schedule.chat.chairs_channel,
+                   tuple(schedule.event.languages))
+
+    @property
+    def shared(self) -> str:
+        """Thread mode's one channel."""
+        return next(iter(self.by_language.values()))
+
+    def for_language(self, lang: str) -> str:
+        if self.mode is ChatMode.THREAD:
+            return self.shared
+        return self.by_language.get(lang) or self.by_language[self.languages[0]]
+
+    def language_of(self, channel: str) -> str | None:
+        """The language a channel is read in (mirror mode only: thread mode's channel has all three)."""
+        if self.mode is ChatMode.THREAD:
+            return None
+        for lang, known in self.by_language.items():
+            if known == channel:
+                return lang
+        return None
+
+    def is_ours(self, channel: str) -> bool:
+        return channel in self.by_language.values() or channel == self.chairs
+
+
+@dataclass
+class _Board:
+    lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+    ref: MessageRef | None = None
+
+
+class SlackChat:
+    """ChatPort for Slack. See the module docstring for the conventions added on top of the port."""
+
+    surface = SURFACE
+
+    def __init__(
+        self,
+        client: AsyncWebClient,
+        outbox: Outbox,
+        channels: SlackChannels,
+        *,
+        copies: CopyIndex,
+        boards: BoardIndex,
+        board_interval: float = 1.5,
+        report_language: str = "en",
+    ) -> None:
+        self._client = client
+        self._outbox = outbox
+        self.channels = channels
+        self._copies = copies
+        self._boards = boards
+        self._board_interval = board_interval
+        self._report_language = report_language
+        self._board_state: dict[str, _Board] = {}
+        self._dm_channels: dict[str, str] = {}
+        self._permalinks: dict[tuple[str, str], str] = {}
+        outbox.on_failure = self.report_failure
+
+    # -- the port -----------------------------------------------------------------------------------------
+
+    async def announce(
+        self, texts: Mapping[str, str], *, audience: AudienceKind = AudienceKind.PARTICIPANTS,
+        key: str | None = None, actions: Sequence[Action] = (),
+    ) -> list[MessageRef]:
+        if audience is AudienceKind.CHAIRS or self.channels.mode is ChatMode.THREAD:
+            channel = self._chairs() if audience is AudienceKind.CHAIRS else self.channels.shared
+            text = self._all_languages(texts)
+            if key is not None and key.startswith(BOARD_PREFIX) and audience is AudienceKind.CHAIRS:
+                return [await self._show_board(key, text, actions)]
+            return [await self._post_text(channel, text, actions=actions, key=key)]
+        results = await asyncio.gather(
+            *(self._post_text(self.channels.for_language(lang), text, actions=actions, key=key)
+              for lang, text in texts.items()),
+            return_exceptions=True,
+        )
+        refs = [r for r in results if isinstance(r, MessageRef)]
+        errors = [r for r in results if isinstance(r, BaseException)]
+        if errors:  # every language was attempted; the failures have been reported to the chairs
+            raise errors[0]
+        return refs
+
+    async def post(self, lang: str, post: Post, *, audience: AudienceKind = AudienceKind.PARTICIPANTS) -> MessageRef:
+        if audience is AudienceKind.CHAIRS:
+            if post.key is not None and post.key.startswith(BOARD_PREFIX):
+                return await self._show_board(post.key, post.text, post.actions)
+            return await self._post_text(self._chairs(), post.text, actions=post.actions, key=post.key)
+        original = post.reply_to if post.reply_to is not None and post.reply_to.surface == SURFACE else None
+        if post.author is not None and original is not None:
+            return await self._copy(lang, post, original)
+        channel = self.channels.for_language(lang)
+        thread = original.id if original is not None and original.channel == channel else None
+        return await self._post_text(channel, post.text, actions=post.actions, key=post.key, thread_ts=thread)
+
+    async def reply_private(self, user_id: str, text: str, *, context: MessageRef | None = None) -> None:
+        if context is not None and context.surface == SURFACE and not context.channel.startswith("D"):
+            payload = message_payload(message_parts(text)[0])
+            try:
+                await self._outbox.submit(
+                    "chat.postEphemeral",
+                    lambda: self._client.chat_postEphemeral(channel=context.channel, user=user_id, **payload),
+                    channel=context.channel, lane=f"private:{user_id}", report=False,
+                )
+                return
+            except DeliveryFailed as failed:
+                if not any(reason in failed.failure.error for reason in _EPHEMERAL_FALLBACK):
+                    await self.report_failure(failed.failure)
+                    raise
+        channel = await self._dm_channel(user_id)
+        await self._post_text(channel, text, lane=f"private:{user_id}")
+
+    async def edit(self, ref: MessageRef, post: Post) -> None:
+        payload = message_payload(message_parts(post.text)[0], post.actions)
+        await self._outbox.submit(
+            "chat.update", lambda: self._client.chat_update(channel=ref.channel, ts=ref.id, **payload),
+            channel=ref.channel, key=f"edit:{ref.id}",
+        )
+
+    async def delete(self, ref: MessageRef) -> None:
+        copies = await self._copies.copies(ref)
+        targets = list(copies.values()) if copies else [ref]
+        for target in targets:
+            await self._outbox.submit(
+                "chat.delete", partial(self._client.chat_delete, channel=target.channel, ts=target.id),
+                channel=target.channel,
+            )
+        if copies:
+            await self._copies.forget(ref)
+
+    async def react(self, ref: MessageRef, emoji: str) -> None:
+        name = emoji.strip(":")
+        await self._outbox.submit(
+            "reactions.add", lambda: self._client.reactions_add(channel=ref.channel, timestamp=ref.id, name=name),
+            channel=ref.channel,
+        )
+
+    # -- failures -----------------------------------------------------------------------------------------
+
+    async def report_failure(self, failure: Failure) -> None:
+        """Tell the chairs what could not be delivered (never about the chairs' channel itself: log that)."""
+        chairs = self.channels.chairs
+        if chairs is None or failure.channel == chairs:
+            log.error("undeliverable and not reportable: %s", failure)
+            return
+        text = render("slack.delivery_failed", self._report_language, channel=failure.channel,
+                      method=failure.method, attempts=failure.attempts, error=failure.error)
+        await self._post_text(chairs, text, lane=f"report:{chairs}", report=False)
+
+    # -- helpers ------------------------------------------------------------------------------------------
+
+    def _chairs(self) -> str:
+        return self.channels.chairs or self.channels.for_language(self.channels.languages[0])
+
+    def _all_languages(self, texts: Mapping[str, str]) -> str:
+        if len(texts) == 1:
+            return next(iter(texts.values()))
+        return "\n\n".join(
+            render("slack.thread.section", lang, language=render(f"slack.endonym.{lang}", lang), text=text)
+            for lang, text in texts.items()
+        )
+
+    async def _post_text(
+        self, channel: str, text: str, *, actions: Sequence[Action] = (), key: str | None = None,
+        thread_ts: str | None = None, extra: Mapping[str, Any] | None = None, trailer: str = "",
+        lane: str | None = None, report: bool = True,
+    ) -> MessageRef:
+        """Post `text` (split into several messages if too long); returns the first message's ref."""
+        parts = message_parts(text)
+        first: MessageRef | None = None
+        for index, part in enumerate(parts):
+            last = index == len(parts) - 1
+            payload = message_payload(part, actions if last else (), trailer=trailer if last else "")
+            payload.update(extra or {})
+            if thread_ts is not None:
+                payload["thread_ts"] = thread_ts
+            if key is not None:
+                payload["metadata"] = {"event_type": "floorbot_post", "event_payload": {"key": key}}
+            response = await self._outbox.submit(
+                "chat.postMessage", partial(self._client.chat_postMessage, channel=channel, **payload),
+                channel=channel, lane=lane, report=report,
+            )
+            if first is None:
+                first = MessageRef(SURFACE, str(response["channel"]), str(response["ts"]))
+        assert first is not None
+        return first
+
+    async def _copy(self, lang: str, post: Post, original: MessageRef) -> MessageRef:
+        """A participant's message shown in another language: under their name, linked to the original."""
+        assert post.author is not None
+        thread_mode = self.channels.mode is ChatMode.THREAD
+        channel = self.channels.for_language(lang)
+        text = post.text
+        if thread_mode:
+            text = render("slack.thread.copy", lang, language=render(f"slack.endonym.{lang}", lang), text=text)
+        url = post.link or (None if thread_mode else await self._permalink(original))
+        trailer = f"\n{link(url, render('slack.original_link', lang))}" if url else ""
+        identity: dict[str, Any] = {"username": plain_label(post.author.name)[:80] or "?"}
+        if post.author.avatar_url:
+            identity["icon_url"] = post.author.avatar_url
+        existing = (await self._copies.copies(original)).get(lang)
+        if existing is not None:
+            payload = message_payload(message_parts(text)[0], trailer=trailer)
+            await self._outbox.submit(
+                "chat.update",
+                lambda: self._client.chat_update(channel=existing.channel, ts=existing.id, **payload),
+                channel=existing.channel, key=f"edit:{existing.id}",
+            )
+            return existing
+        ref = await self._post_text(
+            channel, text, trailer=trailer, extra=identity, thread_ts=original.id if thread_mode else None,
+            key=post.key,
+        )
+        await self._copies.add(original, lang, ref)
+        return ref
+
+    async def _permalink(self, original: MessageRef) -> str | None:
+        cache_key = (original.channel, original.id)
+        if cache_key not in self._permalinks:
+            try:
+                response = await self._client.chat_getPermalink(channel=original.channel, message_ts=original.id)
+            except (SlackApiError, OSError) as error:
+                log.info("no permalink for %s: %s", original, error)
+                return None
+            self._permalinks[cache_key] = str(response["permalink"])
+        return self._permalinks[cache_key]
+
+    async def _dm_channel(self, user_id: str) -> str:
+        if user_id not in self._dm_channels:
+            response = await self._outbox.submit(
+                "conversations.open", lambda: self._client.conversations_open(users=user_id),
+                channel=f"open:{user_id}", lane=f"private:{user_id}:open",
+            )
+            self._dm_channels[user_id] = str(response["channel"]["id"])
+        return self._dm_channels[user_id]
+
+    async def _show_board(self, key: str, text: str, actions: Sequence[Action]) -> MessageRef:
+        board = self._board_state.setdefault(key, _Board())
+        channel = self._chairs()
+        async with board.lock:
+            if board.ref is None:
+                stored = await self._boards.get(key)
+                if stored is not None:
+                    board.ref = MessageRef(SURFACE, stored[0], stored[1])
+            if board.ref is None:
+                board.ref = await self._post_text(channel, text, actions=actions, key=key, lane=f"board:{channel}")
+                await self._boards.set(key, board.ref.channel, board.ref.id)
+                return board.ref
+            ref = board.ref
+        payload = message_payload(message_parts(text)[0], actions)
+        # Same key: a newer board replaces a queued one; the throttle keeps updates ~1 per board_interval.
+        await self._outbox.submit(
+            "chat.update", lambda: self._client.chat_update(channel=ref.channel, ts=ref.id, **payload),
+            channel=ref.channel, lane=f"board:{ref.channel}", key=key, throttle=self._board_interval,
+        )
+        return ref

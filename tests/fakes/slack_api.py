@@ -1,0 +1,230 @@
+"""A loopback fake of the Slack Web API, speaking its real protocol so the real slack_sdk client can be used.
+
+Serves `/api/<method>` on 127.0.0.1 (ephemeral port) with aiohttp.web, accepts arguments the way slack_sdk
+sends them (JSON body, form body or query string), records every call, and can misbehave on demand:
+answer 429 with Retry-After, answer 5xx, hold responses until released (a slow Slack), and enforce
+chat.postMessage's ~1/s per channel with its own clock.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import json
+import math
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from aiohttp import web
+
+
+@dataclass
+class Call:
+    method: str
+    args: dict[str, Any]
+    token: str | None
+    status: int
+    at: float  # the fake's clock when answered
+
+
+@dataclass
+class Fault:
+    method: str
+    status: int
+    times: int
+    retry_after: int | None = None
+    channel: str | None = None
+    error: str | None = None  # with status 200: {"ok": false, "error": ...}
+
+
+@dataclass
+class _Bucket:
+    tokens: float
+    updated: float
+
+
+@dataclass
+class FakeSlack:
+    """The fake's state. `users` maps user id → users.info "user" object."""
+
+    clock: Callable[[], float] = field(default=lambda: 0.0)
+    users: dict[str, dict[str, Any]] = field(default_factory=dict)
+    calls: list[Call] = field(default_factory=list)
+    messages: dict[tuple[str, str], dict[str, Any]] = field(default_factory=dict)
+    faults: list[Fault] = field(default_factory=list)
+    post_rate: tuple[float, int] | None = None  # (per second, burst) enforced per channel on chat.postMessage
+    base_url: str = ""
+    _ts: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
+    _buckets: dict[str, _Bucket] = field(default_factory=dict)
+    _changed: asyncio.Condition | None = None
+    _held: dict[str, asyncio.Event] = field(default_factory=dict)
+
+    # -- controlling the fake ---------------------------------------------------------------------------------
+
+    def fail(self, method: str, status: int, times: int = 1, *, retry_after: int | None = None,
+             channel: str | None = None, error: str | None = None) -> None:
+        self.faults.append(Fault(method, status, times, retry_after, channel, error))
+
+    def hold(self, method: str) -> asyncio.Event:
+        """Responses to `method` wait until the returned event is set."""
+        gate = asyncio.Event()
+        self._held[method] = gate
+        return gate
+
+    def add_user(self, user_id: str, name: str, *, email: str | None = None, tz: str = "Europe/Zurich",
+                 locale: str = "en-US", is_bot: bool = False) -> None:
+        self.users[user_id] = {
+            "id": user_id, "name": name.lower().replace(" ", "."), "real_name": name, "tz": tz,
+            "tz_offset": 3600, "locale": locale, "is_bot": is_bot,
+            "profile": {"display_name": name, "real_name": name, "email": email,
+                        "image_72": f"https://avatars.example/{user_id}.png"},
+        }
+
+    def of(self, method: str, *, ok_only: bool = True) -> list[Call]:
+        return [c for c in self.calls if c.method == method and (c.status == 200 or not ok_only)]
+
+    def posts(self, channel: str | None = None) -> list[dict[str, Any]]:
+        return [c.args for c in self.of("chat.postMessage") if channel is None or c.args.get("channel") == channel]
+
+    async def wait_for(self, predicate: Callable[[FakeSlack], bool], timeout: float = 10.0) -> None:
+        """Wait (on events, not polling) until `predicate(self)` holds after some call."""
+        assert self._changed is not None
+        async with asyncio.timeout(timeout), self._changed:
+            await self._changed.wait_for(lambda: predicate(self))
+
+    # -- serving ----------------------------------------------------------------------------------------------
+
+    async def _handle(self, request: web.Request) -> web.Response:
+        method = request.match_info["method"]
+        args: dict[str, Any] = dict(request.query)
+        body = await request.read()
+        if body:
+            if request.content_type == "application/json":
+                args.update(json.loads(body))
+            else:
+                args.update((await request.post()).items())
+        token = request.headers.get("Authorization", "").removeprefix("Bearer ") or args.pop("token", None)
+        if (gate := self._held.get(method)) is not None:
+            await gate.wait()
+        status, headers, payload = self._answer(method, args)
+        self.calls.append(Call(method, args, token, status, self.clock()))
+        assert self._changed is not None
+        async with self._changed:
+            self._changed.notify_all()
+        return web.json_response(payload, status=status, headers=headers)
+
+    def _answer(self, method: str, args: dict[str, Any]) -> tuple[int, dict[str, str], dict[str, Any]]:
+        for fault in self.faults:
+            if fault.times > 0 and fault.method == method and fault.channel in (None, args.get("channel")):
+                fault.times -= 1
+                headers = {"Retry-After": str(fault.retry_after)} if fault.retry_after is not None else {}
+                if fault.status == 200:
+                    return 200, {}, {"ok": False, "error": fault.error or "fatal_error"}
+                return fault.status, headers, {"ok": False, "error": fault.error or "ratelimited"}
+        if method == "chat.postMessage" and self.post_rate is not None:
+            wait = self._take(str(args.get("channel")))
+            if wait > 0:
+                return 429, {"Retry-After": str(max(1, math.ceil(wait)))}, {"ok": False, "error": "ratelimited"}
+        handler = getattr(self, "_m_" + method.replace(".", "_"), None)
+        if handler is None:
+            return 200, {}, {"ok": False, "error": "unknown_method"}
+        payload: dict[str, Any] = handler(args)
+        return 200, {}, payload
+
+    def _take(self, channel: str) -> float:
+        assert self.post_rate is not None
+        rate, burst = self.post_rate
+        now = self.clock()
+        bucket = self._buckets.setdefault(channel, _Bucket(float(burst), now))
+        bucket.tokens = min(float(burst), bucket.tokens + (now - bucket.updated) * rate)
+        bucket.updated = now
+        if bucket.tokens >= 1.0:
+            bucket.tokens -= 1.0
+            return 0.0
+        return (1.0 - bucket.tokens) / rate
+
+    # -- the methods --------------------------------------------------------------------------------------------
+
+    def _m_auth_test(self, args: dict[str, Any]) -> dict[str, Any]:
+        return {"ok": True, "url": "https://fake.slack.test/", "team": "Fake", "user": "floorbot",
+                "team_id": "T0FAKE", "user_id": "UBOT", "bot_id": "BBOT"}
+
+    def _new_ts(self) -> str:
+        return f"1700000000.{next(self._ts):06d}"
+
+    def _m_chat_postMessage(self, args: dict[str, Any]) -> dict[str, Any]:
+        channel = str(args.get("channel"))
+        ts = self._new_ts()
+        self.messages[(channel, ts)] = dict(args)
+        return {"ok": True, "channel": channel, "ts": ts, "message": {"text": args.get("text"), "ts": ts}}
+
+    def _m_chat_update(self, args: dict[str, Any]) -> dict[str, Any]:
+        key = (str(args.get("channel")), str(args.get("ts")))
+        if key not in self.messages:
+            return {"ok": False, "error": "message_not_found"}
+        self.messages[key].update(args)
+        return {"ok": True, "channel": key[0], "ts": key[1], "text": args.get("text")}
+
+    def _m_chat_delete(self, args: dict[str, Any]) -> dict[str, Any]:
+        key = (str(args.get("channel")), str(args.get("ts")))
+        if self.messages.pop(key, None) is None:
+            return {"ok": False, "error": "message_not_found"}
+        return {"ok": True, "channel": key[0], "ts": key[1]}
+
+    def _m_chat_postEphemeral(self, args: dict[str, Any]) -> dict[str, Any]:
+        return {"ok": True, "message_ts": self._new_ts()}
+
+    def _m_chat_getPermalink(self, args: dict[str, Any]) -> dict[str, Any]:
+        channel, ts = str(args.get("channel")), str(args.get("message_ts"))
+        return {"ok": True, "channel": channel,
+                "permalink": f"https://fake.slack.test/archives/{channel}/p{ts.replace('.', '')}"}
+
+    def _m_reactions_add(self, args: dict[str, Any]) -> dict[str, Any]:
+        return {"ok": True}
+
+    def _m_users_info(self, args: dict[str, Any]) -> dict[str, Any]:
+        user = self.users.get(str(args.get("user")))
+        return {"ok": True, "user": user} if user else {"ok": False, "error": "user_not_found"}
+
+    def _m_users_lookupByEmail(self, args: dict[str, Any]) -> dict[str, Any]:
+        for user in self.users.values():
+            if user["profile"].get("email") == args.get("email"):
+                return {"ok": True, "user": user}
+        return {"ok": False, "error": "users_not_found"}
+
+    def _m_conversations_open(self, args: dict[str, Any]) -> dict[str, Any]:
+        users = str(args.get("users", ""))
+        return {"ok": True, "channel": {"id": "D" + users.split(",")[0]}}
+
+    def _m_views_publish(self, args: dict[str, Any]) -> dict[str, Any]:
+        view = args.get("view")
+        if isinstance(view, str):
+            view = json.loads(view)
+        return {"ok": True, "view": {"id": "V1", **(view or {})}}
+
+
+class FakeSlackServer:
+    """Runs a FakeSlack on 127.0.0.1:<ephemeral>; `fake.base_url` is what AsyncWebClient's base_url wants."""
+
+    def __init__(self, fake: FakeSlack | None = None) -> None:
+        self.fake = fake or FakeSlack()
+        self._runner: web.AppRunner | None = None
+
+    async def __aenter__(self) -> FakeSlack:
+        self.fake._changed = asyncio.Condition()
+        app = web.Application()
+        app.router.add_route("*", "/api/{method}", self.fake._handle)
+        self._runner = web.AppRunner(app, access_log=None)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        await site.start()
+        port = self._runner.addresses[0][1]
+        self.fake.base_url = f"http://127.0.0.1:{port}/api/"
+        return self.fake
+
+    async def __aexit__(self, *exc: object) -> None:
+        for gate in self.fake._held.values():
+            gate.set()
+        if self._runner is not None:
+            await self._runner.cleanup()
