@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import sys
+from pathlib import Path
+from typing import Annotated
+
 import typer
 
 app = typer.Typer(
@@ -18,3 +22,63 @@ def main() -> None:
 
 
 # Each area registers its commands here; keep the command bodies in their own modules.
+
+
+# -- schedule tooling (bodies in bot/commands_schedule.py) ------------------------------------------
+
+
+def _zone_option(value: str | None) -> str | None:
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    if value is not None:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise typer.BadParameter(
+                f"unknown time zone {value!r}; use an IANA name such as America/New_York"
+            ) from None
+    return value
+
+
+@app.command()
+def validate(files: Annotated[list[Path], typer.Argument(help="schedule files to check")]) -> None:
+    """Check schedule files and print every problem as FILE:LINE:COL: message."""
+    from bot.commands_schedule import validate_files
+
+    raise typer.Exit(validate_files(files, sys.stdout))
+
+
+@app.command("plan")
+def plan_command(
+    file: Annotated[Path, typer.Argument(help="the schedule file")],
+    tz: Annotated[
+        str | None, typer.Option("--tz", callback=_zone_option, help="also show times in this zone")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="print the cues as JSON")] = False,
+) -> None:
+    """The run of show: every cue the bot will post, when."""
+    from bot.commands_schedule import show_plan
+
+    raise typer.Exit(show_plan(file, tz, as_json, sys.stdout, sys.stderr))
+
+
+@app.command()
+def schema() -> None:
+    """Print the JSON Schema of schedule files."""
+    from bot.commands_schedule import print_schema
+
+    raise typer.Exit(print_schema(sys.stdout))
+
+
+@app.command()
+def ics(
+    file: Annotated[Path, typer.Argument(help="the schedule file")],
+    out: Annotated[Path | None, typer.Option("--out", help="write to this file instead of stdout")] = None,
+    lang: Annotated[str, typer.Option("--lang", help="language of titles and descriptions: en, fr or es")] = "en",
+) -> None:
+    """The agenda as iCalendar."""
+    from bot.commands_schedule import export_ics
+
+    if lang not in ("en", "fr", "es"):
+        raise typer.BadParameter("use en, fr or es", param_hint="--lang")
+    raise typer.Exit(export_ics(file, out, lang, sys.stdout, sys.stderr))
