@@ -24,6 +24,24 @@ def main() -> None:
 # Each area registers its commands here; keep the command bodies in their own modules.
 
 
+# -- translation (body in bot/translate/prefill.py) -------------------------------------------------
+
+
+@app.command("translate")
+def translate_command(
+    file: Annotated[Path, typer.Argument(help="the schedule file")],
+    out: Annotated[
+        Path | None, typer.Option("--out", help="where to write the reviewed copy (default FILE.translated.yaml)")
+    ] = None,
+) -> None:
+    """Fill missing fr/es titles, summaries and questions by machine translation, into a copy for review."""
+    import asyncio
+
+    from bot.translate.prefill import run_prefill_command
+
+    raise typer.Exit(asyncio.run(run_prefill_command(file, out, sys.stdout, sys.stderr)))
+
+
 # -- schedule tooling (bodies in bot/commands_schedule.py) ------------------------------------------
 
 
@@ -82,3 +100,17 @@ def ics(
     if lang not in ("en", "fr", "es"):
         raise typer.BadParameter("use en, fr or es", param_hint="--lang")
     raise typer.Exit(export_ics(file, out, lang, sys.stdout, sys.stderr))
+
+
+@app.command()
+def provision(
+    file: Annotated[Path, typer.Argument(help="the schedule file")],
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="show what would change; create or update nothing")
+    ] = False,
+) -> None:
+    """Create or update the event's Zoom meetings, idempotently."""
+    from bot.meetings.provision_cli import run
+    from bot.settings import load_settings
+
+    raise typer.Exit(run(file, dry_run=dry_run, settings=load_settings()))
