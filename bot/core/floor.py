@@ -606,17 +606,15 @@ def stop(state: FloorState, now: datetime, policy: FloorPolicy) -> Outcome:
 
 def carry(state: FloorState, next_discussion: str, now: datetime, policy: FloorPolicy) -> Outcome:
     """Start the next discussion's list. Unserved requests move to it under carry_over (keeping their
-    time of request), else they are dropped and reported. The outcome's state is the NEW list; the
+    time of request and order), else they are dropped and reported. The outcome's state is the NEW list; the
     old one should have been `stop`ped first (a speaker still on the floor is not carried)."""
     fresh = FloorState(discussion=next_discussion)
     events: list[FloorEvent] = []
     order = queue(state, policy)
     if policy.carry_over:
-        kept = tuple(
-            replace(r, pinned_after=None, pinned_seq=0, over_budget=_over_budget(r.participant.group, {}, policy))
-            for r in order
-        )
-        fresh = replace(fresh, pending=kept, version=1 if kept else 0)
+        # Chair placements are kept (their ids travel too) so the order carries over unchanged.
+        kept = tuple(replace(r, over_budget=_over_budget(r.participant.group, {}, policy)) for r in order)
+        fresh = replace(fresh, pending=kept, version=1 if kept else 0, seq=state.seq)
         events = [RequestCarried(now, r, next_discussion) for r in kept]
     else:
         events = [RequestUnserved(now, r) for r in order]
