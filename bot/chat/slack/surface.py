@@ -14,9 +14,9 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from functools import partial
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 from slack_sdk.errors import SlackApiError
@@ -70,8 +70,8 @@ class SlackChannels:
 
     @classmethod
     def from_schedule(cls, schedule: Schedule) -> SlackChannels:
-        return cls(schedule.chat.mode, {str(lang): channel for lang, channel in schedule.chat.channels.items()}, schedule.chat.chairs_channel,
-                   tuple(schedule.event.languages))
+        channels = {str(lang): channel for lang, channel in schedule.chat.channels.items()}
+        return cls(schedule.chat.mode, channels, schedule.chat.chairs_channel, tuple(schedule.event.languages))
 
     @property
     def shared(self) -> str:
