@@ -16,13 +16,13 @@ import pytest
 from ruamel.yaml import YAML
 
 from bot.schedule.loader import load_schedule
-from bot.schedule.model import DEFAULT_GROUPS, Item, ItemKind, Question, Schedule, Text
+from bot.schedule.model import DEFAULT_GROUPS, Item, ItemKind, LanguageCode, Question, Schedule, Text
 from tests.conftest import ROOT
 
 REFERENCE = ROOT / "schedules" / "ungp-tech-2022.yaml"
 MINIMAL = ROOT / "schedules" / "minimal.yaml"
 MODELINE = "# yaml-language-server: $schema=../docs/schedule.schema.json"
-LANGS = ("en", "fr", "es")
+LANGS: tuple[LanguageCode, ...] = ("en", "fr", "es")
 NBSP = "\u00a0"
 
 # id -> (name, role, affiliation, group), role and affiliation as the agenda writes them.
