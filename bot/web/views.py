@@ -149,6 +149,10 @@ class ConsoleModel(Protocol):
 
     async def people(self) -> Sequence[PersonView]: ...
 
+    async def person_key(self, user_id: str) -> str:
+        """The canonical person key of a console user (the key `RequestView.person` and `TimerView.person` use)."""
+        ...
+
     async def powers(self, user_id: str) -> Powers:
         """What `user_id` (e.g. `web:lene-wendland`) may do now; decided by the server from the schedule."""
         ...

@@ -1,0 +1,489 @@
+// Floorbot web console: vanilla JS, no build step, nothing fetched from elsewhere.
+// The server decides everything; this script renders /api/state, follows /api/stream (SSE), and sends
+// what people do to /api/message and /api/floor. User text is only ever set with textContent.
+"use strict";
+
+(function () {
+  const $ = (id) => document.getElementById(id);
+  let S = {};                 // the console.* strings of the current language
+  let lang = document.documentElement.lang || "en";
+  let state = null;
+  let clockOffset = 0;        // server now - browser now, so the countdown follows the server's clock
+  let source = null;          // the EventSource
+  let refreshTimer = null;
+  let activeTab = "conversation";
+  let lastNotice = "";
+
+  // -- strings ----------------------------------------------------------------------------------------
+
+  function t(key, values) {
+    let text = S[key] !== undefined ? S[key] : key;
+    if (values) {
+      for (const [name, value] of Object.entries(values)) text = text.split("{" + name + "}").join(String(value));
+    }
+    return text;
+  }
+
+  async function loadStrings(code) {
+    const response = await fetch("/api/strings?lang=" + encodeURIComponent(code), { cache: "no-store" });
+    S = await response.json();
+    lang = code;
+    document.documentElement.lang = code;
+    document.querySelectorAll("[data-i18n]").forEach((el) => { el.textContent = t(el.dataset.i18n); });
+    document.querySelectorAll("[data-i18n-label]").forEach((el) => { el.setAttribute("aria-label", t(el.dataset.i18nLabel)); });
+    document.title = t("console.page_title");
+    $("lang-select").value = code;
+  }
+
+  const languageName = (code) => (code ? t("common.language_name." + code) : "");
+
+  // -- server calls -----------------------------------------------------------------------------------
+
+  async function send(path, body) {
+    const response = await fetch(path, {
+      method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body || {}),
+    });
+    let data = {};
+    try { data = await response.json(); } catch (e) { data = {}; }
+    $("problem").textContent = response.ok ? "" : (data.message || t("console.error.failed"));
+    return { ok: response.ok, data };
+  }
+
+  async function refresh() {
+    refreshTimer = null;
+    const before = Date.now();
+    const response = await fetch("/api/state?lang=" + encodeURIComponent(lang), { cache: "no-store" });
+    if (!response.ok) return;
+    state = await response.json();
+    clockOffset = Date.parse(state.now) - (before + Date.now()) / 2;
+    render();
+  }
+
+  function scheduleRefresh() {
+    if (refreshTimer === null) refreshTimer = setTimeout(refresh, 30);
+  }
+
+  // -- stream -----------------------------------------------------------------------------------------
+
+  function connect() {
+    if (source) source.close();
+    source = new EventSource("/api/stream?lang=" + encodeURIComponent(lang));
+    source.addEventListener("open", () => { $("connection").textContent = ""; });
+    source.addEventListener("error", () => { $("connection").textContent = t("console.chat.connection_lost"); });
+    source.addEventListener("history", (e) => {
+      const log = $("log");
+      log.replaceChildren();
+      const messages = JSON.parse(e.data);
+      if (!messages.length) log.append(emptyLogItem());
+      messages.forEach((m) => log.append(messageItem(m)));
+      log.scrollTop = log.scrollHeight;
+      scheduleRefresh();
+    });
+    source.addEventListener("message", (e) => {
+      const log = $("log");
+      const atBottom = log.scrollHeight - log.scrollTop - log.clientHeight < 40;
+      const empty = log.querySelector(".empty");
+      if (empty) empty.remove();
+      log.append(messageItem(JSON.parse(e.data)));
+      if (atBottom) log.scrollTop = log.scrollHeight;
+      scheduleRefresh();
+    });
+    source.addEventListener("update", (e) => {
+      const m = JSON.parse(e.data);
+      const old = document.querySelector('[data-message-id="' + CSS.escape(m.id) + '"]');
+      if (old) old.replaceWith(messageItem(m));
+    });
+    source.addEventListener("state", scheduleRefresh);
+    source.addEventListener("reset", connect);
+  }
+
+  function emptyLogItem() {
+    const li = document.createElement("li");
+    li.className = "empty";
+    li.textContent = t("console.chat.empty");
+    return li;
+  }
+
+  function el(tag, className, text) {
+    const node = document.createElement(tag);
+    if (className) node.className = className;
+    if (text !== undefined && text !== null) node.textContent = text;
+    return node;
+  }
+
+  function clockTime(iso, zone) {
+    const options = { hour: "2-digit", minute: "2-digit" };
+    if (zone) options.timeZone = zone;
+    return new Intl.DateTimeFormat(lang, options).format(new Date(iso));
+  }
+
+  function messageItem(m) {
+    const me = state && state.me;
+    const li = el("li", "msg");
+    li.dataset.messageId = m.id;
+    if (!m.author) li.classList.add("bot");
+    if (m.private) li.classList.add("private");
+    if (m.chairs) li.classList.add("chairs");
+    if (m.deleted) li.classList.add("deleted");
+    if (me && m.user_id === me.user_id) li.classList.add("mine");
+
+    const head = el("div", "msg-head");
+    head.append(el("span", "msg-author", m.author || t("console.chat.bot_author")));
+    head.append(el("time", "msg-time", clockTime(m.at)));
+    if (m.private) head.append(el("span", "tag private", t("console.chat.private")));
+    if (m.chairs) head.append(el("span", "tag chairs", t("console.chat.chairs_only")));
+    if (m.untranslated) head.append(el("span", "tag untranslated", t("console.chat.untranslated")));
+    if (m.edited && !m.deleted) head.append(el("span", "meta", "(" + t("console.chat.edited") + ")"));
+    li.append(head);
+
+    const text = el("p", "msg-text", m.deleted ? t("console.chat.deleted") : m.text);
+    if (m.lang) text.lang = m.lang;
+    li.append(text);
+
+    if (m.original && !m.deleted) {
+      const toggle = el("button", "original-toggle", t("console.chat.show_original"));
+      toggle.type = "button";
+      toggle.setAttribute("aria-expanded", "false");
+      const original = el("p", "original", t("console.chat.original", { language: languageName(m.original.lang) }) + "\n" + m.original.text);
+      original.lang = m.original.lang || "";
+      original.hidden = true;
+      toggle.addEventListener("click", () => {
+        original.hidden = !original.hidden;
+        toggle.setAttribute("aria-expanded", String(!original.hidden));
+        toggle.textContent = t(original.hidden ? "console.chat.show_original" : "console.chat.hide_original");
+      });
+      li.append(toggle, original);
+    }
+    if (m.actions && m.actions.length && !m.deleted) {
+      const row = el("div", "msg-actions");
+      m.actions.forEach((a) => {
+        const b = el("button", "small" + (a.style === "primary" ? " primary" : a.style === "danger" ? " danger" : ""), a.label);
+        b.type = "button";
+        b.addEventListener("click", () => act({ action: "post-action", action_id: a.id, value: a.value }));
+        row.append(b);
+      });
+      li.append(row);
+    }
+    if (m.reactions && m.reactions.length) li.append(el("p", "reactions", m.reactions.map((r) => ":" + r + ":").join(" ")));
+    return li;
+  }
+
+  // -- rendering --------------------------------------------------------------------------------------
+
+  function render() {
+    const s = state;
+    $("event-title").textContent = s.event.title;
+    const signedIn = Boolean(s.me);
+    $("join").hidden = signedIn;
+    $("tabs").hidden = !signedIn;
+    $("whoami").hidden = !signedIn;
+    if (!signedIn) {
+      renderJoin();
+      ["conversation", "chair", "run"].forEach((v) => { $("view-" + v).hidden = true; });
+      return;
+    }
+    $("whoami-name").textContent = t("console.signed_in_as", { name: s.me.name });
+    $("tab-chair").hidden = !s.powers.chair;
+    $("tab-run").hidden = s.run_of_show === null;
+    if ((activeTab === "chair" && !s.powers.chair) || (activeTab === "run" && s.run_of_show === null)) activeTab = "conversation";
+    showTab(activeTab, false);
+    const focusKey = document.activeElement && document.activeElement.dataset ? document.activeElement.dataset.focusKey : null;
+    renderFloor();
+    renderChair();
+    renderRun();
+    if (focusKey) {
+      const again = document.querySelector('[data-focus-key="' + CSS.escape(focusKey) + '"]');
+      if (again) again.focus();
+    }
+    tick();
+  }
+
+  function renderJoin() {
+    const people = $("join-person");
+    if (people.options.length === 1) {
+      state.people.forEach((p) => {
+        const label = p.name + (p.group_name ? " — " + p.group_name : "");
+        people.append(new Option(label, p.id));
+      });
+    }
+    const groups = $("join-group");
+    groups.replaceChildren();
+    state.event.groups.forEach((g) => groups.append(new Option(g.name, g.id)));
+    $("join-lang").value = lang;
+    const pickedSomeone = Boolean(people.value);
+    $("join-name-field").hidden = pickedSomeone;
+    $("join-group-field").hidden = pickedSomeone;
+  }
+
+  function speakerMeta(x) {
+    return [x.group_name, languageName(x.language), t("console.kind." + x.kind)].filter(Boolean).join(" · ");
+  }
+
+  function renderFloor() {
+    const s = state;
+    const floor = s.floor;
+    const status = $("list-status");
+    if (!floor.discussion) {
+      status.textContent = t("console.floor.discussion_none");
+      status.className = "list-status";
+    } else {
+      status.textContent = t(floor.is_open ? "console.floor.list_open" : "console.floor.list_closed");
+      status.className = "list-status " + (floor.is_open ? "open" : "closed");
+    }
+    const chairStatus = $("chair-list-status");
+    chairStatus.textContent = status.textContent;
+    chairStatus.className = status.className;
+
+    $("place-text").textContent = s.place ? s.place.place_text : t("console.floor.not_on_list");
+    $("wait-text").textContent = s.place ? t("console.floor.wait_line", { wait: s.place.wait_text }) : "";
+    $("btn-withdraw").disabled = !s.place;
+    $("btn-request").disabled = Boolean(s.place) || !floor.discussion || !floor.is_open;
+    $("btn-poo").disabled = !floor.discussion;
+
+    for (const prefix of ["", "chair-"]) {
+      const timer = s.timer;
+      $(prefix + "speaker-name").textContent = timer ? timer.name : t("console.floor.nobody_speaking");
+      $(prefix + "speaker-meta").textContent = timer ? speakerMeta(timer) : "";
+    }
+
+    const q = s.question;
+    $("question-title").textContent = q ? t("console.floor.question", { number: q.number, total: q.total }) : t("console.chair.question_next");
+    $("question-text").textContent = q ? q.text : t("console.chair.question_none");
+    const points = $("question-points");
+    points.replaceChildren(...(q ? q.points.map((p) => el("li", "", p)) : []));
+    $("chair-question-text").textContent = q ? t("console.floor.question", { number: q.number, total: q.total }) + " — " + q.text : t("console.chair.question_none");
+    if (q && document.activeElement !== $("question-number")) $("question-number").value = q.number;
+  }
+
+  function notice() {
+    const s = state;
+    const box = $("notice");
+    let kind = "";
+    if (s.timer && s.me && s.timer.person === s.me.key) {
+      kind = remainingMs() < 0 ? "timeup" : "floor";
+    } else if (s.place && s.place.place === 1) {
+      kind = "next";
+    }
+    if (kind === lastNotice) return;
+    lastNotice = kind;
+    box.className = "notice" + (kind ? " " + kind : "");
+    box.textContent = kind ? t({ floor: "console.notice.floor", next: "console.notice.next", timeup: "console.notice.time_up" }[kind]) : "";
+  }
+
+  function renderChair() {
+    const s = state;
+    if (!s.powers.chair) return;
+    const floor = s.floor;
+    $("interpreters-lang").textContent = floor.next_language ? languageName(floor.next_language) : t("console.chair.interpreters_none");
+    $("btn-close").hidden = !floor.is_open;
+    $("btn-open").hidden = floor.is_open;
+    const body = $("speakers");
+    const rows = floor.queue.map((r, index) => {
+      const tr = document.createElement("tr");
+      const cell = (label, text, className) => {
+        const td = el("td", className || "", text);
+        td.dataset.label = t(label);
+        tr.append(td);
+        return td;
+      };
+      cell("console.chair.col_place", String(r.place), "num");
+      const name = cell("console.chair.col_name", r.name);
+      name.lang = "";
+      if (r.over_budget) name.append(el("span", "flag", t("console.chair.over_budget")));
+      if (r.absent) name.append(el("span", "flag", t("console.chair.absent")));
+      cell("console.chair.col_group", r.group_name);
+      cell("console.chair.col_language", languageName(r.language));
+      cell("console.chair.col_kind", t("console.kind." + r.kind), "kind-" + r.kind);
+      cell("console.chair.col_note", r.note || "");
+      cell("console.chair.col_wait", r.wait_text, "num");
+      const actions = cell("console.chair.col_actions", "");
+      const wrap = el("div", "row-actions");
+      const button = (verb, label, aria, disabled, style) => {
+        const b = el("button", "small" + (style ? " " + style : ""), t(label));
+        b.type = "button";
+        b.setAttribute("aria-label", t(aria, { name: r.name }));
+        b.dataset.focusKey = verb + ":" + r.person;
+        b.disabled = Boolean(disabled);
+        b.addEventListener("click", () => act({ action: verb, target: r.person }));
+        wrap.append(b);
+      };
+      button("give", "console.chair.give", "console.chair.give_to", false, "primary");
+      button("move-up", "console.chair.move_up", "console.chair.move_up_name", index === 0);
+      button("move-down", "console.chair.move_down", "console.chair.move_down_name", index === floor.queue.length - 1);
+      button("remove", "console.chair.remove", "console.chair.remove_name", false, "danger");
+      actions.append(wrap);
+      return tr;
+    });
+    body.replaceChildren(...rows);
+    $("speakers-empty").hidden = rows.length > 0;
+  }
+
+  function renderRun() {
+    const cues = state.run_of_show;
+    if (cues === null) return;
+    const zone = state.event.timezone;
+    $("run-col-time").textContent = t("console.run.col_time", { zone: state.event.timezone_label || zone });
+    const now = Date.parse(state.now);
+    let current = -1;
+    cues.forEach((c, i) => { if (Date.parse(c.at) <= now) current = i; });
+    const dayTime = (iso, z) => {
+      const options = { weekday: "short", day: "numeric", month: "short", hour: "2-digit", minute: "2-digit" };
+      if (z) options.timeZone = z;
+      return new Intl.DateTimeFormat(lang, options).format(new Date(iso));
+    };
+    const rows = cues.map((c, i) => {
+      const tr = document.createElement("tr");
+      const when = i < current ? "past" : i === current ? "current" : i === current + 1 ? "next" : "";
+      if (when) tr.className = when;
+      const first = el("td", "num", dayTime(c.at, zone));
+      if (when && when !== "past") first.append(el("span", "when-tag", t("console.run." + when)));
+      tr.append(first, el("td", "num", dayTime(c.at)), el("td", "", c.title));
+      const cueLabel = S["console.cue." + c.kind] !== undefined ? t("console.cue." + c.kind) : c.kind;
+      tr.append(el("td", "", cueLabel));
+      tr.append(el("td", "state state-" + c.state, t("console.run.state." + c.state)));
+      return tr;
+    });
+    $("run").replaceChildren(...rows);
+    $("run-empty").hidden = rows.length > 0;
+  }
+
+  // -- countdown --------------------------------------------------------------------------------------
+
+  function remainingMs() {
+    if (!state || !state.timer) return 0;
+    return Date.parse(state.timer.ends_at) - (Date.now() + clockOffset);
+  }
+
+  function formatRemaining(ms) {
+    const total = Math.ceil(Math.abs(ms) / 1000);
+    const text = Math.floor(total / 60) + ":" + String(total % 60).padStart(2, "0");
+    return ms < 0 ? "+" + text : text;
+  }
+
+  function tick() {
+    if (!state || !state.me) return;
+    const timer = state.timer;
+    const ms = remainingMs();
+    for (const id of ["countdown", "chair-countdown"]) {
+      const node = $(id);
+      node.textContent = timer ? formatRemaining(ms) : "--:--";
+      node.setAttribute("aria-label", timer ? t(ms < 0 ? "console.floor.over_time" : "console.floor.time_left") + " " + node.textContent : "");
+      const box = node.parentElement;
+      const warnAt = timer && timer.warn_at ? Date.parse(timer.warn_at) : null;
+      box.classList.toggle("over", Boolean(timer) && ms < 0);
+      box.classList.toggle("warn", Boolean(timer) && ms >= 0 && warnAt !== null && Date.now() + clockOffset >= warnAt);
+      const label = box.querySelector(".countdown-label");
+      label.textContent = t(timer && ms < 0 ? "console.floor.over_time" : "console.floor.time_left");
+    }
+    notice();
+  }
+
+  // -- actions ----------------------------------------------------------------------------------------
+
+  async function act(body) {
+    const result = await send("/api/floor", body);
+    scheduleRefresh();
+    return result;
+  }
+
+  function showTab(name, focus) {
+    activeTab = name;
+    const map = { conversation: "tab-conversation", chair: "tab-chair", run: "tab-run" };
+    for (const [view, tabId] of Object.entries(map)) {
+      const selected = view === name;
+      const tab = $(tabId);
+      tab.setAttribute("aria-selected", String(selected));
+      tab.tabIndex = selected ? 0 : -1;
+      $("view-" + view).hidden = !selected;
+      if (selected && focus) tab.focus();
+    }
+  }
+
+  function wire() {
+    $("lang-select").addEventListener("change", async (e) => {
+      const code = e.target.value;
+      if (state && state.me) await send("/api/identity", { lang: code });
+      await loadStrings(code);
+      lastNotice = "?";
+      if (state && state.me) connect();
+      await refresh();
+    });
+    $("join-person").addEventListener("change", () => {
+      const picked = Boolean($("join-person").value);
+      $("join-name-field").hidden = picked;
+      $("join-group-field").hidden = picked;
+    });
+    $("join-lang").addEventListener("change", async (e) => { await loadStrings(e.target.value); await refresh(); });
+    $("join-form").addEventListener("submit", async (e) => {
+      e.preventDefault();
+      const person = $("join-person").value;
+      const body = person ? { person, lang: $("join-lang").value }
+        : { name: $("join-name").value, group: $("join-group").value, lang: $("join-lang").value };
+      const result = await send("/api/join", body);
+      if (!result.ok) return;
+      await loadStrings(result.data.lang);
+      await refresh();
+      connect();
+      $("main").focus();
+    });
+    $("sign-out").addEventListener("click", async () => {
+      await send("/api/leave");
+      if (source) source.close();
+      source = null;
+      $("log").replaceChildren();
+      lastNotice = "?";
+      await refresh();
+    });
+    $("composer").addEventListener("submit", async (e) => {
+      e.preventDefault();
+      const box = $("message");
+      if (!box.value.trim()) return;
+      const result = await send("/api/message", { text: box.value });
+      if (result.ok) box.value = "";
+    });
+    $("message").addEventListener("keydown", (e) => {
+      if (e.key === "Enter" && !e.shiftKey) { e.preventDefault(); $("composer").requestSubmit(); }
+    });
+    document.querySelectorAll("[data-floor]").forEach((b) => b.addEventListener("click", async () => {
+      const body = { action: b.dataset.floor };
+      if (b.dataset.floor === "request") {
+        body.kind = $("request-kind").value;
+        body.note = $("request-note").value;
+      }
+      const result = await act(body);
+      if (result.ok && b.dataset.floor === "request") $("request-note").value = "";
+    }));
+    document.querySelectorAll("[data-chair]").forEach((b) => b.addEventListener("click", () => {
+      const verb = b.dataset.chair;
+      const body = { action: verb };
+      if (verb === "extend") body.value = $("extend-minutes").value;
+      if (verb === "question") body.value = $("question-number").value;
+      act(body);
+    }));
+    $("announce-form").addEventListener("submit", async (e) => {
+      e.preventDefault();
+      const box = $("announce-text");
+      if (!box.value.trim()) return;
+      const result = await act({ action: "announce", text: box.value });
+      if (result.ok) { box.value = ""; $("announce-done").textContent = t("console.chair.done"); }
+    });
+    const tabs = ["conversation", "chair", "run"];
+    tabs.forEach((name) => $(name === "run" ? "tab-run" : "tab-" + name).addEventListener("click", () => showTab(name, false)));
+    $("tabs").addEventListener("keydown", (e) => {
+      if (e.key !== "ArrowRight" && e.key !== "ArrowLeft") return;
+      const visible = tabs.filter((name) => !$(name === "run" ? "tab-run" : "tab-" + name).hidden);
+      const at = visible.indexOf(activeTab);
+      const next = visible[(at + (e.key === "ArrowRight" ? 1 : visible.length - 1)) % visible.length];
+      showTab(next, true);
+      e.preventDefault();
+    });
+  }
+
+  document.addEventListener("DOMContentLoaded", async () => {
+    wire();
+    await loadStrings(lang);
+    await refresh();
+    if (state && state.me) connect();
+    setInterval(tick, 250);
+  });
+})();
