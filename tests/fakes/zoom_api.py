@@ -43,6 +43,7 @@ class Fault:
     method: str | None = None
     path_pattern: str | None = None  # regex searched in the path
     drop: bool = False  # close the connection without answering
+    after: bool = False  # carry the request out, then answer with the fault (an ambiguous failure)
 
     def matches(self, method: str, path: str) -> bool:
         if self.method and self.method != method:
@@ -92,10 +93,10 @@ class FakeZoom:
 
     def fail_next(self, status: int, body: dict[str, Any] | None = None, *, times: int = 1,
                   headers: dict[str, str] | None = None, method: str | None = None,
-                  path: str | None = None, drop: bool = False) -> None:
+                  path: str | None = None, drop: bool = False, after: bool = False) -> None:
         with self._lock:
             for _ in range(times):
-                self.faults.append(Fault(status, body, dict(headers or {}), method, path, drop))
+                self.faults.append(Fault(status, body, dict(headers or {}), method, path, drop, after))
 
     def api_requests(self, method: str | None = None, path: str | None = None) -> list[Recorded]:
         return [
@@ -121,12 +122,18 @@ class FakeZoom:
             body = json.loads(raw) if "json" in content_type else form
         with self._lock:
             self.requests.append(Recorded(method, path, query, headers, body))
-            for fault in self.faults:
-                if fault.matches(method, path):
-                    self.faults.remove(fault)
-                    if fault.drop:
-                        return None
-                    return fault.status, fault.body, fault.headers
+            fault = next((f for f in self.faults if f.matches(method, path)), None)
+            if fault is not None:
+                self.faults.remove(fault)
+        if fault is not None and not fault.after:
+            return None if fault.drop else (fault.status, fault.body, fault.headers)
+        result = self._route(method, path, query, headers, body)
+        if fault is not None:
+            return None if fault.drop else (fault.status, fault.body, fault.headers)
+        return result
+
+    def _route(self, method: str, path: str, query: dict[str, str], headers: dict[str, str],
+               body: Any) -> tuple[int, dict[str, Any] | None, dict[str, str]]:
         if path == "/oauth/token":
             return self._token(method, query, headers, body or {})
         if path.startswith("/v2/"):
