@@ -20,9 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from bot.store.engine import create_engine
 from bot.store.migrate import upgrade_to_head
 
-POSTGRES_URL = os.environ.get(
-    "FLOORBOT_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
-)
+POSTGRES_URL = os.environ.get("FLOORBOT_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 
 
 def _libpq_dsn(url: str) -> str:
