@@ -247,7 +247,8 @@ class WebConsole:
     @staticmethod
     def _floor_json(floor: FloorView, event: EventView, lang: str) -> dict[str, Any]:
         def request_json(r: RequestView) -> dict[str, Any]:
-            return to_json(r) | {
+            data: dict[str, Any] = to_json(r)
+            return data | {
                 "group_name": pick(event.groups.get(r.group), lang),
                 "wait_text": wait_text(r.estimated_wait_seconds, lang),
             }

@@ -20,8 +20,8 @@ def make_chat(**kwargs: int) -> tuple[LocalChat, SimulatedClock]:
 
 async def test_announce_reaches_each_language_audience_and_nobody_else() -> None:
     chat, _ = make_chat()
-    refs = await chat.announce({"en": "The floor is open.", "fr": "La liste est ouverte.", "es": "La lista está abierta."},
-                               key="cue:session-1/floor-open")
+    texts = {"en": "The floor is open.", "fr": "La liste est ouverte.", "es": "La lista está abierta."}
+    refs = await chat.announce(texts, key="cue:session-1/floor-open")
     assert [r.channel for r in refs] == ["participants:en", "participants:fr", "participants:es"]
     assert all(r.surface == "web" for r in refs)
     assert [m.text for m in chat.history("web:a", "fr")] == ["La liste est ouverte."]
