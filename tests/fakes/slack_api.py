@@ -87,10 +87,10 @@ class FakeSlack:
     def posts(self, channel: str | None = None) -> list[dict[str, Any]]:
         return [c.args for c in self.of("chat.postMessage") if channel is None or c.args.get("channel") == channel]
 
-    async def wait_for(self, predicate: Callable[[FakeSlack], bool], timeout: float = 10.0) -> None:
-        """Wait (on events, not polling) until `predicate(self)` holds after some call."""
+    async def wait_for(self, predicate: Callable[[FakeSlack], bool]) -> None:
+        """Wait (on events, not polling) until `predicate(self)` holds after some call (10 s at most)."""
         assert self._changed is not None
-        async with asyncio.timeout(timeout), self._changed:
+        async with asyncio.timeout(10), self._changed:
             await self._changed.wait_for(lambda: predicate(self))
 
     # -- serving ----------------------------------------------------------------------------------------------

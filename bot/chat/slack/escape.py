@@ -89,8 +89,10 @@ def split_text(text: str, limit: int, measure: Callable[[str], int] = len) -> li
         head, rest = rest[:cut].rstrip(), rest[cut:].lstrip()
         if head:
             pieces.append(head)
-    if rest or not pieces:
-        pieces.append(rest)
+    if not pieces:
+        return [rest]
+    if rest.strip():
+        pieces.append(rest.rstrip())
     return pieces
 
 
