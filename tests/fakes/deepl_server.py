@@ -16,7 +16,7 @@ import json
 import re
 import threading
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -162,6 +162,7 @@ class FakeDeepL:
     glossaries: dict[str, FakeGlossary] = field(default_factory=dict)
     faults: list[Fault] = field(default_factory=list)
     quota_exceeded: bool = False
+    mangle: Callable[[str], str] | None = None  # rewrites each translated text: a misbehaving backend
     hanging: threading.Event = field(default_factory=threading.Event)  # set: translate requests hang
     release: threading.Event = field(default_factory=threading.Event)  # set: hung requests return
     requests: list[tuple[str, str, Any]] = field(default_factory=list)  # (method, path, body)
@@ -320,6 +321,8 @@ class _Handler(BaseHTTPRequestHandler):
             if detected == base_lang(target):
                 translated, billed = text, len(text)
             total += billed
+            if state.mangle is not None:
+                translated = state.mangle(translated)
             out.append({"detected_source_language": detected, "text": translated, "billed_characters": billed})
         with state.lock:
             state.character_count += total
@@ -397,7 +400,7 @@ def running_fake_deepl(state: FakeDeepL | None = None) -> Iterator[FakeDeepL]:
     state = state or FakeDeepL()
     server = _Server(state)
     state.port = server.server_address[1]
-    thread = threading.Thread(target=server.serve_forever, name="fake-deepl", daemon=True)
+    thread = threading.Thread(target=server.serve_forever, args=(0.02,), name="fake-deepl", daemon=True)
     thread.start()
     try:
         yield state

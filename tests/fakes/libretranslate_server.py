@@ -112,7 +112,7 @@ def running_fake_libretranslate(state: FakeLibreTranslate | None = None) -> Iter
     state = state or FakeLibreTranslate()
     server = _Server(state)
     state.port = server.server_address[1]
-    thread = threading.Thread(target=server.serve_forever, name="fake-libretranslate", daemon=True)
+    thread = threading.Thread(target=server.serve_forever, args=(0.02,), name="fake-libretranslate", daemon=True)
     thread.start()
     try:
         yield state

@@ -1,0 +1,60 @@
+"""Property: through the real deepl library and the fake server, every entity survives exactly,
+or the original comes back whole with its status. Never half a translation."""
+
+from __future__ import annotations
+
+import asyncio
+from collections import Counter
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from bot.translate.entities import find_entities
+from bot.translate.port import Source, Status
+from tests.fakes.deepl_server import FakeDeepL
+from tests.translate.conftest import make_deepl
+
+ENTITIES = st.sampled_from([
+    "<@U0LENE>", "<#C01FR|francais>", "<!here>", "<!channel>", "<!subteam^S1|@chairs>",
+    "<https://www.ohchr.org/en/business|UNGPs & B-Tech>", "https://ohchr.org/b-tech?x=1&y=2", "www.ohchr.org/fr",
+    ":wave:", ":+1:", ":raised_hand::skin-tone-2:", "👍", "🙋🏽‍♀️", "🇪🇸", "`q+`", "`a < b && c`",
+    "```\nfor x in y:\n    print(x)\n```",
+])
+WORDS = st.sampled_from([
+    "hello", "thanks", "the", "State", "duty", "to", "protect", "human", "rights", "due", "diligence",
+    "remedy", "agree", "question", "&", "<", ">", "\"quoted\"", "l'État", "¿sí?", "a", "is", "link",
+])
+MESSAGE = st.lists(st.one_of(ENTITIES, WORDS), min_size=1, max_size=12).map(" ".join)
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(message=MESSAGE, lang=st.sampled_from(["en", "fr", "es", None]), target=st.sampled_from(["en", "fr", "es"]))
+def test_entities_survive_or_the_original_is_kept(
+    fake_deepl: FakeDeepL, message: str, lang: str | None, target: str
+) -> None:
+    translator = make_deepl(fake_deepl)
+    [result] = asyncio.run(translator.translate([Source(message, lang)], target))  # type: ignore[list-item]
+    if result.status is Status.TRANSLATED:
+        assert Counter(find_entities(result.text)) == Counter(find_entities(message))
+        for entity in find_entities(message):
+            assert entity in result.text
+        assert result.text.startswith(f"[{'EN' if target == 'en' else target.upper()}] ")
+    else:
+        assert result.status in (Status.NOT_NEEDED,)
+        assert result.text == message
+
+
+def test_a_backend_that_drops_an_entity_yields_the_whole_original(fake_deepl: FakeDeepL) -> None:
+    fake_deepl.mangle = lambda text: text.replace('<x i="0"/>', "")
+    translator = make_deepl(fake_deepl)
+    [result] = asyncio.run(translator.translate([Source("hello <@U1> and thanks <@U2>", "en")], "fr"))
+    assert result.status is Status.ENTITY_MISMATCH
+    assert result.text == "hello <@U1> and thanks <@U2>"
+
+
+def test_a_backend_that_duplicates_an_entity_yields_the_whole_original(fake_deepl: FakeDeepL) -> None:
+    fake_deepl.mangle = lambda text: text + ' <x i="0"/>'
+    translator = make_deepl(fake_deepl)
+    [result] = asyncio.run(translator.translate([Source("hello <@U1>", "en")], "es"))
+    assert result.status is Status.ENTITY_MISMATCH
+    assert result.text == "hello <@U1>"
