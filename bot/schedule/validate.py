@@ -196,13 +196,14 @@ class _Checker:
     def check_discussion(self, item: Item, path: Path) -> None:
         length = _minutes(item.end) - _minutes(item.start)
         panel = item.panel
-        if panel and panel.minutes_each and panel.speakers:
+        if panel and panel.minutes_each and panel.speakers and length > 0:
             needed = panel.minutes_each * len(panel.speakers)
-            if needed > timedelta(minutes=max(length, 0)):
+            if needed > timedelta(minutes=length):
+                minutes = int(needed.total_seconds() // 60)
                 self.warn(
                     (*path, "panel", "minutes_each"),
-                    f"{len(panel.speakers)} panel speakers of {int(panel.minutes_each.total_seconds() // 60)}"
-                    f" minutes each do not fit in '{item.id}' ({length} minutes)",
+                    f"the panel needs {minutes} minutes ({len(panel.speakers)} × {panel.minutes_each}), "
+                    f"more than the {length} minutes of '{item.id}'",
                 )
         discussion = item.discussion
         if discussion is None:
