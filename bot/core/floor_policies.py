@@ -140,14 +140,15 @@ def position(
 ) -> Position:
     """Where `person` stands and why (reasons in the order they apply)."""
     remaining = timedelta(0)
+    speaking = state.speaking is not None and state.speaking.request.person == person
     if state.speaking is not None:
         remaining = max(timedelta(0), state.speaking.ends_at - now)
-        if state.speaking.request.person == person:
-            return Position(person, None, timedelta(0), (Reason("floor.why.speaking"),), state.speaking.request,
-                            speaking=True)
     order = ordered(state, policy)
     index = next((i for i, r in enumerate(order) if r.person == person), None)
     if index is None:
+        if speaking and state.speaking is not None:
+            return Position(person, None, timedelta(0), (Reason("floor.why.speaking"),), state.speaking.request,
+                            speaking=True)
         return Position(person, None, timedelta(0))
     mine = order[index]
     ahead = order[:index]
@@ -158,7 +159,10 @@ def position(
     present_ahead = [r for r in ahead if not is_absent(r)]
     wait = remaining + policy.speaking_time * len(present_ahead)
     reasons = _reasons(state, policy, mine, ahead, is_absent(mine), len(ahead) - len(present_ahead))
-    return Position(person, index + 1, wait, tuple(reasons), mine, absent=is_absent(mine))
+    if speaking:
+        # Someone with the floor may also be listed again (e.g. for a point of order).
+        reasons.insert(0, Reason("floor.why.speaking"))
+    return Position(person, index + 1, wait, tuple(reasons), mine, speaking=speaking, absent=is_absent(mine))
 
 
 def _reasons(
