@@ -104,11 +104,19 @@ def apply_glossary(text: str, entries: dict[str, str], source: str, target: str)
 
 
 def translate_xml(
-    text: str, source: str, target: str, entries: dict[str, str], ignore_tags: set[str], xml: bool
+    text: str,
+    source: str,
+    target: str,
+    entries: dict[str, str],
+    ignore_tags: set[str],
+    xml: bool,
+    label: str | None = None,
 ) -> tuple[str, int]:
-    """The fake translation of one text and the characters DeepL would bill for it."""
+    """The fake translation of one text (prefixed with the target code as sent, e.g. [EN-GB]) and the
+    characters DeepL would bill for it."""
+    prefix = f"[{label or target}] "
     if not xml:
-        return f"[{target}] " + apply_glossary(text, entries, source, target), len(text)
+        return prefix + apply_glossary(text, entries, source, target), len(text)
     out: list[str] = []
     billed = 0
     ignored_depth = 0
@@ -124,7 +132,7 @@ def translate_xml(
             continue
         billed += len(unescape(piece, {"&quot;": '"', "&apos;": "'"}))
         out.append(piece if ignored_depth > 0 else apply_glossary(piece, entries, source, target))
-    return f"[{target}] " + "".join(out), billed
+    return prefix + "".join(out), billed
 
 
 @dataclass
@@ -317,7 +325,9 @@ class _Handler(BaseHTTPRequestHandler):
         total = 0
         for text in texts:
             detected = source or detect(text)
-            translated, billed = translate_xml(text, detected, base_lang(target), entries, set(ignore), xml)
+            translated, billed = translate_xml(
+                text, detected, base_lang(target), entries, set(ignore), xml, label=target
+            )
             if detected == base_lang(target):
                 translated, billed = text, len(text)
             total += billed

@@ -38,7 +38,7 @@ def test_entities_survive_or_the_original_is_kept(
         assert Counter(find_entities(result.text)) == Counter(find_entities(message))
         for entity in find_entities(message):
             assert entity in result.text
-        assert result.text.startswith(f"[{'EN' if target == 'en' else target.upper()}] ")
+        assert result.text.startswith(f"[{'EN-GB' if target == 'en' else target.upper()}] ")
     else:
         assert result.status in (Status.NOT_NEEDED,)
         assert result.text == message
