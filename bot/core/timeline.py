@@ -61,6 +61,8 @@ class Cue:
     """One post of the run of show. `id` is stable across runs of the same file: the ledger's key.
 
     `data` holds only JSON-friendly values (str, int, lists of str); times in it are ISO 8601 strings.
+    `at` is in the event's zone: compute durations between cues in UTC (`a.astimezone(UTC) - ...`),
+    since Python subtracts two datetimes sharing a zoneinfo by wall clock, wrong on DST switch days.
     """
 
     id: str
