@@ -246,10 +246,10 @@ def _attendee(text: str) -> Command | None:
 
 
 def _is_hand_emoji(text: str) -> bool:
-    stripped = _EMOJI_NOISE.sub("", text).strip()
+    stripped = _EMOJI_NOISE.sub("", text).strip(_EDGE_PUNCT + "\n\t")
     if stripped and all(c in _HAND_EMOJI for c in stripped.replace(" ", "")):
         return True
-    return bool(_HAND_CODES.match(text.strip()))
+    return bool(_HAND_CODES.match(text.strip(" .,!?;¡¿\n\t").casefold()))
 
 
 def _q_plus(rest: str) -> Command:
@@ -270,6 +270,8 @@ def _q_plus(rest: str) -> Command:
             note = note[len(lead) :].strip()
             break
     note = note.strip(" :-")[:MAX_NOTE_LENGTH]
+    if not any(c.isalnum() for c in note):
+        note = ""  # "q+ ." or "q+ !" carry no note
     return Command(Verb.REQUEST, kind, note or None)
 
 
@@ -342,7 +344,8 @@ def _chair_args(verb: Verb, rest: list[str], original: str) -> Command | None:
         if not rest:
             return Command(verb, duration=DEFAULT_EXTENSION)
         try:
-            duration = parse_duration(_UNITS.sub(lambda m: m.group(1)[0], normalize(" ".join(rest))))
+            spoken = _UNITS.sub(lambda m: m.group(1)[0], normalize(" ".join(rest)))
+            duration = parse_duration(int(spoken) if spoken.isdigit() else spoken)
         except ValueError:
             return None
         return Command(verb, duration=duration) if duration > timedelta(0) else None
