@@ -162,8 +162,8 @@ def add_people(fake: FakeSlack) -> None:
 
 
 @contextlib.asynccontextmanager
-async def slack_rig(schedule: Schedule | None = None) -> AsyncIterator[SlackRig]:
-    vt = VirtualTime(instant=True)
+async def slack_rig(schedule: Schedule | None = None, *, instant: bool = True) -> AsyncIterator[SlackRig]:
+    vt = VirtualTime(instant=instant)
     async with FakeSlackServer(FakeSlack(clock=vt.clock)) as fake:
         add_people(fake)
         settings = Settings(_env_file=None, slack_bot_token=TOKEN, slack_signing_secret=SECRET,  # type: ignore[call-arg]

@@ -20,6 +20,7 @@ class VirtualTime:
         self.slept: list[float] = []
         self._waiters: list[tuple[float, int, asyncio.Future[None]]] = []
         self._seq = itertools.count()
+        self._slept = asyncio.Condition()
 
     def clock(self) -> float:
         return self.now
@@ -35,11 +36,18 @@ class VirtualTime:
             return
         future: asyncio.Future[None] = asyncio.get_running_loop().create_future()
         heapq.heappush(self._waiters, (self.now + seconds, next(self._seq), future))
+        async with self._slept:
+            self._slept.notify_all()
         await future
 
     @property
     def wake_times(self) -> list[float]:
         return sorted(wake for wake, _, future in self._waiters if not future.done())
+
+    async def wait_for_sleepers(self, count: int) -> None:
+        """Wait (on an event, not the wall clock) until `count` tasks are asleep."""
+        async with asyncio.timeout(10), self._slept:
+            await self._slept.wait_for(lambda: len(self.wake_times) >= count)
 
     @staticmethod
     async def settle(turns: int = 50) -> None:
