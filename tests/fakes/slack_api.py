@@ -121,7 +121,8 @@ class FakeSlack:
                 headers = {"Retry-After": str(fault.retry_after)} if fault.retry_after is not None else {}
                 if fault.status == 200:
                     return 200, {}, {"ok": False, "error": fault.error or "fatal_error"}
-                return fault.status, headers, {"ok": False, "error": fault.error or ("ratelimited" if fault.status == 429 else "internal_error")}
+                error = fault.error or ("ratelimited" if fault.status == 429 else "internal_error")
+                return fault.status, headers, {"ok": False, "error": error}
         if method == "chat.postMessage" and self.post_rate is not None:
             wait = self._take(str(args.get("channel")))
             if wait > 0:
