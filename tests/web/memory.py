@@ -147,7 +147,7 @@ class MemoryFloor:
     async def run_of_show(self) -> Sequence[CueView]:
         start = datetime.fromisoformat("2022-03-07T09:00:00+00:00")
         rows = [
-            (0, "item-open", "opening", {"en": "Opening", "fr": "Ouverture", "es": "Apertura"}, LedgerState.POSTED),
+            (0, "opening", "opening", {"en": "Opening", "fr": "Ouverture", "es": "Apertura"}, LedgerState.POSTED),
             (15, "floor-open", "session-1", {"en": "Session 1 — the floor is open",
                                              "fr": "Séance 1 — la liste des orateurs est ouverte",
                                              "es": "Sesión 1 — la lista de oradores está abierta"}, LedgerState.LATE),
@@ -155,7 +155,7 @@ class MemoryFloor:
                                            "es": "Pregunta orientadora 1"}, LedgerState.MISSED),
             (45, "question", "session-1", {"en": "Guiding question 2", "fr": "Question directrice 2",
                                            "es": "Pregunta orientadora 2"}, LedgerState.PENDING),
-            (120, "item-close", "session-1", {"en": "Session 1 closes", "fr": "Clôture de la séance 1",
+            (120, "session-close", "session-1", {"en": "Session 1 closes", "fr": "Clôture de la séance 1",
                                               "es": "Cierre de la sesión 1"}, LedgerState.PENDING),
         ]
         return [CueView(start + timedelta(minutes=m), kind, item, title, state)

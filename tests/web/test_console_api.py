@@ -35,7 +35,7 @@ async def test_the_page_is_served_in_the_browsers_language_with_a_strict_policy(
 
 def test_nothing_is_fetched_from_the_internet() -> None:
     for path in STATIC_DIR.iterdir():
-        text = path.read_text(encoding="utf-8")
+        text = path.read_text(encoding="utf-8").replace('xmlns="http://www.w3.org/2000/svg"', "")
         assert not re.search(r"(?i)(https?:)?//[a-z0-9.-]+\.[a-z]{2,}", text), path.name
 
 
@@ -55,6 +55,14 @@ def test_every_string_the_page_uses_is_in_the_catalog() -> None:
         dynamic += [f"console.run.state.{s.value}" for s in LedgerState]
         dynamic += [f"common.language_name.{code}" for code in ("en", "fr", "es")]
         assert all(key in strings for key in dynamic), lang
+
+
+def test_every_cue_kind_of_the_run_of_show_has_a_label() -> None:
+    from bot.core.timeline import CueKind
+    from bot.web.console import console_strings
+
+    for lang in ("en", "fr", "es"):
+        assert all(f"console.cue.{kind.value}" in console_strings(lang) for kind in CueKind), lang
 
 
 def test_ordinals_and_accept_language() -> None:

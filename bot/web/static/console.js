@@ -112,7 +112,7 @@
   }
 
   function clockTime(iso, zone) {
-    const options = { hour: "2-digit", minute: "2-digit" };
+    const options = { hour: "2-digit", minute: "2-digit", hourCycle: "h23" };
     if (zone) options.timeZone = zone;
     return new Intl.DateTimeFormat(lang, options).format(new Date(iso));
   }
@@ -177,6 +177,7 @@
     $("join").hidden = signedIn;
     $("tabs").hidden = !signedIn;
     $("whoami").hidden = !signedIn;
+    $("band").hidden = !signedIn;
     if (!signedIn) {
       renderJoin();
       ["conversation", "chair", "run"].forEach((v) => { $("view-" + v).hidden = true; });
@@ -257,17 +258,23 @@
 
   function notice() {
     const s = state;
-    const box = $("notice");
     let kind = "";
     if (s.timer && s.me && s.timer.person === s.me.key) {
       kind = remainingMs() < 0 ? "timeup" : "floor";
     } else if (s.place && s.place.place === 1) {
       kind = "next";
     }
+    const band = $("band");
+    band.className = "band" + (kind ? " " + kind : "");
+    const keys = { floor: "console.notice.floor", next: "console.notice.next", timeup: "console.notice.time_up" };
+    const text = kind ? t(keys[kind])
+      : s.timer ? t("console.floor.speaking_line", { name: s.timer.name }) : t("console.floor.nobody_speaking");
+    if ($("notice").textContent !== text) $("notice").textContent = text;
+    $("band-countdown").textContent = s.timer ? formatRemaining(remainingMs()) : "";
     if (kind === lastNotice) return;
     lastNotice = kind;
-    box.className = "notice" + (kind ? " " + kind : "");
-    box.textContent = kind ? t({ floor: "console.notice.floor", next: "console.notice.next", timeup: "console.notice.time_up" }[kind]) : "";
+    // Only the changes that concern this person are announced to screen readers, once each.
+    $("announcer").textContent = kind ? t(keys[kind]) : "";
   }
 
   function renderChair() {
@@ -275,6 +282,7 @@
     if (!s.powers.chair) return;
     const floor = s.floor;
     $("interpreters-lang").textContent = floor.next_language ? languageName(floor.next_language) : t("console.chair.interpreters_none");
+    $("interpreters-lang").classList.toggle("none", !floor.next_language);
     $("btn-close").hidden = !floor.is_open;
     $("btn-open").hidden = floor.is_open;
     const body = $("speakers");
@@ -293,13 +301,13 @@
       if (r.absent) name.append(el("span", "flag", t("console.chair.absent")));
       cell("console.chair.col_group", r.group_name);
       cell("console.chair.col_language", languageName(r.language));
-      cell("console.chair.col_kind", t("console.kind." + r.kind), "kind-" + r.kind);
-      cell("console.chair.col_note", r.note || "");
+      const kindCell = cell("console.chair.col_kind", t("console.kind." + r.kind), "kind-" + r.kind);
+      if (r.note) kindCell.append(el("span", "note", r.note));
       cell("console.chair.col_wait", r.wait_text, "num");
       const actions = cell("console.chair.col_actions", "");
       const wrap = el("div", "row-actions");
       const button = (verb, label, aria, disabled, style) => {
-        const b = el("button", "small" + (style ? " " + style : ""), t(label));
+        const b = el("button", "small" + (style ? " " + style : ""), label.startsWith("console.") ? t(label) : label);
         b.type = "button";
         b.setAttribute("aria-label", t(aria, { name: r.name }));
         b.dataset.focusKey = verb + ":" + r.person;
@@ -308,8 +316,8 @@
         wrap.append(b);
       };
       button("give", "console.chair.give", "console.chair.give_to", false, "primary");
-      button("move-up", "console.chair.move_up", "console.chair.move_up_name", index === 0);
-      button("move-down", "console.chair.move_down", "console.chair.move_down_name", index === floor.queue.length - 1);
+      button("move-up", "▲", "console.chair.move_up_name", index === 0, "icon");
+      button("move-down", "▼", "console.chair.move_down_name", index === floor.queue.length - 1, "icon");
       button("remove", "console.chair.remove", "console.chair.remove_name", false, "danger");
       actions.append(wrap);
       return tr;
@@ -327,7 +335,8 @@
     let current = -1;
     cues.forEach((c, i) => { if (Date.parse(c.at) <= now) current = i; });
     const dayTime = (iso, z) => {
-      const options = { weekday: "short", day: "numeric", month: "short", hour: "2-digit", minute: "2-digit" };
+      const options = { weekday: "short", day: "numeric", month: "short", hour: "2-digit", minute: "2-digit",
+        hourCycle: "h23" };
       if (z) options.timeZone = z;
       return new Intl.DateTimeFormat(lang, options).format(new Date(iso));
     };
