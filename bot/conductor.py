@@ -19,7 +19,7 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.date import DateTrigger
 
 from bot import i18n
-from bot.chat.port import AudienceKind, ChatPort
+from bot.chat.port import AudienceKind, ChatPort, MessageRef
 from bot.core.clock import Clock
 from bot.core.recovery import Decision, Fate, LedgerState, decide
 from bot.core.timemap import TimeMap
@@ -69,6 +69,7 @@ class CueRunner:
     clock: Clock
     on_cue: CueHook | None = None
     is_leader: LeaderCheck = _always_leader
+    on_posted: Callable[[CueLike, list[MessageRef]], None] | None = None
     posted: list[str] = field(default_factory=list)
 
     async def fire(self, cue: CueLike, *, late: bool = False) -> bool:
@@ -82,7 +83,9 @@ class CueRunner:
         if self.on_cue is not None:
             await self.on_cue(cue, now)
         texts = {lang: self.render(cue, lang) for lang in self.languages}
-        await self.chat.announce(texts, key=f"cue:{cue.id}")
+        refs = await self.chat.announce(texts, key=f"cue:{cue.id}")
+        if self.on_posted is not None:
+            self.on_posted(cue, refs)
         await self.ledger.mark_cue(cue.id, LedgerState.LATE if late else LedgerState.POSTED, self.clock.now())
         self.posted.append(cue.id)
         return True

@@ -1,0 +1,563 @@
+"""The event engine: every inbound event dispatched once, into the floor or into translated chat.
+
+Convert at the edge, dispatch once: Slack, Zoom, the web console and the rehearsal's simulated attendees
+all hand an `InboundEvent` to `Engine.handle`. A floor command goes through the FloorService (serialised,
+authorised, audited) and its outcome becomes private replies, notices, public announcements, timers and a
+refreshed board; plain chat goes through the translator to the other language audiences. The conductor's
+cues reach the floor through `on_cue` (open the list at the discussion, close it at the session's end).
+Everything runs on agenda time (`clock`); only the timers' scheduler sees wall time.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import deque
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+from typing import Any, Protocol
+
+from bot import i18n
+from bot.chat.port import Action, AudienceKind, Author, ChatPort, InboundEvent, InboundKind, MessageRef, Post
+from bot.core import explain, timer
+from bot.core.clock import Clock
+from bot.core.commands import Command, Verb, parse, parse_floor
+from bot.core.floor import (
+    FloorEvent,
+    FloorGiven,
+    FloorPolicy,
+    FloorState,
+    ListClosed,
+    ListReopened,
+    Outcome,
+    Participant,
+    RequestCarried,
+    RequestKind,
+    RequestUnserved,
+    Source,
+    queue,
+)
+from bot.core.timeline import CueKind
+from bot.floor_service import (
+    SYSTEM_ACTOR,
+    FloorOp,
+    FloorService,
+    close_op,
+    extend_op,
+    give_op,
+    move_op,
+    next_op,
+    open_op,
+    remove_op,
+    request_op,
+    skip_op,
+    stop_op,
+    tick_op,
+    withdraw_op,
+)
+from bot.runtime.people import People
+from bot.runtime.timers import Timers
+from bot.schedule.cues import question_text
+from bot.schedule.model import DEFAULT_GROUPS, Item, Question, Schedule, Text, text_in
+from bot.translate.port import LANGS, Lang
+from bot.translate.service import ChatTranslator, notice_key
+
+log = logging.getLogger(__name__)
+
+RUNTIME_NS = "runtime"
+HAND_REACTIONS = frozenset({"raised_hand", "hand", "✋"})
+CONTEXT_LINES = 5
+
+
+class Dedupe(Protocol):
+    async def seen_before(self, source: str, event_id: str, now: datetime) -> bool: ...
+
+
+class KeyValueStore(Protocol):
+    async def get(self, namespace: str, key: str, default: Any = None) -> Any: ...
+    async def set(self, namespace: str, key: str, value: Any, now: datetime) -> None: ...
+
+
+class AuditSink(Protocol):
+    async def append(self, record: Any) -> None: ...
+
+
+FloorListener = Callable[[str], Awaitable[None]]
+
+
+def _sources() -> dict[str, Source]:
+    return {s.value: s for s in Source}
+
+
+@dataclass
+class Engine:
+    schedule: Schedule
+    chat: ChatPort
+    floor: FloorService
+    kv: KeyValueStore
+    dedupe: Dedupe
+    clock: Clock
+    timers: Timers
+    translator: ChatTranslator | None = None
+    audit: AuditSink | None = None
+    publish_board: bool = False  # the surface shows one live board per discussion (Slack's chairs channel)
+    present: Callable[[], frozenset[str] | None] = lambda: None  # who is in the meeting (Zoom presence)
+    listeners: list[FloorListener] = field(default_factory=list)
+    people: People = field(init=False)
+    current: str | None = None  # the item id whose discussion is running
+    question_index: dict[str, int] = field(default_factory=dict)  # item id -> questions posted so far
+    floor_posts: set[tuple[str, str]] = field(default_factory=set)  # (channel, id) of "the floor is open"
+    carried: list[tuple[Participant, RequestKind, str | None, Source]] = field(default_factory=list)
+    _context: dict[str, deque[str]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.people = People(self.schedule, self.kv)
+        self.policy = FloorPolicy.from_schedule(self.schedule.floor)
+        self.languages: list[str] = [str(lang) for lang in self.schedule.event.languages]
+        self.groups: Mapping[str, Text] = {
+            **{gid: dict(names) for gid, names in DEFAULT_GROUPS.items()},  # type: ignore[misc]
+            **{gid: g.name for gid, g in self.schedule.groups.items()},
+        }
+
+    # ------------------------------------------------------------------ start / restore
+
+    async def restore(self) -> None:
+        """Pick up where a previous process stopped: the running discussion, questions posted, timers."""
+        self.current = await self.kv.get(RUNTIME_NS, "current", None)
+        self.question_index = dict(await self.kv.get(RUNTIME_NS, "questions", {}) or {})
+        self.floor_posts = {(str(c), str(i)) for c, i in await self.kv.get(RUNTIME_NS, "floor_posts", []) or []}
+        if self.current is not None:
+            self._arm_timers(await self.floor.state(self.current))
+
+    async def _save(self) -> None:
+        now = self.clock.now()
+        await self.kv.set(RUNTIME_NS, "current", self.current, now)
+        await self.kv.set(RUNTIME_NS, "questions", self.question_index, now)
+        await self.kv.set(RUNTIME_NS, "floor_posts", sorted(self.floor_posts), now)
+
+    # ------------------------------------------------------------------ inbound
+
+    async def handle(self, event: InboundEvent) -> None:
+        """The one entry point of every surface. Exactly once per (source, event id)."""
+        now = self.clock.now()
+        if await self.dedupe.seen_before(event.source, event.event_id, now):
+            log.info("duplicate %s event %s ignored", event.source, event.event_id)
+            return
+        participant = await self.people.sighting(event, now)
+        if event.kind is InboundKind.MESSAGE:
+            command = parse(event.text)
+            if command is None:
+                await self._relay(event, participant)
+            else:
+                await self.run(command, event, participant)
+        elif event.kind is InboundKind.COMMAND:
+            command = parse_floor(event.text)
+            if command is None:
+                await self._reply(participant.person, event, "runtime.unknown_command", text=event.text[:80])
+            else:
+                await self.run(command, event, participant)
+        elif event.kind is InboundKind.REACTION:
+            if event.text in HAND_REACTIONS and self._is_floor_post(event.ref):
+                await self.run(Command(Verb.REQUEST, kind=RequestKind.NEW), event, participant)
+        elif event.kind is InboundKind.ACTION:
+            command = parse_floor(event.text)
+            if command is not None:
+                await self.run(command, event, participant)
+        elif event.kind is InboundKind.EDIT and event.ref is not None:
+            await self._relay(event, participant, edit=True)
+        elif event.kind is InboundKind.DELETE and event.ref is not None:
+            await self.chat.delete(event.ref)
+
+    def _is_floor_post(self, ref: MessageRef | None) -> bool:
+        if ref is None:
+            return self.current is not None
+        return (ref.channel, ref.id) in self.floor_posts or not self.floor_posts
+
+    # ------------------------------------------------------------------ commands
+
+    async def run(self, command: Command, event: InboundEvent, who: Participant) -> Outcome | None:
+        """Carry out one command from `who` (the platform user id in `event` is what authorises it)."""
+        source = _sources().get(event.source, Source.WEB)
+        if command.verb is Verb.LANG:
+            if command.language in self.languages:
+                self.people.set_language(who.person, command.language)
+                await self._reply(who.person, event, "floor.reply.language_set")
+            return None
+        if command.verb is Verb.QUESTION:
+            await self._guarded(event, who, command, self._post_question, command.number)
+            return None
+        if command.verb is Verb.ANNOUNCE:
+            await self._guarded(event, who, command, self._announce_from_chair, who, command.text or "")
+            return None
+        discussion = self.current
+        if discussion is None:
+            await self._reply(who.person, event, "runtime.no_discussion")
+            return None
+        if command.verb is Verb.POSITION:
+            state = await self.floor.state(discussion)
+            message = explain.reply(Outcome(state), who.person, self.clock.now(), self.policy, self.present())
+            await self._reply_message(who.person, event, message)
+            return None
+        op = self._operation(command, who, source, await self.floor.state(discussion))
+        if op is None:
+            await self._reply(who.person, event, "runtime.unknown_person",
+                              name=command.target.handle if command.target else "")
+            return None
+        outcome = await self.floor.execute(discussion, op, self._actor(event), self.clock.now())
+        await self._after(discussion, outcome, actor=who, event=event, chair=command.is_chair)
+        return outcome
+
+    def _actor(self, event: InboundEvent) -> str:
+        # Authorisation matches the platform user id exactly as signed by the platform (Slack id, web:<id>).
+        return event.user_id
+
+    def _operation(self, command: Command, who: Participant, source: Source, state: FloorState) -> FloorOp | None:
+        verb = command.verb
+        present = self.present()
+        if verb is Verb.REQUEST:
+            return request_op(who, command.kind or RequestKind.NEW, note=command.note, source=source)
+        if verb is Verb.WITHDRAW:
+            return withdraw_op(who.person)
+        if verb is Verb.NEXT:
+            return next_op(present)
+        if verb is Verb.SKIP:
+            return skip_op(present)
+        if verb is Verb.CLOSE:
+            return close_op()
+        if verb is Verb.OPEN:
+            return open_op()
+        if verb is Verb.STOP:
+            return stop_op()
+        if verb is Verb.EXTEND:
+            return extend_op(command.duration or self.policy.warn_before * 2)
+        target = self._target(command)
+        if target is None:
+            return None
+        if verb is Verb.GIVE:
+            return give_op(target, source=source)
+        if verb is Verb.REMOVE:
+            return remove_op(target.person)
+        if verb is Verb.MOVE:
+            mine = [r for r in state.pending if r.person == target.person]
+            if not mine:
+                return None
+            return move_op(mine[0].id, command.number or 1)
+        return None
+
+    def _target(self, command: Command) -> Participant | None:
+        if command.target is None:
+            return None
+        if command.target.slack_id:
+            key = self.people.identity.resolve("slack", command.target.slack_id)
+            return self.people.participant(key)
+        return self.people.find(command.target.handle)
+
+    async def _guarded(
+        self, event: InboundEvent, who: Participant, command: Command,
+        action: Callable[..., Awaitable[None]], *args: Any,
+    ) -> None:
+        """Chair verbs outside the list of speakers: authorised and audited like the floor's own."""
+        from bot.core import authz
+        from bot.store.audit import AuditRecord
+
+        item = self._item(self.current)
+        decision = authz.authorize(self._actor(event), command.verb, item, self.schedule)
+        if self.audit is not None:
+            await self.audit.append(AuditRecord(
+                at=self.clock.now(), actor=self._actor(event), verb=command.verb.value, target=self.current or "-",
+                allowed=decision.allowed, reason=decision.reason_key,
+                details={"person": who.person, "number": command.number},
+            ))
+        if not decision.allowed:
+            await self._reply(who.person, event, decision.reason_key)
+            return
+        await action(*args)
+
+    # ------------------------------------------------------------------ effects of an outcome
+
+    async def _after(
+        self, discussion: str, outcome: Outcome, *, actor: Participant | None, event: InboundEvent | None,
+        chair: bool = False,
+    ) -> None:
+        now = self.clock.now()
+        present = self.present()
+        if actor is not None and event is not None:
+            if chair:
+                if outcome.refusal is not None:
+                    await self._reply(actor.person, event, outcome.refusal.reason_key)
+                elif outcome.noop_reason is not None:
+                    await self._reply(actor.person, event, outcome.noop_reason)
+            else:
+                message = explain.reply(outcome, actor.person, now, self.policy, present)
+                await self._reply_message(actor.person, event, message)
+        for notice in explain.notices(outcome, now, self.policy, present):
+            await self._tell(notice.person, notice.message)
+        for happened in outcome.events:
+            if isinstance(happened, FloorGiven):
+                p = happened.request.participant
+                await self._announce("runtime.floor_given", f"floor:{discussion}:{happened.request.id}",
+                                     name=p.name, group=explain.GroupName(p.group), language=_LanguageName(p.language))
+            elif isinstance(happened, ListClosed):
+                await self._announce("runtime.list_closed", f"closed:{discussion}:{state_version(outcome)}")
+            elif isinstance(happened, ListReopened):
+                await self._announce("runtime.list_reopened", f"reopened:{discussion}:{state_version(outcome)}")
+        if outcome.changed:
+            self._arm_timers(outcome.state)
+            await self._floor_changed(discussion, outcome.state)
+
+    def _arm_timers(self, state: FloorState) -> None:
+        prefix = f"floor:{state.discussion}:"
+        self.timers.disarm(prefix)
+        for deadline in timer.deadlines(state, self.policy):
+            self.timers.arm(deadline.job_id, deadline.at, self._tick_job(state.discussion))
+
+    def _tick_job(self, discussion: str) -> Callable[[], Awaitable[None]]:
+        async def job() -> None:
+            outcome = await self.floor.execute(discussion, tick_op(), SYSTEM_ACTOR, self.clock.now())
+            await self._after(discussion, outcome, actor=None, event=None)
+
+        return job
+
+    async def _floor_changed(self, discussion: str, state: FloorState) -> None:
+        if self.publish_board:
+            texts = {lang: self.board_text(state, lang) for lang in self.languages}
+            await self.chat.announce(texts, audience=AudienceKind.CHAIRS, key=f"board:{discussion}",
+                                     actions=self._board_actions())
+        for listener in self.listeners:
+            try:
+                await listener(discussion)
+            except Exception:  # a slow or broken viewer must never break the floor
+                log.exception("floor listener failed")
+
+    def board_text(self, state: FloorState, lang: str) -> str:
+        lines = [i18n.render("runtime.board.title", lang, title=self._title(state.discussion, lang))]
+        if state.speaking is not None:
+            p = state.speaking.request.participant
+            lines.append(i18n.render("runtime.board.speaking", lang, name=p.name,
+                                     group=explain.group_name(p.group, lang, self.groups),
+                                     language=_language_name(p.language, lang),
+                                     until=state.speaking.ends_at.astimezone(self._zone()).strftime("%H:%M:%S")))
+        order = queue(state, self.policy)
+        if not order:
+            lines.append(i18n.render("runtime.board.empty", lang))
+        for place, r in enumerate(order, start=1):
+            p = r.participant
+            lines.append(i18n.render(
+                "runtime.board.entry", lang, place=place, name=p.name,
+                group=explain.group_name(p.group, lang, self.groups), language=_language_name(p.language, lang),
+                kind=i18n.render(f"floor.kind.{r.kind.value}", lang), note=f" — {r.note}" if r.note else "",
+            ))
+        if order:
+            lines.append(i18n.render("runtime.board.next_language", lang,
+                                     language=_language_name(order[0].participant.language, lang)))
+        if not state.is_open:
+            lines.append(i18n.render("runtime.board.closed", lang))
+        return "\n".join(lines)
+
+    def _board_actions(self) -> list[Action]:
+        lang = self.languages[0]
+        verbs = [("next", "primary"), ("skip", ""), ("stop", ""), ("extend", ""), ("close", "danger"),
+                 ("open", ""), ("question", "")]
+        return [Action(f"floor:{verb}", i18n.render(f"runtime.button.{verb}", lang), verb, style)
+                for verb, style in verbs]
+
+    # ------------------------------------------------------------------ cues
+
+    async def on_cue(self, cue: Any, now: datetime) -> None:
+        """A cue's effects on the floor, before its text is posted."""
+        kind = CueKind(cue.kind)
+        if kind is CueKind.FLOOR_OPEN:
+            await self._open_discussion(cue.item, now)
+        elif kind is CueKind.QUESTION:
+            self.question_index[cue.item] = max(self.question_index.get(cue.item, 0),
+                                                int(cue.data.get("index", 0)) + 1)
+            await self._save()
+        elif kind is CueKind.SESSION_CLOSE:
+            await self._close_discussion(cue.item, now)
+
+    async def _open_discussion(self, item_id: str, now: datetime) -> None:
+        previous = self.current
+        if previous is not None and previous != item_id:
+            await self._close_discussion(previous, now)
+        self.current = item_id
+        state = await self.floor.state(item_id)
+        if not state.is_open:
+            await self.floor.execute(item_id, open_op(), SYSTEM_ACTOR, now)
+        carried, self.carried = self.carried, []
+        for participant, kind, note, source in carried:
+            await self.floor.execute(item_id, request_op(participant, kind, note=note, source=source),
+                                     SYSTEM_ACTOR, now)
+        await self._save()
+        await self._floor_changed(item_id, await self.floor.state(item_id))
+
+    async def _close_discussion(self, item_id: str, now: datetime) -> None:
+        """The session ends: the speaker's turn is recorded, and whoever is still waiting is told their
+        request was not served (or, under `carry_over`, that it moves to the next discussion)."""
+        state = await self.floor.state(item_id)
+        if state.speaking is not None:
+            outcome = await self.floor.execute(item_id, stop_op(), SYSTEM_ACTOR, now)
+            await self._after(item_id, outcome, actor=None, event=None)
+        carry = self.policy.carry_over and bool(state.pending)
+        if carry:
+            self.carried = [(r.participant, r.kind, r.note, r.source) for r in queue(state, self.policy)]
+        outcome = await self.floor.execute(item_id, end_discussion_op(carried=carry), SYSTEM_ACTOR, now)
+        await self._after(item_id, outcome, actor=None, event=None)
+        self.timers.disarm(f"floor:{item_id}:")
+        if self.current == item_id:
+            self.current = None
+        await self._save()
+
+    def remember_floor_posts(self, refs: list[MessageRef]) -> None:
+        self.floor_posts.update((r.channel, r.id) for r in refs)
+
+    async def _post_question(self, number: int | None) -> None:
+        item = self._item(self.current)
+        if item is None or item.discussion is None or not item.discussion.questions:
+            return
+        questions = item.discussion.questions
+        index = (number - 1) if number else self.question_index.get(item.id, 0)
+        if not 0 <= index < len(questions):
+            return
+        self.question_index[item.id] = max(self.question_index.get(item.id, 0), index + 1)
+        await self._save()
+        question: Question | Text = questions[index]
+        texts = {lang: i18n.render("runtime.question", lang, number=index + 1, total=len(questions),
+                                   question=question_text(question, lang)) for lang in self.languages}
+        await self.chat.announce(texts, key=f"question:{item.id}:{index + 1}:{self.clock.now().isoformat()}")
+
+    async def _announce_from_chair(self, who: Participant, text: str) -> None:
+        texts: dict[str, str] = {}
+        translations = None
+        if self.translator is not None:
+            translations = await self.translator.translate_message(
+                text, event_languages=self._langs(), author_lang=_lang(self.people.language(who.person)))
+        for lang in self.languages:
+            body = text
+            if translations is not None and lang in translations.translations:
+                t = translations.translations[lang]
+                body = t.text
+                key = notice_key(t.status)
+                if key:
+                    body = f"{body}\n_{i18n.render(key, lang)}_"
+            texts[lang] = i18n.render("runtime.announcement", lang, name=who.name, text=body)
+        await self.chat.announce(texts, key=f"announce:{self.clock.now().isoformat()}")
+
+    # ------------------------------------------------------------------ chat relay
+
+    async def _relay(self, event: InboundEvent, who: Participant, *, edit: bool = False) -> None:
+        """A participant's message, translated into every other event language."""
+        text = event.text
+        if not text.strip():
+            return
+        source_lang = event.channel_language or (event.language if event.language in self.languages else None)
+        context = self._context.setdefault(source_lang or "?", deque(maxlen=CONTEXT_LINES))
+        if self.translator is None:
+            targets: dict[str, tuple[str, str | None]] = {
+                lang: (text, "translate.notice.untranslated") for lang in self.languages if lang != source_lang
+            }
+        else:
+            result = await self.translator.translate_message(
+                text, event_languages=self._langs(), channel_lang=_lang(event.channel_language),
+                author_lang=_lang(event.language),
+                context=list(context),
+            )
+            targets = {lang: (t.text, notice_key(t.status)) for lang, t in result.translations.items()}
+        context.append(text)
+        author = Author(who.name)
+        for lang, (body, notice) in targets.items():
+            shown = f"{body}\n_{i18n.render(notice, lang)}_" if notice else body
+            post = Post(shown, author=author, key=f"mirror:{event.event_id}", reply_to=event.ref)
+            if edit and event.ref is not None:
+                await self.chat.edit(event.ref, Post(shown, author=author, key=f"mirror-edit:{lang}",
+                                                     reply_to=event.ref))
+            else:
+                await self.chat.post(lang, post)
+
+    # ------------------------------------------------------------------ replies and announcements
+
+    async def _reply(self, person: str, event: InboundEvent, key: str, **values: Any) -> None:
+        lang = self.people.language(person)
+        await self.chat.reply_private(event.user_id, i18n.render(key, lang, **values), context=event.ref)
+
+    async def _reply_message(self, person: str, event: InboundEvent, message: explain.Message) -> None:
+        lang = self.people.language(person)
+        await self.chat.reply_private(event.user_id, message.render(lang, self.groups), context=event.ref)
+
+    async def _tell(self, person: str, message: explain.Message) -> None:
+        user_id = self.people.reach(person)
+        if user_id is None:
+            log.info("no way to reach %s privately", person)
+            return
+        await self.chat.reply_private(user_id, message.render(self.people.language(person), self.groups))
+
+    async def _announce(self, message_key: str, announce_key: str, **values: Any) -> None:
+        texts = {
+            lang: i18n.render(message_key, lang, **{k: _localize(v, lang, self.groups) for k, v in values.items()})
+            for lang in self.languages
+        }
+        await self.chat.announce(texts, key=announce_key)
+
+    # ------------------------------------------------------------------ helpers
+
+    def _item(self, item_id: str | None) -> Item | None:
+        if item_id is None:
+            return None
+        try:
+            return self.schedule.item(item_id)
+        except KeyError:
+            return None
+
+    def _title(self, item_id: str, lang: str) -> str:
+        item = self._item(item_id)
+        return text_in(item.title, lang) if item is not None and item.title else item_id
+
+    def _langs(self) -> list[Lang]:
+        return [lang for lang in (_lang(code) for code in self.languages) if lang is not None]
+
+    def _zone(self) -> Any:
+        from zoneinfo import ZoneInfo
+
+        return ZoneInfo(self.schedule.event.timezone)
+
+
+def _lang(code: str | None) -> Lang | None:
+    for lang in LANGS:
+        if code == lang:
+            return lang
+    return None
+
+
+def state_version(outcome: Outcome) -> int:
+    return outcome.state.version
+
+
+def end_discussion_op(*, carried: bool) -> FloorOp:
+    """Close a list for good at the end of its session: pending requests become unserved (or carried)."""
+
+    def apply(state: FloorState, now: datetime, policy: FloorPolicy) -> Outcome:
+        if not state.pending and not state.is_open:
+            return Outcome(state, noop_reason="floor.noop.list_empty")
+        events: tuple[FloorEvent, ...] = tuple(
+            RequestCarried(now, r, "next") if carried else RequestUnserved(now, r) for r in state.pending
+        )
+        return Outcome(replace(state, is_open=False, pending=(), version=state.version + 1), events)
+
+    return FloorOp("close", apply, {"end_of_session": True, "carried": carried})
+
+
+@dataclass(frozen=True)
+class _LanguageName:
+    code: str
+
+
+def _language_name(code: str, reader: str) -> str:
+    key = f"common.language_name.{code}"
+    return i18n.render(key, reader) if i18n.has(key) else code
+
+
+def _localize(value: Any, lang: str, groups: Mapping[str, Text]) -> Any:
+    if isinstance(value, _LanguageName):
+        return _language_name(value.code, lang)
+    if isinstance(value, explain.GroupName):
+        return explain.group_name(value.group, lang, groups)
+    return value
