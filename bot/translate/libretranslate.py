@@ -45,14 +45,23 @@ class LibreTranslateTranslator:
 
     async def start(self) -> None:
         response = await self._client.get("/languages")
-        if response.status_code in (401, 403):
-            raise TranslatorAuthError(f"LibreTranslate refused us (HTTP {response.status_code}): check "
-                                      "LIBRETRANSLATE_API_KEY")
         response.raise_for_status()
         codes = {entry.get("code") for entry in response.json()}
         missing = [lang for lang in LANGS if lang not in codes]
         if missing:
             log.warning("LibreTranslate at %s lacks languages %s", self._url, ", ".join(missing))
+        # /languages is open to all; only a translation proves the key (self-hosted: it costs nothing).
+        probe = await self._client.post("/translate", json=self._payload(["ok"], "en", "fr"))
+        if probe.status_code in (400, 401, 403) and "key" in probe.text.lower():
+            raise TranslatorAuthError(
+                f"LibreTranslate refused the API key (HTTP {probe.status_code}): check LIBRETRANSLATE_API_KEY"
+            )
+
+    def _payload(self, texts: list[str], source: str, target: str) -> dict[str, Any]:
+        payload: dict[str, Any] = {"q": texts, "source": source, "target": target, "format": "html"}
+        if self._api_key is not None:
+            payload["api_key"] = self._api_key.get_secret_value()
+        return payload
 
     async def usage(self) -> Usage | None:
         return None
@@ -68,14 +77,7 @@ class LibreTranslateTranslator:
                 groups.setdefault(source.lang, []).append(index)
         for lang, indices in groups.items():
             for part in chunk(indices, key=lambda i: encoded_size(protected[i].xml)):
-                payload: dict[str, Any] = {
-                    "q": [protected[i].xml for i in part],
-                    "source": lang or "auto",
-                    "target": target,
-                    "format": "html",
-                }
-                if self._api_key is not None:
-                    payload["api_key"] = self._api_key.get_secret_value()
+                payload = self._payload([protected[i].xml for i in part], lang or "auto", target)
                 try:
                     response = await self._client.post("/translate", json=payload)
                     response.raise_for_status()
