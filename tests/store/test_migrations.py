@@ -5,7 +5,7 @@ from typing import Any
 
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import inspect
+from sqlalchemy import inspect, text
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -48,6 +48,8 @@ async def test_instances_starting_together_upgrade_once(db_url: str) -> None:
         await asyncio.gather(*(upgrade_to_head(e) for e in engines))
         async with reading(engines[0]) as connection:
             assert await connection.run_sync(_diff) == []
+            if connection.dialect.name == "sqlite":
+                assert await connection.scalar(text("PRAGMA journal_mode")) == "wal"
     finally:
         for e in engines:
             await e.dispose()
