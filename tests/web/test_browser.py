@@ -50,13 +50,22 @@ def sign_in(page: Page, url: str, person: str, lang: str) -> None:
     expect(page.locator("#tabs")).to_be_visible()
 
 
+def advance(live_server: LiveServer, delta: timedelta) -> None:
+    """Move the server's clock and tell the pages, as the conductor does when the floor changes."""
+
+    def move() -> None:
+        live_server.stack.clock.advance(delta)
+        live_server.stack.chat.changed()
+
+    live_server.do(move)
+
+
 def shot(page: Page, name: str) -> None:
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / name), full_page=True)
 
 
 def test_request_give_countdown_and_translation_marks(browser: Browser, live_server: LiveServer) -> None:
-    stack = live_server.stack
     attendee = browser.new_context(viewport={"width": 360, "height": 800}, locale="es-ES")
     chair = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-GB")
     ana, lene = attendee.new_page(), chair.new_page()
@@ -101,12 +110,12 @@ def test_request_give_countdown_and_translation_marks(browser: Browser, live_ser
     assert 170 <= before <= 180
 
     # Drive the server's clock: the pages refetch and count down from the server's time, not their own.
-    live_server.do(lambda: (stack.clock.advance(timedelta(seconds=100)), stack.chat.changed()) and None)
+    advance(live_server, timedelta(seconds=100))
     expect(ana.locator("#countdown")).to_have_text(re.compile(r"^1:[0-2]\d$"))
     after = seconds(ana.locator("#countdown").inner_text())
     assert after < before - 90
     assert seconds(lene.locator("#chair-countdown").inner_text()) <= after + 1
-    live_server.do(lambda: (stack.clock.advance(timedelta(seconds=60)), stack.chat.changed()) and None)
+    advance(live_server, timedelta(seconds=60))
     expect(ana.locator("#countdown").locator("xpath=..")).to_have_class(re.compile(r"\bwarn\b"))
     shot(ana, "console-attendee-phone-es.png")
 
