@@ -39,6 +39,10 @@ days:
 """
 
 
+def read(path: Path) -> str:
+    return path.read_text(encoding="utf-8")
+
+
 @pytest.fixture
 def schedule(tmp_path: Path) -> Path:
     path = tmp_path / "event.yaml"
@@ -49,8 +53,8 @@ def schedule(tmp_path: Path) -> Path:
 async def test_fills_missing_languages_into_a_copy_and_marks_them(fake_deepl: FakeDeepL, schedule: Path) -> None:
     out = schedule.with_name("copy.yaml")
     report = await prefill(schedule, out, make_deepl(fake_deepl))
-    assert schedule.read_text(encoding="utf-8") == SCHEDULE  # the input is untouched
-    text = out.read_text(encoding="utf-8")
+    assert read(schedule) == SCHEDULE  # the input is untouched
+    text = read(out)
     data = YAML(typ="safe", pure=True).load(text)
     assert report.filled == 9 and report.kept == 1 and report.failed == 0
     item = data["days"][0]["items"][0]
@@ -79,7 +83,7 @@ async def test_failed_translations_are_left_empty(fake_deepl: FakeDeepL, schedul
     out = schedule.with_name("copy.yaml")
     report = await prefill(schedule, out, make_deepl(fake_deepl))
     assert report.filled == 0 and report.failed == 9
-    assert MACHINE_MARK not in out.read_text(encoding="utf-8")
+    assert MACHINE_MARK not in read(out)
 
 
 def test_cli_translate_command(fake_deepl: FakeDeepL, schedule: Path, monkeypatch: pytest.MonkeyPatch) -> None:
