@@ -62,6 +62,7 @@ def advance(live_server: LiveServer, delta: timedelta) -> None:
 
 def shot(page: Page, name: str) -> None:
     ARTIFACTS.mkdir(exist_ok=True)
+    page.evaluate("window.scrollTo(0, 0)")  # the sticky band belongs at the top of a full-page picture
     page.screenshot(path=str(ARTIFACTS / name), full_page=True)
 
 
