@@ -183,16 +183,19 @@ _PHRASES: dict[str, tuple[Verb, RequestKind | None]] = {
 
 # Kind words accepted after "q+" (first word(s) of what follows), then an optional note.
 _Q_KINDS: dict[str, RequestKind] = {
-    "point of order": RequestKind.POINT_OF_ORDER, "order": RequestKind.POINT_OF_ORDER,
-    "poo": RequestKind.POINT_OF_ORDER, "motion d'ordre": RequestKind.POINT_OF_ORDER,
-    "ordre": RequestKind.POINT_OF_ORDER, "cuestion de orden": RequestKind.POINT_OF_ORDER,
-    "mocion de orden": RequestKind.POINT_OF_ORDER, "orden": RequestKind.POINT_OF_ORDER,
+    "point of order": RequestKind.POINT_OF_ORDER, "motion d'ordre": RequestKind.POINT_OF_ORDER,
+    "point d'ordre": RequestKind.POINT_OF_ORDER, "cuestion de orden": RequestKind.POINT_OF_ORDER,
+    "mocion de orden": RequestKind.POINT_OF_ORDER,
     "clarify": RequestKind.CLARIFYING, "clarifying": RequestKind.CLARIFYING,
     "clarification": RequestKind.CLARIFYING, "precision": RequestKind.CLARIFYING,
     "aclaracion": RequestKind.CLARIFYING, "aclarar": RequestKind.CLARIFYING,
     "reply": RequestKind.REPLY, "direct reply": RequestKind.REPLY, "reponse": RequestKind.REPLY,
     "reponse directe": RequestKind.REPLY, "respuesta": RequestKind.REPLY,
     "respuesta directa": RequestKind.REPLY,
+}  # fmt: skip
+# Short kind words only count alone: "q+ order" is a point of order, "q+ order of business" a note.
+_Q_KINDS_ALONE: dict[str, RequestKind] = {
+    "order": RequestKind.POINT_OF_ORDER, "ordre": RequestKind.POINT_OF_ORDER, "orden": RequestKind.POINT_OF_ORDER,
 }  # fmt: skip
 _NOTE_LEADS = ("to", "pour", "para", "sur", "about", "on", "sobre", ":", "-")
 
@@ -254,6 +257,9 @@ def _is_hand_emoji(text: str) -> bool:
 
 def _q_plus(rest: str) -> Command:
     """``q+``, ``q+ to <note>``, ``q+ <kind> [to <note>]``, ``q+ <note>``."""
+    alone = _Q_KINDS_ALONE.get(normalize(rest).strip(_EDGE_PUNCT))
+    if alone is not None:
+        return Command(Verb.REQUEST, alone)
     words = rest.split()
     kind = RequestKind.NEW
     norm_words = [normalize(w) for w in words]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -10,6 +11,7 @@ from hypothesis import strategies as st
 
 from bot.core.commands import CHAIR_VERBS, Command, Target, Verb, parse, parse_floor
 from bot.core.floor import RequestKind
+from tests.conftest import ROOT
 
 K = RequestKind
 REQUEST = Command(Verb.REQUEST, K.NEW)
@@ -216,3 +218,16 @@ def test_case_spacing_and_trailing_punctuation_do_not_matter(phrase: str, left: 
         return  # q+/q-/q? take no trailing punctuation other than their own
     text = left + (phrase.upper() if upper else phrase) + right
     assert parse(text) == expected, text
+
+
+def test_every_attendee_form_in_the_documentation_parses() -> None:
+    doc = (ROOT / "docs" / "chat-grammar.md").read_text(encoding="utf-8")
+    table = doc.split("## Attendees", 1)[1].split("Notes after", 1)[0]
+    rows = [line for line in table.splitlines() if line.startswith("| ") and "---" not in line][1:]
+    forms = [f for row in rows for f in re.findall(r"`([^`]+)`", row)]
+    assert len(forms) > 100
+    for form in forms:
+        text = form.replace("<note>", "remedy")
+        if form in {"en", "fr", "es"}:
+            text = f"lang {form}"
+        assert parse(text) is not None, form
