@@ -11,6 +11,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from bot.core.timeline import CueKind, plan
 from bot.schedule.model import DEFAULT_GROUPS, Item, ItemKind, Schedule, Text
 from bot.schedule.problems import Path, Problem, Severity, SourceMap
 
@@ -70,7 +71,26 @@ class _Checker:
         self.check_days()
         self.check_items()
         self.check_translations()
+        if self.zone is not None and not any(p.severity is Severity.ERROR for p in self.problems):
+            self.check_questions_fit()
         return self.problems
+
+    def check_questions_fit(self) -> None:
+        """Guiding questions posted `every` so often that some would fall after the session ends."""
+        posted: dict[str, int] = {}
+        for cue in plan(self.schedule):
+            if cue.kind is CueKind.QUESTION:
+                posted[cue.item] = posted.get(cue.item, 0) + 1
+        for day_index, day in enumerate(self.schedule.days):
+            for item_index, item in enumerate(day.items):
+                wanted = len(item.discussion.questions) if item.discussion else 0
+                if item.kind is ItemKind.SESSION and posted.get(item.id, 0) < wanted:
+                    self.warn(
+                        ("days", day_index, "items", item_index, "discussion"),
+                        f"only {posted.get(item.id, 0)} of the {wanted} guiding questions of '{item.id}' "
+                        "fit before it ends; the chair can post the others",
+                        at_key=True,
+                    )
 
     # -- event ---------------------------------------------------------------------------------
     def check_zone(self) -> None:
@@ -154,6 +174,8 @@ class _Checker:
                 self.check_item_times(day.date, item, path)
                 self.check_item_people(item, path)
                 self.check_discussion(item, path)
+                if item.discussion and item.discussion.start and self.zone is not None:
+                    self.check_wall_time(day.date, item.discussion.start, (*path, "discussion", "start"))
                 self.check_nesting(item, path, by_id, day.items)
             self.check_overlaps(day_index, day.items)
 
