@@ -56,8 +56,7 @@ CHAIR_VERBS = {
     "give": "give @{target}",
     "skip": "skip",
     "remove": "remove @{target}",
-    "move-up": "move @{target} up",
-    "move-down": "move @{target} down",
+    "move": "move @{target} {value}",  # value: the 1-based place to move to
     "close": "close",
     "open": "open",
     "question": "question {value}",
@@ -66,6 +65,7 @@ CHAIR_VERBS = {
     "announce": "announce {text}",
 }
 REQUEST_KINDS = ("new", "clarifying", "reply")
+REQUEST_KIND_WORDS = {"new": "", "clarifying": "clarify", "reply": "reply"}  # `q+ clarify to <note>`
 _TEMPLATE_KEY = re.compile(r"\{\{([a-z0-9_.\-]+)\}\}")
 
 
@@ -372,14 +372,14 @@ class WebConsole:
                 if kind not in REQUEST_KINDS:
                     raise BadRequest("console.error.bad_request")
                 extra["kind"] = kind
+                line = " ".join(part for part in ("q+", REQUEST_KIND_WORDS[kind], f"to {note}" if note else "") if part)
                 if note:
-                    line = f"q+ to {note}"
                     extra["note"] = note
             return InboundKind.COMMAND, line, extra
         if action in CHAIR_VERBS:
-            if action in ("give", "remove", "move-up", "move-down") and not target:
+            if action in ("give", "remove", "move") and not target:
                 raise BadRequest("console.error.bad_request")
-            if action in ("question", "extend") and value and not value.isdigit():
+            if (action in ("question", "extend") and value or action == "move") and not value.isdigit():
                 raise BadRequest("console.error.bad_request")
             if action == "announce" and not text:
                 raise BadRequest("console.error.bad_message")

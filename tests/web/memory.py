@@ -248,9 +248,8 @@ class MemoryFloor:
             ordered[0].at, ordered[1].at = ordered[1].at, ordered[0].at
         elif verb == "remove" and chosen:
             self.queue.remove(chosen)
-        elif verb in ("move-up", "move-down") and chosen:
-            index = ordered.index(chosen)
-            other = index - 1 if verb == "move-up" else index + 1
+        elif verb == "move" and chosen:
+            other = int(event.extra.get("value", "0")) - 1
             if 0 <= other < len(ordered):
                 chosen.at, ordered[other].at = ordered[other].at, chosen.at
         elif verb == "close":

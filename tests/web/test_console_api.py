@@ -130,7 +130,7 @@ async def test_requesting_the_floor_shows_the_place_and_wait_in_the_readers_lang
                                                      "note": "sur la  diligence raisonnable"})
     assert response.status_code == 200
     event = stack.events[-1]
-    assert event.kind is InboundKind.COMMAND and event.text == "q+ to sur la diligence raisonnable"
+    assert event.kind is InboundKind.COMMAND and event.text == "q+ clarify to sur la diligence raisonnable"
     assert dict(event.extra) == {"verb": "request", "kind": "clarifying", "note": "sur la diligence raisonnable",
                                  "group": "business"}
     state = (await client.get("/api/state")).json()
@@ -187,7 +187,7 @@ async def test_the_chair_gives_the_floor_and_the_timer_follows_the_servers_clock
     ({"action": "next"}, "next"),
     ({"action": "skip"}, "skip"),
     ({"action": "remove", "target": "ana-garcia"}, "remove @ana-garcia"),
-    ({"action": "move-up", "target": "ana-garcia"}, "move @ana-garcia up"),
+    ({"action": "move", "target": "ana-garcia", "value": "1"}, "move @ana-garcia 1"),
     ({"action": "close"}, "close"),
     ({"action": "open"}, "open"),
     ({"action": "question", "value": "2"}, "question 2"),
@@ -218,6 +218,7 @@ async def test_unknown_actions_and_strangers_are_refused(client: httpx.AsyncClie
     await join(client, person="lene-wendland", lang="en")
     assert (await client.post("/api/floor", json={"action": "dance"})).status_code == 400
     assert (await client.post("/api/floor", json={"action": "request", "kind": "loud"})).status_code == 400
+    assert (await client.post("/api/floor", json={"action": "move", "target": "x", "value": "up"})).status_code == 400
     assert (await client.post("/api/floor", json=["next"])).status_code == 400
     assert not stack.events
 
@@ -240,3 +241,38 @@ async def test_a_dispatcher_failure_is_reported_not_raised(client: httpx.AsyncCl
     response = await client.post("/api/floor", json={"action": "request"})
     assert response.status_code == 500
     assert response.json()["message"] == "Un problème est survenu ; veuillez réessayer."
+
+
+@pytest.mark.parametrize(("body", "verb", "kind"), [
+    ({"action": "request"}, "request", "new"),
+    ({"action": "request", "kind": "clarifying", "note": "on remedy"}, "request", "clarifying"),
+    ({"action": "request", "kind": "reply"}, "request", "reply"),
+    ({"action": "point-of-order"}, "request", "point-of-order"),
+    ({"action": "withdraw"}, "withdraw", None),
+    ({"action": "position"}, "position", None),
+    ({"action": "next"}, "next", None),
+    ({"action": "give", "target": "ana-garcia"}, "give", None),
+    ({"action": "skip"}, "skip", None),
+    ({"action": "remove", "target": "ana-garcia"}, "remove", None),
+    ({"action": "move", "target": "ana-garcia", "value": "2"}, "move", None),
+    ({"action": "close"}, "close", None),
+    ({"action": "open"}, "open", None),
+    ({"action": "question", "value": "2"}, "question", None),
+    ({"action": "extend", "value": "2"}, "extend", None),
+    ({"action": "stop"}, "stop", None),
+    ({"action": "announce", "text": "Lunch until 15:00"}, "announce", None),
+])
+def test_the_verb_lines_are_understood_by_the_real_grammar(body: dict[str, str], verb: str, kind: str | None) -> None:
+    from bot.core.commands import parse_floor
+    from bot.web.console import WebConsole
+
+    _, line, _ = WebConsole._floor_intent(body)
+    command = parse_floor(line)
+    assert command is not None, line
+    assert command.verb.value == verb
+    if kind is not None:
+        assert command.kind is not None and command.kind.value == kind
+    if body.get("note"):
+        assert command.note == body["note"]
+    if verb in ("give", "remove", "move"):
+        assert command.target is not None and command.target.handle == "ana-garcia"

@@ -306,18 +306,19 @@
       cell("console.chair.col_wait", r.wait_text, "num");
       const actions = cell("console.chair.col_actions", "");
       const wrap = el("div", "row-actions");
-      const button = (verb, label, aria, disabled, style) => {
+      const button = (verb, label, aria, disabled, style, place) => {
         const b = el("button", "small" + (style ? " " + style : ""), label.startsWith("console.") ? t(label) : label);
         b.type = "button";
         b.setAttribute("aria-label", t(aria, { name: r.name }));
         b.dataset.focusKey = verb + ":" + r.person;
         b.disabled = Boolean(disabled);
-        b.addEventListener("click", () => act({ action: verb, target: r.person }));
+        b.addEventListener("click", () => act(place === undefined ? { action: verb, target: r.person }
+          : { action: "move", target: r.person, value: String(place) }));
         wrap.append(b);
       };
       button("give", "console.chair.give", "console.chair.give_to", false, "primary");
-      button("move-up", "▲", "console.chair.move_up_name", index === 0, "icon");
-      button("move-down", "▼", "console.chair.move_down_name", index === floor.queue.length - 1, "icon");
+      button("move-up", "▲", "console.chair.move_up_name", index === 0, "icon", r.place - 1);
+      button("move-down", "▼", "console.chair.move_down_name", index === floor.queue.length - 1, "icon", r.place + 1);
       button("remove", "console.chair.remove", "console.chair.remove_name", false, "danger");
       actions.append(wrap);
       return tr;
