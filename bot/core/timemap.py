@@ -1,5 +1,8 @@
 """Agenda time -> wall time, by a shift and a speed.
 
+All arithmetic is done in UTC: Python subtracts two datetimes that share a zoneinfo by wall clock, which
+is wrong across a DST switch.
+
 A live event runs at speed 1 with no shift. `serve --start-now` shifts the agenda so its first item starts
 now; `--speed X` compresses it X times (a rehearsal on real chat). Durations scale with the same speed.
 """
@@ -7,7 +10,7 @@ now; `--speed X` compresses it X times (a rehearsal on real chat). Durations sca
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 
 @dataclass(frozen=True)
@@ -21,16 +24,18 @@ class TimeMap:
             raise ValueError("TimeMap needs aware datetimes")
         if not self.speed > 0:
             raise ValueError("speed must be positive")
+        object.__setattr__(self, "agenda_origin", self.agenda_origin.astimezone(UTC))
+        object.__setattr__(self, "wall_origin", self.wall_origin.astimezone(UTC))
 
     @classmethod
     def identity(cls, origin: datetime) -> TimeMap:
         return cls(origin, origin, 1.0)
 
     def to_wall(self, agenda_time: datetime) -> datetime:
-        return self.wall_origin + (agenda_time - self.agenda_origin) / self.speed
+        return self.wall_origin + (agenda_time.astimezone(UTC) - self.agenda_origin) / self.speed
 
     def to_agenda(self, wall_time: datetime) -> datetime:
-        return self.agenda_origin + (wall_time - self.wall_origin) * self.speed
+        return self.agenda_origin + (wall_time.astimezone(UTC) - self.wall_origin) * self.speed
 
     def wall_duration(self, agenda_duration: timedelta) -> timedelta:
         return agenda_duration / self.speed

@@ -369,8 +369,8 @@ class Engine:
         if kind is CueKind.FLOOR_OPEN:
             await self._open_discussion(cue.item, now)
         elif kind is CueKind.QUESTION:
-            self.question_index[cue.item] = max(self.question_index.get(cue.item, 0),
-                                                int(cue.data.get("index", 0)) + 1)
+            # Question cues are numbered from 1; question_index counts the questions posted so far.
+            self.question_index[cue.item] = max(self.question_index.get(cue.item, 0), int(cue.data.get("index", 0)))
             await self._save()
         elif kind is CueKind.SESSION_CLOSE:
             await self._close_discussion(cue.item, now)

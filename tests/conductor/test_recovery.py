@@ -40,3 +40,15 @@ def test_timemap_shift_and_speed_roundtrip() -> None:
     assert tm.to_wall(T0 + timedelta(hours=1)) == wall0 + timedelta(minutes=1)
     assert tm.to_agenda(wall0 + timedelta(minutes=1)) == T0 + timedelta(hours=1)
     assert tm.wall_duration(timedelta(minutes=3)) == timedelta(seconds=3)
+
+
+def test_timemap_is_exact_across_the_dst_switch() -> None:
+    from zoneinfo import ZoneInfo
+
+    zurich = ZoneInfo("Europe/Zurich")
+    before = datetime(2022, 3, 27, 1, 30, tzinfo=zurich)  # CET, +01:00
+    after = datetime(2022, 3, 27, 3, 30, tzinfo=zurich)  # CEST, +02:00: one real hour later
+    tm = TimeMap(agenda_origin=before, wall_origin=before, speed=1)
+    assert tm.to_wall(after) - tm.to_wall(before) == timedelta(hours=1)
+    fast = TimeMap(agenda_origin=before, wall_origin=T0, speed=60)
+    assert fast.to_wall(after) == T0 + timedelta(minutes=1)

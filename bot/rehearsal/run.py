@@ -1,0 +1,209 @@
+"""Rehearse a whole event on a simulated clock that jumps from one happening to the next.
+
+The same parts as a live run — the cue runner and its ledger, the engine, the floor service and its store,
+the chat grammar — driven by a loop instead of APScheduler: cues, the speakers' timers, the scenario's
+attendees and a simulated chair (who gives the floor to the next speaker whenever it is free) are merged in
+time order. Nothing waits on the wall clock, so two days run in seconds.
+"""
+
+from __future__ import annotations
+
+import itertools
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from bot.chat.port import InboundEvent, InboundKind, MessageRef
+from bot.conductor import CueRunner
+from bot.core.authz import chairs_of, web_id
+from bot.core.clock import SimulatedClock
+from bot.core.commands import Command, Verb
+from bot.core.recovery import LedgerState
+from bot.core.timeline import Cue, CueKind, plan
+from bot.floor_service import FloorService, schedule_authorizer, schedule_policy
+from bot.rehearsal.scenario import Do, Scenario, SimAction
+from bot.rehearsal.transcript import TranscriptChat
+from bot.report.collect import collect_report
+from bot.report.model import Report
+from bot.runtime.engine import Engine
+from bot.runtime.ledger import StoreLedger
+from bot.runtime.timers import SimulatedTimers
+from bot.schedule.cues import render_cue
+from bot.schedule.model import Schedule
+from bot.store.audit import AuditLog
+from bot.store.engine import create_engine
+from bot.store.intake import InboundEvents
+from bot.store.key_values import KeyValues
+from bot.store.migrate import upgrade_to_head
+from bot.translate.service import ChatTranslator
+
+# What a simulated attendee types, per intent and language: the real chat grammar parses it.
+_SAY: dict[Do, dict[str, str]] = {
+    Do.REQUEST: {"en": "raise hand", "fr": "je demande la parole", "es": "pido la palabra"},
+    Do.CLARIFY: {"en": "clarifying question", "fr": "question de clarification", "es": "pregunta aclaratoria"},
+    Do.REPLY: {"en": "direct reply", "fr": "réponse directe", "es": "respuesta directa"},
+    Do.POINT_OF_ORDER: {"en": "point of order", "fr": "motion d'ordre", "es": "cuestión de orden"},
+    Do.WITHDRAW: {"en": "lower hand", "fr": "baisser la main", "es": "bajar la mano"},
+    Do.WHERE: {"en": "where am i", "fr": "ma place", "es": "mi turno"},
+}
+SPEECH_MARGIN = timedelta(seconds=20)
+
+
+@dataclass
+class RehearsalResult:
+    chat: TranscriptChat
+    report: Report
+    cues: list[Cue]
+    ledger: dict[str, LedgerState]
+    steps: int = 0
+    notes: list[str] = field(default_factory=list)
+
+
+@dataclass
+class _Run:
+    schedule: Schedule
+    engine: Engine
+    runner: CueRunner
+    clock: SimulatedClock
+    timers: SimulatedTimers
+    chat: TranscriptChat
+    speaks: dict[str, timedelta] = field(default_factory=dict)
+    done_at: dict[str, datetime] = field(default_factory=dict)  # request id -> when its speaker stops
+    ids: itertools.count[int] = field(default_factory=itertools.count)
+
+    def event(self, user_id: str, kind: InboundKind, text: str, **extra: Any) -> InboundEvent:
+        return InboundEvent("simulated", f"sim-{next(self.ids)}", kind, user_id, self.clock.now(), text, **extra)
+
+    async def act(self, action: SimAction) -> None:
+        who = action.who
+        user_id = f"sim:{who.id}" if who.id not in self.schedule.people else web_id(who.id)
+        common = {"display_name": who.name, "language": who.language, "extra": {"group": who.group}}
+        if action.do is Do.SAY:
+            ref = self.chat.original(who.language, who.name, action.text or "", user_id)
+            await self.engine.handle(self.event(user_id, InboundKind.MESSAGE, action.text or "", ref=ref, **common))
+            return
+        text = _SAY[action.do][who.language]
+        if action.do is Do.REQUEST and action.note:
+            text = f"q+ to {action.note}"
+        if action.speaks is not None:
+            self.speaks[user_id] = action.speaks
+        ref = self.chat.original(who.language, who.name, text, user_id)
+        await self.engine.handle(self.event(user_id, InboundKind.MESSAGE, text, ref=ref, **common))
+
+    async def chair_step(self) -> None:
+        """The simulated chair: the floor goes to the next speaker as soon as it is free."""
+        discussion = self.engine.current
+        if discussion is None:
+            return
+        state = await self.engine.floor.state(discussion)
+        now = self.clock.now()
+        if state.speaking is not None:
+            rid = state.speaking.request.id
+            if rid not in self.done_at:
+                user = self._user_of(state.speaking.request.person)
+                length = self.speaks.get(user, self.engine.policy.speaking_time - SPEECH_MARGIN)
+                self.done_at[rid] = state.speaking.started_at + length
+            if now < self.done_at[rid]:
+                return
+        if state.speaking is None and not state.pending:
+            return
+        chair = self._chair(discussion)
+        verb = Verb.NEXT if state.pending else Verb.STOP
+        event = self.event(web_id(chair), InboundKind.COMMAND, verb.value)
+        participant = self.engine.people.participant(chair)
+        if participant is not None:
+            await self.engine.run(Command(verb), event, participant)
+
+    def next_speech_end(self) -> datetime | None:
+        pending = [at for at in self.done_at.values() if at > self.clock.now()]
+        return min(pending) if pending else None
+
+    def _user_of(self, person: str) -> str:
+        return self.engine.people.reach(person) or person
+
+    def _chair(self, discussion: str) -> str:
+        item = self.schedule.item(discussion)
+        chairs = chairs_of(item, self.schedule) or list(self.schedule.event.organizers)
+        return chairs[0]
+
+
+async def rehearse(
+    schedule: Schedule,
+    *,
+    scenario: Scenario | None = None,
+    database_url: str,
+    translator: ChatTranslator | None = None,
+    max_steps: int = 1_000_000,
+) -> RehearsalResult:
+    """Run the whole event; returns the transcript and the report."""
+    cues = plan(schedule)
+    if not cues:
+        raise ValueError("the schedule has no cues to rehearse")
+    db: AsyncEngine = create_engine(database_url)
+    try:
+        await upgrade_to_head(db)
+        return await _rehearse(schedule, db, cues, scenario, translator, max_steps)
+    finally:
+        await db.dispose()
+
+
+async def _rehearse(
+    schedule: Schedule, db: AsyncEngine, cues: list[Cue], scenario: Scenario | None,
+    translator: ChatTranslator | None, max_steps: int,
+) -> RehearsalResult:
+    clock = SimulatedClock(cues[0].at - timedelta(minutes=1))
+    chat = TranscriptChat(clock)
+    timers = SimulatedTimers()
+    owner = f"rehearsal-{uuid.uuid4().hex[:8]}"
+    floor = FloorService(db, authorize=schedule_authorizer(schedule), policy_for=schedule_policy(schedule))
+    engine = Engine(schedule, chat, floor, KeyValues(db), InboundEvents(db), clock, timers,
+                    translator=translator, audit=AuditLog(db))
+    ledger = StoreLedger(db, owner)
+
+    def on_posted(cue: Any, refs: list[MessageRef]) -> None:
+        if cue.kind == CueKind.FLOOR_OPEN:
+            engine.remember_floor_posts(refs)
+
+    runner = CueRunner(chat, ledger, lambda cue, lang: render_cue(cue, schedule, lang),  # type: ignore[arg-type]
+                       [str(lang) for lang in schedule.event.languages], owner, clock,
+                       on_cue=engine.on_cue, on_posted=on_posted)
+    run = _Run(schedule, engine, runner, clock, timers, chat)
+    actions: Sequence[SimAction] = scenario.actions if scenario else ()
+    cue_i = action_i = steps = 0
+    while steps < max_steps:
+        steps += 1
+        candidates = [
+            t for t in (
+                cues[cue_i].at if cue_i < len(cues) else None,
+                actions[action_i].at if action_i < len(actions) else None,
+                timers.next_at(),
+                run.next_speech_end(),
+            ) if t is not None
+        ]
+        if not candidates:
+            break
+        at = min(candidates)
+        if at > clock.now():
+            clock.set(at)
+        now = clock.now()
+        while cue_i < len(cues) and cues[cue_i].at <= now:
+            await runner.fire(cues[cue_i])
+            cue_i += 1
+        for job in timers.pop_due(now):
+            await job()
+        while action_i < len(actions) and actions[action_i].at <= now:
+            await run.act(actions[action_i])
+            action_i += 1
+        await run.chair_step()
+    report = await collect_report(schedule, db, cues, engine.question_index)
+    ledger_states = await ledger.cue_states()
+    return RehearsalResult(chat, report, cues, ledger_states, steps)
+
+
+def output_files(out: Path) -> dict[str, Path]:
+    return {name: out / name for name in ("transcript.md", "transcript.json")}
