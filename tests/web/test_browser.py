@@ -172,4 +172,10 @@ def test_keyboard_only_attendee_can_join_and_request(browser: Browser, live_serv
     expect(page.locator("#place-text")).to_have_text("Vous êtes 1er sur la liste.")
     # No horizontal scrolling at phone width.
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    # Every control has an accessible name.
+    unnamed = page.evaluate("""() => [...document.querySelectorAll('button, input, select, textarea')]
+        .filter((el) => !(el.labels && el.labels.length) && !el.getAttribute('aria-label')
+                        && !el.textContent.trim())
+        .map((el) => el.id || el.outerHTML.slice(0, 60))""")
+    assert unnamed == []
     context.close()

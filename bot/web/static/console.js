@@ -10,6 +10,7 @@
   let state = null;
   let clockOffset = 0;        // server now - browser now, so the countdown follows the server's clock
   let source = null;          // the EventSource
+  let streamChair = false;    // whether the open stream includes the chairs' channel
   let refreshTimer = null;
   let activeTab = "conversation";
   let lastNotice = "";
@@ -57,6 +58,8 @@
     state = await response.json();
     clockOffset = Date.parse(state.now) - (before + Date.now()) / 2;
     render();
+    // Chair powers follow the agenda (a session's chair); the stream must then include the chairs' pane.
+    if (source && state.me && state.powers.chair !== streamChair) connect();
   }
 
   function scheduleRefresh() {
@@ -67,6 +70,7 @@
 
   function connect() {
     if (source) source.close();
+    streamChair = Boolean(state && state.powers && state.powers.chair);
     source = new EventSource("/api/stream?lang=" + encodeURIComponent(lang));
     source.addEventListener("open", () => { $("connection").textContent = ""; });
     source.addEventListener("error", () => { $("connection").textContent = t("console.chat.connection_lost"); });
