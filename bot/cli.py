@@ -114,3 +114,31 @@ def provision(
     from bot.settings import load_settings
 
     raise typer.Exit(run(file, dry_run=dry_run, settings=load_settings()))
+
+
+# -- rehearsal, report and the live bot (bodies in bot/rehearsal/command.py, bot/report/command.py, bot/serve.py)
+
+
+@app.command()
+def rehearse(
+    file: Annotated[Path, typer.Argument(help="the schedule file")],
+    instant: Annotated[bool, typer.Option("--instant", help="jump from cue to cue; finishes in seconds")] = False,
+    speed: Annotated[
+        float | None, typer.Option("--speed", min=0.01, help="run X times faster than real time, console open")
+    ] = None,
+    scenario: Annotated[
+        Path | None, typer.Option("--scenario", help="simulated attendees (see docs/rehearsal.md)")
+    ] = None,
+    out: Annotated[Path | None, typer.Option("--out", help="write transcript and report here")] = None,
+) -> None:
+    """The whole event on a simulated clock through the local chat; prints the transcript."""
+    if instant and speed is not None:
+        raise typer.BadParameter("choose --instant or --speed, not both")
+    if speed is not None:
+        from bot.serve import run_serve
+
+        raise typer.Exit(run_serve(file, start_now=True, start_at=None, speed=speed, scenario=scenario,
+                                   rehearsal_out=out))
+    from bot.rehearsal.command import run_rehearsal
+
+    raise typer.Exit(run_rehearsal(file, scenario, out, sys.stdout, sys.stderr))

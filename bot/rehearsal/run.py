@@ -102,22 +102,29 @@ class _Run:
             return
         state = await self.engine.floor.state(discussion)
         now = self.clock.now()
-        if state.speaking is not None:
-            rid = state.speaking.request.id
-            if rid not in self.done_at:
-                user = self._user_of(state.speaking.request.person)
-                length = self.speaks.get(user, self.engine.policy.speaking_time - SPEECH_MARGIN)
-                self.done_at[rid] = state.speaking.started_at + length
-            if now < self.done_at[rid]:
-                return
+        if state.speaking is not None and now < self._speech_end(state.speaking.request.id,
+                                                                 state.speaking.request.person,
+                                                                 state.speaking.started_at):
+            return
         if state.speaking is None and not state.pending:
             return
         chair = self._chair(discussion)
         verb = Verb.NEXT if state.pending else Verb.STOP
         event = self.event(web_id(chair), InboundKind.COMMAND, verb.value)
         participant = self.engine.people.participant(chair)
-        if participant is not None:
-            await self.engine.run(Command(verb), event, participant)
+        if participant is None:
+            return
+        outcome = await self.engine.run(Command(verb), event, participant)
+        speaking = outcome.state.speaking if outcome is not None else None
+        if speaking is not None:
+            self._speech_end(speaking.request.id, speaking.request.person, speaking.started_at)
+
+    def _speech_end(self, request_id: str, person: str, started_at: datetime) -> datetime:
+        """When this speaker stops talking (their scenario `speaks`, else a little under the speaking time)."""
+        if request_id not in self.done_at:
+            length = self.speaks.get(self._user_of(person), self.engine.policy.speaking_time - SPEECH_MARGIN)
+            self.done_at[request_id] = started_at + length
+        return self.done_at[request_id]
 
     def next_speech_end(self) -> datetime | None:
         pending = [at for at in self.done_at.values() if at > self.clock.now()]
