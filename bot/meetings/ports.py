@@ -43,6 +43,7 @@ class ZoomFloorCommand:
     event_id: str  # the delivery key this came with (exactly-once)
     text: str = ""
     source: str = "zoom"
+    user_id: str | None = None  # the Zoom-side handle the person was resolved from (None: by email only)
 
 
 @dataclass(frozen=True)

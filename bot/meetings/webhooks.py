@@ -42,6 +42,9 @@ from bot.schedule.model import Schedule
 log = logging.getLogger(__name__)
 
 SOURCE = "zoom"
+# Deliveries are recorded under their own source name: the runtime engine records the InboundEvents it is
+# handed under "zoom", and a chat request passed on to it must not look like a duplicate of its delivery.
+DELIVERY_SOURCE = "zoom.webhook"
 TOLERANCE = timedelta(seconds=300)
 MAX_BODY_BYTES = 256 * 1024  # Zoom's events are a few kilobytes
 MAX_KEY_LENGTH = 200  # the store's event id column
@@ -176,7 +179,7 @@ class ZoomWebhook:
                 return JSONResponse({"error": "url_validation without a plainToken"}, status_code=400)
             return JSONResponse(url_validation_answer(self.secret.get_secret_value(), plain))
         key = delivery_key(event, raw)
-        if await self.seen.seen_before(SOURCE, key, self.clock.now()) and key not in self._failed:
+        if await self.seen.seen_before(DELIVERY_SOURCE, key, self.clock.now()) and key not in self._failed:
             return JSONResponse({"status": "duplicate"})
         try:
             handled, background = await self._dispatch(name, payload or {}, key, event)
@@ -257,14 +260,17 @@ class ZoomWebhook:
             return False, None  # ordinary chat
         name = str(chat.get("sender_name") or "")
         email = str(chat.get("sender_email") or "") or None
+        user_id: str | None = None
         if email:
             person = self.identity.resolve(SOURCE, None, email, name)
         else:
             # Without an email, the one participant present under that name (chat carries no user id
             # that join events share); failing that, a key of its own for this sender.
             named = self.presence.room(meeting_id).present_named(name) if name else None
-            sender = str(chat.get("sender_session_id") or name or "unknown")
-            person = named or self.identity.resolve(SOURCE, f"chat-{sender}", None, name)
+            user_id = f"chat-{chat.get('sender_session_id') or name or 'unknown'}"
+            person = named or self.identity.resolve(SOURCE, user_id, None, name)
+            if named and named.startswith(f"{SOURCE}:"):
+                user_id = named.removeprefix(f"{SOURCE}:")
         language = self._language_of(self.identity.canonical(person))
         at = _parse_time(chat.get("date_time")) or fallback_at
         reply: Reply | None
@@ -277,6 +283,7 @@ class ZoomWebhook:
             reply = await self.floor.submit(ZoomFloorCommand(
                 command=command, person=person, name=name, email=email, language=language,
                 meeting_id=meeting_id, meeting_uuid=meeting_uuid, at=at, event_id=key, text=text,
+                user_id=user_id,
             ))
         if self.notifier is None:
             return True, None

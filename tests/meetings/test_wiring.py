@@ -105,3 +105,35 @@ async def test_no_secret_reaches_the_logs(
 class _NeverSeen:
     async def seen_before(self, source: str, event_id: str, now: datetime) -> bool:
         return False
+
+
+async def test_chat_requests_reach_the_engine_once_through_the_shared_intake(engine: AsyncEngine) -> None:
+    from bot.chat.port import InboundEvent, InboundKind
+    from bot.meetings.engine_bridge import EngineFloorRequests
+
+    intake = InboundEvents(engine)
+    handled: list[InboundEvent] = []
+
+    async def engine_handle(event: InboundEvent) -> None:  # what Engine.handle does first
+        if await intake.seen_before(event.source, event.event_id, event.at):
+            return
+        handled.append(event)
+
+    clock = SimulatedClock(datetime(2022, 3, 7, 9, 5, tzinfo=UTC))
+    hook = ZoomWebhook(SecretStr("s3cret"), intake, PresenceRegistry(), IdentityResolver(),
+                       EngineFloorRequests(engine_handle), clock=clock)
+    body = json.dumps({"event": "meeting.chat_message_sent", "event_ts": 1646644000000, "payload": {"object": {
+        "id": "81234567890", "uuid": "inst==", "chat_message": {
+            "date_time": "2022-03-07T09:03:00Z", "sender_name": "Ana", "sender_email": "Ana@Example.org",
+            "message_id": "m-1", "message_content": "q+ to ask about remedy"}}}}).encode()
+    ts = str(int(clock.now().timestamp()))
+    signature = "v0=" + hmac.new(b"s3cret", f"v0:{ts}:".encode() + body, hashlib.sha256).hexdigest()
+    headers = {"x-zm-request-timestamp": ts, "x-zm-signature": signature}
+    async with _client(hook) as client:
+        statuses = [(await client.post("/zoom/webhook", content=body, headers=headers)).json()["status"]
+                    for _ in range(2)]
+    assert statuses == ["ok", "duplicate"]
+    [event] = handled
+    assert (event.source, event.kind, event.text) == ("zoom", InboundKind.MESSAGE, "q+ to ask about remedy")
+    assert event.email == "Ana@Example.org" and event.user_id == "" and event.display_name == "Ana"
+    assert event.extra["meeting_id"] == "81234567890"
