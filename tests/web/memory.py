@@ -108,7 +108,8 @@ class MemoryFloor:
         return Powers(chair=chair, organizer=chair)
 
     def _ordered(self) -> list[Pending]:
-        return sorted(self.queue, key=lambda r: (KIND_ORDER[r.kind], r.at))
+        # Stable: within a kind, the order of `queue` (arrival, or as the chair rearranged it).
+        return sorted(self.queue, key=lambda r: KIND_ORDER[r.kind])
 
     def _remaining(self) -> timedelta:
         if self.speaking is None:
@@ -245,13 +246,16 @@ class MemoryFloor:
         elif verb == "give" and chosen:
             await self._give(chosen)
         elif verb == "skip" and len(ordered) > 1:
-            ordered[0].at, ordered[1].at = ordered[1].at, ordered[0].at
+            ordered[0], ordered[1] = ordered[1], ordered[0]
+            self.queue = ordered
         elif verb == "remove" and chosen:
             self.queue.remove(chosen)
         elif verb == "move" and chosen:
-            other = int(event.extra.get("value", "0")) - 1
-            if 0 <= other < len(ordered):
-                chosen.at, ordered[other].at = ordered[other].at, chosen.at
+            place = int(event.extra.get("value", "0")) - 1
+            if 0 <= place < len(ordered):
+                ordered.remove(chosen)
+                ordered.insert(place, chosen)
+                self.queue = ordered
         elif verb == "close":
             self.is_open = False
         elif verb == "open":

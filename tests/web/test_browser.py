@@ -179,3 +179,27 @@ def test_keyboard_only_attendee_can_join_and_request(browser: Browser, live_serv
         .map((el) => el.id || el.outerHTML.slice(0, 60))""")
     assert unnamed == []
     context.close()
+
+
+def test_the_chair_view_fits_a_phone(browser: Browser, live_server: LiveServer) -> None:
+    import httpx
+
+    for person, lang, body in (("marc-dubois", "fr", {"action": "point-of-order"}),
+                               ("ana-garcia", "es", {"action": "request", "note": "sobre reparación"}),
+                               ("kwame-mensah", "en", {"action": "request"})):
+        with httpx.Client(base_url=live_server.url) as client:
+            client.post("/api/join", json={"person": person, "lang": lang})
+            assert client.post("/api/floor", json=body).status_code == 200
+    context = browser.new_context(viewport={"width": 360, "height": 740}, locale="fr-FR")
+    page = context.new_page()
+    sign_in(page, live_server.url, "lene-wendland", "fr")
+    page.click("#tab-chair")
+    rows = page.locator("#speakers tr")
+    expect(rows).to_have_count(3)
+    expect(rows.first).to_contain_text("Motion d'ordre")  # points of order first
+    expect(page.locator("#interpreters-lang")).to_have_text("français")
+    page.get_by_role("button", name="Faire monter Kwame Mensah").click()
+    expect(rows.nth(1)).to_contain_text("Kwame Mensah")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    shot(page, "console-chair-phone-fr.png")
+    context.close()
