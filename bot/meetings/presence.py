@@ -150,3 +150,15 @@ class PresenceRegistry:
 
     def is_present(self, person: str, meeting_ids: Iterable[str] | None = None) -> bool:
         return self._canonical(person) in self.present(meeting_ids)
+
+    def known(self) -> bool:
+        """Whether Zoom has told us about any meeting at all."""
+        return bool(self._rooms)
+
+    def present_or_none(self, meeting_ids: Iterable[str] | None = None) -> frozenset[str] | None:
+        """For the floor's "present only" policy: None (nobody is passed over) until Zoom has reported
+        on one of these meetings, so an event run without Zoom webhooks is not emptied by the policy."""
+        ids = list(self._rooms) if meeting_ids is None else [str(m) for m in meeting_ids]
+        if not any(m in self._rooms for m in ids):
+            return None
+        return self.present(ids)

@@ -46,6 +46,7 @@ from bot.schedule.model import (
 NS_MEETING = "zoom.meeting"
 NS_ITEM = "zoom.item"
 NS_BY_ID = "zoom.by_id"
+NS_BUDGET = "zoom.budget"  # <host>/<UTC date> -> create/update requests made that day
 
 TOPIC_MAX = 200
 AGENDA_MAX = 2000
@@ -373,13 +374,38 @@ class Provisioner:
         return f"{self.schedule.event.id}/{plan.key}"
 
     async def run(self, *, dry_run: bool = False, progress: ProgressHook | None = None) -> list[Outcome]:
+        plans = plan_meetings(self.schedule)
+        hosts = sorted({plan.host for plan in plans})
+        await self._load_budget(hosts)
         outcomes = []
-        for plan in plan_meetings(self.schedule):
-            outcome = await self._one(plan, dry_run=dry_run)
-            outcomes.append(outcome)
-            if progress:
-                progress(plan, outcome.action)
+        try:
+            for plan in plans:
+                outcome = await self._one(plan, dry_run=dry_run)
+                outcomes.append(outcome)
+                if progress:
+                    progress(plan, outcome.action)
+        finally:
+            if not dry_run:
+                await self._save_budget(hosts)
         return outcomes
+
+    def _budget_key(self, host: str) -> str:
+        return f"{host}/{self.clock.now().astimezone(UTC).date().isoformat()}"
+
+    async def _load_budget(self, hosts: Sequence[str]) -> None:
+        # Zoom's 100 writes a day are per user, whatever process made them: share the count between runs.
+        if self.client is None:
+            return
+        for host in hosts:
+            used = await self.store.get(NS_BUDGET, self._budget_key(host), 0)
+            self.client.budget.preload(host, self.clock.now(), int(used or 0))
+
+    async def _save_budget(self, hosts: Sequence[str]) -> None:
+        if self.client is None:
+            return
+        for host in hosts:
+            used = self.client.budget.used(host, self.clock.now())
+            await self.store.set(NS_BUDGET, self._budget_key(host), used, self.clock.now())
 
     async def _get(self, plan: MeetingPlan, meeting_id: str) -> JSON:
         assert self.client is not None
@@ -394,7 +420,8 @@ class Provisioner:
             if plan.kind is MeetingKind.WEBINAR:
                 self._existing[plan.host] = await self.client.list_webinars(plan.host)
             else:
-                self._existing[plan.host] = await self.client.list_meetings(plan.host, "upcoming")
+                # "scheduled": every unexpired scheduled meeting, including ones whose start has passed.
+                self._existing[plan.host] = await self.client.list_meetings(plan.host, "scheduled")
         wanted_start = _utc_text(plan.start)
         for meeting in self._existing[plan.host]:
             start = meeting.get("start_time")

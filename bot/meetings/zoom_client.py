@@ -123,6 +123,11 @@ class DailyBudget:
                 f"the daily budget of {self.limit} meeting creations/updates for user {user_id!r} is used up",
             )
 
+    def preload(self, user_id: str, now: datetime, used: int) -> None:
+        """Start from a count kept elsewhere (the store), so separate runs share one day's budget."""
+        key = (user_id, now.astimezone(UTC).date())
+        self._used[key] = max(self._used.get(key, 0), used)
+
     def spend(self, user_id: str, now: datetime) -> None:
         key = (user_id, now.astimezone(UTC).date())
         self._used[key] = self._used.get(key, 0) + 1
@@ -421,7 +426,7 @@ class ZoomClient:
     async def get_meeting(self, meeting_id: int | str) -> JSON:
         return self._json(await self._call("meeting get", lambda z: z.meeting.get(id=meeting_id)))
 
-    async def list_meetings(self, user_id: str, kind: str = "upcoming") -> list[JSON]:
+    async def list_meetings(self, user_id: str, kind: str = "scheduled") -> list[JSON]:
         return await self._paginate(
             "meeting list", "meetings",
             lambda z, p: z.meeting.list(user_id=user_id, type=kind, **p),

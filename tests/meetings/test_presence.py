@@ -84,6 +84,15 @@ def test_registry_reports_canonical_keys_after_identities_merge() -> None:
     assert not registry.is_present("email:kim@example.org", ["222"])
 
 
+def test_present_or_none_until_zoom_reports() -> None:
+    registry = PresenceRegistry()
+    assert registry.present_or_none() is None and registry.present_or_none(["111"]) is None
+    registry.room("111").joined("ana", "Ana", "s", at(0))
+    assert registry.present_or_none(["111"]) == {"ana"}
+    assert registry.present_or_none(["222"]) is None
+    assert registry.present_or_none() == {"ana"}
+
+
 def test_present_named_is_unique_or_nothing() -> None:
     room = Presence("1")
     room.joined("a", "Sam", "1", at(0))

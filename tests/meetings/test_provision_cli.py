@@ -42,6 +42,7 @@ def test_provision_then_again_then_dry_run(zoom_env: FakeZoom) -> None:
     second = runner.invoke(app, ["provision", SCHEDULE])
     assert second.exit_code == 0, second.output
     assert "unchanged" in second.output
+    assert "98 of 100" in second.output  # the day's count is kept in the store between runs
     assert len(zoom_env.meetings) == 2 and zoom_env.api_requests("PATCH") == []
 
     dry = runner.invoke(app, ["provision", SCHEDULE, "--dry-run"])
