@@ -25,12 +25,12 @@ from bot.core.clock import SimulatedClock
 from bot.core.commands import Command, Verb
 from bot.core.recovery import LedgerState
 from bot.core.timeline import Cue, CueKind, plan
-from bot.floor_service import FloorService, schedule_authorizer, schedule_policy
+from bot.floor_service import FloorService, schedule_policy
 from bot.rehearsal.scenario import Do, Scenario, SimAction
 from bot.rehearsal.transcript import TranscriptChat
 from bot.report.collect import collect_report
 from bot.report.model import Report
-from bot.runtime.engine import Engine
+from bot.runtime.engine import Engine, runtime_authorizer
 from bot.runtime.ledger import StoreLedger
 from bot.runtime.timers import SimulatedTimers
 from bot.schedule.cues import render_cue
@@ -167,7 +167,7 @@ async def _rehearse(
     chat = TranscriptChat(clock)
     timers = SimulatedTimers()
     owner = f"rehearsal-{uuid.uuid4().hex[:8]}"
-    floor = FloorService(db, authorize=schedule_authorizer(schedule), policy_for=schedule_policy(schedule))
+    floor = FloorService(db, authorize=runtime_authorizer(schedule), policy_for=schedule_policy(schedule))
     engine = Engine(schedule, chat, floor, KeyValues(db), InboundEvents(db), clock, timers,
                     translator=translator, audit=AuditLog(db))
     ledger = StoreLedger(db, owner)

@@ -40,6 +40,7 @@ from bot.core.floor import (
 from bot.core.timeline import CueKind
 from bot.floor_service import (
     SYSTEM_ACTOR,
+    Authorizer,
     FloorOp,
     FloorService,
     close_op,
@@ -50,6 +51,7 @@ from bot.floor_service import (
     open_op,
     remove_op,
     request_op,
+    schedule_authorizer,
     skip_op,
     stop_op,
     tick_op,
@@ -518,6 +520,21 @@ class Engine:
         from zoneinfo import ZoneInfo
 
         return ZoneInfo(self.schedule.event.timezone)
+
+
+def runtime_authorizer(schedule: Schedule) -> Authorizer:
+    """The schedule's chairs and organisers, plus the bot itself for the run of show's own operations
+    (opening the list at the discussion, closing it at the session's end)."""
+    from bot.core.authz import Decision
+
+    schedule_check = schedule_authorizer(schedule)
+
+    def check(actor: str, verb: str, discussion_id: str) -> Decision:
+        if actor == SYSTEM_ACTOR:
+            return Decision(True, "floor.authz.system")
+        return schedule_check(actor, verb, discussion_id)
+
+    return check
 
 
 def _lang(code: str | None) -> Lang | None:
