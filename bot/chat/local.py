@@ -81,6 +81,29 @@ class Subscription:
         return await self._subscriber.queue.get()
 
 
+# What the dispatcher appends to a mirrored copy (translate.notice.*); all but "machine" mean the reader is
+# looking at the original words.
+_NOTICES = {"translate.notice.machine": False, "translate.notice.untranslated": True,
+            "translate.notice.unavailable": True, "translate.notice.original_kept": True}
+
+
+def split_notice(text: str, lang: str | None) -> tuple[str, str | None, bool]:
+    """(the message without its translation notice, the notice, whether it is untranslated)."""
+    if lang not in i18n.LANGUAGES:
+        return text, None, False
+    for key, untranslated in _NOTICES.items():
+        if not i18n.has(key):
+            continue
+        notice = i18n.render(key, lang)
+        for tail in (f"\n_{notice}_", f"\n{notice}", f" {notice}"):
+            if text.endswith(tail):
+                return text[: -len(tail)].rstrip(), notice, untranslated
+    marker = i18n.render("common.untranslated", lang)
+    if marker in text:
+        return text.replace(marker, "").strip(), None, True
+    return text, None, False
+
+
 def audience_channel(audience: AudienceKind, lang: str) -> str:
     return f"{audience.value}:{lang}"
 
@@ -177,13 +200,7 @@ class LocalChat:
     def to_json(self, message: ConsoleMessage) -> dict[str, Any]:
         """A message as the page shows it: with its original when it is a copy, and the "untranslated"
         mark (the translation port leaves the catalog's marker in the text, or the copy equals the original)."""
-        text = message.text
-        untranslated = False
-        if message.lang in i18n.LANGUAGES:
-            marker = i18n.render("common.untranslated", message.lang)
-            if marker in text:
-                text = text.replace(marker, "").strip()
-                untranslated = True
+        text, notice, untranslated = split_notice(message.text, message.lang)
         original = self._messages.get(message.original_id) if message.original_id else None
         if original is not None and original.lang != message.lang and original.text.strip() == text.strip():
             untranslated = True
@@ -202,6 +219,7 @@ class LocalChat:
             "key": message.key,
             "actions": [{"id": a.id, "label": a.label, "value": a.value, "style": a.style} for a in message.actions],
             "untranslated": untranslated,
+            "notice": notice,  # e.g. "Machine translation", in the reader's language
             "original": (
                 {"text": original.text, "lang": original.lang, "author": original.author}
                 if original is not None and original.lang != message.lang and not original.deleted else None

@@ -124,3 +124,17 @@ async def test_reply_to_a_message_of_another_surface_is_not_taken_for_an_origina
     chat, _ = make_chat()
     ref = await chat.post("en", Post("copy", reply_to=MessageRef("slack", "C1", "1")))
     assert chat.to_json(chat.message(ref.id))["original"] is None  # type: ignore[arg-type]
+
+
+async def test_the_dispatchers_translation_notices_become_marks() -> None:
+    chat, _ = make_chat()
+    original = chat.record_inbound("web:marc-dubois", "Marc Dubois", "fr", "Bonjour à tous")
+    machine = await chat.post("en", Post(f"Hello everyone\n_{render('translate.notice.machine', 'en')}_",
+                                         author=Author("Marc Dubois"), reply_to=original))
+    kept = await chat.post("es", Post(f"Bonjour à tous\n_{render('translate.notice.untranslated', 'es')}_",
+                                      author=Author("Marc Dubois"), reply_to=original))
+    en = chat.to_json(chat.message(machine.id))  # type: ignore[arg-type]
+    assert (en["text"], en["notice"], en["untranslated"]) == ("Hello everyone", "Machine translation", False)
+    es = chat.to_json(chat.message(kept.id))  # type: ignore[arg-type]
+    assert es["text"] == "Bonjour à tous" and es["untranslated"] is True
+    assert es["original"]["text"] == "Bonjour à tous"

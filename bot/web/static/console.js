@@ -137,6 +137,7 @@
     if (m.private) head.append(el("span", "tag private", t("console.chat.private")));
     if (m.chairs) head.append(el("span", "tag chairs", t("console.chat.chairs_only")));
     if (m.untranslated) head.append(el("span", "tag untranslated", t("console.chat.untranslated")));
+    else if (m.notice) head.append(el("span", "tag machine", m.notice));
     if (m.edited && !m.deleted) head.append(el("span", "meta", "(" + t("console.chat.edited") + ")"));
     li.append(head);
 
