@@ -78,6 +78,7 @@ def test_request_give_countdown_and_translation_marks(browser: Browser, live_ser
     # The join page comes in the browser's language.
     ana.goto(live_server.url)
     expect(ana.locator("#join-title")).to_have_text("Unirse a la consulta")
+    expect(ana.locator("#join")).to_be_visible()
     shot(ana, "console-join-phone-es.png")
     sign_in(ana, live_server.url, "ana-garcia", "es")
     sign_in(lene, live_server.url, "lene-wendland", "en")
