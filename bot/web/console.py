@@ -42,6 +42,7 @@ STATIC_DIR = Path(__file__).resolve().parent / "static"
 COOKIE = "floorbot_console"
 MAX_MESSAGE = 2000
 MAX_NAME = 80
+MAX_SESSIONS = 5000  # sign-ins kept in memory; the oldest is forgotten first
 
 # Console buttons -> the verb line the dispatcher parses (the chat grammar's language-neutral forms and the
 # `/floor <verb>` forms), plus the same intent as structured `extra` so nothing depends on re-parsing.
@@ -306,6 +307,8 @@ class WebConsole:
             return self._problem(problem, self._lang(request))
         token = secrets.token_urlsafe(24)
         self._sessions[token] = who
+        while len(self._sessions) > MAX_SESSIONS:
+            del self._sessions[next(iter(self._sessions))]
         response = JSONResponse(to_json(who))
         response.set_cookie(COOKIE, token, httponly=True, samesite="strict", path="/")
         return response
