@@ -194,8 +194,12 @@ def _reasons(
         heard = any(i.group == group for i in state.interventions) or (
             state.speaking is not None and state.speaking.request.participant.group == group
         )
-        reasons.append(Reason("floor.why.balanced_heard" if heard else "floor.why.balanced_not_heard",
-                              {"group": group}))
+        same_batch = [r for r in ahead if r.kind is mine.kind and r.over_budget is mine.over_budget]
+        if any(r.participant.group == group for r in same_batch):
+            key = "floor.why.balanced_group_ahead"
+        else:
+            key = "floor.why.balanced_heard" if heard else "floor.why.balanced_not_heard"
+        reasons.append(Reason(key, {"group": group}))
     elif policy.order is OrderPolicy.FIRST_TIME_FIRST:
         count = state.spoken.get(mine.person, 0)
         if count:

@@ -109,7 +109,7 @@ def test_where_am_i_explains_the_balanced_order() -> None:
         "• One request of a higher priority (a point of order, a clarifying question or a direct reply) is ahead "
         "of you.",
         "• In the balanced order the stakeholder groups take turns, those heard least recently first: the "
-        "“States” group has already been heard, so groups not yet heard go before it.",
+        "“States” group has already been heard, so groups heard less recently go first.",
     ]
     cho = e.position_message(f.position(s, "cho", at(4), pol))
     assert cho.render("fr").splitlines()[2:] == [
@@ -194,3 +194,17 @@ def test_every_message_key_in_the_floor_code_exists() -> None:
     for lang in i18n.LANGUAGES:
         for kind in K:
             assert i18n.render(f"floor.kind.{kind.value}", lang)
+
+
+def test_balanced_explains_a_second_request_from_the_same_group() -> None:
+    pol = policy(OrderPolicy.BALANCED)
+    amy = person("amy")  # States, like Ana
+    s = ask(ask(ask(f.FloorState("s1"), ANA, at(0), pol), amy, at(1), pol), CHO, at(2), pol)
+    assert [r.person for r in f.queue(s, pol)] == ["ana", "cho", "amy"]
+    lines = e.position_message(f.position(s, "amy", at(2), pol)).render("es").splitlines()
+    assert lines == [
+        "Su turno en la lista de oradores es el 3.º (dentro de unos 6 minutos).",
+        "Por qué:",
+        "• En el orden equilibrado, los grupos de partes interesadas se turnan: el grupo «Estados» ya tiene una "
+        "solicitud antes de la suya, así que entre tanto intervendrán otros grupos.",
+    ]
