@@ -480,6 +480,9 @@ def give(
 ) -> Outcome:
     """The chair gives the floor to a named person (an override): their pending request if they have
     one (the first in order), else a new one. Ends the current intervention if any."""
+    if state.speaking is not None and state.speaking.request.person == participant.person:
+        # A second click on "give" must not restart the speaker's clock.
+        return Outcome(state, noop_reason="floor.noop.already_speaking")
     mine = [r for r in queue(state, policy) if r.person == participant.person]
     _, state, stopped = _end_current(state, now, policy)
     created: list[FloorEvent] = []

@@ -217,6 +217,13 @@ def test_give_to_someone_not_listed_creates_a_request() -> None:
     assert [i.person for i in out.state.interventions] == ["ana"]
 
 
+def test_giving_the_floor_to_the_current_speaker_changes_nothing() -> None:
+    pol = policy()
+    s = f.next_speaker(ask(fresh(), A, at(0), pol), at(1), pol).state
+    again = f.give(s, A, at(2), pol)
+    assert again.noop_reason == "floor.noop.already_speaking" and again.state is s
+
+
 def test_skip_moves_the_next_speaker_behind_the_following_one() -> None:
     pol = policy()
     s = fresh()
