@@ -8,8 +8,9 @@ from datetime import timedelta
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from bot import i18n
+from bot.core import explain, timer
 from bot.core import floor as f
-from bot.core import timer
 from bot.schedule.model import OrderPolicy
 from tests.core.helpers import T0, person
 
@@ -75,7 +76,7 @@ def apply(s: f.FloorState, step: tuple[object, ...], now: object, pol: f.FloorPo
 
 @settings(max_examples=300, deadline=None)
 @given(
-    steps=st.lists(st.tuples(op, st.integers(0, 120)), max_size=40),
+    steps=st.lists(st.tuples(op, st.integers(0, 120)), min_size=5, max_size=40),
     pol=policies,
     present=st.frozensets(st.sampled_from([p.person for p in PEOPLE])),
 )
@@ -105,6 +106,12 @@ def test_any_sequence_keeps_the_invariants(
             if isinstance(e, f.TimerExtended):
                 warned.discard(e.request.id)
                 expired.discard(e.request.id)
+        # Whatever happened can be told to everyone concerned, in every language.
+        messages = [explain.reply(out, p.person, now, pol, present) for p in PEOPLE]
+        messages += [n.message for n in explain.notices(out, now, pol, present)]
+        for message in messages:
+            for lang in i18n.LANGUAGES:
+                assert message.render(lang).strip()
         s = out.state
         order = f.queue(s, pol)
         # The order is a permutation of the pending requests.
