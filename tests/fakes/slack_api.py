@@ -51,6 +51,7 @@ class FakeSlack:
     clock: Callable[[], float] = field(default=lambda: 0.0)
     users: dict[str, dict[str, Any]] = field(default_factory=dict)
     calls: list[Call] = field(default_factory=list)
+    arrived: list[tuple[str, dict[str, Any]]] = field(default_factory=list)  # requests as they come in
     messages: dict[tuple[str, str], dict[str, Any]] = field(default_factory=dict)
     faults: list[Fault] = field(default_factory=list)
     post_rate: tuple[float, int] | None = None  # (per second, burst) enforced per channel on chat.postMessage
@@ -105,11 +106,14 @@ class FakeSlack:
             else:
                 args.update((await request.post()).items())
         token = request.headers.get("Authorization", "").removeprefix("Bearer ") or args.pop("token", None)
+        self.arrived.append((method, args))
+        assert self._changed is not None
+        async with self._changed:
+            self._changed.notify_all()
         if (gate := self._held.get(method)) is not None:
             await gate.wait()
         status, headers, payload = self._answer(method, args)
         self.calls.append(Call(method, args, token, status, self.clock()))
-        assert self._changed is not None
         async with self._changed:
             self._changed.notify_all()
         return web.json_response(payload, status=status, headers=headers)

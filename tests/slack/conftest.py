@@ -174,8 +174,12 @@ async def slack_rig(schedule: Schedule | None = None, *, instant: bool = True) -
                             sleep=vt.sleep)
         slack.intake.handler = inbox.handle
         async with serve(slack.routes()) as url, httpx.AsyncClient(timeout=10) as http:
-            yield SlackRig(fake, slack, inbox, vt, url, http)
-            await slack.aclose()
+            try:
+                yield SlackRig(fake, slack, inbox, vt, url, http)
+            finally:
+                for gate in fake._held.values():  # a failed test must not leave requests hanging
+                    gate.set()
+                await slack.aclose()
 
 
 @pytest.fixture

@@ -179,3 +179,17 @@ async def test_app_home_shows_language_place_and_agenda_in_both_zones(rig: Slack
     # 10:00 CET is 04:00 in Bogotá.
     assert "10:00–12:00 CET · Sesión 1: el deber del Estado de proteger" in text
     assert "Su hora: 04:00–06:00 (America/Bogota)" in text
+
+
+async def test_handlers_see_a_channel_in_arrival_order(rig: SlackRig) -> None:
+    await rig.event(message("UANA", "CES", "hola", "1646643600.000800"), "EvWarm")  # Ana's profile is cached
+    await rig.inbox.wait_for(1)
+    gate = rig.fake.hold("users.info")  # Jules's lookup is slow
+    await rig.event(message("UJULES", "CES", "premier", "1646643600.000801"), "EvFirst")
+    await rig.fake.wait_for(lambda fake: ("users.info", {"user": "UJULES", "include_locale": "1"}) in fake.arrived)
+    await rig.event(message("UANA", "CES", "segundo", "1646643600.000802"), "EvSecond")
+    await rig.time.settle()
+    assert len(rig.inbox.events) == 1  # "segundo" is ready but waits for "premier"
+    gate.set()
+    events = await rig.inbox.wait_for(3)
+    assert [e.text for e in events] == ["hola", "premier", "segundo"]

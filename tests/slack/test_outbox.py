@@ -192,3 +192,17 @@ async def test_throttle_spaces_updates(outbox: Outbox, time: VirtualTime) -> Non
         await time.run_until_idle()
         await task
     assert times == pytest.approx([0.0, 1.5, 3.0])
+
+
+async def test_reserved_places_keep_their_order(outbox: Outbox, platform: Platform, time: VirtualTime) -> None:
+    first, second = outbox.reserve("A"), outbox.reserve("A")
+    dropped = outbox.reserve("A")
+    late = asyncio.create_task(second.submit("post", platform.call("A", "second")))
+    await time.settle()
+    assert platform.delivered == []  # the lane waits for the first place to be filled
+    dropped.cancel()
+    early = asyncio.create_task(first.submit("post", platform.call("A", "first")))
+    after = asyncio.create_task(outbox.submit("post", platform.call("A", "after"), channel="A"))
+    await time.run_until_idle()
+    await asyncio.gather(late, early, after)
+    assert [label for _, _, label in platform.delivered] == ["first", "second", "after"]

@@ -132,3 +132,15 @@ async def test_5xx_retried_then_reported_to_the_chairs(rig: SlackRig) -> None:
     (report,) = rig.fake.posts("CCHAIRS")
     assert "CES" in report["text"] and "chat.postMessage" in report["text"] and "4 attempts" in report["text"]
     assert [p["text"] for p in rig.fake.posts("CES")] == ["Se recuperó"]
+
+
+async def test_posts_keep_call_order_even_when_a_copy_waits_for_a_lookup(rig: SlackRig) -> None:
+    gate = rig.fake.hold("chat.getPermalink")
+    copy = asyncio.create_task(rig.slack.chat.post("en", Post("copy first", author=JULES, reply_to=ORIGINAL)))
+    await rig.fake.wait_for(lambda fake: any(m == "chat.getPermalink" for m, _ in fake.arrived))
+    notice = asyncio.create_task(rig.slack.chat.post("en", Post("notice second")))
+    await rig.time.settle()
+    assert rig.fake.posts("CEN") == [] and rig.slack.outbox.queued == 2  # the notice waits its turn
+    gate.set()
+    await asyncio.gather(copy, notice)
+    assert [p["text"].split("\n")[0] for p in rig.fake.posts("CEN")] == ["copy first", "notice second"]

@@ -154,6 +154,8 @@ class SlackIntake:
         self._now = now
         self._event_languages = event_languages
         self._tasks: set[asyncio.Task[None]] = set()
+        # Per channel, the turn of the latest event: handlers start in arrival order (see `_ingest`).
+        self._turns: dict[str, asyncio.Event] = {}
         # An empty secret can never verify: without one, every HTTP request is refused (Socket Mode skips it).
         self.app = AsyncApp(client=client, signing_secret=signing_secret or "", process_before_response=False)
         self.app.event("message")(self._on_message)
@@ -183,15 +185,22 @@ class SlackIntake:
 
     # -- listeners: convert and schedule, nothing else -------------------------------------------------------
 
+    def _take_turn(self, raw: RawInbound) -> None:
+        key = raw.channel or raw.user_id
+        previous = self._turns.get(key)
+        mine = asyncio.Event()
+        self._turns[key] = mine
+        self._spawn(self._ingest(raw, previous, mine))
+
     async def _on_message(self, body: dict[str, Any], event: dict[str, Any]) -> None:
         raw = message_inbound(body, event, self._channels)
         if raw is not None:
-            self._spawn(self._ingest(raw))
+            self._take_turn(raw)
 
     async def _on_reaction(self, body: dict[str, Any], event: dict[str, Any]) -> None:
         raw = reaction_inbound(body, event)
         if raw is not None:
-            self._spawn(self._ingest(raw))
+            self._take_turn(raw)
 
     async def _on_home(self, event: dict[str, Any]) -> None:
         if event.get("tab", "home") == "home" and event.get("user"):
@@ -199,11 +208,11 @@ class SlackIntake:
 
     async def _on_command(self, ack: AsyncAck, command: dict[str, Any]) -> None:
         await ack()
-        self._spawn(self._ingest(command_inbound(command)))
+        self._take_turn(command_inbound(command))
 
     async def _on_action(self, ack: AsyncAck, body: dict[str, Any], action: dict[str, Any]) -> None:
         await ack()
-        self._spawn(self._ingest(action_inbound(body, action)))
+        self._take_turn(action_inbound(body, action))
 
     # -- background -----------------------------------------------------------------------------------------
 
@@ -213,12 +222,18 @@ class SlackIntake:
         except Exception:
             log.exception("could not publish the App Home of %s", user_id)
 
-    async def _ingest(self, raw: RawInbound) -> None:
+    async def _ingest(self, raw: RawInbound, previous: asyncio.Event | None, mine: asyncio.Event) -> None:
+        """Dedupe and enrich concurrently with other events, but start the handler only once the previous
+        event of the same channel has started its own: the dispatcher sees a channel in arrival order."""
         try:
+            event: InboundEvent | None = None
             if await self._dedupe.seen_before(SURFACE, raw.event_id, self._now()):
                 log.debug("duplicate delivery %s ignored", raw.event_id)
-                return
-            event = await self._enrich(raw)
+            else:
+                event = await self._enrich(raw)
+            if previous is not None:
+                await previous.wait()
+            mine.set()
             if event is None:
                 return
             if raw.kind is InboundKind.COMMAND and (chosen := _LANG_COMMAND.match(event.text)):
@@ -227,6 +242,8 @@ class SlackIntake:
             await self.handler(event)
         except Exception:
             log.exception("inbound Slack event %s (%s) failed", raw.event_id, raw.kind)
+        finally:
+            mine.set()
 
     async def _enrich(self, raw: RawInbound) -> InboundEvent | None:
         user = await self._directory.user(raw.user_id) if raw.user_id else None

@@ -118,6 +118,33 @@ class _Item:
     throttle: float | None
     report: bool = True
     futures: list[asyncio.Future[Any]] = field(default_factory=list)
+    filled: asyncio.Event | None = None  # a reserved place whose call is not known yet
+    cancelled: bool = False
+
+
+class Slot:
+    """A place in a lane's order, taken before the call is known (see `Outbox.reserve`)."""
+
+    def __init__(self, outbox: Outbox, item: _Item) -> None:
+        self._outbox = outbox
+        self._item = item
+
+    async def submit(self, method: str, call: Callable[[], Awaitable[T]], *, throttle: float | None = None,
+                     report: bool = True) -> T:
+        item = self._item
+        if item.filled is None or item.filled.is_set():
+            raise RuntimeError("a slot is used once")
+        future: asyncio.Future[T] = asyncio.get_running_loop().create_future()
+        item.method, item.call, item.throttle, item.report = method, call, throttle, report
+        item.futures.append(future)
+        item.filled.set()
+        return await asyncio.shield(future)
+
+    def cancel(self) -> None:
+        """Give the place up (the caller failed before knowing its call); no-op once submitted."""
+        if self._item.filled is not None and not self._item.filled.is_set():
+            self._item.cancelled = True
+            self._item.filled.set()
 
 
 class Outbox:
@@ -176,12 +203,28 @@ class Outbox:
             self.stats.coalesced += 1
         else:
             item = _Item(lane, method, channel, call, key, throttle, report, [future])
-            self._lanes.setdefault(lane, deque()).append(item)
             if key is not None:
                 self._pending[(lane, key)] = item
-            if lane not in self._workers:
-                self._workers[lane] = asyncio.create_task(self._work(lane), name=f"outbox:{lane}")
+            self._enqueue(item)
         return await asyncio.shield(future)
+
+    def reserve(self, channel: str, *, lane: str | None = None) -> Slot:
+        """Take a place in the lane now, fill it later: calls keep the order in which places were taken,
+        even when the caller must await something (a permalink, a lookup) before it knows its call.
+        Always `submit` or `cancel` the slot: the lane waits for it."""
+        lane = lane or channel
+
+        async def unset() -> None:
+            raise RuntimeError("slot never filled")
+
+        item = _Item(lane, "", channel, unset, None, None, filled=asyncio.Event())
+        self._enqueue(item)
+        return Slot(self, item)
+
+    def _enqueue(self, item: _Item) -> None:
+        self._lanes.setdefault(item.lane, deque()).append(item)
+        if item.lane not in self._workers:
+            self._workers[item.lane] = asyncio.create_task(self._work(item.lane), name=f"outbox:{item.lane}")
 
     @property
     def queued(self) -> int:
@@ -224,6 +267,11 @@ class Outbox:
         try:
             while queue:
                 item = queue[0]
+                if item.filled is not None:
+                    await item.filled.wait()
+                    if item.cancelled:
+                        queue.popleft()
+                        continue
                 buckets = self._buckets_for(item)
                 await self._wait_turn(buckets)
                 # From here on the item is in flight: later calls with its key queue up behind it.

@@ -25,7 +25,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.chat.port import Action, AudienceKind, MessageRef, Post
 from bot.chat.slack.blocks import link, message_parts, message_payload
 from bot.chat.slack.escape import plain_label
-from bot.chat.slack.outbox import DeliveryFailed, Failure, Outbox, Verdict
+from bot.chat.slack.outbox import DeliveryFailed, Failure, Outbox, Slot, Verdict
 from bot.chat.slack.stores import BoardIndex, CopyIndex
 from bot.i18n import render
 from bot.schedule.model import ChatMode, Schedule
@@ -235,25 +235,33 @@ class SlackChat:
     async def _post_text(
         self, channel: str, text: str, *, actions: Sequence[Action] = (), key: str | None = None,
         thread_ts: str | None = None, extra: Mapping[str, Any] | None = None, trailer: str = "",
-        lane: str | None = None, report: bool = True,
+        lane: str | None = None, report: bool = True, slot: Slot | None = None,
     ) -> MessageRef:
-        """Post `text` (split into several messages if too long); returns the first message's ref."""
+        """Post `text` (split into several messages if too long); returns the first message's ref.
+
+        The places in the channel's order are taken now, before any await, so posts keep call order."""
         parts = message_parts(text)
+        slots = [slot or self._outbox.reserve(channel, lane=lane)]
+        slots += [self._outbox.reserve(channel, lane=lane) for _ in parts[1:]]
         first: MessageRef | None = None
-        for index, part in enumerate(parts):
-            last = index == len(parts) - 1
-            payload = message_payload(part, actions if last else (), trailer=trailer if last else "")
-            payload.update(extra or {})
-            if thread_ts is not None:
-                payload["thread_ts"] = thread_ts
-            if key is not None:
-                payload["metadata"] = {"event_type": "floorbot_post", "event_payload": {"key": key}}
-            response = await self._outbox.submit(
-                "chat.postMessage", partial(self._client.chat_postMessage, channel=channel, **payload),
-                channel=channel, lane=lane, report=report,
-            )
-            if first is None:
-                first = MessageRef(SURFACE, str(response["channel"]), str(response["ts"]))
+        try:
+            for index, part in enumerate(parts):
+                last = index == len(parts) - 1
+                payload = message_payload(part, actions if last else (), trailer=trailer if last else "")
+                payload.update(extra or {})
+                if thread_ts is not None:
+                    payload["thread_ts"] = thread_ts
+                if key is not None:
+                    payload["metadata"] = {"event_type": "floorbot_post", "event_payload": {"key": key}}
+                response = await slots[index].submit(
+                    "chat.postMessage", partial(self._client.chat_postMessage, channel=channel, **payload),
+                    report=report,
+                )
+                if first is None:
+                    first = MessageRef(SURFACE, str(response["channel"]), str(response["ts"]))
+        finally:
+            for unused in slots:
+                unused.cancel()
         assert first is not None
         return first
 
@@ -262,27 +270,29 @@ class SlackChat:
         assert post.author is not None
         thread_mode = self.channels.mode is ChatMode.THREAD
         channel = self.channels.for_language(lang)
-        text = post.text
-        if thread_mode:
-            text = render("slack.thread.copy", lang, language=render(f"slack.endonym.{lang}", lang), text=text)
-        url = post.link or (None if thread_mode else await self._permalink(original))
-        trailer = f"\n{link(url, render('slack.original_link', lang))}" if url else ""
-        identity: dict[str, Any] = {"username": plain_label(post.author.name)[:80] or "?"}
-        if post.author.avatar_url:
-            identity["icon_url"] = post.author.avatar_url
-        existing = (await self._copies.copies(original)).get(lang)
-        if existing is not None:
-            payload = message_payload(message_parts(text)[0], trailer=trailer)
-            await self._outbox.submit(
-                "chat.update",
-                lambda: self._client.chat_update(channel=existing.channel, ts=existing.id, **payload),
-                channel=existing.channel, key=f"edit:{existing.id}",
+        slot = self._outbox.reserve(channel)  # keep call order despite the lookups below
+        try:
+            text = post.text
+            if thread_mode:
+                text = render("slack.thread.copy", lang, language=render(f"slack.endonym.{lang}", lang), text=text)
+            url = post.link or (None if thread_mode else await self._permalink(original))
+            trailer = f"\n{link(url, render('slack.original_link', lang))}" if url else ""
+            identity: dict[str, Any] = {"username": plain_label(post.author.name)[:80] or "?"}
+            if post.author.avatar_url:
+                identity["icon_url"] = post.author.avatar_url
+            existing = (await self._copies.copies(original)).get(lang)
+            if existing is not None:
+                payload = message_payload(message_parts(text)[0], trailer=trailer)
+                await slot.submit(
+                    "chat.update", partial(self._client.chat_update, channel=existing.channel, ts=existing.id,
+                                           **payload))
+                return existing
+            ref = await self._post_text(
+                channel, text, trailer=trailer, extra=identity, thread_ts=original.id if thread_mode else None,
+                key=post.key, slot=slot,
             )
-            return existing
-        ref = await self._post_text(
-            channel, text, trailer=trailer, extra=identity, thread_ts=original.id if thread_mode else None,
-            key=post.key,
-        )
+        finally:
+            slot.cancel()
         await self._copies.add(original, lang, ref)
         return ref
 
