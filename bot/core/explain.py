@@ -177,10 +177,8 @@ def reason_message(reason: Reason) -> Message:
 def position_message(pos: Position, *, key: str = "floor.reply.position", with_reasons: bool = True) -> Message:
     """ "You are 3rd on the list of speakers (in about 9 minutes)." and why."""
     lines = tuple(reason_message(r) for r in pos.reasons) if with_reasons else ()
-    if pos.speaking:
-        return Message("floor.reply.speaking")
     if pos.place is None:
-        return Message("floor.reply.not_listed")
+        return Message("floor.reply.speaking" if pos.speaking else "floor.reply.not_listed")
     if pos.absent and key == "floor.reply.position":
         return Message("floor.reply.position_absent", {"place": Ordinal(pos.place)}, lines)
     values: dict[str, Value] = {"place": Ordinal(pos.place), "wait": Wait(pos.wait)}
