@@ -142,3 +142,57 @@ def rehearse(
     from bot.rehearsal.command import run_rehearsal
 
     raise typer.Exit(run_rehearsal(file, scenario, out, sys.stdout, sys.stderr))
+
+
+def _iso_option(value: str | None) -> str | None:
+    if value is not None:
+        from datetime import datetime
+
+        try:
+            parsed = datetime.fromisoformat(value)
+        except ValueError:
+            raise typer.BadParameter(f"{value!r} is not an ISO 8601 time, e.g. 2026-12-01T09:00+01:00") from None
+        if parsed.tzinfo is None:
+            raise typer.BadParameter("give the offset too, e.g. 2026-12-01T09:00+01:00")
+    return value
+
+
+@app.command()
+def serve(
+    file: Annotated[Path, typer.Argument(help="the schedule file")],
+    start_now: Annotated[bool, typer.Option("--start-now", help="shift the agenda so it starts now")] = False,
+    start_at: Annotated[
+        str | None, typer.Option("--start-at", callback=_iso_option, help="shift the agenda to start at this time")
+    ] = None,
+    speed: Annotated[float, typer.Option("--speed", min=0.01, help="run the agenda X times faster")] = 1.0,
+) -> None:
+    """The live bot: HTTP server, scheduler, chat (Slack if configured, else the local web console)."""
+    from datetime import datetime
+
+    from bot.serve import run_serve
+
+    if start_now and start_at:
+        raise typer.BadParameter("choose --start-now or --start-at, not both")
+    at = datetime.fromisoformat(start_at) if start_at else None
+    raise typer.Exit(run_serve(file, start_now=start_now, start_at=at, speed=speed))
+
+
+@app.command()
+def report(
+    out: Annotated[Path, typer.Option("--out", help="where to write report.md, report.html, interventions.csv")] = Path(
+        "report"
+    ),
+    schedule_file: Annotated[
+        Path | None, typer.Option("--schedule", help="the schedule file (default: the one the store last served)")
+    ] = None,
+    lang: Annotated[str, typer.Option("--lang", help="language of the report: en, fr or es")] = "en",
+    database: Annotated[
+        str | None, typer.Option("--database", help="SQLAlchemy URL (default FLOORBOT_DATABASE_URL)")
+    ] = None,
+) -> None:
+    """Interventions and statistics of what has run."""
+    from bot.report.command import run_report
+
+    if lang not in ("en", "fr", "es"):
+        raise typer.BadParameter("use en, fr or es", param_hint="--lang")
+    raise typer.Exit(run_report(out, schedule_file, lang, database, sys.stdout, sys.stderr))

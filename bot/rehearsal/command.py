@@ -95,7 +95,8 @@ def run_rehearsal(
             out.mkdir(parents=True, exist_ok=True)
             for stale in out.glob("rehearsal.sqlite*"):
                 stale.unlink()
-        result = asyncio.run(rehearse(schedule, scenario=scenario, database_url=f"sqlite:///{db_path}"))
+        result = asyncio.run(rehearse(schedule, scenario=scenario, database_url=f"sqlite:///{db_path}",
+                                      schedule_path=str(file.resolve())))
     console = Console(file=stdout, force_terminal=color, soft_wrap=True, width=120 if color is None else None)
     print_transcript(result, schedule, console)
     if out is not None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import itertools
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -21,7 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from bot.chat.port import InboundEvent, InboundKind, MessageRef
 from bot.conductor import CueRunner
 from bot.core.authz import chairs_of, web_id
-from bot.core.clock import SimulatedClock
+from bot.core.clock import Clock, SimulatedClock
 from bot.core.commands import Command, Verb
 from bot.core.recovery import LedgerState
 from bot.core.timeline import Cue, CueKind, plan
@@ -65,13 +65,11 @@ class RehearsalResult:
 
 
 @dataclass
-class _Run:
+class SimulatedPeople:
     schedule: Schedule
     engine: Engine
-    runner: CueRunner
-    clock: SimulatedClock
-    timers: SimulatedTimers
-    chat: TranscriptChat
+    clock: Clock
+    original: Callable[[str, str, str, str], MessageRef]  # (lang, author, text, user id): the attendee's own post
     speaks: dict[str, timedelta] = field(default_factory=dict)
     done_at: dict[str, datetime] = field(default_factory=dict)  # request id -> when its speaker stops
     ids: itertools.count[int] = field(default_factory=itertools.count)
@@ -84,7 +82,7 @@ class _Run:
         user_id = f"sim:{who.id}" if who.id not in self.schedule.people else web_id(who.id)
         common = {"display_name": who.name, "language": who.language, "extra": {"group": who.group}}
         if action.do is Do.SAY:
-            ref = self.chat.original(who.language, who.name, action.text or "", user_id)
+            ref = self.original(who.language, who.name, action.text or "", user_id)
             await self.engine.handle(self.event(user_id, InboundKind.MESSAGE, action.text or "", ref=ref, **common))
             return
         text = _SAY[action.do][who.language]
@@ -92,7 +90,7 @@ class _Run:
             text = f"q+ to {action.note}"
         if action.speaks is not None:
             self.speaks[user_id] = action.speaks
-        ref = self.chat.original(who.language, who.name, text, user_id)
+        ref = self.original(who.language, who.name, text, user_id)
         await self.engine.handle(self.event(user_id, InboundKind.MESSAGE, text, ref=ref, **common))
 
     async def chair_step(self) -> None:
@@ -146,6 +144,7 @@ async def rehearse(
     database_url: str,
     translator: ChatTranslator | None = None,
     max_steps: int = 1_000_000,
+    schedule_path: str | None = None,
 ) -> RehearsalResult:
     """Run the whole event; returns the transcript and the report."""
     cues = plan(schedule)
@@ -154,6 +153,8 @@ async def rehearse(
     db: AsyncEngine = create_engine(database_url)
     try:
         await upgrade_to_head(db)
+        if schedule_path is not None:
+            await KeyValues(db).set("runtime", "schedule_path", schedule_path, cues[0].at)
         return await _rehearse(schedule, db, cues, scenario, translator, max_steps)
     finally:
         await db.dispose()
@@ -179,7 +180,7 @@ async def _rehearse(
     runner = CueRunner(chat, ledger, lambda cue, lang: render_cue(cue, schedule, lang),  # type: ignore[arg-type]
                        [str(lang) for lang in schedule.event.languages], owner, clock,
                        on_cue=engine.on_cue, on_posted=on_posted)
-    run = _Run(schedule, engine, runner, clock, timers, chat)
+    run = SimulatedPeople(schedule, engine, clock, chat.original)
     actions: Sequence[SimAction] = scenario.actions if scenario else ()
     cue_i = action_i = steps = 0
     while steps < max_steps:

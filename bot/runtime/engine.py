@@ -57,7 +57,7 @@ from bot.floor_service import (
     tick_op,
     withdraw_op,
 )
-from bot.runtime.people import People
+from bot.runtime.people import REPLYABLE_SOURCES, People
 from bot.runtime.timers import Timers
 from bot.schedule.cues import question_text
 from bot.schedule.model import DEFAULT_GROUPS, Item, Question, Schedule, Text, text_in
@@ -262,7 +262,7 @@ class Engine:
         from bot.core import authz
         from bot.store.audit import AuditRecord
 
-        item = self._item(self.current)
+        item = self.item(self.current)
         decision = authz.authorize(self._actor(event), command.verb, item, self.schedule)
         if self.audit is not None:
             await self.audit.append(AuditRecord(
@@ -413,7 +413,7 @@ class Engine:
         self.floor_posts.update((r.channel, r.id) for r in refs)
 
     async def _post_question(self, number: int | None) -> None:
-        item = self._item(self.current)
+        item = self.item(self.current)
         if item is None or item.discussion is None or not item.discussion.questions:
             return
         questions = item.discussion.questions
@@ -477,13 +477,21 @@ class Engine:
 
     # ------------------------------------------------------------------ replies and announcements
 
+    def _reply_to(self, person: str, event: InboundEvent) -> str | None:
+        if event.source in REPLYABLE_SOURCES:
+            return event.user_id
+        return self.people.reach(person)
+
     async def _reply(self, person: str, event: InboundEvent, key: str, **values: Any) -> None:
-        lang = self.people.language(person)
-        await self.chat.reply_private(event.user_id, i18n.render(key, lang, **values), context=event.ref)
+        await self._reply_message(person, event, explain.Message(key, values))
 
     async def _reply_message(self, person: str, event: InboundEvent, message: explain.Message) -> None:
+        user_id = self._reply_to(person, event)
+        if user_id is None:
+            log.info("no surface to answer %s on", person)
+            return
         lang = self.people.language(person)
-        await self.chat.reply_private(event.user_id, message.render(lang, self.groups), context=event.ref)
+        await self.chat.reply_private(user_id, message.render(lang, self.groups), context=event.ref)
 
     async def _tell(self, person: str, message: explain.Message) -> None:
         user_id = self.people.reach(person)
@@ -501,7 +509,7 @@ class Engine:
 
     # ------------------------------------------------------------------ helpers
 
-    def _item(self, item_id: str | None) -> Item | None:
+    def item(self, item_id: str | None) -> Item | None:
         if item_id is None:
             return None
         try:
@@ -510,7 +518,7 @@ class Engine:
             return None
 
     def _title(self, item_id: str, lang: str) -> str:
-        item = self._item(item_id)
+        item = self.item(item_id)
         return text_in(item.title, lang) if item is not None and item.title else item_id
 
     def _langs(self) -> list[Lang]:

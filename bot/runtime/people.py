@@ -19,6 +19,7 @@ from bot.schedule.model import Schedule
 
 NAMESPACE = "participants"
 DEFAULT_GROUP = "other"
+REPLYABLE_SOURCES = frozenset({"slack", "web", "simulated"})
 
 
 class KeyValueStore(Protocol):
@@ -44,7 +45,9 @@ class People:
     async def sighting(self, event: InboundEvent, now: datetime) -> Participant:
         """The participant behind an inbound event; learns their reply address and declared details."""
         key = self.identity.resolve(event.source, event.user_id or None, event.email, event.display_name)
-        self._reach[key] = event.user_id
+        if event.source in REPLYABLE_SOURCES:
+            # Zoom's meeting chat cannot be written to: such people are reached where else they are known.
+            self._reach[key] = event.user_id
         person = self.schedule.people.get(key)
         stored = await self.kv.get(NAMESPACE, key, {}) or {}
         declared_group = event.extra.get("group")

@@ -1,0 +1,59 @@
+"""`floorbot report`: the report of what has run, from the store."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+from typing import TextIO
+from zoneinfo import ZoneInfo
+
+from bot import i18n
+from bot.core.timeline import plan
+from bot.report.collect import collect_report
+from bot.report.render import write_report
+from bot.schedule.model import Schedule
+
+SCHEDULE_KEY = ("runtime", "schedule_path")
+
+
+async def _build(schedule_file: Path | None, database_url: str, lang: str, out: Path,
+                 stderr: TextIO) -> list[Path] | None:
+    from bot.rehearsal.command import group_namer
+    from bot.schedule.loader import load_schedule
+    from bot.store.engine import create_engine
+    from bot.store.key_values import KeyValues
+    from bot.store.migrate import upgrade_to_head
+
+    db = create_engine(database_url)
+    try:
+        await upgrade_to_head(db)
+        if schedule_file is None:
+            stored = await KeyValues(db).get(*SCHEDULE_KEY)
+            if not stored:
+                print(i18n.render("report.cli.no_schedule", "en"), file=stderr)
+                return None
+            schedule_file = Path(stored)
+        result = load_schedule(schedule_file)
+        for problem in result.problems:
+            print(problem.format(), file=stderr)
+        if not result.ok or result.schedule is None:
+            return None
+        schedule: Schedule = result.schedule
+        report = await collect_report(schedule, db, plan(schedule))
+        zone = ZoneInfo(schedule.event.timezone)
+        return write_report(report, out, lang, zone, group_namer(schedule, lang))
+    finally:
+        await db.dispose()
+
+
+def run_report(out: Path, schedule_file: Path | None, lang: str, database: str | None, stdout: TextIO,
+               stderr: TextIO) -> int:
+    from bot.settings import load_settings
+
+    url = database or load_settings().floorbot_database_url
+    written = asyncio.run(_build(schedule_file, url, lang, out, stderr))
+    if written is None:
+        return 1
+    for path in written:
+        print(i18n.render("rehearsal.wrote", "en", path=str(path)), file=stdout)
+    return 0
