@@ -31,6 +31,7 @@ class Verb(StrEnum):
     WITHDRAW = "withdraw"
     POSITION = "position"
     LANG = "lang"
+    HELP = "help"
     NEXT = "next"
     GIVE = "give"
     SKIP = "skip"
@@ -303,6 +304,7 @@ _CHAIR_WORDS: dict[str, Verb] = {
     "extend": Verb.EXTEND, "prolonger": Verb.EXTEND, "prorrogar": Verb.EXTEND, "extender": Verb.EXTEND,
     "stop": Verb.STOP, "arreter": Verb.STOP, "detener": Verb.STOP, "parar": Verb.STOP,
     "announce": Verb.ANNOUNCE, "annoncer": Verb.ANNOUNCE, "anunciar": Verb.ANNOUNCE,
+    "help": Verb.HELP, "aide": Verb.HELP, "ayuda": Verb.HELP,
     "lang": Verb.LANG, "language": Verb.LANG, "langue": Verb.LANG, "idioma": Verb.LANG,
     "lengua": Verb.LANG,
 }  # fmt: skip

@@ -231,3 +231,17 @@ def test_every_attendee_form_in_the_documentation_parses() -> None:
         if form in {"en", "fr", "es"}:
             text = f"lang {form}"
         assert parse(text) is not None, form
+
+
+@pytest.mark.parametrize("lang", ["en", "fr", "es"])
+def test_every_form_the_help_shows_works(lang: str) -> None:
+    from bot import i18n
+
+    assert parse_floor("help") == parse_floor("aide") == parse_floor("Ayuda") == Command(Verb.HELP)
+    assert parse("help") is None  # "help" in chat is addressed to people
+    shown = re.findall(r"`([^`]+)`", i18n.render("floor.help.attendee", lang) + i18n.render("floor.help.chair", lang))
+    assert len(shown) > 20
+    for form in shown:
+        text = re.sub(r"@\w+", "@lene", form).replace(" [N]", " 2").replace(" [1m]", " 1m")
+        text = re.sub(r"<\w+>", "hello", text)
+        assert parse(text) is not None, form
