@@ -127,7 +127,7 @@ class SlackChat:
         self._report_language = report_language
         self._board_state: dict[str, _Board] = {}
         self._dm_channels: dict[str, str] = {}
-        self._permalinks: dict[tuple[str, str], str] = {}
+        self._permalinks: dict[tuple[str, str], asyncio.Future[str | None]] = {}
         outbox.on_failure = self.report_failure
 
     # -- the port -----------------------------------------------------------------------------------------
@@ -297,15 +297,22 @@ class SlackChat:
         return ref
 
     async def _permalink(self, original: MessageRef) -> str | None:
+        # One lookup per original, shared by its concurrent copies (the future is cached, not just the URL).
         cache_key = (original.channel, original.id)
-        if cache_key not in self._permalinks:
-            try:
-                response = await self._client.chat_getPermalink(channel=original.channel, message_ts=original.id)
-            except (SlackApiError, OSError) as error:
-                log.info("no permalink for %s: %s", original, error)
-                return None
-            self._permalinks[cache_key] = str(response["permalink"])
-        return self._permalinks[cache_key]
+        lookup = self._permalinks.get(cache_key)
+        if lookup is None:
+            lookup = asyncio.ensure_future(self._fetch_permalink(original))
+            self._permalinks[cache_key] = lookup
+        return await asyncio.shield(lookup)
+
+    async def _fetch_permalink(self, original: MessageRef) -> str | None:
+        try:
+            response = await self._client.chat_getPermalink(channel=original.channel, message_ts=original.id)
+        except (SlackApiError, OSError) as error:
+            log.info("no permalink for %s: %s", original, error)
+            self._permalinks.pop((original.channel, original.id), None)
+            return None
+        return str(response["permalink"])
 
     async def _dm_channel(self, user_id: str) -> str:
         if user_id not in self._dm_channels:
