@@ -6,7 +6,7 @@ import asyncio
 import json
 import time
 
-from bot.chat.port import InboundKind, MessageRef
+from bot.chat.port import Author, InboundEvent, InboundKind, MessageRef, Post
 from tests.slack.conftest import SECRET, SlackRig, action_body, command_body, event_body, signed
 
 
@@ -193,3 +193,22 @@ async def test_handlers_see_a_channel_in_arrival_order(rig: SlackRig) -> None:
     gate.set()
     events = await rig.inbox.wait_for(3)
     assert [e.text for e in events] == ["hola", "premier", "segundo"]
+
+
+async def test_replies_in_a_thread_are_copied_into_the_copies_thread(rig: SlackRig) -> None:
+    copies: list[MessageRef] = []
+
+    async def mirror(event: InboundEvent) -> None:
+        assert event.ref is not None
+        post = Post(f"EN: {event.text}", author=Author(event.display_name), reply_to=event.ref)
+        copies.append(await rig.slack.chat.post("en", post))
+
+    rig.inbox.react = mirror
+    await rig.event(message("UJULES", "CFR", "question", "1646643600.000900"), "EvRoot")
+    await rig.settle()
+    await rig.event(message("UANA", "CFR", "réponse", "1646643600.000901", thread_ts="1646643600.000900"),
+                    "EvReply")
+    await rig.settle()
+    root_copy, reply_copy = rig.fake.posts("CEN")
+    assert "thread_ts" not in root_copy
+    assert reply_copy["thread_ts"] == copies[0].id

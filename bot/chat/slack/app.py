@@ -255,6 +255,9 @@ class SlackIntake:
         language = (await self._languages.get(raw.user_id) or channel_language
                     or language_of_locale(user.locale if user else None, self._event_languages))
         extra = dict(raw.extra)
+        ref = MessageRef(SURFACE, raw.channel, raw.ts) if raw.channel and raw.ts else None
+        if ref is not None and (root := extra.get("thread_ts")) and root != raw.ts:
+            self._chat.note_thread(ref, root)
         if mentions:
             extra["mentions"] = ",".join(mentions)
         if raw.user_id and (person := await self._directory.person_key(raw.user_id)):
@@ -263,7 +266,7 @@ class SlackIntake:
             source=SURFACE, event_id=raw.event_id, kind=raw.kind, user_id=raw.user_id,
             at=raw.at or self._now(), text=text, display_name=user.name if user else "",
             email=user.email if user else None, language=language, channel_language=channel_language,
-            ref=MessageRef(SURFACE, raw.channel, raw.ts) if raw.channel and raw.ts else None, extra=extra,
+            ref=ref, extra=extra,
         )
 
     async def _choose_language(self, event: InboundEvent, code: str) -> None:

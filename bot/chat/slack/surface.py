@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections import OrderedDict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import partial
@@ -127,6 +128,7 @@ class SlackChat:
         self._report_language = report_language
         self._board_state: dict[str, _Board] = {}
         self._dm_channels: dict[str, str] = {}
+        self._thread_roots: OrderedDict[tuple[str, str], str] = OrderedDict()
         self._permalinks: dict[tuple[str, str], asyncio.Future[str | None]] = {}
         outbox.on_failure = self.report_failure
 
@@ -206,6 +208,21 @@ class SlackChat:
             "reactions.add", lambda: self._client.reactions_add(channel=ref.channel, timestamp=ref.id, name=name),
             channel=ref.channel,
         )
+
+    def note_thread(self, ref: MessageRef, root_ts: str) -> None:
+        """The intake tells us a message is a reply in a thread, so its copies go into the copies' threads."""
+        self._thread_roots[(ref.channel, ref.id)] = root_ts
+        while len(self._thread_roots) > 20_000:  # only recent threads matter; keep memory bounded
+            self._thread_roots.popitem(last=False)
+
+    async def _thread_for_copy(self, original: MessageRef, lang: str) -> str | None:
+        root = self._thread_roots.get((original.channel, original.id))
+        if self.channels.mode is ChatMode.THREAD:
+            return root or original.id
+        if root is None:
+            return None
+        root_copy = (await self._copies.copies(MessageRef(SURFACE, original.channel, root))).get(lang)
+        return root_copy.id if root_copy is not None else None
 
     # -- failures -----------------------------------------------------------------------------------------
 
@@ -288,7 +305,7 @@ class SlackChat:
                                            **payload))
                 return existing
             ref = await self._post_text(
-                channel, text, trailer=trailer, extra=identity, thread_ts=original.id if thread_mode else None,
+                channel, text, trailer=trailer, extra=identity, thread_ts=await self._thread_for_copy(original, lang),
                 key=post.key, slot=slot,
             )
         finally:
