@@ -1,9 +1,11 @@
 """Collect texts bound for the same target language for a short window, then send them together.
 
 Chat comes in bursts (everyone says "thanks" when a panellist finishes); one request per message per
-language would multiply requests and hit rate limits exactly then. DeepL's `context` is per request,
-so each source language's group carries the context of its earliest message: the conversation just
-before the batch.
+language would multiply requests and hit rate limits exactly then. A quiet message waits `window`
+(~100 ms). In a burst, a target's batches leave at most every `burst_interval` (1 s): the mirrored
+posts are paced at about one per second per channel anyway (Slack's limit), so this costs readers
+little and cuts requests several-fold. DeepL's `context` is per request, so each source language's
+group carries the context of its earliest message: the conversation just before the batch.
 """
 
 from __future__ import annotations
@@ -34,11 +36,15 @@ class MicroBatcher:
         translator: Translator,
         *,
         window: float = 0.1,
+        burst_interval: float = 1.0,
         max_texts: int = MAX_TEXTS,
         timer: Timer | None = None,
     ) -> None:
         self._translator = translator
         self._window = window
+        self._burst_interval = burst_interval
+        self._last_sent: dict[Lang, float] = {}
+        self._sending: set[asyncio.Task[None]] = set()
         self._max_texts = max_texts
         self._timer = timer or LoopTimer()
         self._pending: dict[Lang, _Pending] = {}
@@ -53,7 +59,11 @@ class MicroBatcher:
         if len(pending.sources) >= self._max_texts:
             self._flush_now(target)
         elif pending.flusher is None:
-            pending.flusher = self._spawn(self._flush_after_window(target))
+            last = self._last_sent.get(target)
+            wait = self._window
+            if last is not None:
+                wait = max(wait, last + self._burst_interval - self._timer.now())
+            pending.flusher = self._spawn(self._flush_after(target, wait))
         return await future
 
     def _spawn(self, coroutine: Coroutine[Any, Any, None]) -> asyncio.Task[None]:
@@ -62,8 +72,8 @@ class MicroBatcher:
         task.add_done_callback(self._tasks.discard)
         return task
 
-    async def _flush_after_window(self, target: Lang) -> None:
-        await self._timer.sleep(self._window)
+    async def _flush_after(self, target: Lang, wait: float) -> None:
+        await self._timer.sleep(wait)
         pending = self._pending.get(target)
         if pending is not None and pending.flusher is asyncio.current_task():
             pending.flusher = None
@@ -75,7 +85,10 @@ class MicroBatcher:
             return
         if pending.flusher is not None and pending.flusher is not asyncio.current_task():
             pending.flusher.cancel()
-        self._spawn(self._send(pending, target))
+        self._last_sent[target] = self._timer.now()
+        sending = self._spawn(self._send(pending, target))
+        self._sending.add(sending)
+        sending.add_done_callback(self._sending.discard)
 
     async def _send(self, pending: _Pending, target: Lang) -> None:
         first_context: dict[Lang | None, str | None] = {}
@@ -95,6 +108,11 @@ class MicroBatcher:
         for future, result in zip(pending.futures, results, strict=True):
             if not future.done():
                 future.set_result(result)
+
+    async def drain(self) -> None:
+        """Wait for the batches already sent (not those still collecting)."""
+        while self._sending:
+            await asyncio.gather(*self._sending, return_exceptions=True)
 
     async def aclose(self) -> None:
         for target in list(self._pending):

@@ -77,6 +77,7 @@ class ChatTranslator:
         is_command: CommandPredicate | None = None,
         deadline: float = 20.0,
         window: float = 0.1,
+        burst_interval: float = 1.0,
         timer: Timer | None = None,
         cache: TranslationCache | None = None,
         min_confidence: float | None = None,
@@ -87,7 +88,7 @@ class ChatTranslator:
         self._deadline = deadline
         self._timer = timer or LoopTimer()
         self.cache = cache or TranslationCache()
-        self.batcher = MicroBatcher(translator, window=window, timer=self._timer)
+        self.batcher = MicroBatcher(translator, window=window, burst_interval=burst_interval, timer=self._timer)
         self._min_confidence = min_confidence
         self._detectors: dict[tuple[Lang, ...], LocalDetector] = {}
         self._in_flight: dict[CacheKey, asyncio.Task[Translation]] = {}

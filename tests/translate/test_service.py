@@ -43,9 +43,9 @@ async def chat(
 
 
 async def _run(virtual: VirtualTimer, *coroutines: Any) -> list[Any]:
-    """Start the messages, let the batching window pass, and collect the results."""
+    """Start the messages, let the batching window (and any burst spacing) pass, collect the results."""
     tasks = [asyncio.ensure_future(c) for c in coroutines]
-    await virtual.advance(0.1)
+    await virtual.advance(1.0)
     return list(await asyncio.gather(*tasks))
 
 
@@ -127,6 +127,23 @@ async def test_nothing_is_sent_before_the_window_ends(
     await virtual.advance(0.05)
     await task
     assert fake_deepl.translate_calls == 2
+
+
+async def test_in_a_burst_batches_leave_at_most_once_a_second(
+    chat: ChatTranslator, virtual: VirtualTimer, fake_deepl: FakeDeepL
+) -> None:
+    first = asyncio.ensure_future(chat.translate_message("hello", channel_lang="en", event_languages=["en", "fr"]))
+    await virtual.advance(0.1)
+    await first
+    assert fake_deepl.translate_calls == 1
+    second = asyncio.ensure_future(chat.translate_message("thanks", channel_lang="en", event_languages=["en", "fr"]))
+    third = asyncio.ensure_future(chat.translate_message("we agree", channel_lang="en", event_languages=["en", "fr"]))
+    await virtual.advance(0.5)
+    assert fake_deepl.translate_calls == 1 and not second.done()  # 0.5 s after the first batch
+    await virtual.advance(0.5)
+    await asyncio.gather(second, third)
+    assert fake_deepl.translate_calls == 2
+    assert fake_deepl.translate_bodies[-1]["text"] == ["thanks", "we agree"]
 
 
 async def test_deadline_returns_the_original_marked_unavailable(
