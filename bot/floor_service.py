@@ -1,11 +1,16 @@
 """The floor service: every change to a list of speakers, serialised, authorised, persisted and audited.
 
-`execute(discussion_id, operation, actor, now)` runs in ONE transaction: lock the list (PostgreSQL
-`SELECT ... FOR UPDATE` on its row; SQLite `BEGIN IMMEDIATE`), authorise chair verbs (bot.core.authz),
-apply the pure operation (bot.core.floor), write the new snapshot and the report rows, append an audit
-entry (changes, no-ops and refusals alike), commit. Operations on one list therefore happen one after the
-other, across tasks, processes and machines; in one process they also queue on an asyncio lock first, so
-waiting happens in Python rather than on database connections.
+`execute(discussion_id, operation, actor, now)` runs in ONE transaction: lock the list, authorise chair
+verbs (bot.core.authz), apply the pure operation (bot.core.floor), write the new snapshot and the report
+rows, append an audit entry (changes, no-ops and refusals alike), commit.
+
+The lock: on SQLite every write transaction starts with `BEGIN IMMEDIATE`; on PostgreSQL the list's row is
+locked, by `SELECT ... FOR UPDATE` when the snapshot is read, or by the versioned `UPDATE` when this process
+already holds the latest snapshot in memory (its version is checked by that UPDATE, or by a versioned
+`SELECT ... FOR UPDATE` when nothing changes; stale memory falls back to the full locked read). Either way
+no operation is applied to anything but the committed list, and operations on one list happen one after
+the other, across tasks, processes and machines. In one process they also queue on an asyncio lock first,
+so the waiting happens in Python rather than on database connections.
 """
 
 from __future__ import annotations
@@ -16,7 +21,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, Protocol
 
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from bot.core import authz
 from bot.core import floor as core
@@ -25,9 +30,19 @@ from bot.core.commands import Verb
 from bot.core.floor import FloorPolicy, FloorState, Outcome, Participant, Refusal, RequestKind, Source
 from bot.schedule.model import Schedule
 from bot.store.audit import AuditRecord, write_audit
-from bot.store.floor_lists import FloorLists, lock_list, record_events, save_list
+from bot.store.floor_lists import (
+    FloorLists,
+    SnapshotCache,
+    lock_list,
+    locked_version,
+    record_events,
+    save_list,
+    try_save,
+)
 
 Apply = Callable[[FloorState, datetime, FloorPolicy], Outcome]
+# What a transaction decided: the outcome, the list's row version after it, the state as stored (if known).
+_Applied = tuple[Outcome, int, FloorState | None]
 
 # Operations the bot runs on its own behalf (the speaker's timer): no person to authorise.
 SYSTEM_ACTOR = "system:floorbot"
@@ -86,26 +101,66 @@ class FloorService:
         self._authorize = authorize
         self._policy_for = policy_for
         self._local_locks: dict[str, asyncio.Lock] = {}
+        self._cache = SnapshotCache()
 
     async def execute(self, discussion_id: str, operation: FloorOp, actor: str, now: datetime) -> Outcome:
         """Apply `operation` by `actor` at `now`; the outcome is also what was committed."""
-        lock = self._local_locks.setdefault(discussion_id, asyncio.Lock())
-        async with lock, self._engine.begin() as connection:
-            locked = await lock_list(connection, discussion_id, now)
-            state = locked.state if locked.state is not None else FloorState(discussion=discussion_id)
-            decision = self._decide(actor, operation.verb, discussion_id)
+        decision = self._decide(actor, operation.verb, discussion_id)
+        policy = self._policy_for(discussion_id)
+
+        def apply(state: FloorState) -> Outcome:
             if not decision.allowed:
-                outcome = Outcome(state, refusal=Refusal(decision.reason_key))
-            else:
-                outcome = operation.apply(state, now, self._policy_for(discussion_id))
-            version = locked.version
-            if outcome.changed:
-                version = await save_list(connection, locked, outcome.state, now)
-                await record_events(connection, discussion_id, outcome.events, now)
-            await write_audit(
-                connection, _audit_record(discussion_id, operation, actor, now, decision, outcome, version)
-            )
+                return Outcome(state, refusal=Refusal(decision.reason_key))
+            return operation.apply(state, now, policy)
+
+        lock = self._local_locks.setdefault(discussion_id, asyncio.Lock())
+        async with lock:
+            async with self._engine.begin() as connection:
+                done = await self._on_cached(connection, discussion_id, apply, now)
+                if done is None:
+                    done = await self._on_locked_read(connection, discussion_id, apply, now)
+                outcome, version, stored = done
+                if outcome.changed:
+                    await record_events(connection, discussion_id, outcome.events, now)
+                record = _audit_record(discussion_id, operation, actor, now, decision, outcome, version)
+                await write_audit(connection, record)
+            # Only once committed: a rolled-back change must not be remembered.
+            if stored is not None:
+                self._cache.put(discussion_id, version, stored)
         return outcome
+
+    async def _on_cached(
+        self, connection: AsyncConnection, discussion_id: str, apply: Callable[[FloorState], Outcome], now: datetime
+    ) -> _Applied | None:
+        """The fast path: apply to the state this process last committed, and let the database confirm it
+        is still current while taking the lock: the versioned UPDATE for a change, a versioned read
+        FOR UPDATE otherwise. None when there is no cached state or it is stale (nothing written)."""
+        cached = self._cache.latest(discussion_id)
+        if cached is None:
+            return None
+        version, state = cached
+        outcome = apply(state)
+        if outcome.changed:
+            saved = await try_save(connection, discussion_id, version, outcome.state, now)
+            if saved is None:
+                self._cache.forget(discussion_id)
+                return None
+            return outcome, saved[0], saved[1]
+        if await locked_version(connection, discussion_id) != version:
+            self._cache.forget(discussion_id)
+            return None
+        return outcome, version, state
+
+    async def _on_locked_read(
+        self, connection: AsyncConnection, discussion_id: str, apply: Callable[[FloorState], Outcome], now: datetime
+    ) -> _Applied:
+        """The safe path: read the snapshot under the lock (SELECT ... FOR UPDATE), apply, write."""
+        locked = await lock_list(connection, discussion_id, now)
+        outcome = apply(locked.state if locked.state is not None else FloorState(discussion=discussion_id))
+        if outcome.changed:
+            version, stored = await save_list(connection, locked, outcome.state, now)
+            return outcome, version, stored
+        return outcome, locked.version, locked.state
 
     async def state(self, discussion_id: str) -> FloorState:
         """The list as committed (a fresh empty list if it was never written)."""

@@ -24,18 +24,23 @@ class AuditRecord:
     details: dict[str, Any] = field(default_factory=dict)
 
 
+# Built once: the hot path passes plain parameters instead of building (and cache-keying) a statement.
+_INSERT = insert(_audit)
+
+
 async def write_audit(connection: AsyncConnection, record: AuditRecord) -> None:
     """Append inside the caller's transaction, so the entry commits (or not) with the change it records."""
     await connection.execute(
-        insert(_audit).values(
-            at=record.at,
-            actor=record.actor,
-            verb=record.verb,
-            target=record.target,
-            allowed=record.allowed,
-            reason=record.reason,
-            details=record.details,
-        )
+        _INSERT,
+        {
+            "at": record.at,
+            "actor": record.actor,
+            "verb": record.verb,
+            "target": record.target,
+            "allowed": record.allowed,
+            "reason": record.reason,
+            "details": record.details,
+        },
     )
 
 

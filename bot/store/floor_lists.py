@@ -81,38 +81,92 @@ def load_snapshot(text: str) -> FloorState:
     return FloorState.from_json(json.loads(text))
 
 
+class SnapshotCache:
+    """The lists one process last committed, with their row versions.
+
+    A cached state is only trusted once the database confirms its version under the list's lock (see
+    bot.floor_service): another process writing the list just turns it into a miss. It saves reading and
+    decoding the snapshot, the biggest cost of an operation after the commit itself.
+    """
+
+    def __init__(self) -> None:
+        self._entries: dict[str, tuple[int, FloorState]] = {}
+
+    def latest(self, discussion_id: str) -> tuple[int, FloorState] | None:
+        return self._entries.get(discussion_id)
+
+    def put(self, discussion_id: str, version: int, state: FloorState) -> None:
+        self._entries[discussion_id] = (version, state)
+
+    def forget(self, discussion_id: str) -> None:
+        self._entries.pop(discussion_id, None)
+
+
+# Built once: the hot path passes plain parameters instead of building (and cache-keying) statements.
+_LOCK = (
+    select(floor_lists.c.snapshot, floor_lists.c.version)
+    .where(floor_lists.c.discussion_id == bindparam("d_id"))
+    .with_for_update()
+)
+_LOCK_VERSION = select(floor_lists.c.version).where(floor_lists.c.discussion_id == bindparam("d_id")).with_for_update()
+_SAVE = (
+    update(floor_lists)
+    .where(floor_lists.c.discussion_id == bindparam("d_id"), floor_lists.c.version == bindparam("old_version"))
+    .values(snapshot=bindparam("snapshot"), version=bindparam("new_version"), updated_at=bindparam("at"))
+)
+_INSERT_REQUESTS = insert(floor_requests)
+
+
 async def lock_list(connection: AsyncConnection, discussion_id: str, now: datetime) -> LockedList:
     """Read a list and hold its lock until the transaction ends (PostgreSQL: the row, FOR UPDATE;
     SQLite: the whole database, taken at BEGIN IMMEDIATE). A missing row is created first, so that two
     first operations on a new list also queue on the lock instead of racing to insert."""
-    query = (
-        select(floor_lists.c.snapshot, floor_lists.c.version)
-        .where(floor_lists.c.discussion_id == discussion_id)
-        .with_for_update()
-    )
-    row = (await connection.execute(query)).first()
+    row = (await connection.execute(_LOCK, {"d_id": discussion_id})).first()
     if row is None:
         await connection.execute(
             insert_on_conflict(connection, floor_lists)
             .values(discussion_id=discussion_id, snapshot=None, version=0, updated_at=now)
             .on_conflict_do_nothing(index_elements=["discussion_id"])
         )
-        row = (await connection.execute(query)).one()
-    state = None if row.snapshot is None else load_snapshot(row.snapshot)
-    return LockedList(discussion_id, state, row.version)
+        row = (await connection.execute(_LOCK, {"d_id": discussion_id})).one()
+    return LockedList(discussion_id, None if row.snapshot is None else load_snapshot(row.snapshot), row.version)
 
 
-async def save_list(connection: AsyncConnection, locked: LockedList, state: FloorState, now: datetime) -> int:
-    """Write the new snapshot (the lock is held); returns the new row version."""
-    version = locked.version + 1
-    result = await connection.execute(
-        update(floor_lists)
-        .where(floor_lists.c.discussion_id == locked.discussion_id, floor_lists.c.version == locked.version)
-        .values(snapshot=dump_snapshot(state), version=version, updated_at=now)
-    )
-    if result.rowcount != 1:
-        raise ConcurrentUpdateError(f"list {locked.discussion_id!r} changed while locked")
+async def locked_version(connection: AsyncConnection, discussion_id: str) -> int | None:
+    """The list's version, read under its lock (None: no such list yet)."""
+    version: int | None = await connection.scalar(_LOCK_VERSION, {"d_id": discussion_id})
     return version
+
+
+async def try_save(
+    connection: AsyncConnection, discussion_id: str, expected_version: int, state: FloorState, now: datetime
+) -> tuple[int, FloorState] | None:
+    """Write the new snapshot if the list is still at `expected_version`, and keep it locked (the UPDATE
+    takes the row lock on PostgreSQL; SQLite's is held since BEGIN IMMEDIATE). Returns the new version
+    and the state as stored, or None if the list had moved on (nothing written)."""
+    version = expected_version + 1
+    stored = compact(state)
+    result = await connection.execute(
+        _SAVE,
+        {
+            "d_id": discussion_id,
+            "old_version": expected_version,
+            "snapshot": dump_snapshot(stored),
+            "new_version": version,
+            "at": now,
+        },
+    )
+    return (version, stored) if result.rowcount == 1 else None
+
+
+async def save_list(
+    connection: AsyncConnection, locked: LockedList, state: FloorState, now: datetime
+) -> tuple[int, FloorState]:
+    """Write the new snapshot of a list read by `lock_list` (its lock is held, so this cannot miss)."""
+    saved = await try_save(connection, locked.discussion_id, locked.version, state, now)
+    if saved is None:
+        raise ConcurrentUpdateError(f"list {locked.discussion_id!r} changed while locked")
+    return saved
 
 
 _STATUS_UPDATE = (
@@ -154,10 +208,10 @@ async def record_events(
         elif isinstance(event, RequestCarried):
             status(event.request, RequestStatus.CARRIED)
     if new_requests:
-        await connection.execute(insert(floor_requests), new_requests)
-    # Statuses in event order: a request given then stopped in one operation ends up "spoken".
-    for values in statuses:
-        await connection.execute(_STATUS_UPDATE, values)
+        await connection.execute(_INSERT_REQUESTS, new_requests)
+    if statuses:
+        # One round trip; executemany keeps the order, so the last status of a request wins.
+        await connection.execute(_STATUS_UPDATE, statuses)
     if interventions:
         await connection.execute(
             insert_on_conflict(connection, floor_interventions).on_conflict_do_nothing(

@@ -188,3 +188,28 @@ async def test_same_across_several_engines_as_several_processes_would(db_url: st
             await e.dispose()
     assert sum(1 for o in outcomes if any(isinstance(ev, FloorGiven) for ev in o.events)) >= 1  # type: ignore[attr-defined]
     await _check_nothing_lost_or_doubled(engine, 50, 10)
+
+
+async def test_a_process_never_acts_on_a_list_another_process_changed(db_url: str, engine: AsyncEngine) -> None:
+    # Each service remembers the lists it last wrote; the other one's writes must make that memory stale.
+    other_engine = create_engine(db_url)
+    try:
+        a, b = FloorService(engine), FloorService(other_engine)
+        await a.execute(D, request_op(person(1)), "U1", T0)
+        await b.execute(D, request_op(person(2)), "U2", T0 + timedelta(seconds=1))
+        # a's remembered list lacks p02; a change through a must still keep p02.
+        await a.execute(D, request_op(person(3)), "U3", T0 + timedelta(seconds=2))
+        assert [r.person for r in (await b.state(D)).pending] == ["p01", "p02", "p03"]
+        # b withdraws p01; for a, p01 is still listed, so "request again" would wrongly be a no-op.
+        await b.execute(D, withdraw_op("p01"), "U1", T0 + timedelta(seconds=3))
+        again = await a.execute(D, request_op(person(1)), "U1", T0 + timedelta(seconds=4))
+        assert again.changed, again.noop_reason
+        # And a "next" through b sees a's latest request.
+        await b.execute(D, give_op(person(9)), CHAIR, T0 + timedelta(seconds=5))
+        await a.execute(D, stop_op(), CHAIR, T0 + timedelta(seconds=6))
+        state = await b.state(D)
+        assert state.speaking is None
+        assert [r.person for r in state.pending] == ["p02", "p03", "p01"]
+        assert len(await FloorLists(engine).interventions(D)) == 1
+    finally:
+        await other_engine.dispose()
