@@ -117,6 +117,29 @@ def _model_fields(loc: Sequence[str | int]) -> list[str]:
     return list(model.model_fields) if model else []
 
 
+def droppable_prefix(loc: Sequence[str | int]) -> int | None:
+    """How much of `loc` names the deepest optional key above an error: without that key the document
+    keeps a valid shape, so the cross-checks can still run. None when only a required key could go."""
+    annotation: Any = Schedule
+    best: int | None = None
+    for index, seg in enumerate(loc):
+        model = _find_model(annotation, seg)
+        if model is None:
+            annotation = _element(annotation, seg)
+            if annotation is None:
+                break
+        elif isinstance(seg, str) and seg in model.model_fields:
+            field = model.model_fields[seg]
+            if not field.is_required():
+                best = index + 1
+            annotation = field.annotation
+        elif isinstance(seg, str) and seg == model.__name__:
+            annotation = model
+        else:
+            break
+    return best
+
+
 def _find_model(annotation: Any, seg: str | int | None) -> type[BaseModel] | None:
     if isinstance(annotation, type) and issubclass(annotation, BaseModel):
         return annotation

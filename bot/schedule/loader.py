@@ -18,7 +18,7 @@ from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq, TaggedScalar
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
-from bot.schedule.errors import data_path, describe_errors
+from bot.schedule.errors import data_path, describe_errors, droppable_prefix
 from bot.schedule.model import Schedule
 from bot.schedule.problems import Problem, Severity, SourceMap, has_errors
 
@@ -208,8 +208,8 @@ def build_schedule(doc: RawDocument) -> tuple[Schedule | None, list[Problem]]:
         return None, [Problem(doc.source.file, 1, 1, "YAML nesting is too deep")]
 
 
-def _without_unknown_keys(data: Any, paths: Iterable[tuple[str | int, ...]]) -> Any:
-    """A copy of `data` without the given keys: lets the cross-checks run despite a typo elsewhere."""
+def _without_keys(data: Any, paths: Iterable[tuple[str | int, ...]]) -> Any:
+    """A copy of `data` without the given keys."""
     drop = {tuple(p) for p in paths}
 
     def walk(node: Any, path: tuple[str | int, ...]) -> Any:
@@ -231,10 +231,9 @@ def parse_schedule(text: str | bytes, file: str = "<schedule>") -> LoadResult:
     schedule, structural = build_schedule(doc)
     problems.extend(structural)
     checked = schedule
-    if schedule is None and structural and all(p.message.startswith("unknown key") for p in structural):
-        # Only typos in key names: check the rest of the file too, so every mistake shows at once.
-        unknown = [path for path, _ in _unknown_key_paths(doc)]
-        checked, _ = build_schedule(RawDocument(_without_unknown_keys(doc.data, unknown), doc.source, []))
+    if schedule is None and structural:
+        # Check the rest of the file too, so that every mistake shows at once.
+        checked = _repaired(doc.data)
     if checked is not None:
         problems.extend(check_schedule(checked, doc.source))
     problems = sorted(set(problems), key=lambda p: (p.line, p.col, p.severity != Severity.ERROR, p.message))
@@ -242,14 +241,28 @@ def parse_schedule(text: str | bytes, file: str = "<schedule>") -> LoadResult:
     return LoadResult(schedule if ok else None, problems, doc.source)
 
 
-def _unknown_key_paths(doc: RawDocument) -> list[tuple[tuple[str | int, ...], str]]:
-    try:
-        Schedule.model_validate(doc.data)
-    except ValidationError as error:
-        return [
-            (data_path(err["loc"], doc.data), err["type"]) for err in error.errors() if err["type"] == "extra_forbidden"
-        ]
-    return []
+def _repaired(data: Any, rounds: int = 3) -> Schedule | None:
+    """The schedule without the unknown or invalid optional keys, if that is enough to build it."""
+    for _ in range(rounds):
+        try:
+            return Schedule.model_validate(data)
+        except ValidationError as error:
+            drops: list[tuple[str | int, ...]] = []
+            for err in error.errors():
+                loc = tuple(err["loc"])
+                if err["type"] != "extra_forbidden":
+                    length = droppable_prefix(loc)
+                    if length is None:
+                        return None
+                    loc = loc[:length]
+                path = data_path(loc, data)
+                if not path or path[-1] != loc[-1]:
+                    return None
+                drops.append(path)
+            data = _without_keys(data, drops)
+        except RecursionError:
+            return None
+    return None
 
 
 def load_schedule(path: str | FilePath) -> LoadResult:
