@@ -184,7 +184,8 @@ def render_cue(cue: Cue, schedule: Schedule, lang: str) -> str:
     if kind is CueKind.LAST_CALL:
         return render("cue.last_call", lang, closes=_when(data.get("closes"), schedule, lang))
     if kind is CueKind.SESSION_CLOSE:
-        return render("cue.session_close", lang, title=title)
+        has_panel = bool(item.panel and item.panel.speakers)
+        return render("cue.session_close" if has_panel else "cue.session_close_no_panel", lang, title=title)
     if kind is CueKind.BREAK_START:
         text = render("cue.break_start", lang, title=title, until=_when(data.get("until"), schedule, lang))
         if data.get("next_item"):
