@@ -60,6 +60,8 @@ class FakeSlack:
     _buckets: dict[str, _Bucket] = field(default_factory=dict)
     _changed: asyncio.Condition | None = None
     _held: dict[str, asyncio.Event] = field(default_factory=dict)
+    socket_acks: list[dict[str, Any]] = field(default_factory=list)  # Socket Mode: what the app acked
+    _sockets: list[web.WebSocketResponse] = field(default_factory=list)
 
     # -- controlling the fake ---------------------------------------------------------------------------------
 
@@ -93,6 +95,30 @@ class FakeSlack:
         assert self._changed is not None
         async with asyncio.timeout(10), self._changed:
             await self._changed.wait_for(lambda: predicate(self))
+
+    async def push(self, envelope: dict[str, Any]) -> None:
+        """Socket Mode: deliver an envelope to every connected app."""
+        for socket in self._sockets:
+            await socket.send_json(envelope)
+
+    async def _notify(self) -> None:
+        assert self._changed is not None
+        async with self._changed:
+            self._changed.notify_all()
+
+    async def _socket(self, request: web.Request) -> web.WebSocketResponse:
+        socket = web.WebSocketResponse()
+        await socket.prepare(request)
+        self._sockets.append(socket)
+        await socket.send_json({"type": "hello", "num_connections": 1, "debug_info": {"host": "fake"},
+                                "connection_info": {"app_id": "A0FLOOR"}})
+        await self._notify()
+        async for message in socket:
+            if message.type == web.WSMsgType.TEXT:
+                self.socket_acks.append(json.loads(message.data))
+                await self._notify()
+        self._sockets.remove(socket)
+        return socket
 
     # -- serving ----------------------------------------------------------------------------------------------
 
@@ -202,6 +228,9 @@ class FakeSlack:
         users = str(args.get("users", ""))
         return {"ok": True, "channel": {"id": "D" + users.split(",")[0]}}
 
+    def _m_apps_connections_open(self, args: dict[str, Any]) -> dict[str, Any]:
+        return {"ok": True, "url": self.base_url.replace("http://", "ws://").replace("/api/", "/link/")}
+
     def _m_views_publish(self, args: dict[str, Any]) -> dict[str, Any]:
         view = args.get("view")
         if isinstance(view, str):
@@ -220,6 +249,7 @@ class FakeSlackServer:
         self.fake._changed = asyncio.Condition()
         app = web.Application()
         app.router.add_route("*", "/api/{method}", self.fake._handle)
+        app.router.add_get("/link/", self.fake._socket)
         self._runner = web.AppRunner(app, access_log=None)
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", 0)
@@ -231,5 +261,7 @@ class FakeSlackServer:
     async def __aexit__(self, *exc: object) -> None:
         for gate in self.fake._held.values():
             gate.set()
+        for socket in list(self.fake._sockets):
+            await socket.close()
         if self._runner is not None:
             await self._runner.cleanup()

@@ -162,12 +162,13 @@ def add_people(fake: FakeSlack) -> None:
 
 
 @contextlib.asynccontextmanager
-async def slack_rig(schedule: Schedule | None = None, *, instant: bool = True) -> AsyncIterator[SlackRig]:
+async def slack_rig(schedule: Schedule | None = None, *, instant: bool = True,
+                    app_token: str | None = None) -> AsyncIterator[SlackRig]:
     vt = VirtualTime(instant=instant)
     async with FakeSlackServer(FakeSlack(clock=vt.clock)) as fake:
         add_people(fake)
         settings = Settings(_env_file=None, slack_bot_token=TOKEN, slack_signing_secret=SECRET,  # type: ignore[call-arg]
-                            slack_api_url=fake.base_url)
+                            slack_api_url=fake.base_url, slack_app_token=app_token)
         inbox = Inbox()
         slack = build_slack(settings, schedule or make_schedule(), dedupe=MemoryDedupe(), kv=MemoryKeyValues(),
                             clock=SimulatedClock(datetime(2022, 3, 7, 9, 0, tzinfo=UTC)), monotonic=vt.clock,
