@@ -197,6 +197,8 @@ class _Planner:
         if each:
             for index, speaker in enumerate(panel, start=1):
                 turn_end = turn_start + each
+                if turn_start >= end:
+                    break  # a panel longer than its session (validation warns): the chair decides
                 self.add(
                     f"{item.id}/panel/{index}",
                     turn_start,
@@ -207,7 +209,7 @@ class _Planner:
                     of=len(panel),
                     ends=self.iso(turn_end),
                 )
-                if timedelta(0) < floor.warn_before < each:
+                if timedelta(0) < floor.warn_before < each and turn_end - floor.warn_before < end:
                     self.add(
                         f"{item.id}/panel/{index}/warning",
                         turn_end - floor.warn_before,

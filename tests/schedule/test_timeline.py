@@ -251,3 +251,29 @@ def test_join_link_in_session_reminder() -> None:
         ],
     )
     assert by_id(plan(schedule))["s/reminder"].data["join_url"] == "https://zoom.example/j/1"
+
+
+def test_a_panel_longer_than_its_session_stops_at_the_end() -> None:
+    schedule = _schedule(
+        "2022-03-07",
+        [
+            {
+                "id": "s",
+                "kind": "session",
+                "start": "10:00",
+                "end": "10:15",
+                "chair": "chair",
+                "panel": {"speakers": ["p1", "p2", "chair"], "minutes_each": "7m"},
+            }
+        ],
+    )
+    cues = plan(schedule)
+    close = by_id(cues)["s/close"].at
+    assert [c.id for c in cues if c.at > close] == []
+    assert [c.id for c in cues if c.kind in (CueKind.PANEL_TURN, CueKind.PANEL_WARNING)] == [
+        "s/panel/1",
+        "s/panel/1/warning",
+        "s/panel/2",
+        "s/panel/2/warning",
+        "s/panel/3",
+    ]
