@@ -280,3 +280,8 @@ class SlackIntake:
         await self._languages.set(event.user_id, code)
         await self._chat.reply_private(event.user_id, render("slack.language.set", code), context=context)
         await self._publish_home(event.user_id)
+
+
+def slack_routes(intake: SlackIntake, path: str = "/slack/events") -> list[Route]:
+    """`POST /slack/events` (events, slash commands, interactivity) for the web app to mount."""
+    return intake.routes(path)
