@@ -25,7 +25,8 @@ def format_time(at: datetime, schedule: Schedule, lang: str) -> str:
     """`15:00 CET`: the time on the event's clock with the agenda's own name for the zone."""
     local = at.astimezone(zone_of(schedule))
     label = schedule.event.timezone_label or local.tzname() or schedule.event.timezone
-    return render("cue.time", lang, time=local.strftime("%H:%M"), zone=label)
+    clock = render("cue.clock", lang, hours=local.strftime("%H"), minutes=local.strftime("%M"))
+    return render("cue.time", lang, time=clock, zone=label)
 
 
 def format_date(day: date, lang: str) -> str:
