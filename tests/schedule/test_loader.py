@@ -8,6 +8,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from bot.core.timeline import plan
+from bot.schedule.cues import render_cue
 from bot.schedule.loader import LoadResult, load_schedule, parse_schedule, read_document
 from bot.schedule.model import Schedule
 from bot.schedule.problems import Problem, Severity
@@ -218,3 +220,14 @@ def test_fuzz_problem_lines_are_inside_the_file(text: str) -> None:
     result = parse_schedule(text, "m.yaml")
     last_line = text.count("\n") + 1
     assert all(p.line <= last_line + 1 for p in result.problems)
+
+
+@FUZZ
+@given(mutated_good_file())
+def test_fuzz_a_file_that_passes_validation_can_be_planned_and_rendered(text: str) -> None:
+    result = parse_schedule(text, "m.yaml")
+    if result.schedule is None:
+        return
+    for cue in plan(result.schedule):
+        for lang in ("en", "fr", "es"):
+            assert render_cue(cue, result.schedule, lang).strip()
