@@ -9,7 +9,7 @@ while a meeting is still running or when the account's plan gives no past-meetin
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -72,7 +72,7 @@ def stays_from_records(records: Iterable[Mapping[str, Any]], identity: IdentityR
     return stays
 
 
-def summarize(stays: Iterable[Stay], canonical: Any = None) -> dict[str, Attendance]:
+def summarize(stays: Iterable[Stay], canonical: Callable[[str], str] | None = None) -> dict[str, Attendance]:
     """Per person: merged time, first join, last leave (pure). `canonical` maps old keys to current ones."""
     by_person: dict[str, list[Stay]] = {}
     for stay in stays:
@@ -95,7 +95,9 @@ def summarize(stays: Iterable[Stay], canonical: Any = None) -> dict[str, Attenda
     return out
 
 
-def from_presence(presence: Presence, now: datetime, canonical: Any = None) -> dict[str, Attendance]:
+def from_presence(
+    presence: Presence, now: datetime, canonical: Callable[[str], str] | None = None
+) -> dict[str, Attendance]:
     """Attendance from webhook-fed presence; stays still open count up to `now`."""
     stays = [
         Stay(s.person, s.name, s.joined, s.left or now)

@@ -15,6 +15,8 @@ from typing import Any
 import httpx
 import pytest
 import uvicorn
+from hypothesis import given
+from hypothesis import strategies as st
 from pydantic import SecretStr
 from starlette.applications import Starlette
 
@@ -23,7 +25,7 @@ from bot.core.commands import Verb
 from bot.identity import IdentityResolver
 from bot.meetings.ports import MemorySeenEvents, RecordingFloorRequests, Reply
 from bot.meetings.presence import PresenceRegistry
-from bot.meetings.webhooks import ZoomWebhook, delivery_key
+from bot.meetings.webhooks import ZoomWebhook, delivery_key, sign, verify
 from bot.schedule.loader import parse_schedule
 from bot.schedule.model import Schedule
 
@@ -315,3 +317,14 @@ def test_delivery_keys() -> None:
     without_ts = {"event": "meeting.started", "payload": {}}
     assert delivery_key(without_ts, b"abc") == delivery_key(without_ts, b"abc") != delivery_key(without_ts, b"abd")
     assert len(delivery_key({"event": "e", "event_ts": 1, "payload": {"object": {"uuid": "u" * 500}}}, b"")) <= 200
+
+
+@given(st.binary(min_size=1, max_size=300), st.data())
+def test_any_one_byte_change_breaks_the_signature(body: bytes, data: st.DataObject) -> None:
+    ts = str(int(NOW.timestamp()))
+    headers = {"x-zm-request-timestamp": ts, "x-zm-signature": sign(SECRET, ts, body)}
+    assert verify(SECRET, headers, body, NOW) is None
+    index = data.draw(st.integers(0, len(body) - 1))
+    flipped = body[:index] + bytes([body[index] ^ data.draw(st.integers(1, 255))]) + body[index + 1:]
+    assert verify(SECRET, headers, flipped, NOW) == "bad signature"
+    assert verify(SECRET, headers, body, NOW + timedelta(seconds=301)) == "stale timestamp"
