@@ -108,23 +108,28 @@ class Bare:
             await connection.execute(insert(bare_inserts).values(payload=self.PAYLOAD))
 
 
+PEOPLE = 80  # who takes part from the floor; the lists then hold about 25 requests, 55 at most
+
+
 def mixed_operations(ops: int, discussions: int, seed: int) -> list[tuple[str, FloorOp, str]]:
-    """A session's traffic: mostly requests, then the chair's next/skip/extend/stop, withdrawals,
-    timer ticks, the odd close and reopen, over several discussions and 300 people."""
+    """An open discussion's traffic: requests (one in twenty a point of order), the chair's next / skip /
+    extend / stop, withdrawals, timer ticks, the odd close and reopen, spread over several discussions.
+    Requests twice, withdrawals of someone not listed, "next" on an empty list happen as in real life:
+    they are no-ops, still audited."""
     rng = random.Random(seed)
-    people = [Participant(f"p{i:03d}", f"Person {i}", GROUPS[i % len(GROUPS)], LANGS[i % 3]) for i in range(300)]
+    people = [Participant(f"p{i:03d}", f"Person {i}", GROUPS[i % len(GROUPS)], LANGS[i % 3]) for i in range(PEOPLE)]
     kinds = [RequestKind.NEW] * 8 + [RequestKind.REPLY, RequestKind.CLARIFYING]
     choices: list[tuple[float, Callable[[], tuple[FloorOp, str]]]] = [
-        (0.45, lambda: (request_op(p := rng.choice(people), rng.choice(kinds)), f"U{p.person}")),
+        (0.36, lambda: (request_op(p := rng.choice(people), rng.choice(kinds)), f"U{p.person}")),
         (0.02, lambda: (request_op(p := rng.choice(people), RequestKind.POINT_OF_ORDER), f"U{p.person}")),
-        (0.10, lambda: (withdraw_op(rng.choice(people).person), "U-someone")),
-        (0.18, lambda: (next_op(), "U-chair")),
-        (0.10, lambda: (tick_op(), SYSTEM_ACTOR)),
+        (0.08, lambda: (withdraw_op(rng.choice(people).person), "U-someone")),
+        (0.20, lambda: (next_op(), "U-chair")),
+        (0.144, lambda: (tick_op(), SYSTEM_ACTOR)),
         (0.04, lambda: (extend_op(timedelta(minutes=1)), "U-chair")),
         (0.04, lambda: (skip_op(), "U-chair")),
         (0.04, lambda: (stop_op(), "U-chair")),
-        (0.015, lambda: (close_op(), "U-chair")),
-        (0.015, lambda: (open_op(), "U-chair")),
+        (0.003, lambda: (close_op(), "U-chair")),
+        (0.027, lambda: (open_op(), "U-chair")),
     ]
     weights = [w for w, _ in choices]
     makers = [m for _, m in choices]

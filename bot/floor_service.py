@@ -2,7 +2,7 @@
 
 `execute(discussion_id, operation, actor, now)` runs in ONE transaction: lock the list, authorise chair
 verbs (bot.core.authz), apply the pure operation (bot.core.floor), write the new snapshot and the report
-rows, append an audit entry (changes, no-ops and refusals alike), commit.
+rows, append an audit entry (every change, refusal and no-op, except the timer's idle ticks), commit.
 
 The lock: on SQLite every write transaction starts with `BEGIN IMMEDIATE`; on PostgreSQL the list's row is
 locked, by `SELECT ... FOR UPDATE` when the snapshot is read, or by the versioned `UPDATE` when this process
@@ -122,8 +122,11 @@ class FloorService:
                 outcome, version, stored = done
                 if outcome.changed:
                     await record_events(connection, discussion_id, outcome.events, now)
-                record = _audit_record(discussion_id, operation, actor, now, decision, outcome, version)
-                await write_audit(connection, record)
+                # Everything people do is audited, no-ops included ("I asked twice"); the bot's own timer
+                # is audited when it changes something, not on each tick that finds nothing due.
+                if outcome.changed or actor != SYSTEM_ACTOR:
+                    record = _audit_record(discussion_id, operation, actor, now, decision, outcome, version)
+                    await write_audit(connection, record)
             # Only once committed: a rolled-back change must not be remembered.
             if stored is not None:
                 self._cache.put(discussion_id, version, stored)

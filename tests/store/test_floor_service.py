@@ -118,8 +118,13 @@ async def test_only_the_bot_runs_the_timer(engine: AsyncEngine) -> None:
     service = FloorService(engine, authorize=schedule_authorizer(SCHEDULE))
     await service.execute(D, give_op(person(1)), CHAIR, T0)
     assert (await service.execute(D, tick_op(), "U0ANA", T0 + timedelta(minutes=5))).refused
+    idle = await service.execute(D, tick_op(), SYSTEM_ACTOR, T0 + timedelta(minutes=1))
+    assert idle.noop_reason == "floor.noop.nothing_due"
     expired = await service.execute(D, tick_op(), SYSTEM_ACTOR, T0 + timedelta(minutes=5))
     assert [e.name for e in expired.events] == ["SpeakerTimeExpired"]
+    # The refused attempt and the tick that changed something are audited; the idle tick is not.
+    audited = [(e.actor, e.verb, e.details["result"]) for e in await AuditLog(engine).entries(target=D)]
+    assert audited[1:] == [("U0ANA", "tick", "refused"), (SYSTEM_ACTOR, "tick", "changed")]
     assert (await service.execute(D, extend_op(timedelta(minutes=1)), CHAIR, T0 + timedelta(minutes=5))).changed
     assert (await service.execute(D, stop_op(), CHAIR, T0 + timedelta(minutes=6))).changed
     assert len(await FloorLists(engine).interventions(D)) == 1
