@@ -218,6 +218,14 @@ class FakeSlack:
         user = self.users.get(str(args.get("user")))
         return {"ok": True, "user": user} if user else {"ok": False, "error": "user_not_found"}
 
+    def _m_users_list(self, args: dict[str, Any]) -> dict[str, Any]:
+        users = sorted(self.users.values(), key=lambda u: u["id"])
+        start = int(args.get("cursor") or 0)
+        limit = int(args.get("limit") or 200)
+        page = users[start:start + limit]
+        next_cursor = str(start + limit) if start + limit < len(users) else ""
+        return {"ok": True, "members": page, "response_metadata": {"next_cursor": next_cursor}}
+
     def _m_users_lookupByEmail(self, args: dict[str, Any]) -> dict[str, Any]:
         for user in self.users.values():
             if user["profile"].get("email") == args.get("email"):

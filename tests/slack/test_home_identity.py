@@ -78,3 +78,16 @@ async def test_directory_caches_with_a_ttl_and_matches_people() -> None:
         await directory.user("UANA")
         assert len([c for c in fake.of("users.info") if c.args["user"] == "UANA"]) == 2  # expired, asked again
         assert await directory.user("UNOBODY") is None
+
+
+async def test_warm_caches_the_workspace_page_by_page() -> None:
+    async with FakeSlackServer() as fake:
+        for n in range(450):
+            fake.add_user(f"U{n:04d}", f"Person {n}")
+        directory = SlackDirectory(AsyncWebClient(token=TOKEN, base_url=fake.base_url), make_schedule(),
+                                   clock=VirtualTime().clock)
+        assert await directory.warm() == 450
+        assert len(fake.of("users.list")) == 3
+        person = await directory.user("U0449")
+        assert person is not None and person.name == "Person 449"
+        assert fake.of("users.info") == []

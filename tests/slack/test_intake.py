@@ -212,3 +212,19 @@ async def test_replies_in_a_thread_are_copied_into_the_copies_thread(rig: SlackR
     root_copy, reply_copy = rig.fake.posts("CEN")
     assert "thread_ts" not in root_copy
     assert reply_copy["thread_ts"] == copies[0].id
+
+
+async def test_profile_from_the_event_when_users_info_is_rate_limited(rig: SlackRig) -> None:
+    rig.fake.add_user("UNEW", "New Person", email="new@example.org")
+    rig.fake.fail("users.info", 429, times=2, retry_after=30)  # the lookups of the first event
+    await rig.event(message("UNEW", "CEN", "hello", "1646643600.001000",
+                            user_profile={"display_name": "New Person", "image_72": "https://img.example/new.png"}),
+                    "EvNew")
+    (event,) = await rig.inbox.wait_for(1)
+    assert (event.display_name, event.extra["avatar_url"]) == ("New Person", "https://img.example/new.png")
+    assert "profile_name" not in event.extra
+    assert event.email is None
+    # The failure was not remembered: the next event asks again.
+    await rig.event(message("UNEW", "CEN", "again", "1646643600.001001"), "EvNew2")
+    events = await rig.inbox.wait_for(2)
+    assert events[1].email == "new@example.org"

@@ -95,6 +95,12 @@ def message_inbound(body: dict[str, Any], event: dict[str, Any], channels: Slack
         return None
     if event.get("thread_ts"):
         extra["thread_ts"] = str(event["thread_ts"])
+    # Slack often sends the author's profile along: a fallback when users.info is unavailable.
+    profile = event.get("user_profile") or {}
+    if name := profile.get("display_name") or profile.get("real_name"):
+        extra["profile_name"] = str(name)
+    if image := profile.get("image_72"):
+        extra["profile_image"] = str(image)
     return RawInbound(InboundKind.MESSAGE, event_id, str(event["user"]), str(event.get("text", "")), channel,
                       str(event.get("ts")), _at(event.get("ts")), extra)
 
@@ -255,6 +261,10 @@ class SlackIntake:
         language = (await self._languages.get(raw.user_id) or channel_language
                     or language_of_locale(user.locale if user else None, self._event_languages))
         extra = dict(raw.extra)
+        fallback_name = extra.pop("profile_name", "")
+        fallback_image = extra.pop("profile_image", "")
+        if avatar := (user.avatar_url if user else None) or fallback_image:
+            extra["avatar_url"] = avatar
         ref = MessageRef(SURFACE, raw.channel, raw.ts) if raw.channel and raw.ts else None
         if ref is not None and (root := extra.get("thread_ts")) and root != raw.ts:
             self._chat.note_thread(ref, root)
@@ -264,7 +274,7 @@ class SlackIntake:
             extra["person"] = person
         return InboundEvent(
             source=SURFACE, event_id=raw.event_id, kind=raw.kind, user_id=raw.user_id,
-            at=raw.at or self._now(), text=text, display_name=user.name if user else "",
+            at=raw.at or self._now(), text=text, display_name=user.name if user else fallback_name,
             email=user.email if user else None, language=language, channel_language=channel_language,
             ref=ref, extra=extra,
         )

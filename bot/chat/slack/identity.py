@@ -79,6 +79,27 @@ class SlackDirectory:
             found += 1
         return found
 
+    async def warm(self, max_pages: int = 50) -> int:
+        """Cache the whole workspace with users.list (200 a page, Tier 2) so a burst of first-time posters
+        does not become a burst of users.info calls (Tier 4). Returns how many profiles were cached."""
+        cursor: str | None = None
+        count = 0
+        for _ in range(max_pages):
+            try:
+                response = await self._client.users_list(limit=200, include_locale=True, cursor=cursor)
+            except (SlackApiError, OSError) as error:
+                log.warning("users.list failed; profiles will be looked up one by one: %s", error)
+                break
+            now = self._clock()
+            for member in response.get("members") or []:
+                user = _user_from(member)
+                self._users[user.id] = (now, user)
+                count += 1
+            cursor = (response.get("response_metadata") or {}).get("next_cursor") or None
+            if not cursor:
+                break
+        return count
+
     async def user(self, user_id: str) -> SlackUser | None:
         cached = self._users.get(user_id)
         if cached is not None and self._clock() - cached[0] < self._ttl:
@@ -89,6 +110,8 @@ class SlackDirectory:
             user = _user_from(response["user"])
         except SlackApiError as error:
             log.info("users.info %s failed: %s", user_id, error.response.get("error"))
+            if error.response.status_code == 429 or error.response.status_code >= 500:
+                return cached[1] if cached else None  # transient: do not remember the failure
             user = None
         except OSError as error:  # connection trouble: an unknown profile must not stop the intake
             log.warning("users.info %s failed: %s", user_id, error)

@@ -62,8 +62,9 @@ class SlackRuntime:
         return self.intake.routes()
 
     async def start(self) -> None:
+        cached = await self.directory.warm()
         found = await self.directory.resolve_people()
-        log.info("Slack: %d schedule people found by e-mail", found)
+        log.info("Slack: %d profiles cached, %d schedule people found by e-mail", cached, found)
         if self.app_token:
             self.socket = AsyncSocketModeHandler(self.intake.app, self.app_token)
             await self.socket.connect_async()  # type: ignore[no-untyped-call]
