@@ -60,6 +60,12 @@ def advance(live_server: LiveServer, delta: timedelta) -> None:
     live_server.do(move)
 
 
+def advance_and_shot_dir() -> Path:
+    """test-artifacts/, created if needed (git-ignored)."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    return ARTIFACTS
+
+
 def shot(page: Page, name: str) -> None:
     ARTIFACTS.mkdir(exist_ok=True)
     page.evaluate("window.scrollTo(0, 0)")  # the sticky band belongs at the top of a full-page picture
