@@ -21,6 +21,7 @@ import secrets
 import sys
 import tempfile
 import time
+from collections import Counter
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -147,10 +148,12 @@ class Floor:
         self.service = FloorService(engine)
         self.plan = mixed_operations(ops, discussions, seed=2022)
         self.t0 = datetime(2022, 3, 7, 9, 0, tzinfo=UTC)
+        self.results: Counter[str] = Counter()
 
     async def step(self, i: int) -> None:
         discussion, op, actor = self.plan[i]
-        await self.service.execute(discussion, op, actor, self.t0 + timedelta(seconds=i))
+        outcome = await self.service.execute(discussion, op, actor, self.t0 + timedelta(seconds=i))
+        self.results["changed" if outcome.changed else "refused" if outcome.refused else "no-op"] += 1
 
 
 async def run_backend(name: str, url: str, ops: int, discussions: int, rounds: int) -> list[Result]:
@@ -177,7 +180,7 @@ async def run_backend(name: str, url: str, ops: int, discussions: int, rounds: i
         sizes = await snapshot_sizes(engine)
     finally:
         await engine.dispose()
-    print(f"{name}: snapshot bytes at the end, per discussion: {sizes}")
+    print(f"{name}: outcomes {dict(floor.results)}; snapshot bytes at the end, per discussion: {sizes}")
     return [
         Result(name, "bare insert + commit", ops, bare_s, bare_l),
         Result(name, "floor operation", ops, floor_s, floor_l),
