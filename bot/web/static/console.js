@@ -346,7 +346,21 @@
       if (z) options.timeZone = z;
       return new Intl.DateTimeFormat(lang, options).format(new Date(iso));
     };
-    const rows = cues.map((c, i) => {
+    const dayOf = (iso) => new Intl.DateTimeFormat(lang, { weekday: "long", day: "numeric", month: "long",
+      year: "numeric", timeZone: zone }).format(new Date(iso));
+    const rows = [];
+    let lastDay = "";
+    cues.forEach((c, i) => {
+      const day = dayOf(c.at);
+      if (day !== lastDay) {
+        lastDay = day;
+        const dayRow = el("tr", "day");
+        const th = el("th", "", day);
+        th.colSpan = 5;
+        th.scope = "rowgroup";
+        dayRow.append(th);
+        rows.push(dayRow);
+      }
       const tr = document.createElement("tr");
       const when = i < current ? "past" : i === current ? "current" : i === current + 1 ? "next" : "";
       if (when) tr.className = when;
@@ -356,7 +370,7 @@
       const cueLabel = S["console.cue." + c.kind] !== undefined ? t("console.cue." + c.kind) : c.kind;
       tr.append(el("td", "", cueLabel));
       tr.append(el("td", "state state-" + c.state, t("console.run.state." + c.state)));
-      return tr;
+      rows.push(tr);
     });
     $("run").replaceChildren(...rows);
     $("run-empty").hidden = rows.length > 0;
@@ -402,6 +416,7 @@
   }
 
   function showTab(name, focus) {
+    const changed = activeTab !== name;
     activeTab = name;
     const map = { conversation: "tab-conversation", chair: "tab-chair", run: "tab-run" };
     for (const [view, tabId] of Object.entries(map)) {
@@ -411,6 +426,10 @@
       tab.tabIndex = selected ? 0 : -1;
       $("view-" + view).hidden = !selected;
       if (selected && focus) tab.focus();
+    }
+    if (name === "run" && changed) {
+      const current = document.querySelector("#run tr.current");
+      if (current) current.scrollIntoView({ block: "center" });
     }
   }
 
