@@ -144,3 +144,20 @@ async def test_posts_keep_call_order_even_when_a_copy_waits_for_a_lookup(rig: Sl
     gate.set()
     await asyncio.gather(copy, notice)
     assert [p["text"].split("\n")[0] for p in rig.fake.posts("CEN")] == ["copy first", "notice second"]
+
+
+async def test_a_deleted_board_is_posted_again(rig: SlackRig) -> None:
+    first = await rig.slack.chat.post("en", Post("v1", key="board:s1"), audience=AudienceKind.CHAIRS)
+    del rig.fake.messages[("CCHAIRS", first.id)]  # a chair deleted it by hand
+    second = await rig.slack.chat.post("en", Post("v2", key="board:s1"), audience=AudienceKind.CHAIRS)
+    assert second != first
+    assert [p["text"] for p in rig.fake.posts("CCHAIRS")] == ["v1", "v2"]  # no failure report
+    await rig.slack.chat.post("en", Post("v3", key="board:s1"), audience=AudienceKind.CHAIRS)
+    assert rig.fake.messages[("CCHAIRS", second.id)]["text"] == "v3"
+
+
+async def test_deleting_a_message_without_copies_is_quiet(rig: SlackRig) -> None:
+    rig.fake.fail("chat.delete", 200, error="cant_delete_message")
+    await rig.slack.chat.delete(MessageRef("slack", "CEN", "1646643600.000777"))
+    await rig.settle()
+    assert rig.fake.posts("CCHAIRS") == []

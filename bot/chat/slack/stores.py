@@ -125,3 +125,6 @@ class BoardIndex:
 
     async def set(self, key: str, channel: str, ts: str) -> None:
         await self._kv.set(BOARD_NAMESPACE, key, [channel, ts], self._now())
+
+    async def forget(self, key: str) -> None:
+        await self._kv.delete(BOARD_NAMESPACE, key)

@@ -36,6 +36,7 @@ log = logging.getLogger(__name__)
 SURFACE = "slack"
 BOARD_PREFIX = "board:"
 # Errors after which a private reply falls back from an ephemeral message to a DM.
+_NOTHING_TO_DELETE = {"message_not_found", "cant_delete_message"}
 _EPHEMERAL_FALLBACK = {"user_not_in_channel", "channel_not_found", "not_in_channel", "is_archived"}
 
 
@@ -169,13 +170,14 @@ class SlackChat:
 
     async def reply_private(self, user_id: str, text: str, *, context: MessageRef | None = None) -> None:
         if context is not None and context.surface == SURFACE and not context.channel.startswith("D"):
-            payload = message_payload(message_parts(text)[0])
             try:
-                await self._outbox.submit(
-                    "chat.postEphemeral",
-                    lambda: self._client.chat_postEphemeral(channel=context.channel, user=user_id, **payload),
-                    channel=context.channel, lane=f"private:{user_id}", report=False,
-                )
+                for part in message_parts(text):
+                    await self._outbox.submit(
+                        "chat.postEphemeral",
+                        partial(self._client.chat_postEphemeral, channel=context.channel, user=user_id,
+                                **message_payload(part)),
+                        channel=context.channel, lane=f"private:{user_id}", report=False,
+                    )
                 return
             except DeliveryFailed as failed:
                 if not any(reason in failed.failure.error for reason in _EPHEMERAL_FALLBACK):
@@ -187,7 +189,7 @@ class SlackChat:
     async def edit(self, ref: MessageRef, post: Post) -> None:
         payload = message_payload(message_parts(post.text)[0], post.actions)
         await self._outbox.submit(
-            "chat.update", lambda: self._client.chat_update(channel=ref.channel, ts=ref.id, **payload),
+            "chat.update", partial(self._client.chat_update, channel=ref.channel, ts=ref.id, **payload),
             channel=ref.channel, key=f"edit:{ref.id}",
         )
 
@@ -195,17 +197,23 @@ class SlackChat:
         copies = await self._copies.copies(ref)
         targets = list(copies.values()) if copies else [ref]
         for target in targets:
-            await self._outbox.submit(
-                "chat.delete", partial(self._client.chat_delete, channel=target.channel, ts=target.id),
-                channel=target.channel,
-            )
+            try:
+                await self._outbox.submit(
+                    "chat.delete", partial(self._client.chat_delete, channel=target.channel, ts=target.id),
+                    channel=target.channel, report=False,
+                )
+            except DeliveryFailed as failed:
+                # Already gone, or a user's own message with no copies: nothing to do, nothing to report.
+                if not any(reason in failed.failure.error for reason in _NOTHING_TO_DELETE):
+                    await self.report_failure(failed.failure)
+                    raise
         if copies:
             await self._copies.forget(ref)
 
     async def react(self, ref: MessageRef, emoji: str) -> None:
         name = emoji.strip(":")
         await self._outbox.submit(
-            "reactions.add", lambda: self._client.reactions_add(channel=ref.channel, timestamp=ref.id, name=name),
+            "reactions.add", partial(self._client.reactions_add, channel=ref.channel, timestamp=ref.id, name=name),
             channel=ref.channel,
         )
 
@@ -355,8 +363,19 @@ class SlackChat:
             ref = board.ref
         payload = message_payload(message_parts(text)[0], actions)
         # Same key: a newer board replaces a queued one; the throttle keeps updates ~1 per board_interval.
-        await self._outbox.submit(
-            "chat.update", lambda: self._client.chat_update(channel=ref.channel, ts=ref.id, **payload),
-            channel=ref.channel, lane=f"board:{ref.channel}", key=key, throttle=self._board_interval,
-        )
+        try:
+            await self._outbox.submit(
+                "chat.update", partial(self._client.chat_update, channel=ref.channel, ts=ref.id, **payload),
+                channel=ref.channel, lane=f"board:{ref.channel}", key=key, throttle=self._board_interval,
+                report=False,
+            )
+        except DeliveryFailed as failed:
+            if "message_not_found" not in failed.failure.error:
+                await self.report_failure(failed.failure)
+                raise
+            async with board.lock:  # someone deleted the board: post a new one
+                if board.ref == ref:
+                    board.ref = None
+                    await self._boards.forget(key)
+            return await self._show_board(key, text, actions)
         return ref
