@@ -148,12 +148,15 @@ class MemoryFloor:
     async def run_of_show(self) -> Sequence[CueView]:
         start = datetime.fromisoformat("2022-03-07T09:00:00+00:00")
         rows = [
+            (-10, "session-reminder", "session-1", {"en": "Session 1 starts in 10 minutes",
+                                                    "fr": "La séance 1 commence dans 10 minutes",
+                                                    "es": "La sesión 1 comienza en 10 minutos"}, LedgerState.MISSED),
             (0, "opening", "opening", {"en": "Opening", "fr": "Ouverture", "es": "Apertura"}, LedgerState.POSTED),
             (15, "floor-open", "session-1", {"en": "Session 1 — the floor is open",
                                              "fr": "Séance 1 — la liste des orateurs est ouverte",
                                              "es": "Sesión 1 — la lista de oradores está abierta"}, LedgerState.LATE),
             (30, "question", "session-1", {"en": "Guiding question 1", "fr": "Question directrice 1",
-                                           "es": "Pregunta orientadora 1"}, LedgerState.MISSED),
+                                           "es": "Pregunta orientadora 1"}, LedgerState.PENDING),
             (45, "question", "session-1", {"en": "Guiding question 2", "fr": "Question directrice 2",
                                            "es": "Pregunta orientadora 2"}, LedgerState.PENDING),
             (120, "session-close", "session-1", {"en": "Session 1 closes", "fr": "Clôture de la séance 1",

@@ -164,7 +164,8 @@ async def test_the_chair_gives_the_floor_and_the_timer_follows_the_servers_clock
         await join(client, person="lene-wendland", lang="en")
         chair_state = (await client.get("/api/state")).json()
         assert chair_state["powers"] == {"chair": True, "organizer": True}
-        assert [c["state"] for c in chair_state["run_of_show"]] == ["posted", "late", "missed", "pending", "pending"]
+        states = [c["state"] for c in chair_state["run_of_show"]]
+        assert states == ["missed", "posted", "late", "pending", "pending", "pending"]
         assert (await client.post("/api/floor", json={"action": "give"})).status_code == 400  # needs a target
         response = await client.post("/api/floor", json={"action": "give", "target": "ana-garcia"})
         assert response.status_code == 200
