@@ -202,14 +202,17 @@ async def assemble(
 
 
 def _zoom_route(settings: Settings, schedule: Schedule, engine: Engine, db: Any, clock: Clock) -> BaseRoute:
-    """`POST /zoom/webhook`: refuses everything until ZOOM_WEBHOOK_SECRET_TOKEN is set."""
+    """`POST /zoom/webhook`: refuses everything until ZOOM_WEBHOOK_SECRET_TOKEN is set. Presence feeds the
+    floor's "present only" policy; chat requests go to the engine like any other inbound event."""
+    from bot.meetings.engine_bridge import EngineFloorRequests
     from bot.meetings.presence import PresenceRegistry
     from bot.meetings.webhooks import ZoomWebhook
-    from bot.runtime.zoom_bridge import EngineZoomFloor
 
     presence = PresenceRegistry(engine.people.identity.canonical)
+    engine.present = presence.present_or_none
     webhook = ZoomWebhook(settings.zoom_webhook_secret_token, InboundEvents(db), presence,
-                          engine.people.identity, floor=EngineZoomFloor(engine), schedule=schedule, clock=clock)
+                          engine.people.identity, floor=EngineFloorRequests(engine.handle), schedule=schedule,
+                          clock=clock)
     return webhook.route()
 
 

@@ -180,6 +180,13 @@ class Engine:
     async def run(self, command: Command, event: InboundEvent, who: Participant) -> Outcome | None:
         """Carry out one command from `who` (the platform user id in `event` is what authorises it)."""
         source = _sources().get(event.source, Source.WEB)
+        if command.verb is Verb.HELP:
+            await self._reply(who.person, event, "floor.help.attendee")
+            from bot.core import authz
+
+            if authz.authorize(self._actor(event), Verb.NEXT, self.item(self.current), self.schedule).allowed:
+                await self._reply(who.person, event, "floor.help.chair")
+            return None
         if command.verb is Verb.LANG:
             if command.language in self.languages:
                 self.people.set_language(who.person, command.language)

@@ -58,11 +58,12 @@ def join_names(names: Sequence[str], lang: str) -> str:
     return ", ".join(names[:-1]) + render("cue.and", lang) + names[-1]
 
 
-def person_name(schedule: Schedule, person_id: str) -> str:
+def person_name(schedule: Schedule, person_id: str, lang: str = "en") -> str:
     person = schedule.people.get(person_id)
     if person is None:
         return person_id
-    return f"{person.honorific} {person.name}" if person.honorific else person.name
+    honorific = text_in(person.honorific, lang)
+    return f"{honorific} {person.name}" if honorific else person.name
 
 
 def person_line(schedule: Schedule, person_id: str, lang: str) -> str:
@@ -70,7 +71,7 @@ def person_line(schedule: Schedule, person_id: str, lang: str) -> str:
     person = schedule.people.get(person_id)
     if person is None:
         return person_id
-    parts = [person_name(schedule, person_id), text_in(person.role, lang), text_in(person.affiliation, lang)]
+    parts = [person_name(schedule, person_id, lang), text_in(person.role, lang), text_in(person.affiliation, lang)]
     line = ", ".join(part for part in parts if part)
     return f"{line} {render('cue.tbc', lang)}" if person.tbc else line
 
@@ -167,7 +168,7 @@ def render_cue(cue: Cue, schedule: Schedule, lang: str) -> str:
         return render(
             "cue.panel_warning",
             lang,
-            speaker=person_name(schedule, _str(data.get("speaker"))),
+            speaker=person_name(schedule, _str(data.get("speaker")), lang),
             duration=format_duration(timedelta(seconds=_int(data.get("remaining_seconds"))), lang),
         )
     if kind is CueKind.FLOOR_OPEN:

@@ -8,6 +8,7 @@ mistake at once and a bad file can never start a run.
 from __future__ import annotations
 
 import datetime as dt
+import warnings
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path as FilePath
@@ -169,8 +170,13 @@ def read_document(text: str | bytes, file: str) -> RawDocument:
         return RawDocument(None, source, [Problem(file, line, 1, "file is binary, not YAML text")])
     if len(text) > MAX_BYTES:
         return RawDocument(None, source, [Problem(file, 1, 1, f"file is larger than {MAX_BYTES} bytes")])
+    caught: list[warnings.WarningMessage] = []
     try:
-        node = _yaml().load(text)
+        # ruamel warns (rather than fails) on a few oddities such as a reused anchor: report them, never
+        # let them reach the terminal or a test's warnings-as-errors.
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            node = _yaml().load(text)
     except MarkedYAMLError as error:
         return RawDocument(None, source, [_mark_problem(file, error)])
     except (YAMLError, ValueError, TypeError, AttributeError, IndexError, KeyError, OverflowError) as error:
@@ -189,6 +195,9 @@ def read_document(text: str | bytes, file: str) -> RawDocument:
     except RecursionError:
         return RawDocument(None, source, [Problem(file, 1, 1, "YAML nesting is too deep")])
     problems = converter.problems
+    for warning in caught:
+        first_line = str(warning.message).strip().splitlines()[0] if str(warning.message).strip() else "YAML warning"
+        problems.append(Problem(file, 1, 1, f"YAML: {first_line}", Severity.WARNING))
     if not isinstance(data, dict):
         kind = "a list" if isinstance(data, list) else f"the single value {data!r}"
         problems.append(Problem(file, 1, 1, f"a schedule is a mapping of keys (event:, days:, ...), not {kind}"))

@@ -206,7 +206,7 @@ class Group(Strict):
 
 class Person(Strict):
     name: str = Field(min_length=1)
-    honorific: str | None = Field(default=None, description="e.g. H.E. Mr., Ambassador")
+    honorific: Text | None = Field(default=None, description="e.g. H.E. Mr., Ambassador (one text or en/fr/es)")
     role: Text | None = None
     affiliation: Text | None = None
     group: Identifier

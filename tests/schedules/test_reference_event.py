@@ -414,7 +414,10 @@ def test_person_as_the_agenda_writes_them(schedule: Schedule, person_id: str) ->
 
 def test_honorifics(schedule: Schedule) -> None:
     honorifics = {pid: p.honorific for pid, p in schedule.people.items() if p.honorific}
-    assert honorifics == {"taeho-lee": "H.E. Mr.", "ulrike-butschek": "Ambassador"}
+    assert honorifics == {
+        "taeho-lee": {"en": "H.E. Mr.", "fr": "S. E. M.", "es": "Excmo. Sr."},
+        "ulrike-butschek": {"en": "Ambassador", "fr": "Ambassadrice", "es": "Embajadora"},
+    }
 
 
 def test_only_cathrine_bloch_veiberg_is_to_be_confirmed(schedule: Schedule) -> None:
