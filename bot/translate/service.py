@@ -77,7 +77,7 @@ class ChatTranslator:
         is_command: CommandPredicate | None = None,
         deadline: float = 20.0,
         window: float = 0.1,
-        burst_interval: float = 1.0,
+        burst_interval: float = 3.0,
         timer: Timer | None = None,
         cache: TranslationCache | None = None,
         min_confidence: float | None = None,

@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import heapq
 import itertools
+from collections.abc import Awaitable, Callable
 from typing import Protocol
 
 
@@ -52,10 +53,12 @@ class VirtualTimer:
         for _ in range(20):
             await asyncio.sleep(0)
 
-    async def advance(self, seconds: float) -> None:
-        await self.advance_to(self._now + seconds)
+    async def advance(self, seconds: float, between: Callable[[], Awaitable[None]] | None = None) -> None:
+        await self.advance_to(self._now + seconds, between)
 
-    async def advance_to(self, when: float) -> None:
+    async def advance_to(self, when: float, between: Callable[[], Awaitable[None]] | None = None) -> None:
+        """Move to `when`, waking sleepers in order. `between` runs after each wake-up: e.g. wait for
+        real I/O to finish so it takes no virtual time."""
         await self.settle()
         while self._sleepers and self._sleepers[0][0] <= when:
             due, _, future = heapq.heappop(self._sleepers)
@@ -63,4 +66,7 @@ class VirtualTimer:
             if not future.done():
                 future.set_result(None)
             await self.settle()
+            if between is not None:
+                await between()
+                await self.settle()
         self._now = max(self._now, when)

@@ -35,7 +35,9 @@ def chairs() -> Chairs:
 async def chat(
     fake_deepl: FakeDeepL, glossary: Glossary, virtual: VirtualTimer, chairs: Chairs
 ) -> AsyncIterator[ChatTranslator]:
-    service = ChatTranslator(make_deepl(fake_deepl, glossary), notify_chairs=chairs, timer=virtual)
+    service = ChatTranslator(
+        make_deepl(fake_deepl, glossary), notify_chairs=chairs, timer=virtual, burst_interval=1.0
+    )
     await service.start()
     yield service
     fake_deepl.unhang()
