@@ -79,3 +79,18 @@ async def test_the_chair_can_give_the_floor_to_a_guest(bot: LiveBot) -> None:
         key = (await guest.get("/api/state")).json()["me"]["key"]
         await lene.post("/api/floor", json={"action": "give", "target": key})
         assert (await guest.get("/api/state")).json()["timer"]["person"] == key
+
+
+async def test_a_message_is_mirrored_by_the_real_engine_and_marked_untranslated(bot: LiveBot) -> None:
+    async with client_for(bot) as imane:
+        await imane.post("/api/join", json={"person": "imane-bello", "lang": "fr"})
+        await imane.post("/api/message", json={"text": "Qui contrôle les algorithmes de modération ?"})
+    chat = bot.console.chat
+    english = [chat.to_json(m) for m in chat.history("web:x", "en") if m.author == "Imane Bello"]
+    assert len(english) == 1
+    copy = english[0]
+    # No translation service is configured: the copy is the original, marked so, with the original at hand.
+    assert copy["text"] == "Qui contrôle les algorithmes de modération ?"
+    assert copy["untranslated"] is True
+    assert copy["original"] == {"text": "Qui contrôle les algorithmes de modération ?", "lang": "fr",
+                                "author": "Imane Bello"}
