@@ -149,21 +149,22 @@ async def test_ack_does_not_wait_for_the_handler(rig: SlackRig) -> None:
     assert len(rig.inbox.events) == 2
 
 
-async def test_floor_lang_sets_the_language_and_replies_privately(rig: SlackRig) -> None:
+async def test_floor_lang_is_remembered_and_passed_on(rig: SlackRig) -> None:
     body = command_body("lang fr", user="UANA", channel="CES", trigger="trig-lang")
     await rig.send(body, signed(body, content_type="application/x-www-form-urlencoded"))
+    (command,) = await rig.inbox.wait_for(1)
     await rig.settle()
-    ephemeral = rig.fake.of("chat.postEphemeral")
-    assert [(c.args["user"], c.args["channel"], c.args["text"]) for c in ephemeral] == [
-        ("UANA", "CES", "Floorbot vous écrira désormais en français.")]
-    assert rig.inbox.events == []  # handled by the Slack surface itself
+    # The dispatcher answers the command; the event already carries the new language.
+    assert (command.kind, command.text, command.language) == (InboundKind.COMMAND, "lang fr", "fr")
+    (home,) = rig.fake.of("views.publish")  # the App Home follows the choice
+    assert "Votre langue : *Français*" in json.dumps(home.args["view"], ensure_ascii=False)
     await rig.event(message("UANA", "CES", "mano", "1646643600.000600"), "EvAfterLang")
-    events = await rig.inbox.wait_for(1)
-    assert (events[0].language, events[0].channel_language) == ("fr", "es")
+    events = await rig.inbox.wait_for(2)
+    assert (events[1].language, events[1].channel_language) == ("fr", "es")
     body = command_body("lang de", user="UANA", channel="CES", trigger="trig-lang2")
     await rig.send(body, signed(body, content_type="application/x-www-form-urlencoded"))
-    await rig.settle()
-    assert "« de »" in rig.fake.of("chat.postEphemeral")[-1].args["text"]
+    events = await rig.inbox.wait_for(3)
+    assert (events[2].text, events[2].language) == ("lang de", "fr")  # not a language of the event
 
 
 async def test_app_home_shows_language_place_and_agenda_in_both_zones(rig: SlackRig) -> None:

@@ -161,3 +161,22 @@ async def test_deleting_a_message_without_copies_is_quiet(rig: SlackRig) -> None
     await rig.slack.chat.delete(MessageRef("slack", "CEN", "1646643600.000777"))
     await rig.settle()
     assert rig.fake.posts("CCHAIRS") == []
+
+
+async def test_edit_of_an_original_changes_its_copy_in_that_language(rig: SlackRig) -> None:
+    en = await rig.slack.chat.post("en", Post("Hello", author=JULES, reply_to=ORIGINAL, key="mirror:Ev1"))
+    es = await rig.slack.chat.post("es", Post("Hola", author=JULES, reply_to=ORIGINAL, key="mirror:Ev1"))
+    # The dispatcher's way: edit(original, post) once per language, the language at the end of the key.
+    await rig.slack.chat.edit(ORIGINAL, Post("Hello all", author=JULES, reply_to=ORIGINAL, key="mirror-edit:en"))
+    await rig.slack.chat.edit(ORIGINAL, Post("Hola a todos", author=JULES, reply_to=ORIGINAL,
+                                             key="mirror-edit:es"))
+    assert rig.fake.messages[("CEN", en.id)]["text"].startswith("Hello all\n")
+    assert rig.fake.messages[("CES", es.id)]["text"].startswith("Hola a todos\n")
+    assert all(c.args["channel"] != "CFR" for c in rig.fake.of("chat.update"))  # never the user's own message
+
+
+async def test_chairs_read_their_board_in_the_event_language(rig: SlackRig) -> None:
+    await rig.slack.chat.announce({"en": "List of speakers", "fr": "Liste des orateurs", "es": "Lista de oradores"},
+                                  audience=AudienceKind.CHAIRS, key="board:session-1")
+    (board,) = rig.fake.posts("CCHAIRS")
+    assert board["text"] == "List of speakers"

@@ -12,7 +12,7 @@ import asyncio
 import logging
 import re
 from collections.abc import Callable, Coroutine
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -30,7 +30,6 @@ from bot.chat.slack.home import AppHome
 from bot.chat.slack.identity import SlackDirectory, language_of_locale
 from bot.chat.slack.stores import Dedupe, LanguageChoices
 from bot.chat.slack.surface import SURFACE, SlackChannels, SlackChat
-from bot.i18n import render
 
 log = logging.getLogger(__name__)
 
@@ -242,10 +241,15 @@ class SlackIntake:
             mine.set()
             if event is None:
                 return
-            if raw.kind is InboundKind.COMMAND and (chosen := _LANG_COMMAND.match(event.text)):
-                await self._choose_language(event, chosen.group(1).lower())
-                return
+            chosen = _LANG_COMMAND.match(event.text) if raw.kind is InboundKind.COMMAND else None
+            if chosen is not None and (code := chosen.group(1).lower()) in self._event_languages:
+                # Remember the choice for this surface (App Home, later events' `language`); the dispatcher
+                # still gets the command and answers it.
+                await self._languages.set(event.user_id, code)
+                event = replace(event, language=code)
             await self.handler(event)
+            if chosen is not None:
+                await self._publish_home(event.user_id)
         except Exception:
             log.exception("inbound Slack event %s (%s) failed", raw.event_id, raw.kind)
         finally:
@@ -278,18 +282,6 @@ class SlackIntake:
             email=user.email if user else None, language=language, channel_language=channel_language,
             ref=ref, extra=extra,
         )
-
-    async def _choose_language(self, event: InboundEvent, code: str) -> None:
-        context = MessageRef(SURFACE, event.extra["channel"], "") if event.extra.get("channel") else None
-        reply_in = event.language or self._event_languages[0]
-        if code not in self._event_languages:
-            await self._chat.reply_private(event.user_id, render(
-                "slack.language.unknown", reply_in, code=code, choices=", ".join(self._event_languages)),
-                context=context)
-            return
-        await self._languages.set(event.user_id, code)
-        await self._chat.reply_private(event.user_id, render("slack.language.set", code), context=context)
-        await self._publish_home(event.user_id)
 
 
 def slack_routes(intake: SlackIntake, path: str = "/slack/events") -> list[Route]:

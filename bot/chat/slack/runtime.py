@@ -98,7 +98,7 @@ def build_slack(
     outbox = Outbox(classify_slack_error, clock=monotonic, sleep=sleep)
     channels = SlackChannels.from_schedule(schedule)
     chat = SlackChat(client, outbox, channels, copies=CopyIndex(kv, clock.now), boards=BoardIndex(kv, clock.now),
-                     report_language=schedule.event.languages[0])
+                     chairs_language=schedule.event.languages[0])
     directory = SlackDirectory(client, schedule, clock=monotonic)
     languages = LanguageChoices(kv, clock.now)
     home = AppHome(client, outbox, schedule, directory, languages, home_facts or NoHomeFacts())

@@ -16,7 +16,7 @@ import asyncio
 import logging
 from collections import OrderedDict
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import partial
 from typing import Any
 
@@ -104,6 +104,13 @@ class _Board:
     ref: MessageRef | None = None
 
 
+def _language_of_edit(post: Post, copies: Mapping[str, MessageRef]) -> str | None:
+    """Which copy an edit is for: the language at the end of its key (e.g. "mirror-edit:fr"), or the only one."""
+    if post.key is not None and (suffix := post.key.rsplit(":", 1)[-1]) in copies:
+        return suffix
+    return next(iter(copies)) if len(copies) == 1 else None
+
+
 class SlackChat:
     """ChatPort for Slack. See the module docstring for the conventions added on top of the port."""
 
@@ -118,7 +125,7 @@ class SlackChat:
         copies: CopyIndex,
         boards: BoardIndex,
         board_interval: float = 1.5,
-        report_language: str = "en",
+        chairs_language: str = "en",
     ) -> None:
         self._client = client
         self._outbox = outbox
@@ -126,7 +133,7 @@ class SlackChat:
         self._copies = copies
         self._boards = boards
         self._board_interval = board_interval
-        self._report_language = report_language
+        self._chairs_language = chairs_language
         self._board_state: dict[str, _Board] = {}
         self._dm_channels: dict[str, str] = {}
         self._thread_roots: OrderedDict[tuple[str, str], str] = OrderedDict()
@@ -141,7 +148,12 @@ class SlackChat:
     ) -> list[MessageRef]:
         if audience is AudienceKind.CHAIRS or self.channels.mode is ChatMode.THREAD:
             channel = self._chairs() if audience is AudienceKind.CHAIRS else self.channels.shared
-            text = self._all_languages(texts)
+            # The chairs share one working language (the event's first): a live board in three languages
+            # would triple its length. Participants in thread mode get every language in one message.
+            if audience is AudienceKind.CHAIRS and self._chairs_language in texts:
+                text = texts[self._chairs_language]
+            else:
+                text = self._all_languages(texts)
             if key is not None and key.startswith(BOARD_PREFIX) and audience is AudienceKind.CHAIRS:
                 return [await self._show_board(key, text, actions)]
             return [await self._post_text(channel, text, actions=actions, key=key)]
@@ -187,6 +199,16 @@ class SlackChat:
         await self._post_text(channel, text, lane=f"private:{user_id}")
 
     async def edit(self, ref: MessageRef, post: Post) -> None:
+        copies = await self._copies.copies(ref)
+        if copies:  # `ref` is an original we mirrored: its copy in the post's language is what changes
+            lang = _language_of_edit(post, copies)
+            if lang is None:
+                log.warning("edit of %s: cannot tell which copy (%s) to change", ref, sorted(copies))
+                return
+            if post.author is not None:
+                await self._copy(lang, replace(post, reply_to=ref), ref)
+                return
+            ref = copies[lang]
         payload = message_payload(message_parts(post.text)[0], post.actions)
         await self._outbox.submit(
             "chat.update", partial(self._client.chat_update, channel=ref.channel, ts=ref.id, **payload),
@@ -240,7 +262,7 @@ class SlackChat:
         if chairs is None or failure.channel == chairs:
             log.error("undeliverable and not reportable: %s", failure)
             return
-        text = render("slack.delivery_failed", self._report_language, channel=failure.channel,
+        text = render("slack.delivery_failed", self._chairs_language, channel=failure.channel,
                       method=failure.method, attempts=failure.attempts, error=failure.error)
         await self._post_text(chairs, text, lane=f"report:{chairs}", report=False)
 
