@@ -121,6 +121,7 @@ class SlackRig:
     time: VirtualTime
     url: str
     http: httpx.AsyncClient
+    dedupe: MemoryDedupe
 
     async def send(self, body: str, headers: dict[str, str] | None = None, **sign: Any) -> httpx.Response:
         return await self.http.post(f"{self.url}/slack/events", content=body,
@@ -170,13 +171,14 @@ async def slack_rig(schedule: Schedule | None = None, *, instant: bool = True,
         settings = Settings(_env_file=None, slack_bot_token=TOKEN, slack_signing_secret=SECRET,  # type: ignore[call-arg]
                             slack_api_url=fake.base_url, slack_app_token=app_token)
         inbox = Inbox()
-        slack = build_slack(settings, schedule or make_schedule(), dedupe=MemoryDedupe(), kv=MemoryKeyValues(),
+        dedupe = MemoryDedupe()
+        slack = build_slack(settings, schedule or make_schedule(), dedupe=dedupe, kv=MemoryKeyValues(),
                             clock=SimulatedClock(datetime(2022, 3, 7, 9, 0, tzinfo=UTC)), monotonic=vt.clock,
                             sleep=vt.sleep)
         slack.intake.handler = inbox.handle
         async with serve(slack.routes()) as url, httpx.AsyncClient(timeout=10) as http:
             try:
-                yield SlackRig(fake, slack, inbox, vt, url, http)
+                yield SlackRig(fake, slack, inbox, vt, url, http, dedupe)
             finally:
                 for gate in fake._held.values():  # a failed test must not leave requests hanging
                     gate.set()

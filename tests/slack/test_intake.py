@@ -229,3 +229,17 @@ async def test_profile_from_the_event_when_users_info_is_rate_limited(rig: Slack
     await rig.event(message("UNEW", "CEN", "again", "1646643600.001001"), "EvNew2")
     events = await rig.inbox.wait_for(2)
     assert events[1].email == "new@example.org"
+
+
+async def test_a_dispatcher_deduping_in_the_same_store_still_gets_the_event(rig: SlackRig) -> None:
+    seen: list[bool] = []
+
+    async def dispatcher(event: InboundEvent) -> None:  # as bot.runtime.engine does, with the same store
+        seen.append(await rig.dedupe.seen_before(event.source, event.event_id, event.at))
+
+    rig.inbox.react = dispatcher
+    body = event_body(message("UANA", "CES", "mano", "1646643600.002000"), "EvShared")
+    for retry in ("", "1"):
+        await rig.send(body, {**signed(body), **({"X-Slack-Retry-Num": retry} if retry else {})})
+    await rig.settle()
+    assert seen == [False]

@@ -35,6 +35,8 @@ log = logging.getLogger(__name__)
 
 # Reactions that mean "I request the floor" (✋ and its alias; skin tones are stripped first).
 FLOOR_REACTIONS = frozenset({"raised_hand", "hand"})
+# The intake's own exactly-once key space: the dispatcher may dedupe on ("slack", event id) in the same store.
+INTAKE_SOURCE = "slack-intake"
 # `/floor lang fr`, also `/floor langue fr`, `/floor idioma es`, `/floor language en`.
 _LANG_COMMAND = re.compile(r"^\s*(?:lang|language|langue|idioma)\s+([A-Za-z-]+)\s*$", re.IGNORECASE)
 _PLAIN_MESSAGE_SUBTYPES = {None, "thread_broadcast", "file_share", "me_message"}
@@ -232,7 +234,7 @@ class SlackIntake:
         event of the same channel has started its own: the dispatcher sees a channel in arrival order."""
         try:
             event: InboundEvent | None = None
-            if await self._dedupe.seen_before(SURFACE, raw.event_id, self._now()):
+            if await self._dedupe.seen_before(INTAKE_SOURCE, raw.event_id, self._now()):
                 log.debug("duplicate delivery %s ignored", raw.event_id)
             else:
                 event = await self._enrich(raw)
