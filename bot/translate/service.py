@@ -93,6 +93,8 @@ class ChatTranslator:
         self._detectors: dict[tuple[Lang, ...], LocalDetector] = {}
         self._in_flight: dict[CacheKey, asyncio.Task[Translation]] = {}
         self._quota_reported = False
+        # Nothing to save by waiting when no backend is called: answer at once.
+        self._direct = translator.name == "none"
 
     def describe(self) -> str:
         return self.translator.describe()
@@ -164,6 +166,9 @@ class ChatTranslator:
         cached = self.cache.get(key)
         if cached is not None:
             return cached
+        if self._direct:
+            [result] = await self.translator.translate([source], target)
+            return result
         task = self._in_flight.get(key)
         shared = task is not None
         if task is None:

@@ -186,3 +186,14 @@ async def test_low_quota_at_start_is_reported(fake_deepl: FakeDeepL, chairs: Cha
     await service.start(expected_characters=50_000)
     assert chairs.told == []
     await service.aclose()
+
+
+async def test_without_a_backend_nothing_waits(virtual: VirtualTimer) -> None:
+    from bot.translate.none import NoTranslator
+
+    service = ChatTranslator(NoTranslator(), timer=virtual)
+    message = await service.translate_message("hello", channel_lang="en")  # no time passes at all
+    assert {lang: t.status for lang, t in message.translations.items()} == {
+        "fr": Status.UNTRANSLATED, "es": Status.UNTRANSLATED}
+    assert notice_key(Status.UNTRANSLATED) == "translate.notice.untranslated"
+    await service.aclose()
