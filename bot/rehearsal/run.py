@@ -13,13 +13,12 @@ import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from pathlib import Path
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.chat.port import InboundEvent, InboundKind, MessageRef
-from bot.conductor import CueRunner
+from bot.conductor import CueRunner, StartReport
 from bot.core.authz import chairs_of, web_id
 from bot.core.clock import Clock, SimulatedClock
 from bot.core.commands import Command, Verb
@@ -160,58 +159,101 @@ async def rehearse(
         await db.dispose()
 
 
+class Rehearsal:
+    """The parts of one rehearsal process, and the loop that drives them on the simulated clock.
+
+    `run(until=...)` stops at a given agenda time, so a test can "kill" the process there and start
+    another `Rehearsal` on the same store, as a restart would."""
+
+    def __init__(
+        self, schedule: Schedule, db: AsyncEngine, *, scenario: Scenario | None = None,
+        translator: ChatTranslator | None = None, start: datetime | None = None,
+    ) -> None:
+        self.schedule = schedule
+        self.db = db
+        self.cues = plan(schedule)
+        self.clock = SimulatedClock(start or self.cues[0].at - timedelta(minutes=1))
+        self.chat = TranscriptChat(self.clock)
+        self.timers = SimulatedTimers()
+        self.owner = f"rehearsal-{uuid.uuid4().hex[:8]}"
+        floor = FloorService(db, authorize=runtime_authorizer(schedule), policy_for=schedule_policy(schedule))
+        self.engine = Engine(schedule, self.chat, floor, KeyValues(db), InboundEvents(db), self.clock, self.timers,
+                             translator=translator, audit=AuditLog(db))
+        self.ledger = StoreLedger(db, self.owner)
+
+        def on_posted(cue: Any, refs: list[MessageRef]) -> None:
+            if cue.kind == CueKind.FLOOR_OPEN:
+                self.engine.remember_floor_posts(refs)
+
+        self.runner = CueRunner(self.chat, self.ledger, lambda cue, lang: render_cue(cue, schedule, lang),  # type: ignore[arg-type]
+                                [str(lang) for lang in schedule.event.languages], self.owner, self.clock,
+                                on_cue=self.engine.on_cue, on_posted=on_posted)
+        self.people = SimulatedPeople(schedule, self.engine, self.clock, self.chat.original)
+        self.actions: Sequence[SimAction] = [
+            a for a in (scenario.actions if scenario else ()) if a.at >= self.clock.now()
+        ]
+        self._cue_i = next((i for i, c in enumerate(self.cues) if c.at >= self.clock.now()), len(self.cues))
+        self._action_i = 0
+        self.steps = 0
+
+    async def resume(self, grace: timedelta) -> StartReport:
+        """What a restarted process does first: the floor and its timers as they were, and the cues whose
+        time has passed recovered by the conductor from the ledger (posted late within grace, reported
+        missed past it, never twice). The loop then runs only what is still ahead."""
+        from zoneinfo import ZoneInfo
+
+        from bot.conductor import Conductor
+        from bot.core.timemap import TimeMap
+
+        await self.engine.restore()
+        past = [c for c in self.cues if c.at <= self.clock.now()]
+        conductor = Conductor(self.runner, past, timemap=TimeMap.identity(self.cues[0].at),
+                              zone=ZoneInfo(self.schedule.event.timezone), grace=grace)
+        try:
+            return await conductor.start(paused=True)
+        finally:
+            conductor.shutdown()
+
+    async def run(self, *, until: datetime | None = None, max_steps: int = 1_000_000) -> None:
+        cues, actions, clock, timers, people = self.cues, self.actions, self.clock, self.timers, self.people
+        while self.steps < max_steps:
+            candidates = [
+                t for t in (
+                    cues[self._cue_i].at if self._cue_i < len(cues) else None,
+                    actions[self._action_i].at if self._action_i < len(actions) else None,
+                    timers.next_at(),
+                    people.next_speech_end(),
+                ) if t is not None
+            ]
+            if not candidates:
+                break
+            at = min(candidates)
+            if until is not None and at > until:
+                clock.set(max(until, clock.now()))
+                break
+            self.steps += 1
+            if at > clock.now():
+                clock.set(at)
+            now = clock.now()
+            while self._cue_i < len(cues) and cues[self._cue_i].at <= now:
+                await self.runner.fire(cues[self._cue_i])
+                self._cue_i += 1
+            for job in timers.pop_due(now):
+                await job()
+            while self._action_i < len(actions) and actions[self._action_i].at <= now:
+                await people.act(actions[self._action_i])
+                self._action_i += 1
+            await people.chair_step()
+
+    async def result(self) -> RehearsalResult:
+        report = await collect_report(self.schedule, self.db, self.cues, self.engine.question_index)
+        return RehearsalResult(self.chat, report, self.cues, await self.ledger.cue_states(), self.steps)
+
+
 async def _rehearse(
     schedule: Schedule, db: AsyncEngine, cues: list[Cue], scenario: Scenario | None,
     translator: ChatTranslator | None, max_steps: int,
 ) -> RehearsalResult:
-    clock = SimulatedClock(cues[0].at - timedelta(minutes=1))
-    chat = TranscriptChat(clock)
-    timers = SimulatedTimers()
-    owner = f"rehearsal-{uuid.uuid4().hex[:8]}"
-    floor = FloorService(db, authorize=runtime_authorizer(schedule), policy_for=schedule_policy(schedule))
-    engine = Engine(schedule, chat, floor, KeyValues(db), InboundEvents(db), clock, timers,
-                    translator=translator, audit=AuditLog(db))
-    ledger = StoreLedger(db, owner)
-
-    def on_posted(cue: Any, refs: list[MessageRef]) -> None:
-        if cue.kind == CueKind.FLOOR_OPEN:
-            engine.remember_floor_posts(refs)
-
-    runner = CueRunner(chat, ledger, lambda cue, lang: render_cue(cue, schedule, lang),  # type: ignore[arg-type]
-                       [str(lang) for lang in schedule.event.languages], owner, clock,
-                       on_cue=engine.on_cue, on_posted=on_posted)
-    run = SimulatedPeople(schedule, engine, clock, chat.original)
-    actions: Sequence[SimAction] = scenario.actions if scenario else ()
-    cue_i = action_i = steps = 0
-    while steps < max_steps:
-        steps += 1
-        candidates = [
-            t for t in (
-                cues[cue_i].at if cue_i < len(cues) else None,
-                actions[action_i].at if action_i < len(actions) else None,
-                timers.next_at(),
-                run.next_speech_end(),
-            ) if t is not None
-        ]
-        if not candidates:
-            break
-        at = min(candidates)
-        if at > clock.now():
-            clock.set(at)
-        now = clock.now()
-        while cue_i < len(cues) and cues[cue_i].at <= now:
-            await runner.fire(cues[cue_i])
-            cue_i += 1
-        for job in timers.pop_due(now):
-            await job()
-        while action_i < len(actions) and actions[action_i].at <= now:
-            await run.act(actions[action_i])
-            action_i += 1
-        await run.chair_step()
-    report = await collect_report(schedule, db, cues, engine.question_index)
-    ledger_states = await ledger.cue_states()
-    return RehearsalResult(chat, report, cues, ledger_states, steps)
-
-
-def output_files(out: Path) -> dict[str, Path]:
-    return {name: out / name for name in ("transcript.md", "transcript.json")}
+    rehearsal = Rehearsal(schedule, db, scenario=scenario, translator=translator)
+    await rehearsal.run(max_steps=max_steps)
+    return await rehearsal.result()
