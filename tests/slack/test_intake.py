@@ -122,6 +122,7 @@ async def test_reaction_slash_command_and_button(rig: SlackRig) -> None:
     assert reaction.ref == MessageRef("slack", "CFR", "1646643000.000001")
     command = by_kind[InboundKind.COMMAND]
     assert (command.text, command.user_id, command.language) == ("q+ to ask about remedy", "UANA", "es")
+    assert command.ref == MessageRef("slack", "CES", "")  # so that replies are ephemeral in that channel
     action = by_kind[InboundKind.ACTION]
     assert (action.text, action.user_id, action.extra["person"]) == ("floor.next session-1", "ULENE", "lene")
     assert action.extra["action_id"] == "floor.next"

@@ -118,8 +118,10 @@ def reaction_inbound(body: dict[str, Any], event: dict[str, Any]) -> RawInbound 
 
 def command_inbound(command: dict[str, Any]) -> RawInbound:
     channel = str(command.get("channel_id", ""))
+    # No message behind a slash command: its ref is the channel with an empty id, so that private replies
+    # (reply_private(context=event.ref)) are ephemeral where the command was typed, as Slack users expect.
     return RawInbound(InboundKind.COMMAND, f"command:{command.get('trigger_id')}", str(command.get("user_id")),
-                      str(command.get("text", "")), channel, None, None,
+                      str(command.get("text", "")), channel, "", None,
                       {"channel": channel, "command": str(command.get("command", "/floor"))})
 
 
@@ -271,7 +273,7 @@ class SlackIntake:
         fallback_image = extra.pop("profile_image", "")
         if avatar := (user.avatar_url if user else None) or fallback_image:
             extra["avatar_url"] = avatar
-        ref = MessageRef(SURFACE, raw.channel, raw.ts) if raw.channel and raw.ts else None
+        ref = MessageRef(SURFACE, raw.channel, raw.ts) if raw.channel and raw.ts is not None else None
         if ref is not None and (root := extra.get("thread_ts")) and root != raw.ts:
             self._chat.note_thread(ref, root)
         if mentions:
