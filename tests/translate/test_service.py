@@ -172,7 +172,8 @@ async def test_quota_exhaustion_tells_the_chairs_once(
         [message] = await _run(virtual, chat.translate_message(text, channel_lang="en"))
         assert all(t.status is Status.QUOTA_EXHAUSTED and t.text == text for t in message.translations.values())
     assert chairs.told == [("translate.chairs.quota_exhausted", {"backend": "deepl"})]
-    assert fake_deepl.translate_calls == 2  # the first message's two targets were already in flight
+    # the first message's two targets may both have been in flight; nothing was sent after the 456
+    assert fake_deepl.translate_calls in (1, 2)
 
 
 async def test_low_quota_at_start_is_reported(fake_deepl: FakeDeepL, chairs: Chairs, virtual: VirtualTimer) -> None:
