@@ -88,6 +88,17 @@ class LiveServer:
         self.call(run)
 
 
+def close_loop(loop: asyncio.AbstractEventLoop) -> None:
+    """Finish what is left on a server thread's loop (sse-starlette keeps a shutdown watcher per loop,
+    which only a main-thread uvicorn's signal handler would stop) before closing it."""
+    leftovers = asyncio.all_tasks(loop)
+    for task in leftovers:
+        task.cancel()
+    loop.run_until_complete(asyncio.gather(*leftovers, return_exceptions=True))
+    loop.run_until_complete(loop.shutdown_asyncgens())
+    loop.close()
+
+
 @pytest.fixture
 def live_server() -> Generator[LiveServer, None, None]:
     stack = build_stack()
@@ -105,7 +116,7 @@ def live_server() -> Generator[LiveServer, None, None]:
         asyncio.set_event_loop(loop)
         loop.call_soon(ready.set)
         loop.run_until_complete(server.serve(sockets=[sock]))
-        loop.close()
+        close_loop(loop)
 
     thread = threading.Thread(target=serve, name="console-server", daemon=True)
     thread.start()

@@ -28,6 +28,7 @@ from bot.schedule.loader import load_schedule
 from bot.serve import LiveBot, assemble
 from bot.settings import Settings
 from tests.conftest import ROOT
+from tests.web.conftest import close_loop
 from tests.web.test_browser import ARGS, CHROMIUM, advance_and_shot_dir, seconds
 
 T = TypeVar("T")
@@ -105,7 +106,7 @@ def runtime_server(tmp_path: Path) -> Generator[RuntimeServer, None, None]:
         loop.run_until_complete(server.serve(sockets=[sock]))
         loop.run_until_complete(bot.translator.aclose())
         loop.run_until_complete(bot.db.dispose())
-        loop.close()
+        close_loop(loop)
 
     thread = threading.Thread(target=serve, name="runtime-console", daemon=True)
     thread.start()
