@@ -7,12 +7,14 @@ the callers' clocks, so instances must keep them in step (NTP), as any lease sch
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import case, select, update
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from bot.core.clock import Clock
 from bot.store.engine import reading
 from bot.store.tables import leader_leases as _leases
 from bot.store.upsert import insert_on_conflict
@@ -81,6 +83,14 @@ class LeaderLease:
                 )
             )
         return found is not None
+
+    def checker(self, name: str, holder: str, clock: Clock) -> Callable[[], Awaitable[bool]]:
+        """`is_held` as a no-argument check at the clock's time: what bot.conductor's `is_leader` expects."""
+
+        async def check() -> bool:
+            return await self.is_held(name, holder, clock.now())
+
+        return check
 
     async def current(self, name: str) -> LeaseRecord | None:
         async with reading(self._engine) as connection:

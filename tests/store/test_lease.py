@@ -5,6 +5,7 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from bot.core.clock import SimulatedClock
 from bot.store.engine import create_engine
 from bot.store.lease import LeaderLease
 
@@ -67,3 +68,13 @@ async def test_simultaneous_candidates_elect_exactly_one(db_url: str, engine: As
         for e in engines[1:]:
             await e.dispose()
     assert won.count(True) == 1
+
+
+async def test_the_leader_check_reads_the_clock_each_time(engine: AsyncEngine) -> None:
+    lease = LeaderLease(engine)
+    clock = SimulatedClock(T0)
+    await lease.acquire("conductor", "a", clock.now(), TTL)
+    is_leader = lease.checker("conductor", "a", clock)
+    assert await is_leader()
+    clock.advance(TTL)
+    assert not await is_leader()
