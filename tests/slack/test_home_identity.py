@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime
 
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.chat.slack.home import home_view
+from bot.chat.slack.home import AppHome, home_view
 from bot.chat.slack.identity import SlackDirectory, language_of_locale
+from bot.chat.slack.outbox import Outbox
+from bot.chat.slack.stores import LanguageChoices, MemoryKeyValues
+from bot.chat.slack.surface import classify_slack_error
 from bot.schedule.model import Schedule
 from tests.fakes.slack_api import FakeSlackServer
 from tests.slack.conftest import SCHEDULE, TOKEN, add_people, make_schedule
@@ -91,3 +95,29 @@ async def test_warm_caches_the_workspace_page_by_page() -> None:
         person = await directory.user("U0449")
         assert person is not None and person.name == "Person 449"
         assert fake.of("users.info") == []
+
+
+class Places:
+    def __init__(self, places: dict[str, int]) -> None:
+        self.places = places
+        self.asked: list[tuple[str, str | None]] = []
+
+    async def place_of(self, user_id: str, email: str | None) -> int | None:
+        self.asked.append((user_id, email))
+        return self.places.get(user_id)
+
+
+async def test_app_home_asks_for_the_place_and_publishes_it() -> None:
+    time = VirtualTime(instant=True)
+    async with FakeSlackServer() as fake:
+        add_people(fake)
+        client = AsyncWebClient(token=TOKEN, base_url=fake.base_url)
+        schedule = make_schedule()
+        places = Places({"UANA": 2})
+        home = AppHome(client, Outbox(classify_slack_error, clock=time.clock, sleep=time.sleep), schedule,
+                       SlackDirectory(client, schedule, clock=time.clock),
+                       LanguageChoices(MemoryKeyValues(), lambda: datetime(2022, 3, 7, tzinfo=UTC)), places)
+        await home.publish("UANA")
+        (call,) = fake.of("views.publish")
+        assert "Usted ocupa el puesto *2* en la lista de oradores." in texts(call.args["view"])
+        assert places.asked == [("UANA", "ana@example.org")]

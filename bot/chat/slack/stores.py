@@ -32,8 +32,9 @@ class KeyValueStore(Protocol):
 class HomeFacts(Protocol):
     """What the App Home shows about the list of speakers (the floor service answers it)."""
 
-    async def place_of(self, person: str) -> int | None:
-        """1-based place of `person` (a canonical person key or `slack:<user id>`) in the open list."""
+    async def place_of(self, user_id: str, email: str | None) -> int | None:
+        """1-based place of this Slack user in the open list, if they are on it. The implementation resolves
+        the user to its canonical person key (bot.identity) the same way the dispatcher does."""
         ...
 
 
@@ -64,7 +65,7 @@ class MemoryKeyValues:
 
 
 class NoHomeFacts:
-    async def place_of(self, person: str) -> int | None:
+    async def place_of(self, user_id: str, email: str | None) -> int | None:
         return None
 
 
