@@ -242,6 +242,8 @@
 
     $("place-text").textContent = s.place ? s.place.place_text : t("console.floor.not_on_list");
     $("wait-text").textContent = s.place ? t("console.floor.wait_line", { wait: s.place.wait_text }) : "";
+    // "Why am I 4th?": the server's own explanation of the order, in the reader's language.
+    $("place-reasons").replaceChildren(...(s.place ? s.place.reasons.map((r) => el("li", "", r)) : []));
     $("btn-withdraw").disabled = !s.place;
     $("btn-request").disabled = Boolean(s.place) || !floor.discussion || !floor.is_open;
     $("btn-poo").disabled = !floor.discussion;
