@@ -167,3 +167,33 @@ async def test_markup_is_not_billed(fake_deepl: FakeDeepL) -> None:
                                          "fr")
     assert result.text == "[FR] bonjour <https://www.ohchr.org/en/business|the page> :wave:"
     assert result.billed_characters == len("hello  ")
+
+
+def test_fake_accepts_form_bodies_as_older_clients_send_them(fake_deepl: FakeDeepL) -> None:
+    import requests
+
+    response = requests.post(
+        f"{fake_deepl.url}/v2/translate",
+        data={"text": ["hello", "thanks"], "target_lang": "ES", "source_lang": "EN"},
+        headers={"Authorization": f"DeepL-Auth-Key {fake_deepl.auth_key}"},
+        timeout=5,
+    )
+    assert response.status_code == 200
+    assert [t["text"] for t in response.json()["translations"]] == ["[ES] hola", "[ES] gracias"]
+    assert requests.get(f"{fake_deepl.url}/v2/usage", timeout=5).status_code == 403  # no key
+
+
+async def test_the_key_never_reaches_the_logs(
+    fake_deepl: FakeDeepL, glossary: Glossary, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    fake_deepl.auth_key = "canary-good-key-9876:fx"
+    fake_deepl.fail_next(503)
+    translator = make_deepl(fake_deepl, glossary)
+    await translator.start()
+    await translator.usage()
+    result, = await translator.translate([Source("hello", "en")], "fr")
+    assert result.translated
+    assert "DeepL API" in caplog.text  # the library did log at DEBUG
+    assert "canary-good-key-9876" not in caplog.text
+    assert "canary-good-key-9876" not in translator.describe()
