@@ -315,7 +315,7 @@ _LANGS = {
 }  # fmt: skip
 _UNITS = re.compile(r"(min(?:ute)?s?|minutos?|sec(?:ond)?s?|secondes?|segundos?)\b")
 _MENTION = re.compile(r"^<@(?P<id>[UW][A-Z0-9]+)(?:\|[^>]*)?>$")
-_HANDLE = re.compile(r"^@[\w.\-]+$", re.UNICODE)
+_HANDLE = re.compile(r"^@[\w.\-:]+$", re.UNICODE)  # ":" for keys such as web:guest:x
 
 
 def _chair(args: str) -> Command | None:

@@ -61,7 +61,7 @@ class RuntimeConsoleModel:
         ]
 
     async def person_key(self, user_id: str) -> str:
-        return self.engine.people.identity.resolve("web", user_id.removeprefix("web:"))
+        return self.engine.people.key_for("web", user_id)
 
     async def powers(self, user_id: str) -> Powers:
         s = self.engine.schedule

@@ -69,6 +69,7 @@ log = logging.getLogger(__name__)
 RUNTIME_NS = "runtime"
 HAND_REACTIONS = frozenset({"raised_hand", "hand", "✋"})
 CONTEXT_LINES = 5
+MAX_TRACKED_ORIGINALS = 5000
 
 
 class Dedupe(Protocol):
@@ -111,6 +112,8 @@ class Engine:
     floor_posts: set[tuple[str, str]] = field(default_factory=set)  # (channel, id) of "the floor is open"
     carried: list[tuple[Participant, RequestKind, str | None, Source]] = field(default_factory=list)
     _context: dict[str, deque[str]] = field(default_factory=dict)
+    # Mirrored copies of each original message (by surface, channel, id), so edits and deletions follow.
+    _copies: dict[tuple[str, str, str], dict[str, MessageRef]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.people = People(self.schedule, self.kv)
@@ -168,7 +171,11 @@ class Engine:
         elif event.kind is InboundKind.EDIT and event.ref is not None:
             await self._relay(event, participant, edit=True)
         elif event.kind is InboundKind.DELETE and event.ref is not None:
-            await self.chat.delete(event.ref)
+            copies = self._copies.pop(_ref_key(event.ref), {})
+            for copy in copies.values():
+                await self.chat.delete(copy)
+            if not copies:  # made before a restart: the surface may still know its copies
+                await self.chat.delete(event.ref)
 
     def _is_floor_post(self, ref: MessageRef | None) -> bool:
         if ref is None:
@@ -473,14 +480,20 @@ class Engine:
             targets = {lang: (t.text, notice_key(t.status)) for lang, t in result.translations.items()}
         context.append(text)
         author = Author(who.name)
+        copies = self._copies.setdefault(_ref_key(event.ref), {}) if event.ref is not None else {}
+        while len(self._copies) > MAX_TRACKED_ORIGINALS:
+            self._copies.pop(next(iter(self._copies)))
         for lang, (body, notice) in targets.items():
             shown = f"{body}\n_{i18n.render(notice, lang)}_" if notice else body
-            post = Post(shown, author=author, key=f"mirror:{event.event_id}", reply_to=event.ref)
             if edit and event.ref is not None:
-                await self.chat.edit(event.ref, Post(shown, author=author, key=f"mirror-edit:{lang}",
-                                                     reply_to=event.ref))
+                # The copies change with their original; one the engine does not know (posted before a
+                # restart) is left to the surface, which keeps its own index of copies.
+                target = copies.get(lang, event.ref)
+                await self.chat.edit(target, Post(shown, author=author, key=f"mirror-edit:{lang}",
+                                                  reply_to=event.ref))
             else:
-                await self.chat.post(lang, post)
+                post = Post(shown, author=author, key=f"mirror:{event.event_id}", reply_to=event.ref)
+                copies[lang] = await self.chat.post(lang, post)
 
     # ------------------------------------------------------------------ replies and announcements
 
@@ -550,6 +563,10 @@ def runtime_authorizer(schedule: Schedule) -> Authorizer:
         return schedule_check(actor, verb, discussion_id)
 
     return check
+
+
+def _ref_key(ref: MessageRef) -> tuple[str, str, str]:
+    return (ref.surface, ref.channel, ref.id)
 
 
 def _lang(code: str | None) -> Lang | None:

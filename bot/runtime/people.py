@@ -39,12 +39,17 @@ class People:
     def __post_init__(self) -> None:
         self.identity = IdentityResolver(self.schedule.people)
 
+    def key_for(self, source: str, user_id: str, email: str | None = None, display_name: str = "") -> str:
+        """The canonical person key of a platform user (surfaces may prefix their ids with their name)."""
+        platform_id = user_id.removeprefix(f"{source}:") if user_id else None
+        return self.identity.resolve(source, platform_id or None, email, display_name)
+
     def _default_language(self) -> str:
         return self.schedule.event.languages[0]
 
     async def sighting(self, event: InboundEvent, now: datetime) -> Participant:
         """The participant behind an inbound event; learns their reply address and declared details."""
-        key = self.identity.resolve(event.source, event.user_id or None, event.email, event.display_name)
+        key = self.key_for(event.source, event.user_id, event.email, event.display_name)
         if event.source in REPLYABLE_SOURCES:
             # Zoom's meeting chat cannot be written to: such people are reached where else they are known.
             self._reach[key] = event.user_id

@@ -69,8 +69,6 @@ async def test_typed_grammar_buttons_and_refusals_on_the_real_runtime(bot: LiveB
         assert any("parole" in text for text in privates), privates
 
 
-@pytest.mark.xfail(strict=True, reason="the chat grammar's @handle has no ':' so a guest's person key "
-                                       "(web:guest:...) cannot be named in `give @...`; reported")
 async def test_the_chair_can_give_the_floor_to_a_guest(bot: LiveBot) -> None:
     async with client_for(bot) as guest, client_for(bot) as lene:
         await guest.post("/api/join", json={"name": "Awa Diop", "group": "civil-society", "lang": "fr"})
