@@ -8,6 +8,7 @@ total time budget. A 456 (quota) stops every further call; the service above tel
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -36,6 +37,7 @@ from bot.translate.timing import LoopTimer, Timer
 log = logging.getLogger(__name__)
 
 GLOSSARY_PREFIX = "floorbot-"
+GLOSSARY_RETRY_INTERVAL = 60.0  # seconds between glossary sync attempts while DeepL is unreachable
 TARGET_CODES: dict[Lang, str] = {"en": "EN-GB", "fr": "FR", "es": "ES"}
 # `formality` is not supported for English; prefer_more would fall back silently, so send none.
 FORMALITY: dict[Lang, str | None] = {"en": None, "fr": "prefer_more", "es": "prefer_more"}
@@ -86,6 +88,8 @@ class DeepLTranslator:
         self._server_url = server_url or "DeepL's default server"
         self._glossary = glossary
         self._glossary_info: Any = None
+        self._glossary_due = False
+        self._last_sync_attempt: float | None = None
         self.quota_exhausted = False
         self.requests_made = 0
 
@@ -103,8 +107,26 @@ class DeepLTranslator:
         return None if self._glossary_info is None else str(self._glossary_info.glossary_id)
 
     async def start(self) -> None:
+        """Sync the glossary. DeepL being down must not stop the bot: the sync is retried before later
+        translations (at most once a minute); a refused key raises TranslatorAuthError."""
         if self._glossary is not None and len(self._glossary):
+            self._glossary_due = True
+            await self._sync_if_due()
+
+    async def _sync_if_due(self) -> None:
+        if not self._glossary_due or self._glossary is None or self.quota_exhausted:
+            return
+        now = self._timer.now()
+        if self._last_sync_attempt is not None and now - self._last_sync_attempt < GLOSSARY_RETRY_INTERVAL:
+            return
+        self._last_sync_attempt = now
+        try:
             self._glossary_info = await self._call(self._sync_glossary, self._glossary)
+            self._glossary_due = False
+        except TranslatorAuthError:
+            raise
+        except TranslatorError as error:
+            log.warning("DeepL glossary not synced (%s); translating without it until it is", error)
 
     async def usage(self) -> Usage | None:
         result = await self._call(self._client.get_usage)
@@ -114,6 +136,9 @@ class DeepLTranslator:
         return Usage(int(character.count or 0), character.limit)
 
     async def translate(self, texts: Sequence[Source], target: Lang) -> list[Translation]:
+        # A refused key was reported by start(); the translation below fails the same way and says so.
+        with contextlib.suppress(TranslatorAuthError):
+            await self._sync_if_due()
         results: list[Translation | None] = [None] * len(texts)
         protected = [protect(source.text) for source in texts]
         groups: dict[tuple[Lang | None, str | None], list[int]] = {}

@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from xml.sax.saxutils import escape, unescape
+from html import unescape
+from xml.sax.saxutils import escape
 
 PLACEHOLDER_TAG = "x"
 
@@ -83,7 +84,7 @@ def restore(translated_xml: str, protected: Protected) -> str | None:
     marked = _PLACEHOLDER.sub(put_back, translated_xml)
     if sorted(seen) != list(range(len(protected.entities))) or "<" in marked or ">" in marked:
         return None
-    text = unescape(marked, {"&quot;": '"', "&apos;": "'"})
+    text = unescape(marked)  # well-formed XML text: one pass also resolves numeric references
     return re.sub("\x00(\\d+)\x00", lambda m: protected.entities[int(m.group(1))], text)
 
 

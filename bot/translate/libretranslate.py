@@ -44,14 +44,20 @@ class LibreTranslateTranslator:
         return None
 
     async def start(self) -> None:
-        response = await self._client.get("/languages")
-        response.raise_for_status()
-        codes = {entry.get("code") for entry in response.json()}
+        """Check the languages and the key. The server being down must not stop the bot (messages are
+        then marked unavailable); a refused key raises TranslatorAuthError."""
+        try:
+            response = await self._client.get("/languages")
+            response.raise_for_status()
+            codes = {entry.get("code") for entry in response.json()}
+            # /languages is open to all; only a translation proves the key (self-hosted: costs nothing).
+            probe = await self._client.post("/translate", json=self._payload(["ok"], "en", "fr"))
+        except (httpx.HTTPError, ValueError) as error:
+            log.warning("LibreTranslate at %s is not answering (%s)", self._url, type(error).__name__)
+            return
         missing = [lang for lang in LANGS if lang not in codes]
         if missing:
             log.warning("LibreTranslate at %s lacks languages %s", self._url, ", ".join(missing))
-        # /languages is open to all; only a translation proves the key (self-hosted: it costs nothing).
-        probe = await self._client.post("/translate", json=self._payload(["ok"], "en", "fr"))
         if probe.status_code in (400, 401, 403) and "key" in probe.text.lower():
             raise TranslatorAuthError(
                 f"LibreTranslate refused the API key (HTTP {probe.status_code}): check LIBRETRANSLATE_API_KEY"

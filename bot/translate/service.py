@@ -18,7 +18,16 @@ from bot.translate.batcher import MicroBatcher
 from bot.translate.cache import CacheKey, TranslationCache
 from bot.translate.detect import LocalDetector
 from bot.translate.entities import is_trivial
-from bot.translate.port import LANGS, Lang, Source, Status, Translation, Translator, TranslatorAuthError
+from bot.translate.port import (
+    LANGS,
+    Lang,
+    Source,
+    Status,
+    Translation,
+    Translator,
+    TranslatorAuthError,
+    TranslatorError,
+)
 from bot.translate.timing import LoopTimer, Timer
 
 log = logging.getLogger(__name__)
@@ -106,7 +115,11 @@ class ChatTranslator:
         except TranslatorAuthError:
             log.error("translation backend refused the credentials; see the error for the setting to check")
             raise
-        usage = await self.translator.usage()
+        try:
+            usage = await self.translator.usage()
+        except TranslatorError as error:
+            log.warning("could not read the translation quota at start-up: %s", error)
+            return
         if usage is None or usage.remaining is None:
             return
         threshold = expected_characters if expected_characters is not None else 0.1 * (usage.characters_limit or 0)

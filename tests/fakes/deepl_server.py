@@ -192,6 +192,7 @@ class FakeDeepL:
         return self.character_count
 
     def fail_next(self, status: int, times: int = 1, retry_after: int | None = None) -> None:
+        """The next `times` authorised requests (any endpoint) answer `status`."""
         with self.lock:
             self.faults.extend(Fault(status, retry_after) for _ in range(times))
 
@@ -252,10 +253,15 @@ class _Handler(BaseHTTPRequestHandler):
             state.requests.append((method, parts.path, body))
         if not self._authorised():
             return
+        with state.lock:
+            fault = state.faults.pop(0) if state.faults else None
+        if fault is not None and not parts.path.startswith("/v2/translate"):
+            self._fail(fault)
+            return
         query = {k: v[0] for k, v in parse_qs(parts.query).items()}
         path = parts.path.rstrip("/")
         if path == "/v2/translate" and method == "POST":
-            self._translate(raw, body)
+            self._translate(raw, body, fault)
         elif path == "/v2/usage" and method == "GET":
             self._send(200, {"character_count": state.character_count, "character_limit": state.character_limit})
         elif path == "/v2/languages" and method == "GET":
@@ -277,17 +283,19 @@ class _Handler(BaseHTTPRequestHandler):
         self._route("DELETE")
 
     # -- endpoints --------------------------------------------------------------------------------
-    def _translate(self, raw: bytes, body: dict[str, Any]) -> None:
+    def _fail(self, fault: Fault) -> None:
+        headers = {"Retry-After": str(fault.retry_after)} if fault.retry_after is not None else None
+        self._send(fault.status, {"message": f"injected {fault.status}"}, headers)
+
+    def _translate(self, raw: bytes, body: dict[str, Any], fault: Fault | None) -> None:
         state = self.server.state
         with state.lock:
             state.translate_bodies.append(body)
-            fault = state.faults.pop(0) if state.faults else None
         state.arrived.release()
         if state.hanging.is_set():
             state.release.wait(timeout=30)
         if fault is not None:
-            headers = {"Retry-After": str(fault.retry_after)} if fault.retry_after is not None else None
-            self._send(fault.status, {"message": f"injected {fault.status}"}, headers)
+            self._fail(fault)
             return
         if state.quota_exceeded:
             self._send(456, {"message": "Quota exceeded"})

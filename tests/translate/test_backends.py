@@ -81,3 +81,11 @@ def test_backend_is_chosen_from_the_settings(fake_deepl: FakeDeepL) -> None:
     asyncio.run(libre.aclose())
     none = translator_from_settings(Settings(_env_file=None))  # type: ignore[call-arg]
     assert isinstance(none, NoTranslator) and "no machine translation" in none.describe()
+
+
+async def test_libretranslate_down_at_start_is_not_fatal() -> None:
+    translator = LibreTranslateTranslator("http://127.0.0.1:9")  # nothing listens on the discard port
+    await translator.start()
+    result, = await translator.translate([Source("hello", "en")], "fr")
+    assert result.status is Status.UNAVAILABLE
+    await translator.aclose()

@@ -197,3 +197,16 @@ async def test_the_key_never_reaches_the_logs(
     assert "DeepL API" in caplog.text  # the library did log at DEBUG
     assert "canary-good-key-9876" not in caplog.text
     assert "canary-good-key-9876" not in translator.describe()
+
+
+async def test_deepl_down_at_start_is_not_fatal_and_the_glossary_follows(
+    fake_deepl: FakeDeepL, glossary: Glossary, instant: InstantTimer
+) -> None:
+    fake_deepl.fail_next(503, times=4)  # every attempt of the start-up sync
+    translator = make_deepl(fake_deepl, glossary, timer=instant)
+    await translator.start()
+    assert translator.glossary_id is None and fake_deepl.glossaries == {}
+    instant.time += 61  # the next sync attempt is due
+    result, = await translator.translate([Source("human rights due diligence", "en")], "fr")
+    assert result.text == "[FR] diligence raisonnable en matière de droits de l'homme"
+    assert translator.glossary_id is not None
