@@ -10,8 +10,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bot.translate.entities import find_entities
-from bot.translate.port import Source, Status
+from bot.translate.libretranslate import LibreTranslateTranslator
+from bot.translate.port import Source, Status, Translation
 from tests.fakes.deepl_server import FakeDeepL
+from tests.fakes.libretranslate_server import FakeLibreTranslate
 from tests.translate.conftest import make_deepl
 
 ENTITIES = st.sampled_from([
@@ -58,3 +60,21 @@ def test_a_backend_that_duplicates_an_entity_yields_the_whole_original(fake_deep
     [result] = asyncio.run(translator.translate([Source("hello <@U1>", "en")], "es"))
     assert result.status is Status.ENTITY_MISMATCH
     assert result.text == "hello <@U1>"
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(message=MESSAGE, target=st.sampled_from(["en", "fr", "es"]))
+def test_entities_survive_libretranslate_too(fake_libre: FakeLibreTranslate, message: str, target: str) -> None:
+    async def run() -> Translation:
+        translator = LibreTranslateTranslator(fake_libre.url)
+        try:
+            [result] = await translator.translate([Source(message, "en")], target)  # type: ignore[list-item]
+        finally:
+            await translator.aclose()
+        return result
+
+    result = asyncio.run(run())
+    if result.status is Status.TRANSLATED:
+        assert Counter(find_entities(result.text)) == Counter(find_entities(message))
+    else:
+        assert result.status is Status.NOT_NEEDED and result.text == message
