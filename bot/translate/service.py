@@ -38,8 +38,9 @@ CommandPredicate = Callable[[str], bool]
 CONTEXT_MESSAGES = 5
 CONTEXT_CHARS = 1500
 
-# The notice a chat surface shows next to a text that is not a translation (catalog keys in
-# prompts/<lang>/translate.yaml); NOT_NEEDED and TRANSLATED show none... except the machine label.
+# The notice a chat surface shows under a mirrored text (catalog keys in prompts/<lang>/translate.yaml):
+# a label for machine translations, an explanation when the original is shown instead; none when nothing
+# needed translating.
 NOTICE_KEYS: dict[Status, str] = {
     Status.TRANSLATED: "translate.notice.machine",
     Status.UNTRANSLATED: "translate.notice.untranslated",
@@ -124,12 +125,19 @@ class ChatTranslator:
             return
         threshold = expected_characters if expected_characters is not None else 0.1 * (usage.characters_limit or 0)
         if usage.remaining <= threshold:
-            await self._notify(
+            await self._tell_chairs(
                 "translate.chairs.quota_low",
                 remaining=usage.remaining,
                 limit=usage.characters_limit,
                 expected=expected_characters if expected_characters is not None else "?",
             )
+
+    async def _tell_chairs(self, message_key: str, **values: object) -> None:
+        # A failing notifier must not cost the message its mirror.
+        try:
+            await self._notify(message_key, **values)
+        except Exception:
+            log.exception("could not tell the chairs %s", message_key)
 
     def _detector(self, languages: Sequence[Lang]) -> LocalDetector:
         key = tuple(sorted(set(languages)))
@@ -171,7 +179,7 @@ class ChatTranslator:
         translations = dict(zip(targets, results, strict=True))
         if any(t.status is Status.QUOTA_EXHAUSTED for t in results) and not self._quota_reported:
             self._quota_reported = True
-            await self._notify("translate.chairs.quota_exhausted", backend=self.translator.name)
+            await self._tell_chairs("translate.chairs.quota_exhausted", backend=self.translator.name)
         return MessageTranslations(source, translations)
 
     async def _one(self, source: Source, target: Lang) -> Translation:
