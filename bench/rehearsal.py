@@ -38,11 +38,11 @@ from bot.core.timeline import plan  # noqa: E402
 from bot.core.timemap import TimeMap  # noqa: E402
 from bot.rehearsal.run import rehearse  # noqa: E402
 from bot.rehearsal.scenario import Generate, ScenarioFile, build_scenario  # noqa: E402
-from bot.runtime.ledger import StoreLedger  # noqa: E402
 from bot.schedule.cues import render_cue  # noqa: E402
 from bot.schedule.loader import load_schedule  # noqa: E402
 from bot.schedule.model import Schedule  # noqa: E402
 from bot.store.engine import create_engine  # noqa: E402
+from bot.store.ledger import CueLedger  # noqa: E402
 from bot.store.migrate import upgrade_to_head  # noqa: E402
 
 
@@ -107,7 +107,7 @@ async def live_lateness(schedule: Schedule, speed: float, window: timedelta, fol
     db = create_engine(f"sqlite:///{folder / 'live.sqlite'}")
     await upgrade_to_head(db)
     chat = TimedChat()
-    runner = CueRunner(chat, StoreLedger(db, "bench"), lambda cue, lang: render_cue(cue, schedule, lang),  # type: ignore[arg-type]
+    runner = CueRunner(chat, CueLedger(db), lambda cue, lang: render_cue(cue, schedule, lang),  # type: ignore[arg-type]
                        [str(lang) for lang in schedule.event.languages], "bench", SystemClock())
     conductor = Conductor(runner, chosen, timemap=timemap, zone=zone)
     await conductor.start()

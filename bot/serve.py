@@ -35,7 +35,6 @@ from bot.runtime.clocks import AgendaClock
 from bot.runtime.console_model import RuntimeConsoleModel
 from bot.runtime.engine import Engine, runtime_authorizer
 from bot.runtime.leader import Leadership
-from bot.runtime.ledger import StoreLedger
 from bot.runtime.timers import SchedulerTimers
 from bot.schedule.cues import render_cue
 from bot.schedule.model import Schedule
@@ -45,6 +44,7 @@ from bot.store.engine import create_engine
 from bot.store.intake import InboundEvents
 from bot.store.key_values import KeyValues
 from bot.store.lease import LeaderLease
+from bot.store.ledger import CueLedger
 from bot.store.migrate import upgrade_to_head
 from bot.translate.factory import translator_from_settings
 from bot.translate.service import ChatTranslator
@@ -167,7 +167,7 @@ async def assemble(
     floor = FloorService(db, authorize=runtime_authorizer(schedule), policy_for=schedule_policy(schedule))
     zone = ZoneInfo(schedule.event.timezone)
     owner = f"floorbot-{uuid.uuid4().hex[:10]}"
-    ledger = StoreLedger(db, owner)
+    ledger = CueLedger(db)
     leadership = Leadership(LeaderLease(db), f"event:{schedule.event.id}", owner, wall)
     conductor_box: list[Conductor] = []
 

@@ -30,7 +30,6 @@ from bot.rehearsal.transcript import TranscriptChat
 from bot.report.collect import collect_report
 from bot.report.model import Report
 from bot.runtime.engine import Engine, runtime_authorizer
-from bot.runtime.ledger import StoreLedger
 from bot.runtime.timers import SimulatedTimers
 from bot.schedule.cues import render_cue
 from bot.schedule.model import Schedule
@@ -38,6 +37,7 @@ from bot.store.audit import AuditLog
 from bot.store.engine import create_engine
 from bot.store.intake import InboundEvents
 from bot.store.key_values import KeyValues
+from bot.store.ledger import CueLedger
 from bot.store.migrate import upgrade_to_head
 from bot.translate.service import ChatTranslator
 
@@ -179,7 +179,7 @@ class Rehearsal:
         floor = FloorService(db, authorize=runtime_authorizer(schedule), policy_for=schedule_policy(schedule))
         self.engine = Engine(schedule, self.chat, floor, KeyValues(db), InboundEvents(db), self.clock, self.timers,
                              translator=translator, audit=AuditLog(db))
-        self.ledger = StoreLedger(db, self.owner)
+        self.ledger = CueLedger(db)
 
         def on_posted(cue: Any, refs: list[MessageRef]) -> None:
             if cue.kind == CueKind.FLOOR_OPEN:

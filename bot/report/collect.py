@@ -13,9 +13,9 @@ from bot.core.floor import FloorState, Intervention, RequestKind, Source
 from bot.core.recovery import LedgerState
 from bot.core.timeline import Cue, CueKind
 from bot.report.model import Report, build_report, cue_lines, discussion_report
-from bot.runtime.ledger import StoreLedger
 from bot.schedule.model import ItemKind, Schedule, text_in
 from bot.store.floor_lists import FloorLists, RequestStatus
+from bot.store.ledger import CueLedger
 from bot.store.tables import floor_requests
 
 
@@ -64,7 +64,7 @@ async def collect_report(
     schedule: Schedule, db: AsyncEngine, cues: Sequence[Cue], questions_asked: Mapping[str, int] | None = None
 ) -> Report:
     lang = str(schedule.event.languages[0])
-    ledger: dict[str, LedgerState] = await StoreLedger(db, "report").cue_states()
+    ledger: dict[str, LedgerState] = await CueLedger(db).cue_states()
     counts = await request_counts(db)
     lists = FloorLists(db)
     history: dict[str, list[Intervention]] = {}

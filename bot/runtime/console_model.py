@@ -11,9 +11,9 @@ from bot.core.floor import FloorState, position, queue
 from bot.core.recovery import LedgerState as Ledger
 from bot.core.timeline import Cue
 from bot.runtime.engine import Engine
-from bot.runtime.ledger import StoreLedger
 from bot.schedule.cues import item_title
 from bot.schedule.model import DEFAULT_GROUPS, Question, Text
+from bot.store.ledger import CueLedger
 from bot.web.views import (
     CueView,
     EventView,
@@ -40,7 +40,7 @@ def _localized(text: Text | None, languages: Sequence[str]) -> Localized:
 @dataclass
 class RuntimeConsoleModel:
     engine: Engine
-    ledger: StoreLedger
+    ledger: CueLedger
     cues: Sequence[Cue]
 
     @property
