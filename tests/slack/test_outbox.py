@@ -7,7 +7,7 @@ from collections.abc import Awaitable, Callable
 
 import pytest
 
-from bot.chat.slack.outbox import DeliveryFailed, Failure, Limit, Outbox, Verdict
+from bot.chat.slack.outbox import Bundled, Bundling, DeliveryFailed, Failure, Limit, Outbox, Verdict
 from tests.slack.virtual_time import VirtualTime
 
 
@@ -206,3 +206,33 @@ async def test_reserved_places_keep_their_order(outbox: Outbox, platform: Platfo
     await time.run_until_idle()
     await asyncio.gather(late, early, after)
     assert [label for _, _, label in platform.delivered] == ["first", "second", "after"]
+
+
+async def test_backlogged_bundleable_calls_travel_together_in_order(
+    outbox: Outbox, platform: Platform, time: VirtualTime
+) -> None:
+    sent: list[list[str]] = []
+
+    def combine(labels: list[str]) -> Callable[[], Awaitable[str]]:
+        async def send() -> str:
+            sent.append(list(labels))
+            return "+".join(labels)
+        return send
+
+    def bundleable(label: str) -> asyncio.Task[Bundled[str]]:
+        slot = outbox.reserve("A")
+        return asyncio.create_task(slot.submit_bundled("post", platform.call("A", label),
+                                                       Bundling("copies:A", label, combine, max_items=4)))
+
+    plain = submit_all(outbox, platform, "A", ["p0", "p1", "p2"])  # uses the burst
+    await time.settle()
+    tasks = [bundleable(f"c{i}") for i in range(6)]  # a backlog: the next token is a second away
+    lone = submit_all(outbox, platform, "A", ["p3"])
+    await time.run_until_idle()
+    await asyncio.gather(*plain, *lone)
+    results = [t.result() for t in tasks]
+    assert sent == [["c0", "c1", "c2", "c3"]]  # at most max_items; the last two are below min_backlog
+    assert [(r.result, r.index, r.size) for r in results[:4]] == [("c0+c1+c2+c3", i, 4) for i in range(4)]
+    assert [(r.result, r.size) for r in results[4:]] == [("c4", 1), ("c5", 1)]
+    assert [label for _, _, label in platform.delivered] == ["p0", "p1", "p2", "c4", "c5", "p3"]
+    assert outbox.stats.bundled == 3

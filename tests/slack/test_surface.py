@@ -180,3 +180,46 @@ async def test_chairs_read_their_board_in_the_event_language(rig: SlackRig) -> N
                                   audience=AudienceKind.CHAIRS, key="board:session-1")
     (board,) = rig.fake.posts("CCHAIRS")
     assert board["text"] == "List of speakers"
+
+
+async def test_a_backlogged_channel_gets_bundled_copies_that_follow_edits_and_deletions() -> None:
+    async with slack_rig(instant=False) as rig:
+        chat = rig.slack.chat
+        for i in range(3):  # use up the English channel's burst
+            await chat.post("en", Post(f"notice {i}"))
+        originals = [MessageRef("slack", "CFR", f"1646643600.00010{i}") for i in range(5)]
+        authors = [Author("Eve <!channel>"), *(Author(f"Person {i}") for i in range(1, 5))]
+
+        def copy(i: int, text: str) -> Post:
+            return Post(text, author=authors[i], reply_to=originals[i],
+                        link=f"https://fake.slack.test/archives/CFR/p{i}")
+
+        tasks = [asyncio.create_task(chat.post("en", copy(i, f"copy {i} <@U1> & more"))) for i in range(5)]
+        await rig.time.wait_for_sleepers(1)  # the channel waits for its next token, the copies queue up
+        await rig.time.advance(1.0)
+        refs = await asyncio.gather(*tasks)
+        assert len(set(refs)) == 1  # one post carries all five
+        bundle = rig.fake.posts("CEN")[-1]
+        assert "username" not in bundle and bundle["unfurl_links"] is False
+        lines = bundle["text"].split("\n")
+        assert lines[0] == ("*Eve &lt;!channel&gt;*: copy 0 &lt;@U1&gt; &amp; more · "
+                            "<https://fake.slack.test/archives/CFR/p0|original message>")
+        assert [line.split(":")[0] for line in lines] == ["*Eve &lt;!channel&gt;*"] + [
+            f"*Person {i}*" for i in range(1, 5)]
+        ts = refs[0].id
+        rig.time.instant = True  # from here on, time only needs to pass
+        # An original is edited: only its line changes.
+        await chat.post("en", copy(2, "copy 2, edited"))
+        assert rig.fake.messages[("CEN", ts)]["text"].split("\n")[2].startswith("*Person 2*: copy 2, edited · ")
+        assert rig.fake.messages[("CEN", ts)]["text"].split("\n")[3].startswith("*Person 3*: copy 3 ")
+        # The same through edit(original, ...) as the dispatcher does it.
+        await chat.edit(originals[3], Post("copy 3, edited", author=authors[3], reply_to=originals[3],
+                                           key="mirror-edit:en"))
+        assert "*Person 3*: copy 3, edited" in rig.fake.messages[("CEN", ts)]["text"]
+        # Originals are deleted: their lines go, then the post when none is left.
+        for i in range(4):
+            await chat.delete(originals[i])
+        assert rig.fake.messages[("CEN", ts)]["text"].startswith("*Person 4*: copy 4 ")
+        await chat.delete(originals[4])
+        assert ("CEN", ts) not in rig.fake.messages
+        assert rig.slack.outbox.stats.bundled == 4

@@ -86,3 +86,8 @@ def message_payload(text: str, actions: Sequence[Action] = (), *, trailer: str =
         # With blocks, `text` is only the notification fallback.
         payload["text"] = escaped[:TEXT_OBJECT_LIMIT]
     return payload
+
+
+def markup_payload(mrkdwn: str) -> dict[str, Any]:
+    """Arguments for a message whose mrkdwn we composed ourselves from escaped parts (a bundle)."""
+    return {"text": mrkdwn, "unfurl_links": False, "unfurl_media": False}

@@ -16,7 +16,7 @@ from collections import deque
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from enum import Enum
-from typing import Any, TypeVar
+from typing import Any, Generic, TypeVar
 
 log = logging.getLogger(__name__)
 
@@ -81,6 +81,7 @@ class Stats:
     retried: int = 0
     failed: int = 0
     coalesced: int = 0
+    bundled: int = 0  # calls saved by merging queued calls
     delivered: int = 0
 
 
@@ -108,6 +109,28 @@ class _Bucket:
         self.tokens -= 1.0
 
 
+@dataclass(frozen=True)
+class Bundling:
+    """Lets a queued call be merged with the ones of the same `group` queued right behind it, when a lane is
+    backlogged (at least `min_backlog` of them waiting): `combine(datas)` makes the one call that carries
+    them all. Fewer, fuller posts when a channel's rate limit is the bottleneck; order is unchanged."""
+
+    group: str
+    data: Any
+    combine: Callable[[list[Any]], Callable[[], Awaitable[Any]]]
+    max_items: int = 8
+    min_backlog: int = 3
+
+
+@dataclass(frozen=True)
+class Bundled(Generic[T]):
+    """The result of a bundleable call: the call's result, and where this item sits in it (size 1: alone)."""
+
+    result: T
+    index: int = 0
+    size: int = 1
+
+
 @dataclass(eq=False)
 class _Item:
     lane: str
@@ -120,6 +143,8 @@ class _Item:
     futures: list[asyncio.Future[Any]] = field(default_factory=list)
     filled: asyncio.Event | None = None  # a reserved place whose call is not known yet
     cancelled: bool = False
+    bundling: Bundling | None = None
+    parts: list[_Item] = field(default_factory=list)  # a merged call: the items it carries, in order
 
 
 class Slot:
@@ -139,6 +164,13 @@ class Slot:
         item.futures.append(future)
         item.filled.set()
         return await asyncio.shield(future)
+
+    async def submit_bundled(self, method: str, call: Callable[[], Awaitable[Any]], bundling: Bundling, *,
+                             report: bool = True) -> Bundled[Any]:
+        """Like `submit`, but the call may travel merged with its neighbours (see `Bundling`)."""
+        self._item.bundling = bundling
+        result: Bundled[Any] = await self.submit(method, call, report=report)
+        return result
 
     def cancel(self) -> None:
         """Give the place up (the caller failed before knowing its call); no-op once submitted."""
@@ -278,7 +310,7 @@ class Outbox:
                 queue.popleft()
                 if item.key is not None:
                     self._pending.pop((lane, item.key), None)
-                await self._deliver(item, buckets)
+                await self._deliver(self._bundle(item, queue), buckets)
         finally:
             del self._workers[lane]
             if not queue:
@@ -288,6 +320,41 @@ class Outbox:
                     for future in item.futures:
                         if not future.done():
                             future.cancel()
+
+    @staticmethod
+    def _ready_to_bundle(item: _Item, group: str, method: str) -> bool:
+        if item.filled is not None and not item.filled.is_set():
+            return False  # a place whose call is not known yet: nothing behind it may jump ahead
+        return (item.bundling is not None and item.bundling.group == group and item.method == method
+                and not item.cancelled)
+
+    def _bundle(self, head: _Item, queue: deque[_Item]) -> _Item:
+        """The head alone, or one merged item carrying the head and its bundleable followers."""
+        rules = head.bundling
+        if rules is None:
+            return head
+        followers = 0
+        for queued in queue:
+            if followers + 1 >= rules.max_items or not self._ready_to_bundle(queued, rules.group, head.method):
+                break
+            followers += 1
+        if followers + 1 < rules.min_backlog:
+            return head
+        batch = [head] + [queue.popleft() for _ in range(followers)]
+        assert all(part.bundling is not None for part in batch)
+        merged = _Item(head.lane, head.method, head.channel,
+                       rules.combine([part.bundling.data for part in batch if part.bundling is not None]),
+                       None, None, head.report, parts=batch)
+        self.stats.bundled += len(batch) - 1
+        return merged
+
+    def _settle(self, item: _Item, result: Any) -> None:
+        parts = item.parts or [item]
+        for index, part in enumerate(parts):
+            value = Bundled(result, index, len(parts)) if part.bundling is not None else result
+            for future in part.futures:
+                if not future.done():
+                    future.set_result(value)
 
     async def _deliver(self, item: _Item, buckets: list[_Bucket]) -> None:
         attempts = 0
@@ -317,9 +384,7 @@ class Outbox:
                 self._fail(item, error, attempts + rate_limited)
                 return
             self.stats.delivered += 1
-            for future in item.futures:
-                if not future.done():
-                    future.set_result(result)
+            self._settle(item, result)
             return
 
     def _fail(self, item: _Item, error: Exception, attempts: int) -> None:
@@ -327,11 +392,12 @@ class Outbox:
         failure = Failure(item.lane, item.method, item.channel, _describe(error), attempts, item.key)
         log.error("giving up on %s to %s after %d attempts: %s", item.method, item.channel, attempts,
                   failure.error)
-        for future in item.futures:
-            if not future.done():
-                future.set_exception(DeliveryFailed(failure))
-                # Mark retrieved: a caller that stopped waiting must not turn this into a loop warning.
-                future.exception()
+        for part in item.parts or [item]:
+            for future in part.futures:
+                if not future.done():
+                    future.set_exception(DeliveryFailed(failure))
+                    # Mark retrieved: a caller that stopped waiting must not turn this into a loop warning.
+                    future.exception()
         if self.on_failure is not None and item.report:
             task = asyncio.create_task(self._report(failure), name=f"outbox-report:{item.lane}")
             self._reports.add(task)

@@ -23,6 +23,7 @@ from starlette.routing import Route
 
 from bot.chat.port import InboundEvent
 from bot.chat.slack.app import SlackIntake
+from bot.chat.slack.bundles import BundleIndex
 from bot.chat.slack.home import AppHome
 from bot.chat.slack.identity import SlackDirectory
 from bot.chat.slack.outbox import Outbox
@@ -88,6 +89,7 @@ def build_slack(
     monotonic: Callable[[], float] = time.monotonic,
     sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
     client: AsyncWebClient | None = None,
+    bundle_copies: bool = True,
 ) -> SlackRuntime:
     """Everything Slack, from settings. Requires `settings.slack_enabled`."""
     if settings.slack_bot_token is None:
@@ -98,7 +100,8 @@ def build_slack(
     outbox = Outbox(classify_slack_error, clock=monotonic, sleep=sleep)
     channels = SlackChannels.from_schedule(schedule)
     chat = SlackChat(client, outbox, channels, copies=CopyIndex(kv, clock.now), boards=BoardIndex(kv, clock.now),
-                     chairs_language=schedule.event.languages[0])
+                     chairs_language=schedule.event.languages[0],
+                     bundles=BundleIndex(kv, clock.now) if bundle_copies else None)
     directory = SlackDirectory(client, schedule, clock=monotonic)
     languages = LanguageChoices(kv, clock.now)
     home = AppHome(client, outbox, schedule, directory, languages, home_facts or NoHomeFacts())

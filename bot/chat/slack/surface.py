@@ -15,7 +15,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections import OrderedDict
-from collections.abc import Mapping, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import partial
 from typing import Any
@@ -24,9 +24,10 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.chat.port import Action, AudienceKind, MessageRef, Post
-from bot.chat.slack.blocks import link, message_parts, message_payload
+from bot.chat.slack.blocks import link, markup_payload, message_parts, message_payload
+from bot.chat.slack.bundles import MAX_BUNDLED_TEXT, BundleIndex, Line, render_bundle
 from bot.chat.slack.escape import plain_label
-from bot.chat.slack.outbox import DeliveryFailed, Failure, Outbox, Slot, Verdict
+from bot.chat.slack.outbox import Bundling, DeliveryFailed, Failure, Outbox, Slot, Verdict
 from bot.chat.slack.stores import BoardIndex, CopyIndex
 from bot.i18n import render
 from bot.schedule.model import ChatMode, Schedule
@@ -126,6 +127,7 @@ class SlackChat:
         boards: BoardIndex,
         board_interval: float = 1.5,
         chairs_language: str = "en",
+        bundles: BundleIndex | None = None,
     ) -> None:
         self._client = client
         self._outbox = outbox
@@ -134,6 +136,8 @@ class SlackChat:
         self._boards = boards
         self._board_interval = board_interval
         self._chairs_language = chairs_language
+        self._bundles = bundles  # None: never bundle copies
+        self._fresh_bundles: dict[tuple[str, str], list[Line]] = {}
         self._board_state: dict[str, _Board] = {}
         self._dm_channels: dict[str, str] = {}
         self._thread_roots: OrderedDict[tuple[str, str], str] = OrderedDict()
@@ -219,6 +223,8 @@ class SlackChat:
         copies = await self._copies.copies(ref)
         targets = list(copies.values()) if copies else [ref]
         for target in targets:
+            if copies and await self._drop_bundled_line(target, ref):
+                continue
             try:
                 await self._outbox.submit(
                     "chat.delete", partial(self._client.chat_delete, channel=target.channel, ts=target.id),
@@ -329,19 +335,68 @@ class SlackChat:
                 identity["icon_url"] = post.author.avatar_url
             existing = (await self._copies.copies(original)).get(lang)
             if existing is not None:
-                payload = message_payload(message_parts(text)[0], trailer=trailer)
-                await slot.submit(
-                    "chat.update", partial(self._client.chat_update, channel=existing.channel, ts=existing.id,
-                                           **payload))
+                await self._update_copy(slot, existing, original, text, trailer, lang)
                 return existing
-            ref = await self._post_text(
-                channel, text, trailer=trailer, extra=identity, thread_ts=await self._thread_for_copy(original, lang),
-                key=post.key, slot=slot,
-            )
+            thread_ts = await self._thread_for_copy(original, lang)
+            if self._bundles is not None and thread_ts is None and len(text) <= MAX_BUNDLED_TEXT:
+                line = Line(post.author.name, text, url, original.channel, original.id)
+                ref = await self._bundleable_copy(slot, channel, lang, line, text, trailer, identity)
+            else:
+                ref = await self._post_text(channel, text, trailer=trailer, extra=identity, thread_ts=thread_ts,
+                                            key=post.key, slot=slot)
         finally:
             slot.cancel()
         await self._copies.add(original, lang, ref)
         return ref
+
+    async def _bundleable_copy(self, slot: Slot, channel: str, lang: str, line: Line, text: str, trailer: str,
+                               identity: Mapping[str, Any]) -> MessageRef:
+        """Posted alone under the author's name, or merged with the copies queued behind it (see bundles.py)."""
+        alone = partial(self._client.chat_postMessage, channel=channel,
+                        **message_payload(text, trailer=trailer), **identity)
+
+        def combine(lines: list[Any]) -> Callable[[], Awaitable[Any]]:
+            async def post_bundle() -> Any:
+                response = await self._client.chat_postMessage(channel=channel,
+                                                               **markup_payload(render_bundle(lines, lang)))
+                self._fresh_bundles[(str(response["channel"]), str(response["ts"]))] = list(lines)
+                return response
+            return post_bundle
+
+        outcome = await slot.submit_bundled("chat.postMessage", alone, Bundling(f"copies:{channel}", line, combine))
+        ref = MessageRef(SURFACE, str(outcome.result["channel"]), str(outcome.result["ts"]))
+        if (lines := self._fresh_bundles.pop((ref.channel, ref.id), None)) is not None and self._bundles:
+            await self._bundles.set(ref, lines)  # whichever part resumes first records the bundle
+        return ref
+
+    async def _update_copy(self, slot: Slot, copy: MessageRef, original: MessageRef, text: str, trailer: str,
+                           lang: str) -> None:
+        lines = await self._bundles.lines(copy) if self._bundles is not None else None
+        if lines is not None and self._bundles is not None:  # only this original's line changes
+            lines = [replace(line, text=text) if line.is_copy_of(original) else line for line in lines]
+            await self._bundles.set(copy, lines)
+            payload = markup_payload(render_bundle(lines, lang))
+        else:
+            payload = message_payload(message_parts(text)[0], trailer=trailer)
+        await slot.submit("chat.update", partial(self._client.chat_update, channel=copy.channel, ts=copy.id,
+                                                 **payload))
+
+    async def _drop_bundled_line(self, copy: MessageRef, original: MessageRef) -> bool:
+        """If `copy` is a bundle, remove `original`'s line from it (deleting the post when none is left)."""
+        if self._bundles is None or (lines := await self._bundles.lines(copy)) is None:
+            return False
+        remaining = [line for line in lines if not line.is_copy_of(original)]
+        if not remaining:
+            await self._bundles.forget(copy)
+            return False  # the caller deletes the now empty post
+        await self._bundles.set(copy, remaining)
+        lang = self.channels.language_of(copy.channel) or self.channels.languages[0]
+        await self._outbox.submit(
+            "chat.update", partial(self._client.chat_update, channel=copy.channel, ts=copy.id,
+                                   **markup_payload(render_bundle(remaining, lang))),
+            channel=copy.channel,
+        )
+        return True
 
     async def _permalink(self, original: MessageRef) -> str | None:
         # One lookup per original, shared by its concurrent copies (the future is cached, not just the URL).
