@@ -169,23 +169,20 @@ async def assemble(
     owner = f"floorbot-{uuid.uuid4().hex[:10]}"
     ledger = CueLedger(db)
     leadership = Leadership(LeaderLease(db), f"event:{schedule.event.id}", owner, wall)
-    conductor_box: list[Conductor] = []
-
-    def timers() -> SchedulerTimers:
-        return SchedulerTimers(conductor_box[0], timemap)
-
-    engine = Engine(schedule, chat, floor, kv, dedupe, agenda, _LazyTimers(timers), translator=translator,
-                    audit=AuditLog(db), publish_board=slack is not None)
+    # The runner and its conductor come first (the engine's timers live on the conductor's scheduler); the
+    # engine's cue effects are attached once the engine exists.
+    runner = CueRunner(chat, ledger, lambda cue, lang: render_cue(cue, schedule, lang),  # type: ignore[arg-type]
+                       [str(lang) for lang in schedule.event.languages], owner, wall, is_leader=leadership.check)
+    conductor = Conductor(runner, cues, timemap=timemap, zone=zone)
+    engine = Engine(schedule, chat, floor, kv, dedupe, agenda, SchedulerTimers(conductor, timemap),
+                    translator=translator, audit=AuditLog(db), publish_board=slack is not None)
 
     def on_posted(cue: Any, refs: list[MessageRef]) -> None:
         if cue.kind == CueKind.FLOOR_OPEN:
             engine.remember_floor_posts(refs)
 
-    runner = CueRunner(chat, ledger, lambda cue, lang: render_cue(cue, schedule, lang),  # type: ignore[arg-type]
-                       [str(lang) for lang in schedule.event.languages], owner, wall, on_cue=engine.on_cue,
-                       is_leader=leadership.check, on_posted=on_posted)
-    conductor = Conductor(runner, cues, timemap=timemap, zone=zone)
-    conductor_box.append(conductor)
+    runner.on_cue = engine.on_cue
+    runner.on_posted = on_posted
     model = RuntimeConsoleModel(engine, ledger, cues)
     console = WebConsole(chat=local, model=model, handler=engine.handle, clock=agenda)
 
@@ -214,19 +211,6 @@ def _zoom_route(settings: Settings, schedule: Schedule, engine: Engine, db: Any,
                           engine.people.identity, floor=EngineFloorRequests(engine.handle), schedule=schedule,
                           clock=clock)
     return webhook.route()
-
-
-@dataclass
-class _LazyTimers:
-    """The engine needs timers before the conductor that carries them exists."""
-
-    factory: Any
-
-    def arm(self, job_id: str, at: datetime, job: Any) -> None:
-        self.factory().arm(job_id, at, job)
-
-    def disarm(self, prefix: str) -> None:
-        self.factory().disarm(prefix)
 
 
 def run_serve(
