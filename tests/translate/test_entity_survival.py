@@ -26,10 +26,13 @@ WORDS = st.sampled_from([
     "hello", "thanks", "the", "State", "duty", "to", "protect", "human", "rights", "due", "diligence",
     "remedy", "agree", "question", "&", "<", ">", "\"quoted\"", "l'État", "¿sí?", "a", "is", "link",
 ])
-MESSAGE = st.lists(st.one_of(ENTITIES, WORDS), min_size=1, max_size=12).map(" ".join)
+SEPARATORS = st.sampled_from([" ", " ", " ", "", "\n", ", ", " (", ") "])
+MESSAGE = st.lists(st.tuples(st.one_of(ENTITIES, WORDS), SEPARATORS), min_size=1, max_size=12).map(
+    lambda parts: "".join(token + sep for token, sep in parts).strip() or "hello"
+)
 
 
-@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(message=MESSAGE, lang=st.sampled_from(["en", "fr", "es", None]), target=st.sampled_from(["en", "fr", "es"]))
 def test_entities_survive_or_the_original_is_kept(
     fake_deepl: FakeDeepL, message: str, lang: str | None, target: str
