@@ -109,8 +109,13 @@ class ChatTranslator:
     def describe(self) -> str:
         return self.translator.describe()
 
-    async def start(self, expected_characters: int | None = None) -> None:
-        """Sync the glossary and check the quota. A refused key raises TranslatorAuthError."""
+    async def start(
+        self, expected_characters: int | None = None, event_languages: Sequence[Lang] = LANGS
+    ) -> None:
+        """Load the language detector, sync the glossary, check the quota. A refused key raises
+        TranslatorAuthError."""
+        # Loading the detector's model takes about a second: never on the event loop mid-event.
+        await asyncio.to_thread(self._detector(event_languages).classify, "warm up")
         try:
             await self.translator.start()
         except TranslatorAuthError:
