@@ -132,6 +132,8 @@ class SlackRig:
         return await self.send(body, {**signed(body), **extra_headers})
 
     async def settle(self) -> None:
+        # bolt starts its listener as a task just before answering: let such tasks take their first step.
+        await self.time.settle()
         await self.slack.intake.drain()
         await self.slack.outbox.drain()
 

@@ -21,6 +21,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bot.chat.port import AudienceKind, Author, InboundEvent, InboundKind, Post
+from tests.fakes.slack_api import Call
 from tests.slack.conftest import SlackRig, slack_rig
 
 ALLOWED = re.compile(r"<https://fake\.slack\.test/archives/[A-Z0-9]+/p\d+\|[^<>|]+>")
@@ -107,6 +108,10 @@ def mirror(rig: SlackRig) -> Any:
 _ids = itertools.count()
 
 
+def writes(calls: list[Call]) -> list[Call]:
+    return [c for c in calls if c.method in ("chat.postMessage", "chat.update", "chat.postEphemeral")]
+
+
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(text=slack_text)
 def test_nothing_user_typed_reaches_the_wire_as_markup(wire: tuple[LoopThread, SlackRig], text: str) -> None:
@@ -118,12 +123,12 @@ def test_nothing_user_typed_reaches_the_wire_as_markup(wire: tuple[LoopThread, S
         ts = f"1646643600.{n:06d}"
         await rig.event({"type": "message", "user": "UEVE", "channel": "CFR", "text": text, "ts": ts,
                          "channel_type": "channel"}, f"EvWire{n}")
+        # Two copies, a private reply, a note to the chairs and the board: wait for them (events, not time).
+        await rig.fake.wait_for(lambda fake: len(writes(fake.calls[before:])) >= 5)
         await rig.settle()
 
     runner.run(deliver())
-    written = [c for c in rig.fake.calls[before:] if c.method in
-               ("chat.postMessage", "chat.update", "chat.postEphemeral")]
-    assert len(written) >= 4
+    written = writes(rig.fake.calls[before:])
     for call in written:
         assert "link_names" not in call.args and call.args.get("parse") != "full"
         for value in strings(call.args):
