@@ -164,8 +164,8 @@ async def run_prefill_command(source: Path, out: Path | None, stdout: TextIO, st
         if isinstance(translator, NoTranslator):
             print(render("translate.cli.no_backend", "en"), file=stderr)
             return 1
-        print(render("translate.cli.backend", "en", backend=translator.describe()), file=stdout)
         await translator.start()
+        print(render("translate.cli.backend", "en", backend=translator.describe()), file=stdout)
         report = await prefill(source, target, translator)
     except (PrefillError, TranslatorError) as error:
         print(f"{source}: {error}", file=stderr)
