@@ -20,6 +20,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import re
 import sys
 import time
 from collections.abc import Awaitable, Callable
@@ -45,6 +46,9 @@ from tests.fakes.slack_api import FakeSlack, FakeSlackServer  # noqa: E402
 from tests.slack.conftest import SECRET, TOKEN, event_body, make_schedule, serve, signed  # noqa: E402
 
 CHANNELS = {"en": "CEN", "fr": "CFR", "es": "CES"}
+# What the fake enforces workspace-wide besides ~1 post/s per channel: Slack's Tier 3 (chat.update, 50/min)
+# and Tier 4 (chat.postEphemeral, 100/min), with short bursts.
+SLACK_TIERS = {"chat.update": (50 / 60, 5), "chat.postEphemeral": (100 / 60, 10)}
 REQUESTS = {"en": "hand", "fr": "main", "es": "mano"}
 
 
@@ -66,6 +70,7 @@ class ScaledTime:
 class Tally:
     received: dict[str, float] = field(default_factory=dict)  # event id -> Slack time the handler got it
     delays: list[float] = field(default_factory=list)  # Slack seconds from intake to a copy's delivery
+    reply_delays: list[float] = field(default_factory=list)  # Slack seconds from intake to a private reply
     lost: int = 0
     expected: int = 0
     arrival: dict[int, int] = field(default_factory=dict)  # message number -> order the handler saw it in
@@ -75,8 +80,17 @@ class Tally:
             self.arrival[n] = len(self.arrival)
 
 
+_NUMBER = re.compile(r"message (\d+) from")
+
+
 def number_of(text: str) -> int | None:
-    return int(text.split("message ")[1].split(" ")[0]) if "message " in text else None
+    found = _NUMBER.search(text)
+    return int(found.group(1)) if found else None
+
+
+def numbers_in(text: str) -> list[int]:
+    """The chat messages a post carries: one for a single copy, one per line for a bundle."""
+    return [int(n) for n in _NUMBER.findall(text)]
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -100,8 +114,10 @@ def floorbot_handler(slack: SlackRuntime, st: ScaledTime, tally: Tally) -> Calla
             queue.append(event.display_name)
             tally.expected += 1
             await chat.reply_private(event.user_id, f"You are number {len(queue)}.", context=event.ref)
-            await chat.post("en", Post("List of speakers:\n" + "\n".join(queue), key="board:bench"),
-                            audience=AudienceKind.CHAIRS)
+            tally.reply_delays.append(st.clock() - got)
+            await chat.post(
+                "en", Post("List of speakers:\n" + "\n".join(queue), key="board:bench"), audience=AudienceKind.CHAIRS
+            )
             return
         author = Author(event.display_name)
         ref = event.ref
@@ -138,8 +154,12 @@ def naive_handler(client: AsyncWebClient, st: ScaledTime, tally: Tally) -> Calla
         if event.text in REQUESTS.values():
             queue.append(event.display_name)
             tally.expected += 1
-            await attempt(client.chat_postEphemeral(channel=event.ref.channel, user=event.user_id,
-                                                    text=f"You are number {len(queue)}."))
+            if await attempt(
+                client.chat_postEphemeral(
+                    channel=event.ref.channel, user=event.user_id, text=f"You are number {len(queue)}."
+                )
+            ):
+                tally.reply_delays.append(st.clock() - got)
             text = escape("List of speakers:\n" + "\n".join(queue))
             if "ts" in board:
                 await attempt(client.chat_update(channel="CCHAIRS", ts=board["ts"], text=text))
@@ -151,8 +171,11 @@ def naive_handler(client: AsyncWebClient, st: ScaledTime, tally: Tally) -> Calla
             return
 
         async def copy(other: str, channel: str) -> None:
-            if await attempt(client.chat_postMessage(channel=channel, text=escape(f"[{other}] {event.text}"),
-                                                     username=event.display_name)):
+            if await attempt(
+                client.chat_postMessage(
+                    channel=channel, text=escape(f"[{other}] {event.text}"), username=event.display_name
+                )
+            ):
                 tally.delays.append(st.clock() - got)
 
         others = [(other, channel) for other, channel in CHANNELS.items() if other != lang]
@@ -164,35 +187,63 @@ def naive_handler(client: AsyncWebClient, st: ScaledTime, tally: Tally) -> Calla
 
 async def run(kind: str, attendees: int, window: float, scale: float) -> dict[str, Any]:
     st = ScaledTime(scale)
-    fake = FakeSlack(clock=st.clock, post_rate=(1.0, 3))
+    fake = FakeSlack(clock=st.clock, post_rate=(1.0, 3), method_rates=SLACK_TIERS)
     async with FakeSlackServer(fake):
         langs = list(CHANNELS)
         for n in range(attendees):
             fake.add_user(f"U{n:04d}", f"Attendee {n}", email=f"a{n}@example.org", locale="en-US")
-        settings = Settings(_env_file=None, slack_bot_token=TOKEN, slack_signing_secret=SECRET,  # type: ignore[call-arg]
-                            slack_api_url=fake.base_url)
-        slack = build_slack(settings, make_schedule(), dedupe=MemoryDedupe(), kv=MemoryKeyValues(),
-                            clock=SimulatedClock(datetime(2022, 3, 7, 9, tzinfo=UTC)), monotonic=st.clock,
-                            sleep=st.sleep)
+        settings = Settings(
+            _env_file=None,
+            slack_bot_token=TOKEN,
+            slack_signing_secret=SECRET,  # type: ignore[call-arg]
+            slack_api_url=fake.base_url,
+        )
+        slack = build_slack(
+            settings,
+            make_schedule(),
+            dedupe=MemoryDedupe(),
+            kv=MemoryKeyValues(),
+            clock=SimulatedClock(datetime(2022, 3, 7, 9, tzinfo=UTC)),
+            monotonic=st.clock,
+            sleep=st.sleep,
+        )
+        await slack.start()  # caches the workspace's profiles (users.list), as `serve` does
         tally = Tally()
         if kind == "floorbot":
             slack.intake.handler = floorbot_handler(slack, st, tally)
         else:
             slack.intake.handler = naive_handler(AsyncWebClient(token=TOKEN, base_url=fake.base_url), st, tally)
         acks: list[float] = []
-        async with serve(slack.routes()) as url, httpx.AsyncClient(
-            timeout=30, limits=httpx.Limits(max_connections=64)
-        ) as http:
+        async with (
+            serve(slack.routes()) as url,
+            httpx.AsyncClient(timeout=30, limits=httpx.Limits(max_connections=64)) as http,
+        ):
             # Warm up (bolt's first request calls auth.test), not measured.
-            await http.post(f"{url}/slack/events", content=(b := event_body(
-                {"type": "message", "subtype": "channel_join", "user": "U0000", "channel": "CEN", "ts": "1.0"},
-                "EvWarm")), headers=signed(b))
+            await http.post(
+                f"{url}/slack/events",
+                content=(
+                    b := event_body(
+                        {"type": "message", "subtype": "channel_join", "user": "U0000", "channel": "CEN", "ts": "1.0"},
+                        "EvWarm",
+                    )
+                ),
+                headers=signed(b),
+            )
 
             async def one(n: int) -> None:
                 lang = langs[n % 3]
                 text = REQUESTS[lang] if (n // 3) % 3 == 1 else f"message {n} from attendee {n} about remedy"
-                body = event_body({"type": "message", "user": f"U{n:04d}", "channel": CHANNELS[lang], "text": text,
-                                   "ts": f"1646643600.{n:06d}", "channel_type": "channel"}, f"Ev{n:05d}")
+                body = event_body(
+                    {
+                        "type": "message",
+                        "user": f"U{n:04d}",
+                        "channel": CHANNELS[lang],
+                        "text": text,
+                        "ts": f"1646643600.{n:06d}",
+                        "channel_type": "channel",
+                    },
+                    f"Ev{n:05d}",
+                )
                 started = time.perf_counter()
                 response = await http.post(f"{url}/slack/events", content=body, headers=signed(body))
                 acks.append(time.perf_counter() - started)
@@ -209,19 +260,31 @@ async def run(kind: str, attendees: int, window: float, scale: float) -> dict[st
             drained_at = st.clock()
             await slack.aclose()
         calls = [c for c in fake.calls if c.method != "auth.test"]
-        delivered_copies = sum(1 for c in calls if c.method == "chat.postMessage" and c.status == 200
-                               and c.args.get("channel") in CHANNELS.values())
+        delivered_copies = sum(
+            len(numbers_in(str(c.args.get("text", ""))))
+            for c in calls
+            if c.method == "chat.postMessage" and c.status == 200 and c.args.get("channel") in CHANNELS.values()
+        )
         ephemerals = sum(1 for c in calls if c.method == "chat.postEphemeral" and c.status == 200)
         lost = tally.expected - delivered_copies - ephemerals
         order_ok = all(_in_order(fake, channel, tally) for channel in CHANNELS.values())
         return {
             "pipeline": kind,
-            "ack_p50_ms": percentile(acks, 0.5) * 1000, "ack_p99_ms": percentile(acks, 0.99) * 1000,
-            "delay_p50_s": percentile(tally.delays, 0.5), "delay_p99_s": percentile(tally.delays, 0.99),
+            "ack_p50_ms": percentile(acks, 0.5) * 1000,
+            "ack_p99_ms": percentile(acks, 0.99) * 1000,
+            "delay_p50_s": percentile(tally.delays, 0.5),
+            "delay_p99_s": percentile(tally.delays, 0.99),
+            "reply_p50_s": percentile(tally.reply_delays, 0.5),
+            "reply_p99_s": percentile(tally.reply_delays, 0.99),
+            "chat_posts": sum(1 for c in calls if c.method == "chat.postMessage" and c.status == 200
+                              and c.args.get("channel") in CHANNELS.values()),
+            "copies_delivered": delivered_copies,
             "calls_per_inbound": len(calls) / attendees,
             "posts_per_inbound": sum(1 for c in calls if c.method.startswith("chat.")) / attendees,
             "http_429": sum(1 for c in calls if c.status == 429),
-            "lost": lost, "expected": tally.expected, "order_kept": order_ok,
+            "lost": lost,
+            "expected": tally.expected,
+            "order_kept": order_ok,
             "board_updates": sum(1 for c in calls if c.method == "chat.update" and c.status == 200),
             "drain_s": drained_at - drain_started,
         }
@@ -231,7 +294,7 @@ def _in_order(fake: FakeSlack, channel: str, tally: Tally) -> bool:
     """Copies from one source channel appear in the order their originals reached the handler."""
     by_source: dict[int, list[int]] = {}
     for post in fake.posts(channel):
-        if (n := number_of(str(post.get("text", "")))) is not None:
+        for n in numbers_in(str(post.get("text", ""))):
             by_source.setdefault(n % 3, []).append(tally.arrival[n])
     return all(seq == sorted(seq) for seq in by_source.values())
 
@@ -250,6 +313,8 @@ def main() -> None:
     rows = [
         ("ack p50 / p99 (ms, wall clock)", "{ack_p50_ms:.1f} / {ack_p99_ms:.1f}"),
         ("delivery delay of copies p50 / p99 (Slack s)", "{delay_p50_s:.1f} / {delay_p99_s:.1f}"),
+        ("private reply delay p50 / p99 (Slack s)", "{reply_p50_s:.1f} / {reply_p99_s:.1f}"),
+        ("copies delivered / posts carrying them", "{copies_delivered} / {chat_posts}"),
         ("Slack calls per inbound message", "{calls_per_inbound:.2f}"),
         ("  of which chat.* writes", "{posts_per_inbound:.2f}"),
         ("HTTP 429 received", "{http_429}"),

@@ -55,6 +55,7 @@ class FakeSlack:
     messages: dict[tuple[str, str], dict[str, Any]] = field(default_factory=dict)
     faults: list[Fault] = field(default_factory=list)
     post_rate: tuple[float, int] | None = None  # (per second, burst) enforced per channel on chat.postMessage
+    method_rates: dict[str, tuple[float, int]] = field(default_factory=dict)  # workspace-wide tiers, per method
     base_url: str = ""
     _ts: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
     _buckets: dict[str, _Bucket] = field(default_factory=dict)
@@ -154,7 +155,11 @@ class FakeSlack:
                 error = fault.error or ("ratelimited" if fault.status == 429 else "internal_error")
                 return fault.status, headers, {"ok": False, "error": error}
         if method == "chat.postMessage" and self.post_rate is not None:
-            wait = self._take(str(args.get("channel")))
+            wait = self._take(f"channel:{args.get('channel')}", self.post_rate)
+            if wait > 0:
+                return 429, {"Retry-After": str(max(1, math.ceil(wait)))}, {"ok": False, "error": "ratelimited"}
+        if method in self.method_rates:
+            wait = self._take(f"method:{method}", self.method_rates[method])
             if wait > 0:
                 return 429, {"Retry-After": str(max(1, math.ceil(wait)))}, {"ok": False, "error": "ratelimited"}
         handler = getattr(self, "_m_" + method.replace(".", "_"), None)
@@ -163,11 +168,10 @@ class FakeSlack:
         payload: dict[str, Any] = handler(args)
         return 200, {}, payload
 
-    def _take(self, channel: str) -> float:
-        assert self.post_rate is not None
-        rate, burst = self.post_rate
+    def _take(self, key: str, limit: tuple[float, int]) -> float:
+        rate, burst = limit
         now = self.clock()
-        bucket = self._buckets.setdefault(channel, _Bucket(float(burst), now))
+        bucket = self._buckets.setdefault(key, _Bucket(float(burst), now))
         bucket.tokens = min(float(burst), bucket.tokens + (now - bucket.updated) * rate)
         bucket.updated = now
         if bucket.tokens >= 1.0:
