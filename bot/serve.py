@@ -23,9 +23,10 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import BaseRoute, Route
 
+from bot import i18n
 from bot.chat.fanout import FanoutChat
 from bot.chat.local import LocalChat
-from bot.chat.port import ChatPort, MessageRef
+from bot.chat.port import AudienceKind, ChatPort, MessageRef
 from bot.conductor import Conductor, CueRunner
 from bot.core.clock import Clock, SystemClock
 from bot.core.timeline import Cue, CueKind, plan
@@ -47,6 +48,7 @@ from bot.store.lease import LeaderLease
 from bot.store.ledger import CueLedger
 from bot.store.migrate import upgrade_to_head
 from bot.translate.factory import translator_from_settings
+from bot.translate.glossary import load_glossary
 from bot.translate.service import ChatTranslator
 from bot.web.console import WebConsole
 
@@ -146,6 +148,7 @@ class LiveBot:
 async def assemble(
     schedule: Schedule, settings: Settings, *, timemap: TimeMap | None = None, wall: Clock | None = None,
     database_url: str | None = None, start_now: bool = False, start_at: datetime | None = None, speed: float = 1.0,
+    schedule_path: Path | None = None,
 ) -> LiveBot:
     wall = wall or SystemClock()
     cues = plan(schedule)
@@ -163,7 +166,13 @@ async def assemble(
 
         slack = build_slack(settings, schedule, dedupe=dedupe, kv=kv, clock=agenda)
         chat = FanoutChat(slack.chat, local)
-    translator = ChatTranslator(translator_from_settings(settings))
+    glossary = load_glossary(schedule_path)
+
+    async def notify_chairs(message_key: str, **values: object) -> None:
+        texts = {str(lang): i18n.render(message_key, str(lang), **values) for lang in schedule.event.languages}
+        await chat.announce(texts, audience=AudienceKind.CHAIRS, key=f"chairs:{message_key}")
+
+    translator = ChatTranslator(translator_from_settings(settings, glossary=glossary), notify_chairs=notify_chairs)
     floor = FloorService(db, authorize=runtime_authorizer(schedule), policy_for=schedule_policy(schedule))
     zone = ZoneInfo(schedule.event.timezone)
     owner = f"floorbot-{uuid.uuid4().hex[:10]}"
@@ -245,7 +254,7 @@ def run_serve(
 
     async def main() -> None:
         bot = await assemble(schedule, settings, start_now=start_now, start_at=start_at, speed=speed,
-                             database_url=database_url)
+                             database_url=database_url, schedule_path=file)
         await bot.engine.kv.set("runtime", "schedule_path", schedule_path, bot.wall.now())
         if scenario is not None:
             from bot.rehearsal.live import attach_scenario

@@ -10,6 +10,7 @@ Everything runs on agenda time (`clock`); only the timers' scheduler sees wall t
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections import deque
 from collections.abc import Awaitable, Callable, Mapping
@@ -112,6 +113,7 @@ class Engine:
     floor_posts: set[tuple[str, str]] = field(default_factory=set)  # (channel, id) of "the floor is open"
     carried: list[tuple[Participant, RequestKind, str | None, Source]] = field(default_factory=list)
     _context: dict[str, deque[str]] = field(default_factory=dict)
+    _tails: dict[str, asyncio.Future[None]] = field(default_factory=dict)  # the last relay in each language
     # Mirrored copies of each original message (by surface, channel, id), so edits and deletions follow.
     _copies: dict[tuple[str, str, str], dict[str, MessageRef]] = field(default_factory=dict)
 
@@ -461,39 +463,58 @@ class Engine:
     # ------------------------------------------------------------------ chat relay
 
     async def _relay(self, event: InboundEvent, who: Participant, *, edit: bool = False) -> None:
-        """A participant's message, translated into every other event language."""
+        """A participant's message, translated into every other event language, in the order messages
+        arrived: a later message (a cached translation, say) never overtakes an earlier one in a channel."""
         text = event.text
         if not text.strip():
             return
         source_lang = event.channel_language or (event.language if event.language in self.languages else None)
-        context = self._context.setdefault(source_lang or "?", deque(maxlen=CONTEXT_LINES))
-        if self.translator is None:
-            targets: dict[str, tuple[str, str | None]] = {
-                lang: (text, "translate.notice.untranslated") for lang in self.languages if lang != source_lang
-            }
-        else:
-            result = await self.translator.translate_message(
-                text, event_languages=self._langs(), channel_lang=_lang(event.channel_language),
-                author_lang=_lang(event.language),
-                context=list(context),
-            )
-            targets = {lang: (t.text, notice_key(t.status)) for lang, t in result.translations.items()}
-        context.append(text)
-        author = Author(who.name)
-        copies = self._copies.setdefault(_ref_key(event.ref), {}) if event.ref is not None else {}
-        while len(self._copies) > MAX_TRACKED_ORIGINALS:
-            self._copies.pop(next(iter(self._copies)))
-        for lang, (body, notice) in targets.items():
-            shown = f"{body}\n_{i18n.render(notice, lang)}_" if notice else body
-            if edit and event.ref is not None:
-                # The copies change with their original; one the engine does not know (posted before a
-                # restart) is left to the surface, which keeps its own index of copies.
-                target = copies.get(lang, event.ref)
-                await self.chat.edit(target, Post(shown, author=author, key=f"mirror-edit:{lang}",
-                                                  reply_to=event.ref))
+        # Take our place in each target language's line before awaiting anything.
+        turns = {lang: self._take_turn(lang) for lang in self.languages if lang != source_lang}
+        try:
+            context = self._context.setdefault(source_lang or "?", deque(maxlen=CONTEXT_LINES))
+            if self.translator is None:
+                targets: dict[str, tuple[str, str | None]] = {
+                    lang: (text, "translate.notice.untranslated") for lang in turns
+                }
             else:
-                post = Post(shown, author=author, key=f"mirror:{event.event_id}", reply_to=event.ref)
-                copies[lang] = await self.chat.post(lang, post)
+                result = await self.translator.translate_message(
+                    text, event_languages=self._langs(), channel_lang=_lang(event.channel_language),
+                    author_lang=_lang(event.language), context=list(context),
+                )
+                targets = {lang: (t.text, notice_key(t.status)) for lang, t in result.translations.items()}
+            context.append(text)
+            author = Author(who.name)
+            copies = self._copies.setdefault(_ref_key(event.ref), {}) if event.ref is not None else {}
+            while len(self._copies) > MAX_TRACKED_ORIGINALS:
+                self._copies.pop(next(iter(self._copies)))
+            for lang, (body, notice) in targets.items():
+                previous, mine = turns.get(lang, (None, None))
+                if previous is not None:
+                    await previous
+                shown = f"{body}\n_{i18n.render(notice, lang)}_" if notice else body
+                if edit and event.ref is not None:
+                    # The copies change with their original; one the engine does not know (posted before a
+                    # restart) is left to the surface, which keeps its own index of copies.
+                    target = copies.get(lang, event.ref)
+                    await self.chat.edit(target, Post(shown, author=author, key=f"mirror-edit:{lang}",
+                                                      reply_to=event.ref))
+                else:
+                    post = Post(shown, author=author, key=f"mirror:{event.event_id}", reply_to=event.ref)
+                    copies[lang] = await self.chat.post(lang, post)
+                if mine is not None and not mine.done():
+                    mine.set_result(None)
+        finally:
+            for _, mine in turns.values():
+                if not mine.done():
+                    mine.set_result(None)
+
+    def _take_turn(self, lang: str) -> tuple[asyncio.Future[None] | None, asyncio.Future[None]]:
+        """(the previous message's turn to wait for, our own turn to release) in `lang`'s line."""
+        previous = self._tails.get(lang)
+        mine: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        self._tails[lang] = mine
+        return (previous if previous is not None and not previous.done() else None), mine
 
     # ------------------------------------------------------------------ replies and announcements
 

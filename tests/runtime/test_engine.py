@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+import asyncio
+from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -23,6 +24,8 @@ from bot.store.engine import create_engine
 from bot.store.intake import InboundEvents
 from bot.store.key_values import KeyValues
 from bot.store.migrate import upgrade_to_head
+from bot.translate.port import Lang, Source, Status, Translation
+from bot.translate.service import ChatTranslator
 from tests.conftest import ROOT
 
 ZONE = ZoneInfo("Europe/Zurich")
@@ -130,3 +133,49 @@ async def test_edits_and_deletions_follow_the_copies(rig: Rig) -> None:
     await rig.say("web:guest:amina", "", kind=InboundKind.DELETE, lang="fr", ref=original)
     deleted = [e.ref for e in rig.chat.transcript if e.op == "delete"]
     assert set(deleted) == {e.ref for e in copies}
+
+
+class GatedTranslator:
+    """A translation backend (the port's protocol) that holds any text containing "slow" until released."""
+
+    name = "gated"
+    glossary_id = None
+
+    def __init__(self) -> None:
+        self.gate = asyncio.Event()
+        self.quick_done = asyncio.Event()
+        self.done: list[str] = []
+
+    def describe(self) -> str:
+        return "gated test backend"
+
+    async def start(self) -> None:
+        return None
+
+    async def usage(self) -> None:
+        return None
+
+    async def translate(self, texts: Sequence[Source], target: Lang) -> list[Translation]:
+        if any("slow" in t.text for t in texts):
+            await self.gate.wait()
+        self.done += [t.text for t in texts]
+        if any("quick" in t.text for t in texts):
+            self.quick_done.set()
+        return [Translation(f"<{target}> {t.text}", Status.TRANSLATED, target, t.lang) for t in texts]
+
+    async def aclose(self) -> None:
+        return None
+
+
+async def test_a_fast_translation_never_overtakes_an_earlier_message(rig: Rig) -> None:
+    backend = GatedTranslator()
+    rig.engine.translator = ChatTranslator(backend, window=0, burst_interval=0)
+    first = asyncio.create_task(rig.say("web:guest:amina", "a slow first message", lang="en", name="Amina"))
+    second = asyncio.create_task(rig.say("web:guest:ann", "a quick second one", lang="en", name="Ann"))
+    await asyncio.wait_for(backend.quick_done.wait(), timeout=5)  # translated while the first still waits
+    assert [e.text for e in rig.chat.transcript if e.op == "post"] == []
+    backend.gate.set()
+    await asyncio.gather(first, second)
+    for lang in ("fr", "es"):
+        posts = [e.text for e in rig.chat.transcript if e.op == "post" and e.lang == lang]
+        assert [p.split("\n")[0] for p in posts] == [f"<{lang}> a slow first message", f"<{lang}> a quick second one"]
