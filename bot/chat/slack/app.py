@@ -9,6 +9,7 @@ text, works out the user's language and hands one `InboundEvent` to the dispatch
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import re
 from collections.abc import Callable, Coroutine
@@ -37,6 +38,8 @@ log = logging.getLogger(__name__)
 FLOOR_REACTIONS = frozenset({"raised_hand", "hand"})
 # The intake's own exactly-once key space: the dispatcher may dedupe on ("slack", event id) in the same store.
 INTAKE_SOURCE = "slack-intake"
+# How long an event waits for the previous one of its channel to reach the dispatcher.
+ORDER_WAIT_SECONDS = 5.0
 # `/floor lang fr`, also `/floor langue fr`, `/floor idioma es`, `/floor language en`.
 _LANG_COMMAND = re.compile(r"^\s*(?:lang|language|langue|idioma)\s+([A-Za-z-]+)\s*$", re.IGNORECASE)
 _PLAIN_MESSAGE_SUBTYPES = {None, "thread_broadcast", "file_share", "me_message"}
@@ -241,7 +244,10 @@ class SlackIntake:
             else:
                 event = await self._enrich(raw)
             if previous is not None:
-                await previous.wait()
+                # Order is worth a short wait, not a stuck channel: a hung lookup holds the next at most this long.
+                with contextlib.suppress(TimeoutError):
+                    async with asyncio.timeout(ORDER_WAIT_SECONDS):
+                        await previous.wait()
             mine.set()
             if event is None:
                 return
