@@ -203,7 +203,8 @@ async def assemble(
     if slack is not None:
         slack.intake.handler = engine.handle
         bot.extra_routes += slack.routes()
-    bot.extra_routes.append(_zoom_route(settings, schedule, engine, db, agenda))
+    # Signature windows are about real time: the webhook checks them on the wall clock, not the agenda.
+    bot.extra_routes.append(_zoom_route(settings, schedule, engine, db, wall))
     return bot
 
 
