@@ -223,3 +223,12 @@ async def test_a_backlogged_channel_gets_bundled_copies_that_follow_edits_and_de
         await chat.delete(originals[4])
         assert ("CEN", ts) not in rig.fake.messages
         assert rig.slack.outbox.stats.bundled == 4
+
+
+async def test_health_reports_the_outbox(rig: SlackRig) -> None:
+    assert rig.slack.health()["seconds_since_last_delivery"] is None
+    rig.fake.fail("chat.postMessage", 429, retry_after=2, channel="CEN")
+    await rig.slack.chat.post("en", Post("hello"))
+    health = rig.slack.health()
+    assert (health["mode"], health["queued"], health["delivered"], health["rate_limited"]) == ("http", 0, 1, 1)
+    assert health["seconds_since_last_delivery"] == 0.0

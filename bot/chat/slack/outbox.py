@@ -83,6 +83,7 @@ class Stats:
     coalesced: int = 0
     bundled: int = 0  # calls saved by merging queued calls
     delivered: int = 0
+    last_delivered_at: float | None = None  # the outbox clock's reading at the last success
 
 
 class _Bucket:
@@ -384,6 +385,7 @@ class Outbox:
                 self._fail(item, error, attempts + rate_limited)
                 return
             self.stats.delivered += 1
+            self.stats.last_delivered_at = self._clock()
             self._settle(item, result)
             return
 

@@ -57,10 +57,20 @@ class SlackRuntime:
     home: AppHome
     intake: SlackIntake
     app_token: str | None = None
+    _monotonic: Callable[[], float] = time.monotonic
     socket: AsyncSocketModeHandler | None = field(default=None, init=False)
 
     def routes(self) -> list[Route]:
         return self.intake.routes()
+
+    def health(self) -> dict[str, object]:
+        """For /healthz: what the outbox holds and has done, and how long ago it last delivered something."""
+        stats = self.outbox.stats
+        since = None if stats.last_delivered_at is None else round(self._monotonic() - stats.last_delivered_at, 1)
+        return {"mode": "socket" if self.app_token else "http", "queued": self.outbox.queued,
+                "delivered": stats.delivered, "rate_limited": stats.rate_limited, "retried": stats.retried,
+                "failed": stats.failed, "bundled": stats.bundled, "coalesced": stats.coalesced,
+                "seconds_since_last_delivery": since}
 
     async def start(self) -> None:
         cached = await self.directory.warm()
@@ -110,4 +120,4 @@ def build_slack(
                          dedupe=dedupe, languages=languages, home=home, now=clock.now,
                          event_languages=tuple(schedule.event.languages))
     app_token = settings.slack_app_token.get_secret_value() if settings.slack_app_token else None
-    return SlackRuntime(client, outbox, chat, directory, home, intake, app_token)
+    return SlackRuntime(client, outbox, chat, directory, home, intake, app_token, monotonic)
