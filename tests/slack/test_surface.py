@@ -232,3 +232,9 @@ async def test_health_reports_the_outbox(rig: SlackRig) -> None:
     health = rig.slack.health()
     assert (health["mode"], health["queued"], health["delivered"], health["rate_limited"]) == ("http", 0, 1, 1)
     assert health["seconds_since_last_delivery"] == 0.0
+
+
+async def test_the_chairs_channel_is_never_mirrored_to_participants(rig: SlackRig) -> None:
+    private = MessageRef("slack", "CCHAIRS", "1646643600.000500")
+    ref = await rig.slack.chat.post("en", Post("Let's skip the next one", author=JULES, reply_to=private))
+    assert ref == private and rig.fake.posts() == []

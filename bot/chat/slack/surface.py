@@ -179,6 +179,10 @@ class SlackChat:
             return await self._post_text(self._chairs(), post.text, actions=post.actions, key=post.key)
         original = post.reply_to if post.reply_to is not None and post.reply_to.surface == SURFACE else None
         if post.author is not None and original is not None:
+            if self.channels.chairs is not None and original.channel == self.channels.chairs:
+                # The chairs' channel is private to them: its chat is never mirrored to participants.
+                log.warning("not mirroring %s from the chairs' channel to participants", original)
+                return original
             return await self._copy(lang, post, original)
         channel = self.channels.for_language(lang)
         thread = original.id if original is not None and original.channel == channel else None
