@@ -237,4 +237,7 @@ async def test_health_reports_the_outbox(rig: SlackRig) -> None:
 async def test_the_chairs_channel_is_never_mirrored_to_participants(rig: SlackRig) -> None:
     private = MessageRef("slack", "CCHAIRS", "1646643600.000500")
     ref = await rig.slack.chat.post("en", Post("Let's skip the next one", author=JULES, reply_to=private))
-    assert ref == private and rig.fake.posts() == []
+    assert ref == private
+    direct = MessageRef("slack", "DUJULES", "1646643600.000501")
+    assert await rig.slack.chat.post("en", Post("psst", author=JULES, reply_to=direct)) == direct
+    assert rig.fake.posts() == []

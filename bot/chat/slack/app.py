@@ -78,6 +78,8 @@ def message_inbound(body: dict[str, Any], event: dict[str, Any], channels: Slack
     extra = {"channel": channel}
     if channel == channels.chairs:
         extra["audience"] = "chairs"
+    elif event.get("channel_type") == "im":
+        extra["audience"] = "direct"
     if subtype == "message_changed":
         message, previous = event.get("message") or {}, event.get("previous_message") or {}
         if message.get("bot_id") or message.get("subtype") == "bot_message":

@@ -179,8 +179,8 @@ class SlackChat:
             return await self._post_text(self._chairs(), post.text, actions=post.actions, key=post.key)
         original = post.reply_to if post.reply_to is not None and post.reply_to.surface == SURFACE else None
         if post.author is not None and original is not None:
-            if self.channels.chairs is not None and original.channel == self.channels.chairs:
-                # The chairs' channel is private to them: its chat is never mirrored to participants.
+            if original.channel == self.channels.chairs or original.channel.startswith("D"):
+                # The chairs' channel and direct messages are private: never mirrored to participants.
                 log.warning("not mirroring %s from the chairs' channel to participants", original)
                 return original
             return await self._copy(lang, post, original)
