@@ -6,8 +6,12 @@ port, for the dispatcher:
   the author's name, linked to the original, remembered in the CopyIndex; posting it again for the same
   original and language updates the copy in place (that is how an edited original is followed).
 - `delete(original)` deletes every copy of it (the bot cannot delete a user's own message).
+- `edit(original, Post(..., key="...:<lang>"))` does the same for the copy in that language.
 - a post (or announce) to the chairs with a key starting `board:` is a live board: the first one is posted,
-  later ones update that same message, coalesced and at most every `board_interval` seconds.
+  later ones update that same message, coalesced and at most every `board_interval` seconds; chairs read
+  the event's first language (`chairs_language`).
+- copies of messages from the chairs' channel or from DMs are refused (logged): those stay private.
+- when a language channel is backlogged, short copies are bundled (bundles.py).
 """
 
 from __future__ import annotations
