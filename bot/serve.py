@@ -202,10 +202,19 @@ async def assemble(
     bot = LiveBot(schedule, settings, engine, conductor, leadership, console, translator, db, wall, slack=slack)
     if slack is not None:
         slack.intake.handler = engine.handle
+        slack.home.facts = _SlackHomeFacts(engine)  # the engine exists only now
         bot.extra_routes += slack.routes()
     # Signature windows are about real time: the webhook checks them on the wall clock, not the agenda.
     bot.extra_routes.append(_zoom_route(settings, schedule, engine, db, wall))
     return bot
+
+
+@dataclass
+class _SlackHomeFacts:
+    engine: Engine
+
+    async def place_of(self, user_id: str, email: str | None) -> int | None:
+        return await self.engine.place_of("slack", user_id, email)
 
 
 def _zoom_route(settings: Settings, schedule: Schedule, engine: Engine, db: Any, clock: Clock) -> BaseRoute:

@@ -36,6 +36,7 @@ from bot.core.floor import (
     RequestKind,
     RequestUnserved,
     Source,
+    position,
     queue,
 )
 from bot.core.timeline import CueKind
@@ -71,6 +72,7 @@ RUNTIME_NS = "runtime"
 HAND_REACTIONS = frozenset({"raised_hand", "hand", "✋"})
 CONTEXT_LINES = 5
 MAX_TRACKED_ORIGINALS = 5000
+PRIVATE_AUDIENCES = frozenset({"chairs", "direct"})
 
 
 class Dedupe(Protocol):
@@ -167,7 +169,8 @@ class Engine:
             if event.text in HAND_REACTIONS and self._is_floor_post(event.ref):
                 await self.run(Command(Verb.REQUEST, kind=RequestKind.NEW), event, participant)
         elif event.kind is InboundKind.ACTION:
-            command = parse_floor(event.text)
+            # A button carries its command line as its value (Slack: action id + value; console: the text).
+            command = parse_floor(event.extra.get("value") or event.text)
             if command is not None:
                 await self.run(command, event, participant)
         elif event.kind is InboundKind.EDIT and event.ref is not None:
@@ -425,6 +428,14 @@ class Engine:
             self.current = None
         await self._save()
 
+    async def place_of(self, source: str, user_id: str, email: str | None = None) -> int | None:
+        """A user's 1-based place in the running discussion's list, if they are on it (for App Home)."""
+        if self.current is None:
+            return None
+        person = self.people.key_for(source, user_id, email)
+        state = await self.floor.state(self.current)
+        return position(state, person, self.clock.now(), self.policy, self.present()).place
+
     def remember_floor_posts(self, refs: list[MessageRef]) -> None:
         self.floor_posts.update((r.channel, r.id) for r in refs)
 
@@ -466,8 +477,8 @@ class Engine:
         """A participant's message, translated into every other event language, in the order messages
         arrived: a later message (a cached translation, say) never overtakes an earlier one in a channel."""
         text = event.text
-        if not text.strip():
-            return
+        if not text.strip() or event.extra.get("audience") in PRIVATE_AUDIENCES:
+            return  # nothing to say, or said in the chairs' channel or a direct message: never mirrored
         source_lang = event.channel_language or (event.language if event.language in self.languages else None)
         # Take our place in each target language's line before awaiting anything.
         turns = {lang: self._take_turn(lang) for lang in self.languages if lang != source_lang}
@@ -484,7 +495,7 @@ class Engine:
                 )
                 targets = {lang: (t.text, notice_key(t.status)) for lang, t in result.translations.items()}
             context.append(text)
-            author = Author(who.name)
+            author = Author(who.name, event.extra.get("avatar_url") or None)
             copies = self._copies.setdefault(_ref_key(event.ref), {}) if event.ref is not None else {}
             while len(self._copies) > MAX_TRACKED_ORIGINALS:
                 self._copies.pop(next(iter(self._copies)))

@@ -179,3 +179,23 @@ async def test_a_fast_translation_never_overtakes_an_earlier_message(rig: Rig) -
     for lang in ("fr", "es"):
         posts = [e.text for e in rig.chat.transcript if e.op == "post" and e.lang == lang]
         assert [p.split("\n")[0] for p in posts] == [f"<{lang}> a slow first message", f"<{lang}> a quick second one"]
+
+
+async def test_a_button_press_carries_its_command_in_its_value(rig: Rig) -> None:
+    await rig.say("web:guest:amina", "main", lang="fr", name="Amina")
+    rig.n += 1
+    await rig.engine.handle(InboundEvent("slack", "act-1", InboundKind.ACTION, "web:lene-wendland",
+                                         rig.clock.now(), "floor:next next", extra={"value": "next"}))
+    state = await rig.engine.floor.state("session-1")
+    assert state.speaking is not None and state.speaking.request.participant.name == "Amina"
+
+
+async def test_chairs_channel_and_direct_messages_are_never_mirrored(rig: Rig) -> None:
+    for audience in ("chairs", "direct"):
+        rig.n += 1
+        await rig.engine.handle(InboundEvent("web", f"p{rig.n}", InboundKind.MESSAGE, "web:lene-wendland",
+                                             rig.clock.now(), "Between us: let's close the list at 11:50",
+                                             extra={"audience": audience}))
+    assert [e for e in rig.chat.transcript if e.op == "post"] == []
+    await rig.say("web:guest:amina", "Bonjour", lang="fr", name="Amina")
+    assert {e.lang for e in rig.chat.transcript if e.op == "post"} == {"en", "es"}

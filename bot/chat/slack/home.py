@@ -84,7 +84,7 @@ class AppHome:
         self._schedule = schedule
         self._directory = directory
         self._languages = languages
-        self._facts = facts
+        self.facts = facts
 
     async def language_for(self, user_id: str) -> str:
         chosen = await self._languages.get(user_id)
@@ -97,7 +97,7 @@ class AppHome:
     async def publish(self, user_id: str) -> None:
         lang = await self.language_for(user_id)
         user = await self._directory.user(user_id)
-        place = await self._facts.place_of(user_id, user.email if user else None)
+        place = await self.facts.place_of(user_id, user.email if user else None)
         view = home_view(self._schedule, lang, user_tz=user.tz if user else None, place=place)
         await self._outbox.submit(
             "views.publish", partial(self._client.views_publish, user_id=user_id, view=view),
