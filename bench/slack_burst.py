@@ -39,9 +39,10 @@ sys.path.insert(0, str(ROOT))
 from bot.chat.port import AudienceKind, Author, InboundEvent, InboundKind, Post  # noqa: E402
 from bot.chat.slack.escape import escape  # noqa: E402
 from bot.chat.slack.runtime import SlackRuntime, build_slack  # noqa: E402
-from bot.chat.slack.stores import MemoryDedupe, MemoryKeyValues  # noqa: E402
 from bot.core.clock import SimulatedClock  # noqa: E402
 from bot.settings import Settings  # noqa: E402
+from bot.store.memory import MemoryKeyValues  # noqa: E402
+from bot.store.memory import MemorySeenEvents as MemoryDedupe  # noqa: E402
 from tests.fakes.slack_api import FakeSlack, FakeSlackServer  # noqa: E402
 from tests.slack.conftest import SECRET, TOKEN, event_body, make_schedule, serve, signed  # noqa: E402
 

@@ -66,35 +66,6 @@ class Notifier(Protocol):
         ...
 
 
-class MemoryKeyValues:
-    """KeyValueStore in a dict: tests and dry runs."""
-
-    def __init__(self) -> None:
-        self.data: dict[tuple[str, str], Any] = {}
-
-    async def get(self, namespace: str, key: str, default: Any = None) -> Any:
-        return self.data.get((namespace, key), default)
-
-    async def set(self, namespace: str, key: str, value: Any, now: datetime) -> None:
-        self.data[(namespace, key)] = value
-
-    async def items(self, namespace: str) -> dict[str, Any]:
-        return {k: v for (ns, k), v in self.data.items() if ns == namespace}
-
-
-class MemorySeenEvents:
-    """SeenEvents in a set: tests."""
-
-    def __init__(self) -> None:
-        self.seen: set[tuple[str, str]] = set()
-
-    async def seen_before(self, source: str, event_id: str, now: datetime) -> bool:
-        if (source, event_id) in self.seen:
-            return True
-        self.seen.add((source, event_id))
-        return False
-
-
 class RecordingFloorRequests:
     """FloorRequests that records what it was given and answers with a fixed reply: tests."""
 

@@ -8,7 +8,6 @@ from pathlib import Path
 
 import pytest
 
-from bot.meetings.ports import MemoryKeyValues
 from bot.meetings.provision import (
     NS_BY_ID,
     NS_ITEM,
@@ -21,6 +20,7 @@ from bot.meetings.provision import (
 from bot.meetings.zoom_client import ZoomClient, ZoomServerError
 from bot.schedule.loader import load_schedule, parse_schedule
 from bot.schedule.model import Schedule
+from bot.store.memory import MemoryKeyValues
 from tests.conftest import ROOT
 from tests.fakes.zoom_api import FakeZoom
 

@@ -23,11 +23,12 @@ from starlette.applications import Starlette
 from bot.core.clock import SimulatedClock
 from bot.core.commands import Verb
 from bot.identity import IdentityResolver
-from bot.meetings.ports import MemorySeenEvents, RecordingFloorRequests, Reply
+from bot.meetings.ports import RecordingFloorRequests, Reply
 from bot.meetings.presence import PresenceRegistry
 from bot.meetings.webhooks import ZoomWebhook, delivery_key, sign, verify
 from bot.schedule.loader import parse_schedule
 from bot.schedule.model import Schedule
+from bot.store.memory import MemorySeenEvents
 
 SECRET = "zoom-webhook-secret-CANARY"
 NOW = datetime(2022, 3, 7, 9, 5, tzinfo=UTC)

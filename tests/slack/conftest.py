@@ -22,10 +22,11 @@ from starlette.routing import Route
 
 from bot.chat.port import InboundEvent
 from bot.chat.slack.runtime import SlackRuntime, build_slack
-from bot.chat.slack.stores import MemoryDedupe, MemoryKeyValues
 from bot.core.clock import SimulatedClock
 from bot.schedule.model import Schedule
 from bot.settings import Settings
+from bot.store.memory import MemoryKeyValues
+from bot.store.memory import MemorySeenEvents as MemoryDedupe
 from tests.fakes.slack_api import FakeSlack, FakeSlackServer
 from tests.slack.virtual_time import VirtualTime
 

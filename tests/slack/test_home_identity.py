@@ -10,9 +10,10 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.chat.slack.home import AppHome, home_view
 from bot.chat.slack.identity import SlackDirectory, language_of_locale
 from bot.chat.slack.outbox import Outbox
-from bot.chat.slack.stores import LanguageChoices, MemoryKeyValues
+from bot.chat.slack.stores import LanguageChoices
 from bot.chat.slack.surface import classify_slack_error
 from bot.schedule.model import Schedule
+from bot.store.memory import MemoryKeyValues
 from tests.fakes.slack_api import FakeSlackServer
 from tests.slack.conftest import SCHEDULE, TOKEN, add_people, make_schedule
 from tests.slack.virtual_time import VirtualTime

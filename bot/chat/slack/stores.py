@@ -38,32 +38,6 @@ class HomeFacts(Protocol):
         ...
 
 
-class MemoryDedupe:
-    def __init__(self) -> None:
-        self.seen: set[tuple[str, str]] = set()
-
-    async def seen_before(self, source: str, event_id: str, now: datetime) -> bool:
-        key = (source, event_id)
-        if key in self.seen:
-            return True
-        self.seen.add(key)
-        return False
-
-
-class MemoryKeyValues:
-    def __init__(self) -> None:
-        self.data: dict[tuple[str, str], Any] = {}
-
-    async def get(self, namespace: str, key: str, default: Any = None) -> Any:
-        return self.data.get((namespace, key), default)
-
-    async def set(self, namespace: str, key: str, value: Any, now: datetime) -> None:
-        self.data[(namespace, key)] = value
-
-    async def delete(self, namespace: str, key: str) -> bool:
-        return self.data.pop((namespace, key), None) is not None
-
-
 class NoHomeFacts:
     async def place_of(self, user_id: str, email: str | None) -> int | None:
         return None

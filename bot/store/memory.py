@@ -1,0 +1,38 @@
+"""In-memory stand-ins with the store's shapes (`KeyValues`, `InboundEvents`): dry runs, tools and tests that
+need no database. The real classes are in key_values.py and intake.py."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+
+class MemoryKeyValues:
+    def __init__(self) -> None:
+        self.data: dict[tuple[str, str], Any] = {}
+
+    async def get(self, namespace: str, key: str, default: Any = None) -> Any:
+        return self.data.get((namespace, key), default)
+
+    async def set(self, namespace: str, key: str, value: Any, now: datetime) -> None:
+        self.data[(namespace, key)] = value
+
+    async def delete(self, namespace: str, key: str) -> bool:
+        return self.data.pop((namespace, key), None) is not None
+
+    async def items(self, namespace: str) -> dict[str, Any]:
+        return {k: v for (ns, k), v in self.data.items() if ns == namespace}
+
+
+class MemorySeenEvents:
+    """Exactly-once intake in a set: `seen_before` records the id and says whether it was there."""
+
+    def __init__(self) -> None:
+        self.seen: set[tuple[str, str]] = set()
+
+    async def seen_before(self, source: str, event_id: str, now: datetime) -> bool:
+        key = (source, event_id)
+        if key in self.seen:
+            return True
+        self.seen.add(key)
+        return False
