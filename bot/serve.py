@@ -36,6 +36,7 @@ from bot.runtime.clocks import AgendaClock
 from bot.runtime.console_model import RuntimeConsoleModel
 from bot.runtime.engine import Engine, runtime_authorizer
 from bot.runtime.leader import Leadership
+from bot.runtime.meeting_links import with_meeting_links
 from bot.runtime.timers import SchedulerTimers
 from bot.schedule.cues import render_cue
 from bot.schedule.model import Schedule
@@ -151,12 +152,13 @@ async def assemble(
     schedule_path: Path | None = None,
 ) -> LiveBot:
     wall = wall or SystemClock()
-    cues = plan(schedule)
-    timemap = timemap or time_map(cues, start_now=start_now, start_at=start_at, speed=speed, now=wall.now())
-    agenda = AgendaClock(wall, timemap)
     db = create_engine(database_url or settings.floorbot_database_url)
     await upgrade_to_head(db)
     kv = KeyValues(db)
+    schedule = await with_meeting_links(schedule, kv)
+    cues = plan(schedule)
+    timemap = timemap or time_map(cues, start_now=start_now, start_at=start_at, speed=speed, now=wall.now())
+    agenda = AgendaClock(wall, timemap)
     dedupe = InboundEvents(db)
     local = LocalChat(agenda)
     chat: ChatPort = local

@@ -79,7 +79,9 @@ def test_reminder_mentions_the_join_link_when_there_is_one(reference: Schedule, 
         update={"event": reference.event.model_copy(update={"join_url": "https://zoom.example/j/9"})}
     )
     cue = next(c for c in plan(schedule) if c.id == "session-1/reminder")
-    assert render_cue(cue, schedule, "es").endswith("Únase a la reunión aquí: https://zoom.example/j/9")
+    assert render_cue(cue, schedule, "es").endswith(
+        "Inscríbase o únase a la reunión aquí: https://zoom.example/j/9; luego elija su idioma en Interpretación."
+    )
 
 
 def test_day_end_previews_the_next_day(reference: Schedule, cues: dict[str, Cue]) -> None:
