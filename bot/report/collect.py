@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from datetime import timedelta
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -12,7 +12,8 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from bot.core.floor import FloorState, Intervention, RequestKind, Source
 from bot.core.recovery import LedgerState
 from bot.core.timeline import Cue, CueKind
-from bot.report.model import Report, build_report, cue_lines, discussion_report
+from bot.meetings.zoom_client import ZoomClient
+from bot.report.model import AttendanceLine, Report, build_report, cue_lines, discussion_report
 from bot.schedule.model import ItemKind, Schedule, text_in
 from bot.store.floor_lists import FloorLists, RequestStatus
 from bot.store.ledger import CueLedger
@@ -61,7 +62,8 @@ def _intervention(row: Mapping[str, Any]) -> Intervention:
 
 
 async def collect_report(
-    schedule: Schedule, db: AsyncEngine, cues: Sequence[Cue], questions_asked: Mapping[str, int] | None = None
+    schedule: Schedule, db: AsyncEngine, cues: Sequence[Cue], questions_asked: Mapping[str, int] | None = None,
+    attendance: Sequence[AttendanceLine] = (),
 ) -> Report:
     lang = str(schedule.event.languages[0])
     ledger: dict[str, LedgerState] = await CueLedger(db).cue_states()
@@ -87,4 +89,35 @@ async def collect_report(
             discussion_report(item.id, text_in(item.title, lang) or item.id, full, counts.get(item.id, {}), posted)
         )
     lines = cue_lines(((c.id, c.kind.value, c.item, c.at) for c in cues), ledger)
-    return build_report(text_in(schedule.event.title, lang), discussions, lines)
+    return build_report(text_in(schedule.event.title, lang), discussions, lines, attendance)
+
+
+class StoredItems(Protocol):
+    async def items(self, namespace: str) -> dict[str, Any]: ...
+
+
+async def zoom_attendance(schedule: Schedule, store: StoredItems, client: ZoomClient) -> list[AttendanceLine]:
+    """Attendance of every provisioned meeting of this event, from Zoom's past-meeting participants, with
+    people named as the list of speakers names them (bot.identity)."""
+    from bot.identity import IdentityResolver
+    from bot.meetings.attendance import meeting_attendance
+    from bot.meetings.provision import NS_MEETING
+
+    lang = str(schedule.event.languages[0])
+    identity = IdentityResolver(schedule.people)
+    lines: list[AttendanceLine] = []
+    records = await store.items(NS_MEETING)
+    for key, record in sorted(records.items()):
+        if not key.startswith(f"{schedule.event.id}/") or not record.get("uuid"):
+            continue
+        titles = []
+        for item_id in record.get("items", []):
+            try:
+                titles.append(text_in(schedule.item(item_id).title, lang) or item_id)
+            except KeyError:
+                titles.append(item_id)
+        label = " / ".join(titles) or key
+        attendance = await meeting_attendance(client, str(record["uuid"]), identity)
+        for a in sorted(attendance.values(), key=lambda a: (a.first_join, a.name)):
+            lines.append(AttendanceLine(label, a.person, a.name, a.minutes, a.first_join, a.last_leave))
+    return lines

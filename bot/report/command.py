@@ -12,11 +12,12 @@ from bot.core.timeline import plan
 from bot.report.collect import collect_report
 from bot.report.render import write_report
 from bot.schedule.model import Schedule
+from bot.settings import Settings
 
 SCHEDULE_KEY = ("runtime", "schedule_path")
 
 
-async def _build(schedule_file: Path | None, database_url: str, lang: str, out: Path,
+async def _build(schedule_file: Path | None, settings: Settings, database_url: str, lang: str, out: Path,
                  stderr: TextIO) -> list[Path] | None:
     from bot.rehearsal.command import group_namer
     from bot.schedule.loader import load_schedule
@@ -39,7 +40,16 @@ async def _build(schedule_file: Path | None, database_url: str, lang: str, out: 
         if not result.ok or result.schedule is None:
             return None
         schedule: Schedule = result.schedule
-        report = await collect_report(schedule, db, plan(schedule))
+        attendance = []
+        if settings.zoom_enabled:
+            from bot.meetings.zoom_client import ZoomClient, ZoomError
+            from bot.report.collect import zoom_attendance
+
+            try:
+                attendance = await zoom_attendance(schedule, KeyValues(db), ZoomClient.from_settings(settings))
+            except ZoomError as error:  # the report is still worth having without attendance
+                print(i18n.render("report.cli.no_attendance", "en", error=str(error)), file=stderr)
+        report = await collect_report(schedule, db, plan(schedule), attendance=attendance)
         zone = ZoneInfo(schedule.event.timezone)
         return write_report(report, out, lang, zone, group_namer(schedule, lang))
     finally:
@@ -50,8 +60,9 @@ def run_report(out: Path, schedule_file: Path | None, lang: str, database: str |
                stderr: TextIO) -> int:
     from bot.settings import load_settings
 
-    url = database or load_settings().floorbot_database_url
-    written = asyncio.run(_build(schedule_file, url, lang, out, stderr))
+    settings = load_settings()
+    url = database or settings.floorbot_database_url
+    written = asyncio.run(_build(schedule_file, settings, url, lang, out, stderr))
     if written is None:
         return 1
     for path in written:

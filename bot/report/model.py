@@ -38,11 +38,24 @@ class DiscussionReport:
 
 
 @dataclass(frozen=True)
+class AttendanceLine:
+    """One person's presence in one Zoom meeting (from Zoom's past-meeting participants)."""
+
+    meeting: str  # which sessions the meeting covered, as titled in the report
+    person: str
+    name: str
+    minutes: int
+    first_join: datetime
+    last_leave: datetime
+
+
+@dataclass(frozen=True)
 class Report:
     event_title: str
     discussions: Sequence[DiscussionReport]
     cues: Sequence[CueLine]
     cue_counts: Mapping[str, int] = field(default_factory=dict)
+    attendance: Sequence[AttendanceLine] = ()
 
     @property
     def all_interventions(self) -> list[Intervention]:
@@ -90,5 +103,8 @@ def cue_lines(cues: Iterable[tuple[str, str, str, datetime]], ledger: Mapping[st
     ]
 
 
-def build_report(event_title: str, discussions: Sequence[DiscussionReport], cues: Sequence[CueLine]) -> Report:
-    return Report(event_title, discussions, cues, dict(Counter(line.state for line in cues)))
+def build_report(
+    event_title: str, discussions: Sequence[DiscussionReport], cues: Sequence[CueLine],
+    attendance: Sequence[AttendanceLine] = (),
+) -> Report:
+    return Report(event_title, discussions, cues, dict(Counter(line.state for line in cues)), attendance)

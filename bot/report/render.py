@@ -77,6 +77,12 @@ def to_markdown(report: Report, lang: str, zone: tzinfo, group_name: GroupName) 
     for line in report.cues:
         if line.state in ("late", "missed"):
             lines.append(f"- {t('state.' + line.state)}: `{line.cue_id}` ({line.at.astimezone(zone):%Y-%m-%d %H:%M})")
+    if report.attendance:
+        head = [t(f"col.{c}") for c in ("meeting", "participant", "minutes", "first_join", "last_leave")]
+        lines += ["", f"## {t('attendance_heading')}", "", "| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+        for a in report.attendance:
+            lines.append(f"| {_md_cell(a.meeting)} | {_md_cell(a.name)} | {a.minutes} | "
+                         f"{a.first_join.astimezone(zone):%H:%M} | {a.last_leave.astimezone(zone):%H:%M} |")
     return "\n".join(lines).rstrip() + "\n"
 
 
@@ -93,6 +99,16 @@ def to_csv(report: Report, zone: tzinfo) -> str:
                 i.start.astimezone(zone).isoformat(), i.end.astimezone(zone).isoformat(),
                 int(i.duration.total_seconds()),
             ])
+    return out.getvalue()
+
+
+def attendance_csv(report: Report, zone: tzinfo) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(["meeting", "person", "name", "minutes", "first_join", "last_leave"])
+    for a in report.attendance:
+        writer.writerow([a.meeting, a.person, a.name, a.minutes, a.first_join.astimezone(zone).isoformat(),
+                         a.last_leave.astimezone(zone).isoformat()])
     return out.getvalue()
 
 
@@ -143,6 +159,15 @@ def to_html(report: Report, lang: str, zone: tzinfo, group_name: GroupName) -> s
         body.append("</section>")
     body.append(f"<h2>{e(t('cues_heading'))}</h2>")
     body.append(f"<p>{e(_cues_line(report, lang))}</p>")
+    if report.attendance:
+        heads = ("meeting", "participant", "minutes", "first_join", "last_leave")
+        body.append(f"<h2>{e(t('attendance_heading'))}</h2><table><thead><tr>"
+                    + "".join(f"<th scope='col'>{e(t('col.' + c))}</th>" for c in heads) + "</tr></thead><tbody>")
+        for a in report.attendance:
+            cells = [a.meeting, a.name, str(a.minutes), f"{a.first_join.astimezone(zone):%H:%M}",
+                     f"{a.last_leave.astimezone(zone):%H:%M}"]
+            body.append("<tr>" + "".join(f"<td>{e(c)}</td>" for c in cells) + "</tr>")
+        body.append("</tbody></table>")
     style = (
         "body{font-family:system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;color:#1b1b1b}"
         "table{border-collapse:collapse;width:100%;margin:.5rem 0}th,td{border:1px solid #ccc;padding:.3rem .5rem;"
@@ -163,6 +188,8 @@ def write_report(report: Report, out: Path, lang: str, zone: tzinfo, group_name:
         "interventions.csv": to_csv(report, zone),
         "report.html": to_html(report, lang, zone, group_name),
     }
+    if report.attendance:
+        files["attendance.csv"] = attendance_csv(report, zone)
     written = []
     for name, content in files.items():
         path = out / name
