@@ -63,9 +63,10 @@ def _intervention(row: Mapping[str, Any]) -> Intervention:
 
 async def collect_report(
     schedule: Schedule, db: AsyncEngine, cues: Sequence[Cue], questions_asked: Mapping[str, int] | None = None,
-    attendance: Sequence[AttendanceLine] = (),
+    attendance: Sequence[AttendanceLine] = (), lang: str | None = None,
 ) -> Report:
-    lang = str(schedule.event.languages[0])
+    """`lang` is the language of titles in the report (default: the event's first language)."""
+    lang = lang or str(schedule.event.languages[0])
     ledger: dict[str, LedgerState] = await CueLedger(db).cue_states()
     counts = await request_counts(db)
     lists = FloorLists(db)

@@ -49,7 +49,7 @@ async def _build(schedule_file: Path | None, settings: Settings, database_url: s
                 attendance = await zoom_attendance(schedule, KeyValues(db), ZoomClient.from_settings(settings))
             except ZoomError as error:  # the report is still worth having without attendance
                 print(i18n.render("report.cli.no_attendance", "en", error=str(error)), file=stderr)
-        report = await collect_report(schedule, db, plan(schedule), attendance=attendance)
+        report = await collect_report(schedule, db, plan(schedule), attendance=attendance, lang=lang)
         zone = ZoneInfo(schedule.event.timezone)
         return write_report(report, out, lang, zone, group_namer(schedule, lang))
     finally:

@@ -66,10 +66,10 @@ def test_markdown_escapes_and_translates() -> None:
     md_fr = to_markdown(report, "fr", ZONE, group_name)
     assert md_fr.startswith("# Rapport des interventions — UNGPs and tech")
     assert "| 11:31:00 | Amina \\| Diallo | Civil society | fr | Nouvelle intervention | 3:00 |" in md_fr
-    assert "Annonces : 1 à l'heure, 1 en retard, 1 manquées, 1 à venir." in md_fr
+    assert "Annonces — à l'heure : 1 ; en retard : 1 ; manquées : 1 ; à venir : 1." in md_fr
     assert "Manquée: `session-1/close`" in md_fr
     md_es = to_markdown(report, "es", ZONE, group_name)
-    assert "2 atendidas" in md_es and "1 no atendidas" in md_es
+    assert "atendidas: 2;" in md_es and "no atendidas: 1." in md_es
 
 
 def test_csv_has_one_row_per_intervention() -> None:
