@@ -114,8 +114,13 @@ def attendance_csv(report: Report, zone: tzinfo) -> str:
 
 def bar_chart_svg(values: Mapping[str, timedelta], label: GroupName, title: str) -> str:
     """A horizontal bar chart, accessible (role=img, title), no scripts, no external assets."""
-    width, bar_height, gap, label_width = 560, 22, 8, 220
     rows = list(values.items())
+    # Labels are right-aligned before the bars: size the margin for the longest one (about 7 px a character
+    # at 13 px) so names such as "Instituciones nacionales de derechos humanos" are never clipped.
+    longest = max((len(label(key)) for key, _ in rows), default=10)
+    bar_height, gap = 22, 8
+    label_width = int(16 + 7.2 * longest)
+    width = label_width + 340
     height = max(1, len(rows)) * (bar_height + gap) + gap
     top = max((v.total_seconds() for _, v in rows), default=1.0) or 1.0
     parts = [
