@@ -108,6 +108,7 @@ class StartReport:
     posted_late: list[str]
     missed: list[str]
     already_done: int
+    retrying: list[str] = field(default_factory=list)  # due, but still claimed by a process that died
 
 
 class Conductor:
@@ -121,8 +122,10 @@ class Conductor:
         timemap: TimeMap,
         zone: ZoneInfo,
         grace: timedelta = timedelta(minutes=2),
+        reclaim_after: timedelta = timedelta(seconds=61),
     ) -> None:
         self.runner = runner
+        self.reclaim_after = reclaim_after
         self.cues = {cue.id: cue for cue in cues}
         self.timemap = timemap
         self.grace = grace
@@ -163,9 +166,21 @@ class Conductor:
         elif decision.fate is Fate.POST_LATE:
             if await self.runner.fire(cue, late=True):
                 report.posted_late.append(cue.id)
+            else:
+                # Claimed by a process that died before posting: the ledger hands such a claim over once it
+                # is stale, so try again then rather than drop the cue.
+                self.schedule_call(f"retry:{cue.id}", self.runner.clock.now() + self.reclaim_after,
+                                   self._retry_late, cue.id)
+                report.retrying.append(cue.id)
         else:
             await self.runner.report_missed(cue, decision.lateness)
             report.missed.append(cue.id)
+
+    async def _retry_late(self, cue_id: str) -> None:
+        try:
+            await self.runner.fire(self.cues[cue_id], late=True)
+        except Exception:
+            log.exception("late cue %s failed again", cue_id)
 
     async def _fire_job(self, cue_id: str) -> None:
         cue = self.cues[cue_id]

@@ -125,3 +125,31 @@ async def test_two_runners_never_post_the_same_cue_twice() -> None:
     results = await asyncio.gather(a.fire(cue), b.fire(cue))
     assert sorted(results) == [False, True]
     assert [e.audience for e in chat.transcript] == [AudienceKind.PARTICIPANTS.value]
+
+
+async def test_a_cue_claimed_by_a_dead_process_is_retried_not_dropped(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from bot.store.engine import create_engine
+    from bot.store.ledger import CueLedger
+    from bot.store.migrate import upgrade_to_head
+
+    db = create_engine(f"sqlite:///{tmp_path / 'ledger.sqlite'}")
+    await upgrade_to_head(db)
+    try:
+        start = datetime(2022, 3, 7, 9, 0, tzinfo=UTC)
+        clock = SimulatedClock(start + timedelta(seconds=30))
+        ledger = CueLedger(db)
+        assert await ledger.claim("q1", "dead-process", start + timedelta(seconds=5))  # died before posting
+        chat = RecordingChat()
+        runner = CueRunner(chat, ledger, render, ["en"], "successor", clock)
+        conductor = Conductor(runner, [FakeCue("q1", start)], timemap=TimeMap.identity(start), zone=ZONE)
+        report = await conductor.start(paused=True)
+        assert report.retrying == ["q1"] and chat.transcript == []
+        [(job_id, at)] = conductor.pending()
+        assert job_id == "retry:q1" and at == clock.now() + timedelta(seconds=61)
+        clock.set(at)
+        await conductor._retry_late("q1")
+        conductor.shutdown()
+        assert chat.texts(op="announce") == ["[en] q1"]
+        assert (await ledger.cue_states())["q1"] is LedgerState.LATE
+    finally:
+        await db.dispose()
