@@ -60,7 +60,6 @@ class RehearsalResult:
     cues: list[Cue]
     ledger: dict[str, LedgerState]
     steps: int = 0
-    notes: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -154,7 +153,9 @@ async def rehearse(
         await upgrade_to_head(db)
         if schedule_path is not None:
             await KeyValues(db).set("runtime", "schedule_path", schedule_path, cues[0].at)
-        return await _rehearse(schedule, db, cues, scenario, translator, max_steps)
+        rehearsal = Rehearsal(schedule, db, scenario=scenario, translator=translator)
+        await rehearsal.run(max_steps=max_steps)
+        return await rehearsal.result()
     finally:
         await db.dispose()
 
@@ -249,11 +250,3 @@ class Rehearsal:
         report = await collect_report(self.schedule, self.db, self.cues, self.engine.question_index)
         return RehearsalResult(self.chat, report, self.cues, await self.ledger.cue_states(), self.steps)
 
-
-async def _rehearse(
-    schedule: Schedule, db: AsyncEngine, cues: list[Cue], scenario: Scenario | None,
-    translator: ChatTranslator | None, max_steps: int,
-) -> RehearsalResult:
-    rehearsal = Rehearsal(schedule, db, scenario=scenario, translator=translator)
-    await rehearsal.run(max_steps=max_steps)
-    return await rehearsal.result()
