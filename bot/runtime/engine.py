@@ -17,10 +17,11 @@ from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any, Protocol
+from zoneinfo import ZoneInfo
 
 from bot import i18n
 from bot.chat.port import Action, AudienceKind, Author, ChatPort, InboundEvent, InboundKind, MessageRef, Post
-from bot.core import explain, timer
+from bot.core import authz, explain, timer
 from bot.core.clock import Clock
 from bot.core.commands import Command, Verb, parse, parse_floor
 from bot.core.floor import (
@@ -63,6 +64,7 @@ from bot.runtime.people import REPLYABLE_SOURCES, People
 from bot.runtime.timers import Timers
 from bot.schedule.cues import question_text
 from bot.schedule.model import DEFAULT_GROUPS, Item, Question, Schedule, Text, text_in
+from bot.store.audit import AuditRecord
 from bot.translate.port import LANGS, Lang
 from bot.translate.service import ChatTranslator, notice_key
 
@@ -194,8 +196,6 @@ class Engine:
         source = _sources().get(event.source, Source.WEB)
         if command.verb is Verb.HELP:
             await self._reply(who.person, event, "floor.help.attendee")
-            from bot.core import authz
-
             if authz.authorize(self._actor(event), Verb.NEXT, self.item(self.current), self.schedule).allowed:
                 await self._reply(who.person, event, "floor.help.chair")
             return None
@@ -278,9 +278,6 @@ class Engine:
         action: Callable[..., Awaitable[None]], *args: Any,
     ) -> None:
         """Chair verbs outside the list of speakers: authorised and audited like the floor's own."""
-        from bot.core import authz
-        from bot.store.audit import AuditRecord
-
         item = self.item(self.current)
         decision = authz.authorize(self._actor(event), command.verb, item, self.schedule)
         if self.audit is not None:
@@ -576,9 +573,7 @@ class Engine:
     def _langs(self) -> list[Lang]:
         return [lang for lang in (_lang(code) for code in self.languages) if lang is not None]
 
-    def _zone(self) -> Any:
-        from zoneinfo import ZoneInfo
-
+    def _zone(self) -> ZoneInfo:
         return ZoneInfo(self.schedule.event.timezone)
 
 
