@@ -71,6 +71,7 @@ class CueRunner:
     is_leader: LeaderCheck = _always_leader
     on_posted: Callable[[CueLike, list[MessageRef]], None] | None = None
     posted: list[str] = field(default_factory=list)
+    last_posted_at: datetime | None = None
 
     async def fire(self, cue: CueLike, *, late: bool = False) -> bool:
         now = self.clock.now()
@@ -88,6 +89,7 @@ class CueRunner:
             self.on_posted(cue, refs)
         await self.ledger.mark_cue(cue.id, LedgerState.LATE if late else LedgerState.POSTED, self.clock.now())
         self.posted.append(cue.id)
+        self.last_posted_at = self.clock.now()
         return True
 
     async def report_missed(self, cue: CueLike, lateness: timedelta) -> None:

@@ -56,6 +56,10 @@ from bot.web.console import WebConsole
 log = logging.getLogger(__name__)
 
 
+def _iso(at: datetime | None) -> str | None:
+    return at.isoformat() if at is not None else None
+
+
 def time_map(cues: list[Cue], *, start_now: bool, start_at: datetime | None, speed: float, now: datetime) -> TimeMap:
     """Agenda -> wall: unshifted for a live event; `--start-now`/`--start-at` put the first cue there."""
     first = cues[0].at if cues else now
@@ -93,11 +97,13 @@ class LiveBot:
             "status": "ok",
             "event": self.schedule.event.id,
             "leader": self.leadership.leading,
-            "last_post": self.conductor.runner.posted[-1] if self.conductor.runner.posted else None,
+            "last_post": {"cue": self.conductor.runner.posted[-1],
+                          "at": _iso(self.conductor.runner.last_posted_at)} if self.conductor.runner.posted else None,
             "cues": {"total": len(self.conductor.cues), "done": len(states)},
             "next_cue": {"id": next_cue[0].removeprefix("cue:"), "at": next_cue[1].isoformat()} if next_cue else None,
             "translation": self.translator.describe(),
             "discussion": self.engine.current,
+            "slack": self.slack.health() if self.slack is not None else None,
         })
 
     async def start(self) -> None:
