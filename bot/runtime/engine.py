@@ -539,7 +539,7 @@ class Engine:
         if user_id is None:
             log.info("no surface to answer %s on", person)
             return
-        lang = self.people.language(person)
+        lang = self.people.reply_language(person, event)
         await self.chat.reply_private(user_id, message.render(lang, self.groups), context=event.ref)
 
     async def _tell(self, person: str, message: explain.Message) -> None:

@@ -34,7 +34,8 @@ class People:
     identity: IdentityResolver = field(init=False)
     _participants: dict[str, Participant] = field(default_factory=dict)
     _reach: dict[str, str] = field(default_factory=dict)  # person key -> the user id to reply to
-    _languages: dict[str, str] = field(default_factory=dict)  # person key -> reply language
+    _languages: dict[str, str] = field(default_factory=dict)  # person key -> language last seen
+    _chosen: dict[str, str] = field(default_factory=dict)  # person key -> language asked for (/floor lang)
 
     def __post_init__(self) -> None:
         self.identity = IdentityResolver(self.schedule.people)
@@ -63,8 +64,8 @@ class People:
             group = str(declared_group if self._known_group(declared_group) else stored.get("group", DEFAULT_GROUP))
             name = event.display_name or stored.get("name") or key
             participant = Participant(key, name, group, language or self._default_language())
-        if language in self.schedule.event.languages:
-            self._languages.setdefault(key, language)
+        if language in self.schedule.event.languages and event.source in REPLYABLE_SOURCES:
+            self._languages[key] = language
         changed = {"name": participant.name, "group": participant.group, "language": participant.language}
         if {k: stored.get(k) for k in changed} != changed:
             await self.kv.set(NAMESPACE, key, {**stored, **changed}, now)
@@ -95,15 +96,31 @@ class People:
             return person.slack
         return None
 
+    def reply_language(self, key: str, event: InboundEvent | None = None) -> str:
+        """The language to answer in: the one the person asked for (`/floor lang`), else the channel they
+        wrote in (mirror mode), else the one their surface declares (Slack locale, console choice), else
+        the last one seen, else the schedule's."""
+        key = self.identity.canonical(key)
+        if key in self._chosen:
+            return self._chosen[key]
+        if event is not None and event.source in REPLYABLE_SOURCES:
+            # Zoom's language is the schedule's guess, not the person's own: not a reason to switch.
+            for lang in (event.channel_language, event.language):
+                if lang in self.schedule.event.languages:
+                    return lang
+        return self.language(key)
+
     def language(self, key: str) -> str:
         key = self.identity.canonical(key)
+        if key in self._chosen:
+            return self._chosen[key]
         if key in self._languages:
             return self._languages[key]
         found = self.participant(key)
         return found.language if found else self._default_language()
 
     def set_language(self, key: str, lang: str) -> None:
-        self._languages[self.identity.canonical(key)] = lang
+        self._chosen[self.identity.canonical(key)] = lang
 
     def find(self, handle: str) -> Participant | None:
         """A person named in a chair verb (`give @x`): a schedule id, a person key, or a unique name."""

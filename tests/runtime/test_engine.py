@@ -199,3 +199,16 @@ async def test_chairs_channel_and_direct_messages_are_never_mirrored(rig: Rig) -
     assert [e for e in rig.chat.transcript if e.op == "post"] == []
     await rig.say("web:guest:amina", "Bonjour", lang="fr", name="Amina")
     assert {e.lang for e in rig.chat.transcript if e.op == "post"} == {"en", "es"}
+
+
+async def test_replies_follow_the_channel_then_an_explicit_choice(rig: Rig) -> None:
+    async def slack(text: str, channel_lang: str | None, kind: InboundKind = InboundKind.MESSAGE) -> None:
+        rig.n += 1
+        await rig.engine.handle(InboundEvent("slack", f"s{rig.n}", kind, "U0MARIE", rig.clock.now(), text,
+                                             display_name="Marie", language="en", channel_language=channel_lang))
+
+    await slack("main", "fr")  # Slack locale English, but she writes in the French channel
+    assert rig.private("U0MARIE")[-1].startswith("Vous êtes inscrit(e)")
+    await slack("lang es", None, InboundKind.COMMAND)
+    await slack("ma place", "fr")
+    assert rig.private("U0MARIE")[-1].startswith("Su turno"), "an explicit choice wins"
