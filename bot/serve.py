@@ -280,7 +280,8 @@ def run_serve(
             attach_scenario(bot, scenario)
         config = uvicorn.Config(bot.app(), host=settings.floorbot_host, port=settings.floorbot_port,
                                 log_level="info")
-        print(f"Floorbot console: http://{settings.floorbot_host}:{settings.floorbot_port}/", file=sys.stderr)
+        url = f"http://{settings.floorbot_host}:{settings.floorbot_port}/"
+        print(i18n.render("runtime.listening", "en", url=url), file=sys.stderr)
         await uvicorn.Server(config).serve()
 
     asyncio.run(main())

@@ -18,6 +18,7 @@ from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import YAMLError
 
+from bot import i18n
 from bot.translate.port import LANGS, Lang, Source, Translator
 
 MACHINE_MARK = "machine-translated: review"
@@ -152,7 +153,7 @@ async def run_prefill_command(source: Path, out: Path | None, stdout: TextIO, st
 
     target = out or default_out(source)
     if _same_file(target, source):
-        print(f"{target}: refusing to overwrite the input; write the copy elsewhere", file=stderr)
+        print(f"{target}: {i18n.render('translate.cli.no_overwrite', 'en')}", file=stderr)
         return 2
     try:
         glossary = load_glossary(source)
