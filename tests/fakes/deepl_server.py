@@ -25,6 +25,8 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 from xml.sax.saxutils import unescape
 
+from tests.fakes.serving import serving
+
 MAX_TEXTS = 50
 MAX_BODY = 128 * 1024
 
@@ -421,12 +423,5 @@ def running_fake_deepl(state: FakeDeepL | None = None) -> Iterator[FakeDeepL]:
     state = state or FakeDeepL()
     server = _Server(state)
     state.port = server.server_address[1]
-    thread = threading.Thread(target=server.serve_forever, args=(0.02,), name="fake-deepl", daemon=True)
-    thread.start()
-    try:
+    with serving(server, "fake-deepl", 0.02, before_shutdown=state.unhang):
         yield state
-    finally:
-        state.unhang()
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=5)

@@ -15,6 +15,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 from tests.fakes.deepl_server import detect, translate_xml
+from tests.fakes.serving import serving
 
 
 @dataclass
@@ -115,11 +116,5 @@ def running_fake_libretranslate(state: FakeLibreTranslate | None = None) -> Iter
     state = state or FakeLibreTranslate()
     server = _Server(state)
     state.port = server.server_address[1]
-    thread = threading.Thread(target=server.serve_forever, args=(0.02,), name="fake-libretranslate", daemon=True)
-    thread.start()
-    try:
+    with serving(server, "fake-libretranslate", 0.02):
         yield state
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=5)

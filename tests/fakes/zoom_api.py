@@ -25,6 +25,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
+from tests.fakes.serving import serving
+
 
 @dataclass
 class Recorded:
@@ -311,11 +313,5 @@ def running_fake_zoom(fake: FakeZoom | None = None) -> Iterator[FakeZoom]:
     server = ThreadingHTTPServer(("127.0.0.1", 0), _handler_for(fake))
     server.daemon_threads = True
     fake.server = server
-    thread = threading.Thread(target=server.serve_forever, args=(0.05,), name="fake-zoom", daemon=True)
-    thread.start()
-    try:
+    with serving(server, "fake-zoom", 0.05):
         yield fake
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=5)
