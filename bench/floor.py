@@ -33,8 +33,9 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bot.core.floor import Participant, RequestKind  # noqa: E402
-from bot.floor_service import (  # noqa: E402
+from bot.adapters.store.engine import create_engine  # noqa: E402
+from bot.adapters.store.migrate import upgrade_to_head  # noqa: E402
+from bot.app.floor import (  # noqa: E402
     SYSTEM_ACTOR,
     FloorOp,
     FloorService,
@@ -48,8 +49,7 @@ from bot.floor_service import (  # noqa: E402
     tick_op,
     withdraw_op,
 )
-from bot.store.engine import create_engine  # noqa: E402
-from bot.store.migrate import upgrade_to_head  # noqa: E402
+from bot.domain.floor.model import Participant, RequestKind  # noqa: E402
 
 DEFAULT_POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 GROUPS = ("states", "business", "civil-society", "un", "academia", "national-human-rights-institutions")

@@ -30,20 +30,20 @@ sys.path.insert(0, str(ROOT))
 from apscheduler.schedulers.asyncio import AsyncIOScheduler  # noqa: E402
 from apscheduler.triggers.date import DateTrigger  # noqa: E402
 
-from bot.chat.port import Action, AudienceKind, MessageRef  # noqa: E402
-from bot.chat.recording import RecordingChat  # noqa: E402
-from bot.conductor import Conductor, CueRunner  # noqa: E402
-from bot.core.clock import SystemClock  # noqa: E402
-from bot.core.timeline import plan  # noqa: E402
-from bot.core.timemap import TimeMap  # noqa: E402
+from bot.adapters.recording import RecordingChat  # noqa: E402
+from bot.adapters.store.engine import create_engine  # noqa: E402
+from bot.adapters.store.ledger import CueLedger  # noqa: E402
+from bot.adapters.store.migrate import upgrade_to_head  # noqa: E402
+from bot.app.clock import SystemClock  # noqa: E402
+from bot.app.ports.chat import Action, AudienceKind, MessageRef  # noqa: E402
+from bot.app.run_of_show import Conductor, CueRunner  # noqa: E402
+from bot.config.loader import load_schedule  # noqa: E402
+from bot.config.model import Schedule  # noqa: E402
+from bot.domain.agenda.timeline import plan  # noqa: E402
+from bot.domain.agenda.timemap import TimeMap  # noqa: E402
+from bot.i18n.cues import render_cue  # noqa: E402
 from bot.rehearsal.run import rehearse  # noqa: E402
 from bot.rehearsal.scenario import Generate, ScenarioFile, build_scenario  # noqa: E402
-from bot.schedule.cues import render_cue  # noqa: E402
-from bot.schedule.loader import load_schedule  # noqa: E402
-from bot.schedule.model import Schedule  # noqa: E402
-from bot.store.engine import create_engine  # noqa: E402
-from bot.store.ledger import CueLedger  # noqa: E402
-from bot.store.migrate import upgrade_to_head  # noqa: E402
 
 
 def percentile(values: list[float], q: float) -> float:

@@ -36,15 +36,15 @@ from slack_sdk.web.async_client import AsyncWebClient
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bot.chat.port import AudienceKind, Author, InboundEvent, InboundKind, Post  # noqa: E402
-from bot.chat.slack.escape import escape  # noqa: E402
-from bot.chat.slack.runtime import SlackRuntime, build_slack  # noqa: E402
-from bot.core.clock import SimulatedClock  # noqa: E402
-from bot.settings import Settings  # noqa: E402
-from bot.store.memory import MemoryKeyValues  # noqa: E402
-from bot.store.memory import MemorySeenEvents as MemoryDedupe  # noqa: E402
+from bot.adapters.slack.escape import escape  # noqa: E402
+from bot.adapters.slack.runtime import SlackRuntime, build_slack  # noqa: E402
+from bot.app.clock import SimulatedClock  # noqa: E402
+from bot.app.ports.chat import AudienceKind, Author, InboundEvent, InboundKind, Post  # noqa: E402
+from bot.config.settings import Settings  # noqa: E402
+from bot.testing.memory import MemoryKeyValues  # noqa: E402
+from bot.testing.memory import MemorySeenEvents as MemoryDedupe  # noqa: E402
+from tests.adapters.slack.conftest import SECRET, TOKEN, event_body, make_schedule, serve, signed  # noqa: E402
 from tests.fakes.slack_api import FakeSlack, FakeSlackServer  # noqa: E402
-from tests.slack.conftest import SECRET, TOKEN, event_body, make_schedule, serve, signed  # noqa: E402
 
 CHANNELS = {"en": "CEN", "fr": "CFR", "es": "CES"}
 # What the fake enforces workspace-wide besides ~1 post/s per channel: Slack's Tier 3 (chat.update, 50/min)

@@ -28,11 +28,11 @@ sys.path.insert(0, str(ROOT))
 import deepl  # noqa: E402
 from pydantic import SecretStr  # noqa: E402
 
-from bot.translate.deepl_backend import DeepLTranslator, RetryPolicy  # noqa: E402
-from bot.translate.glossary import load_glossary  # noqa: E402
-from bot.translate.port import Lang, Source, Status, Translation, Usage  # noqa: E402
-from bot.translate.service import ChatTranslator  # noqa: E402
-from bot.translate.timing import VirtualTimer  # noqa: E402
+from bot.adapters.translation.deepl import DeepLTranslator, RetryPolicy  # noqa: E402
+from bot.adapters.translation.glossary import load_glossary  # noqa: E402
+from bot.app.ports.translation import Lang, Source, Status, Translation, Usage  # noqa: E402
+from bot.app.translation.service import ChatTranslator  # noqa: E402
+from bot.app.translation.timing import VirtualTimer  # noqa: E402
 from tests.fakes.deepl_server import running_fake_deepl  # noqa: E402
 
 LANG_SHARE: list[tuple[Lang, float]] = [("en", 0.55), ("fr", 0.25), ("es", 0.20)]
@@ -352,7 +352,7 @@ def naive_ms(arm: ArmResult, q: float) -> str:
 def detection_report() -> str:
     sample = ROOT / "tests" / "translate" / "data" / "chat_languages.tsv"
     rows = [line.rstrip("\n").split("\t") for line in sample.read_text(encoding="utf-8").splitlines() if line]
-    from bot.translate.detect import LocalDetector
+    from bot.app.translation.detect import LocalDetector
 
     detectors: list[tuple[str, object]] = [("py3langid", LocalDetector())]
     try:

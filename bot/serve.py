@@ -23,35 +23,35 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import BaseRoute, Route
 
-from bot import i18n
-from bot.chat.fanout import FanoutChat
-from bot.chat.local import LocalChat
-from bot.chat.port import AudienceKind, ChatPort, MessageRef
-from bot.conductor import Conductor, CueRunner
-from bot.core.clock import Clock, SystemClock
-from bot.core.timeline import Cue, CueKind, plan
-from bot.core.timemap import TimeMap
-from bot.floor_service import FloorService, schedule_policy
-from bot.runtime.clocks import AgendaClock
-from bot.runtime.console_model import RuntimeConsoleModel
-from bot.runtime.engine import Engine, runtime_authorizer
-from bot.runtime.leader import Leadership
-from bot.runtime.meeting_links import with_meeting_links
-from bot.runtime.timers import SchedulerTimers
-from bot.schedule.cues import render_cue
-from bot.schedule.model import Schedule
-from bot.settings import Settings
-from bot.store.audit import AuditLog
-from bot.store.engine import create_engine
-from bot.store.intake import InboundEvents
-from bot.store.key_values import KeyValues
-from bot.store.lease import LeaderLease
-from bot.store.ledger import CueLedger
-from bot.store.migrate import upgrade_to_head
-from bot.translate.factory import translator_from_settings
-from bot.translate.glossary import load_glossary
-from bot.translate.service import ChatTranslator
-from bot.web.console import WebConsole
+from bot.adapters.store.audit import AuditLog
+from bot.adapters.store.engine import create_engine
+from bot.adapters.store.intake import InboundEvents
+from bot.adapters.store.key_values import KeyValues
+from bot.adapters.store.lease import LeaderLease
+from bot.adapters.store.ledger import CueLedger
+from bot.adapters.store.migrate import upgrade_to_head
+from bot.adapters.translation.factory import translator_from_settings
+from bot.adapters.translation.glossary import load_glossary
+from bot.adapters.web.console import WebConsole
+from bot.adapters.web.console_model import RuntimeConsoleModel
+from bot.adapters.web.local_chat import LocalChat
+from bot.app.agenda_clock import AgendaClock
+from bot.app.clock import Clock, SystemClock
+from bot.app.engine import Engine, runtime_authorizer
+from bot.app.fanout import FanoutChat
+from bot.app.floor import FloorService, schedule_policy
+from bot.app.leader import Leadership
+from bot.app.meeting_links import with_meeting_links
+from bot.app.ports.chat import AudienceKind, ChatPort, MessageRef
+from bot.app.run_of_show import Conductor, CueRunner
+from bot.app.timers import SchedulerTimers
+from bot.app.translation.service import ChatTranslator
+from bot.config.model import Schedule
+from bot.config.settings import Settings
+from bot.domain.agenda.timeline import Cue, CueKind, plan
+from bot.domain.agenda.timemap import TimeMap
+from bot.i18n import catalog as i18n
+from bot.i18n.cues import render_cue
 
 log = logging.getLogger(__name__)
 
@@ -170,7 +170,7 @@ async def assemble(
     chat: ChatPort = local
     slack = None
     if settings.slack_enabled:
-        from bot.chat.slack.runtime import build_slack
+        from bot.adapters.slack.runtime import build_slack
 
         slack = build_slack(settings, schedule, dedupe=dedupe, kv=kv, clock=agenda)
         chat = FanoutChat(slack.chat, local)
@@ -228,9 +228,9 @@ class _SlackHomeFacts:
 def _zoom_route(settings: Settings, schedule: Schedule, engine: Engine, db: Any, clock: Clock) -> BaseRoute:
     """`POST /zoom/webhook`: refuses everything until ZOOM_WEBHOOK_SECRET_TOKEN is set. Presence feeds the
     floor's "present only" policy; chat requests go to the engine like any other inbound event."""
-    from bot.meetings.engine_bridge import EngineFloorRequests
-    from bot.meetings.presence import PresenceRegistry
-    from bot.meetings.webhooks import ZoomWebhook
+    from bot.adapters.zoom.engine_bridge import EngineFloorRequests
+    from bot.adapters.zoom.presence import PresenceRegistry
+    from bot.adapters.zoom.webhooks import ZoomWebhook
 
     presence = PresenceRegistry(engine.people.identity.canonical)
     engine.present = presence.present_or_none
@@ -250,8 +250,8 @@ def run_serve(
 
     import uvicorn
 
-    from bot.schedule.loader import load_schedule
-    from bot.settings import load_settings
+    from bot.config.loader import load_schedule
+    from bot.config.settings import load_settings
 
     result = load_schedule(file)
     for problem in result.problems:

@@ -2,7 +2,7 @@ from pathlib import Path
 
 import pytest
 
-from bot import i18n
+from bot.i18n import catalog as i18n
 
 
 def test_catalogs_have_same_keys_and_placeholders() -> None:

@@ -1,6 +1,6 @@
 import re
 
-from bot.settings import Settings
+from bot.config.settings import Settings
 from tests.conftest import ROOT
 
 

@@ -7,7 +7,7 @@ from datetime import timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from bot.chat.port import MessageRef
+from bot.app.ports.chat import MessageRef
 from bot.rehearsal.run import SimulatedPeople
 from bot.rehearsal.scenario import load_scenario
 

@@ -17,29 +17,29 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bot.chat.port import InboundEvent, InboundKind, MessageRef
-from bot.conductor import CueRunner, StartReport
-from bot.core.authz import chairs_of, web_id
-from bot.core.clock import Clock, SimulatedClock
-from bot.core.commands import Command, Verb
-from bot.core.recovery import LedgerState
-from bot.core.timeline import Cue, CueKind, plan
-from bot.floor_service import FloorService, schedule_policy
+from bot.adapters.store.audit import AuditLog
+from bot.adapters.store.engine import create_engine
+from bot.adapters.store.intake import InboundEvents
+from bot.adapters.store.key_values import KeyValues
+from bot.adapters.store.ledger import CueLedger
+from bot.adapters.store.migrate import upgrade_to_head
+from bot.app.clock import Clock, SimulatedClock
+from bot.app.engine import Engine, runtime_authorizer
+from bot.app.floor import FloorService, schedule_policy
+from bot.app.ports.chat import InboundEvent, InboundKind, MessageRef
+from bot.app.run_of_show import CueRunner, StartReport
+from bot.app.timers import SimulatedTimers
+from bot.app.translation.service import ChatTranslator
+from bot.config.model import Schedule
+from bot.domain.agenda.recovery import LedgerState
+from bot.domain.agenda.timeline import Cue, CueKind, plan
+from bot.domain.authz import chairs_of, web_id
+from bot.domain.grammar import Command, Verb
+from bot.i18n.cues import render_cue
 from bot.rehearsal.scenario import Do, Scenario, SimAction
 from bot.rehearsal.transcript import TranscriptChat
 from bot.report.collect import collect_report
 from bot.report.model import Report
-from bot.runtime.engine import Engine, runtime_authorizer
-from bot.runtime.timers import SimulatedTimers
-from bot.schedule.cues import render_cue
-from bot.schedule.model import Schedule
-from bot.store.audit import AuditLog
-from bot.store.engine import create_engine
-from bot.store.intake import InboundEvents
-from bot.store.key_values import KeyValues
-from bot.store.ledger import CueLedger
-from bot.store.migrate import upgrade_to_head
-from bot.translate.service import ChatTranslator
 
 # What a simulated attendee types, per intent and language: the real chat grammar parses it.
 _SAY: dict[Do, dict[str, str]] = {
@@ -203,8 +203,8 @@ class Rehearsal:
         missed past it, never twice). The loop then runs only what is still ahead."""
         from zoneinfo import ZoneInfo
 
-        from bot.conductor import Conductor
-        from bot.core.timemap import TimeMap
+        from bot.app.run_of_show import Conductor
+        from bot.domain.agenda.timemap import TimeMap
 
         await self.engine.restore()
         past = [c for c in self.cues if c.at <= self.clock.now()]

@@ -27,7 +27,7 @@ from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from bot.schedule.model import Duration, Identifier, LanguageCode, Schedule
+from bot.config.model import Duration, Identifier, LanguageCode, Schedule
 
 
 class Do(StrEnum):

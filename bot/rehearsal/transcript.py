@@ -12,9 +12,9 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime, tzinfo
 from typing import Any
 
-from bot.chat.port import Action, AudienceKind, MessageRef, Post
-from bot.chat.recording import RecordingChat
-from bot.core.clock import Clock
+from bot.adapters.recording import RecordingChat
+from bot.app.clock import Clock
+from bot.app.ports.chat import Action, AudienceKind, MessageRef, Post
 
 
 @dataclass(frozen=True)

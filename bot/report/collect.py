@@ -9,15 +9,15 @@ from typing import Any, Protocol
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bot.core.floor import FloorState, Intervention, RequestKind, Source
-from bot.core.recovery import LedgerState
-from bot.core.timeline import Cue, CueKind
-from bot.meetings.zoom_client import ZoomClient
+from bot.adapters.store.floor_lists import FloorLists, RequestStatus
+from bot.adapters.store.ledger import CueLedger
+from bot.adapters.store.tables import floor_requests
+from bot.adapters.zoom.client import ZoomClient
+from bot.config.model import ItemKind, Schedule, text_in
+from bot.domain.agenda.recovery import LedgerState
+from bot.domain.agenda.timeline import Cue, CueKind
+from bot.domain.floor.model import FloorState, Intervention, RequestKind, Source
 from bot.report.model import AttendanceLine, Report, build_report, cue_lines, discussion_report
-from bot.schedule.model import ItemKind, Schedule, text_in
-from bot.store.floor_lists import FloorLists, RequestStatus
-from bot.store.ledger import CueLedger
-from bot.store.tables import floor_requests
 
 
 async def request_counts(db: AsyncEngine) -> dict[str, dict[str, int]]:
@@ -99,10 +99,10 @@ class StoredItems(Protocol):
 
 async def zoom_attendance(schedule: Schedule, store: StoredItems, client: ZoomClient) -> list[AttendanceLine]:
     """Attendance of every provisioned meeting of this event, from Zoom's past-meeting participants, with
-    people named as the list of speakers names them (bot.identity)."""
-    from bot.identity import IdentityResolver
-    from bot.meetings.attendance import meeting_attendance
-    from bot.meetings.provision import NS_MEETING
+    people named as the list of speakers names them (bot.domain.identity)."""
+    from bot.adapters.zoom.attendance import meeting_attendance
+    from bot.adapters.zoom.provision import NS_MEETING
+    from bot.domain.identity import IdentityResolver
 
     lang = str(schedule.event.languages[0])
     identity = IdentityResolver(schedule.people)

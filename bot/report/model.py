@@ -8,8 +8,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from bot.core.floor import FloorState, Intervention
-from bot.core.recovery import LedgerState
+from bot.domain.agenda.recovery import LedgerState
+from bot.domain.floor.model import FloorState, Intervention
 
 
 @dataclass(frozen=True)

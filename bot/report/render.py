@@ -12,7 +12,7 @@ from collections.abc import Callable, Mapping
 from datetime import timedelta, tzinfo
 from pathlib import Path
 
-from bot.i18n import render
+from bot.i18n.catalog import render
 from bot.report.model import REQUEST_STATUSES, DiscussionReport, Report
 
 GroupName = Callable[[str], str]

@@ -1,6 +1,6 @@
 """A loopback fake of Zoom's REST API and OAuth token endpoint, speaking real HTTP.
 
-The real zoomus (through bot.meetings.zoom_client) is pointed at it. It runs in a thread
+The real zoomus (through bot.adapters.zoom.client) is pointed at it. It runs in a thread
 (ThreadingHTTPServer), so it serves blocking clients and async tests alike. Everything that reaches the
 wire is recorded in `requests` for tests to assert on.
 

@@ -13,13 +13,13 @@ from pathlib import Path
 import httpx
 from pydantic import SecretStr
 
-from bot.core.timeline import CueKind
-from bot.schedule.loader import load_schedule
+from bot.config.loader import load_schedule
+from bot.config.settings import Settings
+from bot.domain.agenda.timeline import CueKind
 from bot.serve import assemble
-from bot.settings import Settings
+from tests.adapters.slack.conftest import SECRET, TOKEN, event_body, serve, signed
 from tests.conftest import ROOT
 from tests.fakes.slack_api import FakeSlackServer
-from tests.slack.conftest import SECRET, TOKEN, event_body, serve, signed
 
 ES = "C0ES0000001"
 ZOOM_SECRET = "zoom-webhook-secret-for-tests"

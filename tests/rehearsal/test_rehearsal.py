@@ -8,12 +8,12 @@ from pathlib import Path
 
 import pytest
 
-from bot import i18n
-from bot.core.recovery import LedgerState
+from bot.config.loader import load_schedule
+from bot.config.model import Schedule
+from bot.domain.agenda.recovery import LedgerState
+from bot.i18n import catalog as i18n
 from bot.rehearsal.run import RehearsalResult, rehearse
 from bot.rehearsal.scenario import ScenarioError, ScenarioFile, build_scenario, load_scenario
-from bot.schedule.loader import load_schedule
-from bot.schedule.model import Schedule
 from tests.conftest import ROOT
 
 REFERENCE = ROOT / "schedules" / "ungp-tech-2022.yaml"

@@ -10,13 +10,13 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.core.recovery import LedgerState
+from bot.adapters.store.engine import create_engine
+from bot.adapters.store.migrate import upgrade_to_head
+from bot.config.loader import load_schedule
+from bot.config.model import Schedule
+from bot.domain.agenda.recovery import LedgerState
 from bot.rehearsal.run import Rehearsal
 from bot.rehearsal.scenario import ScenarioFile, build_scenario
-from bot.schedule.loader import load_schedule
-from bot.schedule.model import Schedule
-from bot.store.engine import create_engine
-from bot.store.migrate import upgrade_to_head
 from tests.conftest import ROOT
 
 ZONE = ZoneInfo("Europe/Zurich")

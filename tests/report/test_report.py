@@ -8,9 +8,9 @@ from datetime import UTC, datetime, timedelta
 from html.parser import HTMLParser
 from zoneinfo import ZoneInfo
 
-from bot.core import floor
-from bot.core.floor import FloorPolicy, FloorState, Participant, RequestKind
-from bot.core.recovery import LedgerState
+from bot.domain.agenda.recovery import LedgerState
+from bot.domain.floor import model as floor
+from bot.domain.floor.model import FloorPolicy, FloorState, Participant, RequestKind
 from bot.report.model import build_report, cue_lines, discussion_report
 from bot.report.render import bar_chart_svg, to_csv, to_html, to_markdown, write_report
 

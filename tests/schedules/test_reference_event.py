@@ -15,8 +15,8 @@ from typing import Any
 import pytest
 from ruamel.yaml import YAML
 
-from bot.schedule.loader import load_schedule
-from bot.schedule.model import DEFAULT_GROUPS, Item, ItemKind, LanguageCode, Question, Schedule, Text
+from bot.config.loader import load_schedule
+from bot.config.model import DEFAULT_GROUPS, Item, ItemKind, LanguageCode, Question, Schedule, Text
 from tests.conftest import ROOT
 
 REFERENCE = ROOT / "schedules" / "ungp-tech-2022.yaml"

@@ -1,0 +1,123 @@
+"""Wiring: Settings + schedule + the store's protocols → a running Slack surface (ChatPort + intake routes).
+
+    slack = build_slack(settings, schedule, dedupe=InboundEvents(engine), kv=KeyValues(engine),
+                        home_facts=floor_service)
+    slack.intake.handler = dispatcher.handle        # InboundEvent -> floor / translation -> slack.chat
+    routes = slack.routes()                         # POST /slack/events, for the Starlette app
+    await slack.start()                             # resolves people by e-mail; Socket Mode if an app token
+    ...
+    await slack.aclose()
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+
+from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
+from slack_sdk.web.async_client import AsyncWebClient
+from starlette.routing import Route
+
+from bot.adapters.slack.app import SlackIntake
+from bot.adapters.slack.bundles import BundleIndex
+from bot.adapters.slack.home import AppHome
+from bot.adapters.slack.identity import SlackDirectory
+from bot.adapters.slack.outbox import Outbox
+from bot.adapters.slack.stores import (
+    BoardIndex,
+    CopyIndex,
+    Dedupe,
+    HomeFacts,
+    KeyValueStore,
+    LanguageChoices,
+    NoHomeFacts,
+)
+from bot.adapters.slack.surface import SlackChannels, SlackChat, classify_slack_error
+from bot.app.clock import Clock, SystemClock
+from bot.app.ports.chat import InboundEvent
+from bot.config.model import Schedule
+from bot.config.settings import Settings
+
+log = logging.getLogger(__name__)
+
+
+async def _no_handler(event: InboundEvent) -> None:
+    log.warning("Slack event %s arrived before a handler was set", event.event_id)
+
+
+@dataclass
+class SlackRuntime:
+    client: AsyncWebClient
+    outbox: Outbox
+    chat: SlackChat
+    directory: SlackDirectory
+    home: AppHome
+    intake: SlackIntake
+    app_token: str | None = None
+    _monotonic: Callable[[], float] = time.monotonic
+    socket: AsyncSocketModeHandler | None = field(default=None, init=False)
+
+    def routes(self) -> list[Route]:
+        return self.intake.routes()
+
+    def health(self) -> dict[str, object]:
+        """For /healthz: what the outbox holds and has done, and how long ago it last delivered something."""
+        stats = self.outbox.stats
+        since = None if stats.last_delivered_at is None else round(self._monotonic() - stats.last_delivered_at, 1)
+        return {"mode": "socket" if self.app_token else "http", "queued": self.outbox.queued,
+                "delivered": stats.delivered, "rate_limited": stats.rate_limited, "retried": stats.retried,
+                "failed": stats.failed, "bundled": stats.bundled, "coalesced": stats.coalesced,
+                "seconds_since_last_delivery": since}
+
+    async def start(self) -> None:
+        cached = await self.directory.warm()
+        found = await self.directory.resolve_people()
+        log.info("Slack: %d profiles cached, %d schedule people found by e-mail", cached, found)
+        if self.app_token:
+            self.socket = AsyncSocketModeHandler(self.intake.app, self.app_token)
+            await self.socket.connect_async()  # type: ignore[no-untyped-call]
+
+    async def aclose(self) -> None:
+        if self.socket is not None:
+            await self.socket.close_async()  # type: ignore[no-untyped-call]
+        await self.intake.drain()
+        await self.outbox.drain()
+        await self.outbox.aclose()
+
+
+def build_slack(
+    settings: Settings,
+    schedule: Schedule,
+    *,
+    dedupe: Dedupe,
+    kv: KeyValueStore,
+    home_facts: HomeFacts | None = None,
+    clock: Clock | None = None,
+    monotonic: Callable[[], float] = time.monotonic,
+    sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+    client: AsyncWebClient | None = None,
+    bundle_copies: bool = True,
+) -> SlackRuntime:
+    """Everything Slack, from settings. Requires `settings.slack_enabled`."""
+    if settings.slack_bot_token is None:
+        raise ValueError("SLACK_BOT_TOKEN is not set")
+    clock = clock or SystemClock()
+    client = client or AsyncWebClient(token=settings.slack_bot_token.get_secret_value(),
+                                      base_url=settings.slack_api_url)
+    outbox = Outbox(classify_slack_error, clock=monotonic, sleep=sleep)
+    channels = SlackChannels.from_schedule(schedule)
+    chat = SlackChat(client, outbox, channels, copies=CopyIndex(kv, clock.now), boards=BoardIndex(kv, clock.now),
+                     chairs_language=schedule.event.languages[0],
+                     bundles=BundleIndex(kv, clock.now) if bundle_copies else None)
+    directory = SlackDirectory(client, schedule, clock=monotonic)
+    languages = LanguageChoices(kv, clock.now)
+    home = AppHome(client, outbox, schedule, directory, languages, home_facts or NoHomeFacts())
+    secret = settings.slack_signing_secret.get_secret_value() if settings.slack_signing_secret else None
+    intake = SlackIntake(client=client, signing_secret=secret, handler=_no_handler, chat=chat, directory=directory,
+                         dedupe=dedupe, languages=languages, home=home, now=clock.now,
+                         event_languages=tuple(schedule.event.languages))
+    app_token = settings.slack_app_token.get_secret_value() if settings.slack_app_token else None
+    return SlackRuntime(client, outbox, chat, directory, home, intake, app_token, monotonic)

@@ -1,0 +1,105 @@
+"""What the Slack adapter needs from the rest of Floorbot, as small protocols, with in-memory versions.
+
+The real implementations are the store's `InboundEvents` (exactly-once intake) and `KeyValues` (a JSON
+key-value table): both already have the shapes below, so they plug in as they are.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any, Protocol
+
+from bot.app.ports.chat import MessageRef
+
+
+class Dedupe(Protocol):
+    """Exactly-once intake (bot.adapters.store.intake.InboundEvents)."""
+
+    async def seen_before(self, source: str, event_id: str, now: datetime) -> bool: ...
+
+
+class KeyValueStore(Protocol):
+    """A JSON key-value table (bot.adapters.store.key_values.KeyValues)."""
+
+    async def get(self, namespace: str, key: str, default: Any = None) -> Any: ...
+
+    async def set(self, namespace: str, key: str, value: Any, now: datetime) -> None: ...
+
+    async def delete(self, namespace: str, key: str) -> bool: ...
+
+
+class HomeFacts(Protocol):
+    """What the App Home shows about the list of speakers (the floor service answers it)."""
+
+    async def place_of(self, user_id: str, email: str | None) -> int | None:
+        """1-based place of this Slack user in the open list, if they are on it. The implementation resolves
+        the user to its canonical person key (bot.domain.identity) the same way the dispatcher does."""
+        ...
+
+
+class NoHomeFacts:
+    async def place_of(self, user_id: str, email: str | None) -> int | None:
+        return None
+
+
+LANGUAGE_NAMESPACE = "user.language"
+COPIES_NAMESPACE = "slack.copies"
+BOARD_NAMESPACE = "slack.board"
+
+
+class LanguageChoices:
+    """Each Slack user's chosen language (`/floor lang fr`), under `user.language` / `slack:<user id>`."""
+
+    def __init__(self, kv: KeyValueStore, now: Callable[[], datetime]) -> None:
+        self._kv = kv
+        self._now = now
+
+    async def get(self, user_id: str) -> str | None:
+        value = await self._kv.get(LANGUAGE_NAMESPACE, f"slack:{user_id}")
+        return value if isinstance(value, str) else None
+
+    async def set(self, user_id: str, lang: str) -> None:
+        await self._kv.set(LANGUAGE_NAMESPACE, f"slack:{user_id}", lang, self._now())
+
+
+def _ref_key(ref: MessageRef) -> str:
+    return f"{ref.channel}/{ref.id}"
+
+
+class CopyIndex:
+    """Original message → its copies per language, so edits and deletions of the original reach them."""
+
+    def __init__(self, kv: KeyValueStore, now: Callable[[], datetime]) -> None:
+        self._kv = kv
+        self._now = now
+
+    async def copies(self, original: MessageRef) -> dict[str, MessageRef]:
+        stored = await self._kv.get(COPIES_NAMESPACE, _ref_key(original)) or {}
+        return {lang: MessageRef(original.surface, channel, ts) for lang, (channel, ts) in stored.items()}
+
+    async def add(self, original: MessageRef, lang: str, copy: MessageRef) -> None:
+        stored = dict(await self._kv.get(COPIES_NAMESPACE, _ref_key(original)) or {})
+        stored[lang] = [copy.channel, copy.id]
+        await self._kv.set(COPIES_NAMESPACE, _ref_key(original), stored, self._now())
+
+    async def forget(self, original: MessageRef) -> None:
+        await self._kv.delete(COPIES_NAMESPACE, _ref_key(original))
+
+
+class BoardIndex:
+    """Where each live board message is (chairs' channel + ts), so a restart keeps updating the same one."""
+
+    def __init__(self, kv: KeyValueStore, now: Callable[[], datetime]) -> None:
+        self._kv = kv
+        self._now = now
+
+    async def get(self, key: str) -> tuple[str, str] | None:
+        value = await self._kv.get(BOARD_NAMESPACE, key)
+        return (str(value[0]), str(value[1])) if value else None
+
+    async def set(self, key: str, channel: str, ts: str) -> None:
+        await self._kv.set(BOARD_NAMESPACE, key, [channel, ts], self._now())
+
+    async def forget(self, key: str) -> None:
+        await self._kv.delete(BOARD_NAMESPACE, key)

@@ -1,0 +1,466 @@
+"""The ChatPort for Slack: language channels (mirror mode) or one channel with translated thread replies.
+
+Every write goes through the Outbox (pacing, order, retries, failure reports). Conventions on top of the
+port, for the dispatcher:
+- `post(lang, Post(author=..., reply_to=original))` is a *copy* of a participant's message: shown under
+  the author's name, linked to the original, remembered in the CopyIndex; posting it again for the same
+  original and language updates the copy in place (that is how an edited original is followed).
+- `delete(original)` deletes every copy of it (the bot cannot delete a user's own message).
+- `edit(original, Post(..., key="...:<lang>"))` does the same for the copy in that language.
+- a post (or announce) to the chairs with a key starting `board:` is a live board: the first one is posted,
+  later ones update that same message, coalesced and at most every `board_interval` seconds; chairs read
+  the event's first language (`chairs_language`).
+- copies of messages from the chairs' channel or from DMs are refused (logged): those stay private.
+- when a language channel is backlogged, short copies are bundled (bundles.py).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections import OrderedDict
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from functools import partial
+from typing import Any
+
+from slack_sdk.errors import SlackApiError
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.adapters.slack.blocks import link, markup_payload, message_parts, message_payload
+from bot.adapters.slack.bundles import MAX_BUNDLED_TEXT, BundleIndex, Line, render_bundle
+from bot.adapters.slack.escape import plain_label
+from bot.adapters.slack.outbox import Bundling, DeliveryFailed, Failure, Outbox, Slot, Verdict
+from bot.adapters.slack.stores import BoardIndex, CopyIndex
+from bot.app.ports.chat import Action, AudienceKind, MessageRef, Post
+from bot.config.model import ChatMode, Schedule
+from bot.i18n.catalog import render
+
+log = logging.getLogger(__name__)
+
+SURFACE = "slack"
+BOARD_PREFIX = "board:"
+# Errors after which a private reply falls back from an ephemeral message to a DM.
+_NOTHING_TO_DELETE = {"message_not_found", "cant_delete_message"}
+_EPHEMERAL_FALLBACK = {"user_not_in_channel", "channel_not_found", "not_in_channel", "is_archived"}
+
+
+def classify_slack_error(error: BaseException) -> tuple[Verdict, float]:
+    """How the outbox should treat what slack_sdk raised."""
+    if isinstance(error, SlackApiError):
+        status = error.response.status_code
+        if status == 429:
+            retry_after = error.response.headers.get("Retry-After") or error.response.headers.get("retry-after")
+            try:
+                return Verdict.RATE_LIMITED, float(retry_after or 1)
+            except ValueError:
+                return Verdict.RATE_LIMITED, 1.0
+        if status >= 500 or error.response.get("error") in ("internal_error", "fatal_error", "service_unavailable"):
+            return Verdict.RETRY, 0.0
+        return Verdict.FAIL, 0.0
+    if isinstance(error, OSError | asyncio.TimeoutError):
+        return Verdict.RETRY, 0.0
+    # aiohttp's ClientError is an OSError for connection trouble; anything else is a bug: report it.
+    if type(error).__module__.startswith("aiohttp"):
+        return Verdict.RETRY, 0.0
+    return Verdict.FAIL, 0.0
+
+
+@dataclass(frozen=True)
+class SlackChannels:
+    """Where each audience reads: one channel per language (mirror) or one shared channel (thread)."""
+
+    mode: ChatMode
+    by_language: Mapping[str, str]
+    chairs: str | None = None
+    languages: tuple[str, ...] = ("en", "fr", "es")
+
+    @classmethod
+    def from_schedule(cls, schedule: Schedule) -> SlackChannels:
+        channels = {str(lang): channel for lang, channel in schedule.chat.channels.items()}
+        return cls(schedule.chat.mode, channels, schedule.chat.chairs_channel, tuple(schedule.event.languages))
+
+    @property
+    def shared(self) -> str:
+        """Thread mode's one channel."""
+        return next(iter(self.by_language.values()))
+
+    def for_language(self, lang: str) -> str:
+        if self.mode is ChatMode.THREAD:
+            return self.shared
+        return self.by_language.get(lang) or self.by_language[self.languages[0]]
+
+    def language_of(self, channel: str) -> str | None:
+        """The language a channel is read in (mirror mode only: thread mode's channel has all three)."""
+        if self.mode is ChatMode.THREAD:
+            return None
+        for lang, known in self.by_language.items():
+            if known == channel:
+                return lang
+        return None
+
+    def is_ours(self, channel: str) -> bool:
+        return channel in self.by_language.values() or channel == self.chairs
+
+
+@dataclass
+class _Board:
+    lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+    ref: MessageRef | None = None
+
+
+def _language_of_edit(post: Post, copies: Mapping[str, MessageRef]) -> str | None:
+    """Which copy an edit is for: the language at the end of its key (e.g. "mirror-edit:fr"), or the only one."""
+    if post.key is not None and (suffix := post.key.rsplit(":", 1)[-1]) in copies:
+        return suffix
+    return next(iter(copies)) if len(copies) == 1 else None
+
+
+class SlackChat:
+    """ChatPort for Slack. See the module docstring for the conventions added on top of the port."""
+
+    surface = SURFACE
+
+    def __init__(
+        self,
+        client: AsyncWebClient,
+        outbox: Outbox,
+        channels: SlackChannels,
+        *,
+        copies: CopyIndex,
+        boards: BoardIndex,
+        board_interval: float = 1.5,
+        chairs_language: str = "en",
+        bundles: BundleIndex | None = None,
+    ) -> None:
+        self._client = client
+        self._outbox = outbox
+        self.channels = channels
+        self._copies = copies
+        self._boards = boards
+        self._board_interval = board_interval
+        self._chairs_language = chairs_language
+        self._bundles = bundles  # None: never bundle copies
+        self._fresh_bundles: dict[tuple[str, str], list[Line]] = {}
+        self._board_state: dict[str, _Board] = {}
+        self._dm_channels: dict[str, str] = {}
+        self._thread_roots: OrderedDict[tuple[str, str], str] = OrderedDict()
+        self._permalinks: dict[tuple[str, str], asyncio.Future[str | None]] = {}
+        outbox.on_failure = self.report_failure
+
+    # -- the port -----------------------------------------------------------------------------------------
+
+    async def announce(
+        self, texts: Mapping[str, str], *, audience: AudienceKind = AudienceKind.PARTICIPANTS,
+        key: str | None = None, actions: Sequence[Action] = (),
+    ) -> list[MessageRef]:
+        if audience is AudienceKind.CHAIRS or self.channels.mode is ChatMode.THREAD:
+            channel = self._chairs() if audience is AudienceKind.CHAIRS else self.channels.shared
+            # The chairs share one working language (the event's first): a live board in three languages
+            # would triple its length. Participants in thread mode get every language in one message.
+            if audience is AudienceKind.CHAIRS and self._chairs_language in texts:
+                text = texts[self._chairs_language]
+            else:
+                text = self._all_languages(texts)
+            if key is not None and key.startswith(BOARD_PREFIX) and audience is AudienceKind.CHAIRS:
+                return [await self._show_board(key, text, actions)]
+            return [await self._post_text(channel, text, actions=actions, key=key)]
+        results = await asyncio.gather(
+            *(self._post_text(self.channels.for_language(lang), text, actions=actions, key=key)
+              for lang, text in texts.items()),
+            return_exceptions=True,
+        )
+        refs = [r for r in results if isinstance(r, MessageRef)]
+        errors = [r for r in results if isinstance(r, BaseException)]
+        if errors:  # every language was attempted; the failures have been reported to the chairs
+            raise errors[0]
+        return refs
+
+    async def post(self, lang: str, post: Post, *, audience: AudienceKind = AudienceKind.PARTICIPANTS) -> MessageRef:
+        if audience is AudienceKind.CHAIRS:
+            if post.key is not None and post.key.startswith(BOARD_PREFIX):
+                return await self._show_board(post.key, post.text, post.actions)
+            return await self._post_text(self._chairs(), post.text, actions=post.actions, key=post.key)
+        original = post.reply_to if post.reply_to is not None and post.reply_to.surface == SURFACE else None
+        if post.author is not None and original is not None:
+            if original.channel == self.channels.chairs or original.channel.startswith("D"):
+                # The chairs' channel and direct messages are private: never mirrored to participants.
+                log.warning("not mirroring %s from the chairs' channel to participants", original)
+                return original
+            return await self._copy(lang, post, original)
+        channel = self.channels.for_language(lang)
+        thread = original.id if original is not None and original.channel == channel else None
+        return await self._post_text(channel, post.text, actions=post.actions, key=post.key, thread_ts=thread)
+
+    async def reply_private(self, user_id: str, text: str, *, context: MessageRef | None = None) -> None:
+        if context is not None and context.surface == SURFACE and not context.channel.startswith("D"):
+            try:
+                for part in message_parts(text):
+                    await self._outbox.submit(
+                        "chat.postEphemeral",
+                        partial(self._client.chat_postEphemeral, channel=context.channel, user=user_id,
+                                **message_payload(part)),
+                        channel=context.channel, lane=f"private:{user_id}", report=False,
+                    )
+                return
+            except DeliveryFailed as failed:
+                if not any(reason in failed.failure.error for reason in _EPHEMERAL_FALLBACK):
+                    await self.report_failure(failed.failure)
+                    raise
+        channel = await self._dm_channel(user_id)
+        await self._post_text(channel, text, lane=f"private:{user_id}")
+
+    async def edit(self, ref: MessageRef, post: Post) -> None:
+        copies = await self._copies.copies(ref)
+        if copies:  # `ref` is an original we mirrored: its copy in the post's language is what changes
+            lang = _language_of_edit(post, copies)
+            if lang is None:
+                log.warning("edit of %s: cannot tell which copy (%s) to change", ref, sorted(copies))
+                return
+            if post.author is not None:
+                await self._copy(lang, replace(post, reply_to=ref), ref)
+                return
+            ref = copies[lang]
+        payload = message_payload(message_parts(post.text)[0], post.actions)
+        await self._outbox.submit(
+            "chat.update", partial(self._client.chat_update, channel=ref.channel, ts=ref.id, **payload),
+            channel=ref.channel, key=f"edit:{ref.id}",
+        )
+
+    async def delete(self, ref: MessageRef) -> None:
+        copies = await self._copies.copies(ref)
+        targets = list(copies.values()) if copies else [ref]
+        for target in targets:
+            if copies and await self._drop_bundled_line(target, ref):
+                continue
+            try:
+                await self._outbox.submit(
+                    "chat.delete", partial(self._client.chat_delete, channel=target.channel, ts=target.id),
+                    channel=target.channel, report=False,
+                )
+            except DeliveryFailed as failed:
+                # Already gone, or a user's own message with no copies: nothing to do, nothing to report.
+                if not any(reason in failed.failure.error for reason in _NOTHING_TO_DELETE):
+                    await self.report_failure(failed.failure)
+                    raise
+        if copies:
+            await self._copies.forget(ref)
+
+    async def react(self, ref: MessageRef, emoji: str) -> None:
+        name = emoji.strip(":")
+        await self._outbox.submit(
+            "reactions.add", partial(self._client.reactions_add, channel=ref.channel, timestamp=ref.id, name=name),
+            channel=ref.channel,
+        )
+
+    def note_thread(self, ref: MessageRef, root_ts: str) -> None:
+        """The intake tells us a message is a reply in a thread, so its copies go into the copies' threads."""
+        self._thread_roots[(ref.channel, ref.id)] = root_ts
+        while len(self._thread_roots) > 20_000:  # only recent threads matter; keep memory bounded
+            self._thread_roots.popitem(last=False)
+
+    async def _thread_for_copy(self, original: MessageRef, lang: str) -> str | None:
+        root = self._thread_roots.get((original.channel, original.id))
+        if self.channels.mode is ChatMode.THREAD:
+            return root or original.id
+        if root is None:
+            return None
+        root_copy = (await self._copies.copies(MessageRef(SURFACE, original.channel, root))).get(lang)
+        return root_copy.id if root_copy is not None else None
+
+    # -- failures -----------------------------------------------------------------------------------------
+
+    async def report_failure(self, failure: Failure) -> None:
+        """Tell the chairs what could not be delivered (never about the chairs' channel itself: log that)."""
+        chairs = self.channels.chairs
+        if chairs is None or failure.channel == chairs:
+            log.error("undeliverable and not reportable: %s", failure)
+            return
+        text = render("slack.delivery_failed", self._chairs_language, channel=failure.channel,
+                      method=failure.method, attempts=failure.attempts, error=failure.error)
+        await self._post_text(chairs, text, lane=f"report:{chairs}", report=False)
+
+    # -- helpers ------------------------------------------------------------------------------------------
+
+    def _chairs(self) -> str:
+        return self.channels.chairs or self.channels.for_language(self.channels.languages[0])
+
+    def _all_languages(self, texts: Mapping[str, str]) -> str:
+        if len(texts) == 1:
+            return next(iter(texts.values()))
+        return "\n\n".join(
+            render("slack.thread.section", lang, language=render(f"slack.endonym.{lang}", lang), text=text)
+            for lang, text in texts.items()
+        )
+
+    async def _post_text(
+        self, channel: str, text: str, *, actions: Sequence[Action] = (), key: str | None = None,
+        thread_ts: str | None = None, extra: Mapping[str, Any] | None = None, trailer: str = "",
+        lane: str | None = None, report: bool = True, slot: Slot | None = None,
+    ) -> MessageRef:
+        """Post `text` (split into several messages if too long); returns the first message's ref.
+
+        The places in the channel's order are taken now, before any await, so posts keep call order."""
+        parts = message_parts(text)
+        slots = [slot or self._outbox.reserve(channel, lane=lane)]
+        slots += [self._outbox.reserve(channel, lane=lane) for _ in parts[1:]]
+        first: MessageRef | None = None
+        try:
+            for index, part in enumerate(parts):
+                last = index == len(parts) - 1
+                payload = message_payload(part, actions if last else (), trailer=trailer if last else "")
+                payload.update(extra or {})
+                if thread_ts is not None:
+                    payload["thread_ts"] = thread_ts
+                if key is not None:
+                    payload["metadata"] = {"event_type": "floorbot_post", "event_payload": {"key": key}}
+                response = await slots[index].submit(
+                    "chat.postMessage", partial(self._client.chat_postMessage, channel=channel, **payload),
+                    report=report,
+                )
+                if first is None:
+                    first = MessageRef(SURFACE, str(response["channel"]), str(response["ts"]))
+        finally:
+            for unused in slots:
+                unused.cancel()
+        assert first is not None
+        return first
+
+    async def _copy(self, lang: str, post: Post, original: MessageRef) -> MessageRef:
+        """A participant's message shown in another language: under their name, linked to the original."""
+        assert post.author is not None
+        thread_mode = self.channels.mode is ChatMode.THREAD
+        channel = self.channels.for_language(lang)
+        slot = self._outbox.reserve(channel)  # keep call order despite the lookups below
+        try:
+            text = post.text
+            if thread_mode:
+                text = render("slack.thread.copy", lang, language=render(f"slack.endonym.{lang}", lang), text=text)
+            url = post.link or (None if thread_mode else await self._permalink(original))
+            trailer = f"\n{link(url, render('slack.original_link', lang))}" if url else ""
+            identity: dict[str, Any] = {"username": plain_label(post.author.name)[:80] or "?"}
+            if post.author.avatar_url:
+                identity["icon_url"] = post.author.avatar_url
+            existing = (await self._copies.copies(original)).get(lang)
+            if existing is not None:
+                await self._update_copy(slot, existing, original, text, trailer, lang)
+                return existing
+            thread_ts = await self._thread_for_copy(original, lang)
+            if self._bundles is not None and thread_ts is None and len(text) <= MAX_BUNDLED_TEXT:
+                line = Line(post.author.name, text, url, original.channel, original.id)
+                ref = await self._bundleable_copy(slot, channel, lang, line, text, trailer, identity)
+            else:
+                ref = await self._post_text(channel, text, trailer=trailer, extra=identity, thread_ts=thread_ts,
+                                            key=post.key, slot=slot)
+        finally:
+            slot.cancel()
+        await self._copies.add(original, lang, ref)
+        return ref
+
+    async def _bundleable_copy(self, slot: Slot, channel: str, lang: str, line: Line, text: str, trailer: str,
+                               identity: Mapping[str, Any]) -> MessageRef:
+        """Posted alone under the author's name, or merged with the copies queued behind it (see bundles.py)."""
+        alone = partial(self._client.chat_postMessage, channel=channel,
+                        **message_payload(text, trailer=trailer), **identity)
+
+        def combine(lines: list[Any]) -> Callable[[], Awaitable[Any]]:
+            async def post_bundle() -> Any:
+                response = await self._client.chat_postMessage(channel=channel,
+                                                               **markup_payload(render_bundle(lines, lang)))
+                self._fresh_bundles[(str(response["channel"]), str(response["ts"]))] = list(lines)
+                return response
+            return post_bundle
+
+        outcome = await slot.submit_bundled("chat.postMessage", alone, Bundling(f"copies:{channel}", line, combine))
+        ref = MessageRef(SURFACE, str(outcome.result["channel"]), str(outcome.result["ts"]))
+        if (lines := self._fresh_bundles.pop((ref.channel, ref.id), None)) is not None and self._bundles:
+            await self._bundles.set(ref, lines)  # whichever part resumes first records the bundle
+        return ref
+
+    async def _update_copy(self, slot: Slot, copy: MessageRef, original: MessageRef, text: str, trailer: str,
+                           lang: str) -> None:
+        lines = await self._bundles.lines(copy) if self._bundles is not None else None
+        if lines is not None and self._bundles is not None:  # only this original's line changes
+            lines = [replace(line, text=text) if line.is_copy_of(original) else line for line in lines]
+            await self._bundles.set(copy, lines)
+            payload = markup_payload(render_bundle(lines, lang))
+        else:
+            payload = message_payload(message_parts(text)[0], trailer=trailer)
+        await slot.submit("chat.update", partial(self._client.chat_update, channel=copy.channel, ts=copy.id,
+                                                 **payload))
+
+    async def _drop_bundled_line(self, copy: MessageRef, original: MessageRef) -> bool:
+        """If `copy` is a bundle, remove `original`'s line from it (deleting the post when none is left)."""
+        if self._bundles is None or (lines := await self._bundles.lines(copy)) is None:
+            return False
+        remaining = [line for line in lines if not line.is_copy_of(original)]
+        if not remaining:
+            await self._bundles.forget(copy)
+            return False  # the caller deletes the now empty post
+        await self._bundles.set(copy, remaining)
+        lang = self.channels.language_of(copy.channel) or self.channels.languages[0]
+        await self._outbox.submit(
+            "chat.update", partial(self._client.chat_update, channel=copy.channel, ts=copy.id,
+                                   **markup_payload(render_bundle(remaining, lang))),
+            channel=copy.channel,
+        )
+        return True
+
+    async def _permalink(self, original: MessageRef) -> str | None:
+        # One lookup per original, shared by its concurrent copies (the future is cached, not just the URL).
+        cache_key = (original.channel, original.id)
+        lookup = self._permalinks.get(cache_key)
+        if lookup is None:
+            lookup = asyncio.ensure_future(self._fetch_permalink(original))
+            self._permalinks[cache_key] = lookup
+        return await asyncio.shield(lookup)
+
+    async def _fetch_permalink(self, original: MessageRef) -> str | None:
+        try:
+            response = await self._client.chat_getPermalink(channel=original.channel, message_ts=original.id)
+        except (SlackApiError, OSError) as error:
+            log.info("no permalink for %s: %s", original, error)
+            self._permalinks.pop((original.channel, original.id), None)
+            return None
+        return str(response["permalink"])
+
+    async def _dm_channel(self, user_id: str) -> str:
+        if user_id not in self._dm_channels:
+            response = await self._outbox.submit(
+                "conversations.open", lambda: self._client.conversations_open(users=user_id),
+                channel=f"open:{user_id}", lane=f"private:{user_id}:open",
+            )
+            self._dm_channels[user_id] = str(response["channel"]["id"])
+        return self._dm_channels[user_id]
+
+    async def _show_board(self, key: str, text: str, actions: Sequence[Action]) -> MessageRef:
+        board = self._board_state.setdefault(key, _Board())
+        channel = self._chairs()
+        async with board.lock:
+            if board.ref is None:
+                stored = await self._boards.get(key)
+                if stored is not None:
+                    board.ref = MessageRef(SURFACE, stored[0], stored[1])
+            if board.ref is None:
+                board.ref = await self._post_text(channel, text, actions=actions, key=key, lane=f"board:{channel}")
+                await self._boards.set(key, board.ref.channel, board.ref.id)
+                return board.ref
+            ref = board.ref
+        payload = message_payload(message_parts(text)[0], actions)
+        # Same key: a newer board replaces a queued one; the throttle keeps updates ~1 per board_interval.
+        try:
+            await self._outbox.submit(
+                "chat.update", partial(self._client.chat_update, channel=ref.channel, ts=ref.id, **payload),
+                channel=ref.channel, lane=f"board:{ref.channel}", key=key, throttle=self._board_interval,
+                report=False,
+            )
+        except DeliveryFailed as failed:
+            if "message_not_found" not in failed.failure.error:
+                await self.report_failure(failed.failure)
+                raise
+            async with board.lock:  # someone deleted the board: post a new one
+                if board.ref == ref:
+                    board.ref = None
+                    await self._boards.forget(key)
+            return await self._show_board(key, text, actions)
+        return ref

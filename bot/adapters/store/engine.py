@@ -1,0 +1,87 @@
+"""The async engine: SQLite (WAL, synchronous=FULL) by default, PostgreSQL for several instances."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from sqlalchemy import event, pool
+from sqlalchemy.engine import URL, Connection
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
+
+from bot.adapters.store.urls import async_url, is_sqlite
+
+# Long enough to ride out another process's transaction (they are milliseconds), short enough that a
+# wedged writer shows up as an error rather than a silent hang.
+SQLITE_BUSY_TIMEOUT_MS = 30_000
+
+# Execution option naming how a SQLite transaction starts. IMMEDIATE takes the write lock at BEGIN, so a
+# transaction that reads and then writes never fails half-way with SQLITE_BUSY (a deferred one can: in WAL
+# mode an upgrade from a stale read snapshot is refused at once, whatever the busy timeout). It is the
+# default, so `engine.begin()` is always safe; pure reads use `reading()` and do not queue behind writers.
+SQLITE_BEGIN_OPTION = "floorbot_sqlite_begin"
+
+
+@asynccontextmanager
+async def reading(engine: AsyncEngine) -> AsyncIterator[AsyncConnection]:
+    """A connection for reads only: on SQLite it does not take the write lock (WAL readers run alongside)."""
+    async with engine.connect() as connection:
+        if connection.dialect.name == "sqlite":
+            await connection.execution_options(**{SQLITE_BEGIN_OPTION: "DEFERRED"})
+        yield connection
+
+
+def create_engine(url: str | URL, **kwargs: Any) -> AsyncEngine:
+    """An AsyncEngine for `url`; sync-style URLs are mapped to the async drivers."""
+    target = async_url(url)
+    if not is_sqlite(target):
+        kwargs.setdefault("pool_pre_ping", True)
+        return create_async_engine(target, **kwargs)
+    database = target.database or ""
+    if database in ("", ":memory:"):
+        # One shared connection, or each pool connection would see its own empty database.
+        kwargs.setdefault("poolclass", pool.StaticPool)
+    engine = create_async_engine(target, **kwargs)
+    _configure_sqlite(engine)
+    return engine
+
+
+def _configure_sqlite(engine: AsyncEngine) -> None:
+    sync_engine = engine.sync_engine
+
+    @event.listens_for(sync_engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        # The driver's own implicit BEGIN is switched off so that we emit the BEGIN (and its mode) ourselves;
+        # PRAGMAs are per connection, hence on every connect.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        try:
+            cursor.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}")
+            _ensure_wal(cursor)
+            cursor.execute("PRAGMA synchronous = FULL")
+            cursor.execute("PRAGMA foreign_keys = ON")
+        finally:
+            cursor.close()
+
+    @event.listens_for(sync_engine, "begin")
+    def _on_begin(connection: Connection) -> None:
+        mode = connection.get_execution_options().get(SQLITE_BEGIN_OPTION, "IMMEDIATE")
+        if mode not in ("IMMEDIATE", "DEFERRED", "EXCLUSIVE"):
+            raise ValueError(f"unknown SQLite BEGIN mode {mode!r}")
+        connection.exec_driver_sql(f"BEGIN {mode}")
+
+
+def _ensure_wal(cursor: Any) -> None:
+    """WAL is a property of the file, kept once set. Switching needs the file to itself, and SQLite does
+    not wait (no busy handler) for that; so when several processes open a brand-new file at once, the
+    losers leave the switch to the winner: their connections follow the file's mode from their next read.
+    """
+    cursor.execute("PRAGMA journal_mode")
+    if str(cursor.fetchone()[0]).lower() == "wal":
+        return
+    try:
+        cursor.execute("PRAGMA journal_mode = WAL")
+    except Exception as error:
+        if "locked" not in str(error).lower():
+            raise

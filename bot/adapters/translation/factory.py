@@ -1,0 +1,31 @@
+"""Pick the translation backend from the settings: DeepL, else LibreTranslate, else none."""
+
+from __future__ import annotations
+
+from bot.adapters.translation.deepl import DeepLTranslator, RetryPolicy
+from bot.adapters.translation.glossary import Glossary
+from bot.adapters.translation.libretranslate import LibreTranslateTranslator
+from bot.adapters.translation.none import NoTranslator
+from bot.app.ports.translation import Translator
+from bot.app.translation.timing import Timer
+from bot.config.settings import Settings
+
+
+def translator_from_settings(
+    settings: Settings,
+    *,
+    glossary: Glossary | None = None,
+    retry: RetryPolicy | None = None,
+    timer: Timer | None = None,
+) -> Translator:
+    if settings.deepl_auth_key is not None:
+        return DeepLTranslator(
+            settings.deepl_auth_key,
+            server_url=settings.deepl_server_url,
+            glossary=glossary,
+            retry=retry,
+            timer=timer,
+        )
+    if settings.libretranslate_url:
+        return LibreTranslateTranslator(settings.libretranslate_url, api_key=settings.libretranslate_api_key)
+    return NoTranslator()

@@ -1,0 +1,154 @@
+"""The web console's read model, from the real services: the engine's floor, the ledger and the plan."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import timedelta
+
+from bot.adapters.store.ledger import CueLedger
+from bot.adapters.web.views import (
+    CueView,
+    EventView,
+    FloorView,
+    LedgerState,
+    Localized,
+    PersonView,
+    PlaceView,
+    Powers,
+    QuestionView,
+    RequestView,
+    TimerView,
+)
+from bot.app.engine import Engine
+from bot.config.model import DEFAULT_GROUPS, Question, Text
+from bot.domain import authz
+from bot.domain.agenda.recovery import LedgerState as Ledger
+from bot.domain.agenda.timeline import Cue
+from bot.domain.floor import explain
+from bot.domain.floor.model import FloorState, position, queue
+from bot.i18n.cues import item_title
+
+
+def _localized(text: Text | None, languages: Sequence[str]) -> Localized:
+    if text is None:
+        return {}
+    if isinstance(text, str):
+        return {lang: text for lang in languages}
+    return {str(k): v for k, v in text.items()}
+
+
+@dataclass
+class RuntimeConsoleModel:
+    engine: Engine
+    ledger: CueLedger
+    cues: Sequence[Cue]
+
+    @property
+    def _languages(self) -> list[str]:
+        return self.engine.languages
+
+    async def event(self) -> EventView:
+        s = self.engine.schedule
+        groups: dict[str, Localized] = {gid: dict(names) for gid, names in DEFAULT_GROUPS.items()}
+        groups.update({gid: _localized(g.name, self._languages) for gid, g in s.groups.items()})
+        return EventView(s.event.id, _localized(s.event.title, self._languages), s.event.timezone,
+                         s.event.timezone_label, tuple(self._languages), groups)
+
+    async def people(self) -> Sequence[PersonView]:
+        return [
+            PersonView(pid, p.name, p.group, p.language, _localized(p.role, self._languages) if p.role else None)
+            for pid, p in self.engine.schedule.people.items()
+        ]
+
+    async def person_key(self, user_id: str) -> str:
+        return self.engine.people.key_for("web", user_id)
+
+    async def powers(self, user_id: str) -> Powers:
+        s = self.engine.schedule
+        item = self.engine.item(self.engine.current)
+        person = authz.person_for(user_id, s)
+        organizer = person is not None and person in s.event.organizers
+        chair = organizer or (person is not None and person in authz.chairs_of(item, s))
+        return Powers(chair=chair, organizer=organizer)
+
+    async def _state(self, discussion: str | None) -> FloorState | None:
+        discussion = discussion or self.engine.current
+        if discussion is None:
+            return None
+        return await self.engine.floor.state(discussion)
+
+    async def floor_view(self, discussion: str | None = None) -> FloorView:
+        state = await self._state(discussion)
+        if state is None:
+            return FloorView(None)
+        now = self.engine.clock.now()
+        policy = self.engine.policy
+        present = self.engine.present()
+        requests = []
+        for place, r in enumerate(queue(state, policy), start=1):
+            pos = position(state, r.person, now, policy, present)
+            p = r.participant
+            requests.append(RequestView(
+                r.id, r.person, p.name, p.group, p.language, r.kind.value, r.note, r.at, place,
+                int(pos.wait.total_seconds()), r.over_budget, pos.absent,
+            ))
+        item = self.engine.item(state.discussion)
+        title: Localized = {lang: item_title(item, lang) for lang in self._languages} if item else {}
+        return FloorView(state.discussion, title, state.is_open, self._timer(state), tuple(requests))
+
+    def _timer(self, state: FloorState) -> TimerView | None:
+        speaking = state.speaking
+        if speaking is None:
+            return None
+        p = speaking.request.participant
+        warn = self.engine.policy.warn_before
+        return TimerView(p.person, p.name, p.group, p.language, speaking.request.kind.value, speaking.started_at,
+                         speaking.ends_at, speaking.ends_at - warn if warn > timedelta(0) else None)
+
+    async def position(self, user_id: str, lang: str) -> PlaceView | None:
+        state = await self._state(None)
+        if state is None:
+            return None
+        person = await self.person_key(user_id)
+        pos = position(state, person, self.engine.clock.now(), self.engine.policy, self.engine.present())
+        if pos.place is None or pos.request is None:
+            return None
+        reasons = [explain.reason_message(r).render(lang, self.engine.groups) for r in pos.reasons]
+        return PlaceView(pos.place, int(pos.wait.total_seconds()), pos.request.kind.value, reasons)
+
+    async def timer(self) -> TimerView | None:
+        state = await self._state(None)
+        return self._timer(state) if state is not None else None
+
+    async def next_question(self) -> QuestionView | None:
+        item = self.engine.item(self.engine.current)
+        if item is None or item.discussion is None or not item.discussion.questions:
+            return None
+        questions = item.discussion.questions
+        index = self.engine.question_index.get(item.id, 0)
+        if index >= len(questions):
+            return None
+        q = questions[index]
+        text, points = (q.text, q.points) if isinstance(q, Question) else (q, [])
+        return QuestionView(index + 1, len(questions), _localized(text, self._languages),
+                            tuple(_localized(p, self._languages) for p in points))
+
+    async def run_of_show(self) -> Sequence[CueView]:
+        states: Mapping[str, Ledger] = await self.ledger.cue_states()
+        views = []
+        for cue in self.cues:
+            item = self.engine.item(cue.item)
+            title: Localized = {lang: item_title(item, lang) for lang in self._languages} if item else {}
+            views.append(CueView(cue.at, cue.kind.value, cue.item, title, _ledger_view(states.get(cue.id))))
+        return views
+
+
+def _ledger_view(state: Ledger | None) -> LedgerState:
+    if state in (Ledger.POSTED, Ledger.CLAIMED):
+        return LedgerState.POSTED
+    if state is Ledger.LATE:
+        return LedgerState.LATE
+    if state is Ledger.MISSED:
+        return LedgerState.MISSED
+    return LedgerState.PENDING

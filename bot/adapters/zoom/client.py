@@ -1,0 +1,510 @@
+"""A reliable async client around zoomus.
+
+zoomus speaks Zoom's REST API but leaves the hard parts to its caller: it fetches the Server-to-Server
+OAuth token once, in its constructor, without a timeout, and never refreshes it; it returns raw
+`requests.Response` objects whatever the status; it has no retries, no 429 handling and no pagination.
+This module adds all of that, and runs every blocking call in a worker thread (`asyncio.to_thread`).
+
+Errors come out typed (`ZoomError` and subclasses) with Zoom's own `code` and `message`; no error, log
+line or repr ever contains the access token or the client secret.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import functools
+import logging
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+from email.utils import parsedate_to_datetime
+from typing import Any, cast
+
+import requests
+import zoomus
+from pydantic import SecretStr
+from zoomus import util as zoomus_util
+
+from bot.app.clock import Clock, SystemClock
+from bot.config.settings import Settings
+
+log = logging.getLogger(__name__)
+
+ZOOM_API_URL = "https://api.zoom.us/v2"
+ZOOM_OAUTH_URL = "https://zoom.us/oauth/token"
+
+# Zoom allows 100 meeting/webinar create or update requests per user per day.
+DAILY_WRITE_BUDGET = 100
+
+# Zoom's "Invalid access token" code; it also comes with HTTP 401 once a token has expired.
+INVALID_TOKEN_CODE = 124
+
+Sleep = Callable[[float], Awaitable[None]]
+JSON = dict[str, Any]
+
+
+class ZoomError(Exception):
+    """Zoom answered with an error (or could not be reached)."""
+
+    def __init__(self, operation: str, status: int | None, code: int | None, message: str) -> None:
+        self.operation = operation
+        self.status = status
+        self.code = code
+        self.message = message
+        super().__init__(str(self))
+
+    def __str__(self) -> str:
+        where = f"HTTP {self.status}" if self.status is not None else "no answer"
+        code = f", Zoom code {self.code}" if self.code is not None else ""
+        return f"Zoom {self.operation} failed ({where}{code}): {self.message}"
+
+
+class ZoomAuthError(ZoomError):
+    """The credentials were refused, or a fresh token was refused too."""
+
+
+class ZoomNotFound(ZoomError):
+    """The meeting, webinar or user does not exist (HTTP 404)."""
+
+
+class ZoomRateLimited(ZoomError):
+    """HTTP 429 that outlasted our patience; `retry_after` says when Zoom will accept again."""
+
+    def __init__(self, operation: str, code: int | None, message: str, retry_after: float | None) -> None:
+        self.retry_after = retry_after
+        super().__init__(operation, 429, code, message)
+
+
+class ZoomServerError(ZoomError):
+    """Zoom failed on its side (5xx) every time we asked."""
+
+
+class ZoomUnavailable(ZoomError):
+    """Zoom could not be reached (timeout, connection refused) every time we tried."""
+
+
+class ZoomBudgetExceeded(ZoomError):
+    """Our own count says this user has used up today's create/update budget."""
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    """How hard to try. Delays double from `base_delay` up to `max_delay`."""
+
+    max_attempts: int = 4
+    base_delay: float = 1.0
+    max_delay: float = 30.0
+    # A Retry-After longer than this (e.g. the daily limit, which resets at midnight UTC) is not waited
+    # out; the error is raised with the delay so the caller can say when to try again.
+    max_retry_after: float = 120.0
+
+    def backoff(self, attempt: int) -> float:
+        return float(min(self.max_delay, self.base_delay * 2 ** (attempt - 1)))
+
+
+@dataclass
+class DailyBudget:
+    """Counts meeting create/update requests per Zoom user per UTC day."""
+
+    limit: int = DAILY_WRITE_BUDGET
+    _used: dict[tuple[str, date], int] = field(default_factory=dict)
+
+    def used(self, user_id: str, now: datetime) -> int:
+        return self._used.get((user_id, now.astimezone(UTC).date()), 0)
+
+    def remaining(self, user_id: str, now: datetime) -> int:
+        return max(0, self.limit - self.used(user_id, now))
+
+    def check(self, user_id: str, now: datetime, operation: str) -> None:
+        if self.remaining(user_id, now) <= 0:
+            raise ZoomBudgetExceeded(
+                operation, None, None,
+                f"the daily budget of {self.limit} meeting creations/updates for user {user_id!r} is used up",
+            )
+
+    def preload(self, user_id: str, now: datetime, used: int) -> None:
+        """Start from a count kept elsewhere (the store), so separate runs share one day's budget."""
+        key = (user_id, now.astimezone(UTC).date())
+        self._used[key] = max(self._used.get(key, 0), used)
+
+    def spend(self, user_id: str, now: datetime) -> None:
+        key = (user_id, now.astimezone(UTC).date())
+        self._used[key] = self._used.get(key, 0) + 1
+
+
+@dataclass(frozen=True)
+class AccessToken:
+    value: SecretStr
+    expires_at: datetime
+
+
+class _PreauthorizedZoomus(zoomus.ZoomClient):  # type: ignore[misc]
+    """zoomus's client without the constructor's own token request (blocking, no timeout, status unchecked).
+
+    We fetch the token ourselves and hand it in; everything else is zoomus's (components share
+    `config`, so replacing config["token"] later reaches every component, as zoomus's refresh does).
+    """
+
+    def __init__(self, *, client_id: str, client_secret: str, api_account_id: str, base_uri: str,
+                 oauth_uri: str, token: str, timeout: float) -> None:
+        zoomus_util.ApiClient.__init__(self, base_uri=base_uri, timeout=int(timeout))
+        self.components = zoomus.client.COMPONENT_CLASSES[zoomus_util.API_VERSION_2].copy()
+        self.config = {
+            "client_id": client_id,
+            "client_secret": client_secret,
+            "api_account_id": api_account_id,
+            "data_type": "json",
+            "version": zoomus_util.API_VERSION_2,
+            "base_uri": self.base_uri,
+            "oauth_uri": oauth_uri,
+            "token": token,
+        }
+        for name, component in self.components.items():
+            self.components[name] = component(base_uri=self.base_uri, config=self.config, timeout=int(timeout))
+
+    def refresh_token(self) -> None:  # pragma: no cover - guard against zoomus's own (unsafe) refresh
+        raise RuntimeError("tokens are refreshed by bot.adapters.zoom.client.ZoomClient")
+
+
+def _error_details(response: requests.Response) -> tuple[int | None, str]:
+    """Zoom's error code and message from a response body, whatever shape it has."""
+    try:
+        body = response.json()
+    except ValueError:
+        text = response.text.strip()
+        return None, text[:300] or response.reason or "no details"
+    if isinstance(body, dict):
+        code = body.get("code")
+        message = body.get("message") or body.get("reason") or body.get("error") or response.reason
+        return (code if isinstance(code, int) else None), str(message)
+    return None, str(body)[:300]
+
+
+def parse_retry_after(value: str | None, now: datetime) -> float | None:
+    """Seconds to wait from a Retry-After header: delta-seconds, an HTTP date or an ISO 8601 time."""
+    if not value:
+        return None
+    value = value.strip()
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        pass
+    when: datetime | None
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        try:
+            when = datetime.fromisoformat(value.replace("Z", "+00:00"))
+        except ValueError:
+            return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return max(0.0, (when - now).total_seconds())
+
+
+class ZoomClient:
+    """Zoom's REST API for Floorbot: token kept fresh, retries bounded, errors typed, calls off the loop."""
+
+    def __init__(
+        self,
+        client_id: str,
+        client_secret: str | SecretStr,
+        api_account_id: str,
+        base_uri: str = ZOOM_API_URL,
+        oauth_uri: str = ZOOM_OAUTH_URL,
+        *,
+        timeout: float = 15.0,
+        clock: Clock | None = None,
+        sleep: Sleep = asyncio.sleep,
+        retry: RetryPolicy | None = None,
+        budget: DailyBudget | None = None,
+        refresh_margin: timedelta = timedelta(minutes=5),
+    ) -> None:
+        self._client_id = client_id
+        self._client_secret = client_secret if isinstance(client_secret, SecretStr) else SecretStr(client_secret)
+        self._account_id = api_account_id
+        self._base_uri = base_uri.rstrip("/")
+        self._oauth_uri = oauth_uri
+        self._timeout = timeout
+        self._clock: Clock = clock or SystemClock()
+        self._sleep = sleep
+        self._retry = retry or RetryPolicy()
+        self.budget = budget or DailyBudget()
+        self._refresh_margin = refresh_margin
+        self._token: AccessToken | None = None
+        self._zoomus: _PreauthorizedZoomus | None = None
+        self._token_lock = asyncio.Lock()
+        self.token_fetches = 0
+
+    @classmethod
+    def from_settings(cls, settings: Settings, **kwargs: Any) -> ZoomClient:
+        if not (settings.zoom_client_id and settings.zoom_client_secret and settings.zoom_account_id):
+            raise ValueError("ZOOM_ACCOUNT_ID, ZOOM_CLIENT_ID and ZOOM_CLIENT_SECRET must all be set")
+        return cls(
+            settings.zoom_client_id, settings.zoom_client_secret, settings.zoom_account_id,
+            base_uri=settings.zoom_api_url, oauth_uri=settings.zoom_oauth_url, **kwargs,
+        )
+
+    def __repr__(self) -> str:
+        return f"ZoomClient(client_id={self._client_id!r}, base_uri={self._base_uri!r})"
+
+    # --- token -------------------------------------------------------------------------------------
+
+    def _fetch_token_blocking(self) -> requests.Response:
+        credentials = f"{self._client_id}:{self._client_secret.get_secret_value()}"
+        basic = base64.b64encode(credentials.encode()).decode("ascii")
+        return requests.post(
+            self._oauth_uri,
+            data={"grant_type": "account_credentials", "account_id": self._account_id},
+            headers={"Authorization": f"Basic {basic}"},
+            timeout=self._timeout,
+        )
+
+    async def _refresh_token(self) -> None:
+        attempt = 0
+        while True:
+            attempt += 1
+            try:
+                response = await asyncio.to_thread(self._fetch_token_blocking)
+            except requests.RequestException as exc:
+                if attempt >= self._retry.max_attempts:
+                    raise ZoomUnavailable("token request", None, None, type(exc).__name__) from None
+                await self._sleep(self._retry.backoff(attempt))
+                continue
+            if response.status_code >= 500 and attempt < self._retry.max_attempts:
+                await self._sleep(self._retry.backoff(attempt))
+                continue
+            code, message = _error_details(response)
+            if response.status_code == 429:
+                wait = parse_retry_after(response.headers.get("Retry-After"), self._clock.now())
+                raise ZoomRateLimited("token request", code, message, wait)
+            if response.status_code != 200:
+                raise ZoomAuthError("token request", response.status_code, code, message)
+            try:
+                body = response.json()
+                token = str(body["access_token"])
+                lifetime = float(body.get("expires_in", 3600))
+            except (ValueError, KeyError, TypeError):
+                raise ZoomAuthError("token request", 200, None, "the token endpoint sent no access_token") from None
+            self.token_fetches += 1
+            self._token = AccessToken(SecretStr(token), self._clock.now() + timedelta(seconds=lifetime))
+            if self._zoomus is None:
+                self._zoomus = _PreauthorizedZoomus(
+                    client_id=self._client_id, client_secret=self._client_secret.get_secret_value(),
+                    api_account_id=self._account_id, base_uri=self._base_uri, oauth_uri=self._oauth_uri,
+                    token=token, timeout=self._timeout,
+                )
+            else:
+                self._zoomus.config["token"] = token
+            return
+
+    async def _ensure_token(self, *, force: bool = False, stale: SecretStr | None = None) -> None:
+        async with self._token_lock:
+            if force and self._token is not None and stale is not None and self._token.value != stale:
+                return  # another task refreshed it while we waited
+            if force or self._token is None or self._clock.now() >= self._token.expires_at - self._refresh_margin:
+                await self._refresh_token()
+
+    async def connect(self) -> None:
+        """Fetch the first token now (otherwise the first call does it)."""
+        await self._ensure_token()
+
+    # --- calls -------------------------------------------------------------------------------------
+
+    async def _call(
+        self,
+        operation: str,
+        call: Callable[[_PreauthorizedZoomus], requests.Response],
+        *,
+        retry_server_errors: bool = True,
+    ) -> requests.Response:
+        """Run one zoomus call with token refresh, 429 backoff and bounded retries; 2xx or a ZoomError."""
+        await self._ensure_token()
+        attempt = 0
+        refreshed = False
+        while True:
+            attempt += 1
+            assert self._zoomus is not None and self._token is not None
+            used_token = self._token.value
+            client = self._zoomus
+            try:
+                response = await asyncio.to_thread(call, client)
+            except requests.RequestException as exc:
+                if not retry_server_errors or attempt >= self._retry.max_attempts:
+                    raise ZoomUnavailable(operation, None, None, type(exc).__name__) from None
+                log.warning("Zoom %s: %s, retrying", operation, type(exc).__name__)
+                await self._sleep(self._retry.backoff(attempt))
+                continue
+            status = response.status_code
+            if status < 400:
+                return response
+            code, message = _error_details(response)
+            if status == 401 or code == INVALID_TOKEN_CODE:
+                if refreshed:
+                    raise ZoomAuthError(operation, status, code, message)
+                refreshed = True
+                attempt -= 1  # an expired token is not the call's fault
+                await self._ensure_token(force=True, stale=used_token)
+                continue
+            if status == 429:
+                wait = parse_retry_after(response.headers.get("Retry-After"), self._clock.now())
+                delay = self._retry.backoff(attempt) if wait is None else wait
+                if delay > self._retry.max_retry_after or attempt >= self._retry.max_attempts:
+                    raise ZoomRateLimited(operation, code, message, delay)
+                log.warning("Zoom %s: rate limited, waiting %.1f s", operation, delay)
+                await self._sleep(delay)
+                continue
+            if status >= 500 and retry_server_errors and attempt < self._retry.max_attempts:
+                log.warning("Zoom %s: HTTP %s, retrying", operation, status)
+                await self._sleep(self._retry.backoff(attempt))
+                continue
+            if status == 404:
+                raise ZoomNotFound(operation, status, code, message)
+            if status >= 500:
+                raise ZoomServerError(operation, status, code, message)
+            raise ZoomError(operation, status, code, message)
+
+    @staticmethod
+    def _json(response: requests.Response) -> JSON:
+        if response.status_code == 204 or not response.content:
+            return {}
+        body = response.json()
+        return cast(JSON, body) if isinstance(body, dict) else {"items": body}
+
+    async def _write(
+        self, operation: str, user_id: str, call: Callable[[_PreauthorizedZoomus], requests.Response],
+        *, retry_server_errors: bool,
+    ) -> requests.Response:
+        self.budget.check(user_id, self._clock.now(), operation)
+        response = await self._call(operation, call, retry_server_errors=retry_server_errors)
+        self.budget.spend(user_id, self._clock.now())
+        return response
+
+    def budget_remaining(self, user_id: str) -> int:
+        return self.budget.remaining(user_id, self._clock.now())
+
+    async def _paginate(
+        self, operation: str, items_key: str,
+        call: Callable[[_PreauthorizedZoomus, dict[str, Any]], requests.Response],
+        page_size: int = 300,
+    ) -> list[JSON]:
+        """Every page of a list endpoint, following next_page_token (zoomus does not)."""
+        items: list[JSON] = []
+        token = ""
+        seen_tokens: set[str] = set()
+        while True:
+            params: dict[str, Any] = {"page_size": page_size}
+            if token:
+                params["next_page_token"] = token
+            response = await self._call(operation, functools.partial(_with_params, call, params))
+            body = self._json(response)
+            items.extend(cast(list[JSON], body.get(items_key) or []))
+            token = str(body.get("next_page_token") or "")
+            if not token or token in seen_tokens:  # a repeated token would loop forever
+                return items
+            seen_tokens.add(token)
+
+    # Meetings -------------------------------------------------------------------------------------
+
+    async def create_meeting(self, user_id: str, body: Mapping[str, Any]) -> JSON:
+        """POST /users/{user_id}/meetings. Not retried on 5xx: it may have been created (see provision)."""
+        response = await self._write(
+            "meeting create", user_id,
+            lambda z: z.meeting.create(user_id=user_id, **_prepared(body, datetime_ok=True)),
+            retry_server_errors=False,
+        )
+        return self._json(response)
+
+    async def update_meeting(self, meeting_id: int | str, body: Mapping[str, Any], *, user_id: str) -> None:
+        await self._write(
+            "meeting update", user_id,
+            lambda z: z.meeting.update(id=meeting_id, **_prepared(body, datetime_ok=True)),
+            retry_server_errors=True,
+        )
+
+    async def get_meeting(self, meeting_id: int | str) -> JSON:
+        return self._json(await self._call("meeting get", lambda z: z.meeting.get(id=meeting_id)))
+
+    async def list_meetings(self, user_id: str, kind: str = "scheduled") -> list[JSON]:
+        return await self._paginate(
+            "meeting list", "meetings",
+            lambda z, p: z.meeting.list(user_id=user_id, type=kind, **p),
+        )
+
+    async def add_meeting_registrant(self, meeting_id: int | str, registrant: Mapping[str, Any]) -> JSON:
+        return self._json(await self._call(
+            "meeting registrant add", lambda z: z.meeting.add_registrant(id=meeting_id, **dict(registrant)),
+            retry_server_errors=False,
+        ))
+
+    async def list_meeting_registrants(self, meeting_id: int | str) -> list[JSON]:
+        return await self._paginate(
+            "meeting registrant list", "registrants",
+            lambda z, p: z.meeting.list_registrants(id=meeting_id, **p),
+        )
+
+    # Webinars -------------------------------------------------------------------------------------
+
+    async def create_webinar(self, user_id: str, body: Mapping[str, Any]) -> JSON:
+        response = await self._write(
+            "webinar create", user_id,
+            lambda z: z.webinar.create(user_id=user_id, **_prepared(body, datetime_ok=False)),
+            retry_server_errors=False,
+        )
+        return self._json(response)
+
+    async def update_webinar(self, webinar_id: int | str, body: Mapping[str, Any], *, user_id: str) -> None:
+        await self._write(
+            "webinar update", user_id,
+            lambda z: z.webinar.update(id=webinar_id, **_prepared(body, datetime_ok=False)),
+            retry_server_errors=True,
+        )
+
+    async def get_webinar(self, webinar_id: int | str) -> JSON:
+        return self._json(await self._call("webinar get", lambda z: z.webinar.get(id=webinar_id)))
+
+    async def list_webinars(self, user_id: str) -> list[JSON]:
+        return await self._paginate(
+            "webinar list", "webinars", lambda z, p: z.webinar.list(user_id=user_id, **p),
+        )
+
+    async def list_webinar_registrants(self, webinar_id: int | str) -> list[JSON]:
+        return await self._paginate(
+            "webinar registrant list", "registrants",
+            lambda z, p: z.webinar.get_registrants(id=webinar_id, **p),
+        )
+
+    # Past meetings --------------------------------------------------------------------------------
+
+    async def past_meeting_participants(self, meeting_uuid: str) -> list[JSON]:
+        """Everyone who joined one meeting instance (a join/leave record per stint), all pages."""
+        return await self._paginate(
+            "past meeting participants", "participants",
+            lambda z, p: z.past_meeting.get_participants(meeting_id=meeting_uuid, **p),
+        )
+
+
+def _with_params(
+    call: Callable[[_PreauthorizedZoomus, dict[str, Any]], requests.Response],
+    params: dict[str, Any],
+    client: _PreauthorizedZoomus,
+) -> requests.Response:
+    return call(client, dict(params))  # a copy: zoomus may mutate what it is given
+
+
+def _prepared(body: Mapping[str, Any], *, datetime_ok: bool) -> dict[str, Any]:
+    """A fresh copy of a request body (zoomus mutates it) with start_time made safe.
+
+    zoomus formats meeting start times as "%Y-%m-%dT%H:%M:%SZ" without converting the zone, and raises on
+    a string; its webinar calls do not format at all (json.dumps then fails on a datetime). So meetings
+    get the datetime in UTC, webinars the UTC string.
+    """
+    out = dict(body)
+    start = out.get("start_time")
+    if isinstance(start, datetime):
+        if start.tzinfo is None:
+            raise ValueError("start_time must be an aware datetime")
+        utc = start.astimezone(UTC)
+        out["start_time"] = utc if datetime_ok else utc.strftime("%Y-%m-%dT%H:%M:%SZ")
+    return out

@@ -1,0 +1,39 @@
+"""Zoom chat requests into the runtime engine: convert at the edge, dispatch once.
+
+`EngineFloorRequests` is the `FloorRequests` the live app gives `ZoomWebhook`: it turns a chat-grammar
+command typed in Zoom into the platform-neutral `InboundEvent` (source "zoom") and hands it to the one
+inbound handler (`bot.app.engine.Engine.handle`), which parses it, applies it to the running
+discussion's list (FloorService: serialised, authorised, audited) and answers the person itself. So it
+returns no reply of its own, and the webhook should then be built without a notifier.
+"""
+
+from __future__ import annotations
+
+from bot.app.ports.chat import InboundEvent, InboundHandler, InboundKind
+from bot.app.ports.meetings import Reply, ZoomFloorCommand
+
+
+def to_inbound_event(request: ZoomFloorCommand) -> InboundEvent:
+    return InboundEvent(
+        source=request.source,
+        event_id=request.event_id,
+        kind=InboundKind.MESSAGE,
+        user_id=request.user_id or "",  # empty: the person is known by email only
+        at=request.at,
+        text=request.text,
+        display_name=request.name,
+        email=request.email,
+        language=request.language,
+        extra={"meeting_id": request.meeting_id, "meeting_uuid": request.meeting_uuid},
+    )
+
+
+class EngineFloorRequests:
+    """FloorRequests backed by the engine's single inbound entry point."""
+
+    def __init__(self, handle: InboundHandler) -> None:
+        self._handle = handle
+
+    async def submit(self, request: ZoomFloorCommand) -> Reply | None:
+        await self._handle(to_inbound_event(request))
+        return None

@@ -1,0 +1,138 @@
+"""Who is who during the run: the participant behind each sighting, where to reach them, their language.
+
+Identities are merged by bot.domain.identity (one person, one place in the list whatever the surface); this adds
+what the floor needs (name, stakeholder group, floor language) and where a private reply goes (the last
+surface user id the person used). What attendees declared (group, language) is kept in the store so a
+restart remembers it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Protocol
+
+from bot.app.ports.chat import InboundEvent
+from bot.config.model import Schedule
+from bot.domain.floor.model import Participant
+from bot.domain.identity import IdentityResolver
+
+NAMESPACE = "participants"
+DEFAULT_GROUP = "other"
+REPLYABLE_SOURCES = frozenset({"slack", "web", "simulated"})
+
+
+class KeyValueStore(Protocol):
+    async def get(self, namespace: str, key: str, default: Any = None) -> Any: ...
+    async def set(self, namespace: str, key: str, value: Any, now: datetime) -> None: ...
+
+
+@dataclass
+class People:
+    schedule: Schedule
+    kv: KeyValueStore
+    identity: IdentityResolver = field(init=False)
+    _participants: dict[str, Participant] = field(default_factory=dict)
+    _reach: dict[str, str] = field(default_factory=dict)  # person key -> the user id to reply to
+    _languages: dict[str, str] = field(default_factory=dict)  # person key -> language last seen
+    _chosen: dict[str, str] = field(default_factory=dict)  # person key -> language asked for (/floor lang)
+
+    def __post_init__(self) -> None:
+        self.identity = IdentityResolver(self.schedule.people)
+
+    def key_for(self, source: str, user_id: str, email: str | None = None, display_name: str = "") -> str:
+        """The canonical person key of a platform user (surfaces may prefix their ids with their name)."""
+        platform_id = user_id.removeprefix(f"{source}:") if user_id else None
+        return self.identity.resolve(source, platform_id or None, email, display_name)
+
+    def _default_language(self) -> str:
+        return self.schedule.event.languages[0]
+
+    async def sighting(self, event: InboundEvent, now: datetime) -> Participant:
+        """The participant behind an inbound event; learns their reply address and declared details."""
+        key = self.key_for(event.source, event.user_id, event.email, event.display_name)
+        if event.source in REPLYABLE_SOURCES:
+            # Zoom's meeting chat cannot be written to: such people are reached where else they are known.
+            self._reach[key] = event.user_id
+        person = self.schedule.people.get(key)
+        stored = await self.kv.get(NAMESPACE, key, {}) or {}
+        declared_group = event.extra.get("group")
+        language = event.language or event.channel_language or stored.get("language")
+        if person is not None:
+            participant = Participant(key, person.name, person.group, person.language)
+        else:
+            group = str(declared_group if self._known_group(declared_group) else stored.get("group", DEFAULT_GROUP))
+            name = event.display_name or stored.get("name") or key
+            participant = Participant(key, name, group, language or self._default_language())
+        if language in self.schedule.event.languages and event.source in REPLYABLE_SOURCES:
+            self._languages[key] = language
+        changed = {"name": participant.name, "group": participant.group, "language": participant.language}
+        if {k: stored.get(k) for k in changed} != changed:
+            await self.kv.set(NAMESPACE, key, {**stored, **changed}, now)
+        self._participants[key] = participant
+        return participant
+
+    def _known_group(self, group: str | None) -> bool:
+        from bot.config.model import DEFAULT_GROUPS
+
+        return bool(group) and (group in self.schedule.groups or group in DEFAULT_GROUPS)
+
+    def participant(self, key: str) -> Participant | None:
+        key = self.identity.canonical(key)
+        if key in self._participants:
+            return self._participants[key]
+        person = self.schedule.people.get(key)
+        if person is not None:
+            return Participant(key, person.name, person.group, person.language)
+        return None
+
+    def reach(self, key: str) -> str | None:
+        """The user id a private message to this person goes to."""
+        key = self.identity.canonical(key)
+        if key in self._reach:
+            return self._reach[key]
+        person = self.schedule.people.get(key)
+        if person is not None and person.slack:
+            return person.slack
+        return None
+
+    def reply_language(self, key: str, event: InboundEvent | None = None) -> str:
+        """The language to answer in: the one the person asked for (`/floor lang`), else the channel they
+        wrote in (mirror mode), else the one their surface declares (Slack locale, console choice), else
+        the last one seen, else the schedule's."""
+        key = self.identity.canonical(key)
+        if key in self._chosen:
+            return self._chosen[key]
+        if event is not None and event.source in REPLYABLE_SOURCES:
+            # Zoom's language is the schedule's guess, not the person's own: not a reason to switch.
+            for lang in (event.channel_language, event.language):
+                if lang in self.schedule.event.languages:
+                    return lang
+        return self.language(key)
+
+    def language(self, key: str) -> str:
+        key = self.identity.canonical(key)
+        if key in self._chosen:
+            return self._chosen[key]
+        if key in self._languages:
+            return self._languages[key]
+        found = self.participant(key)
+        return found.language if found else self._default_language()
+
+    def set_language(self, key: str, lang: str) -> None:
+        self._chosen[self.identity.canonical(key)] = lang
+
+    def find(self, handle: str) -> Participant | None:
+        """A person named in a chair verb (`give @x`): a schedule id, a person key, or a unique name."""
+        wanted = handle.strip().lstrip("@").casefold()
+        for key in (handle, wanted):
+            found = self.participant(key)
+            if found is not None:
+                return found
+        matches = [p for p in self._participants.values() if p.name.casefold() == wanted]
+        matches += [
+            Participant(pid, p.name, p.group, p.language)
+            for pid, p in self.schedule.people.items()
+            if p.name.casefold() == wanted and pid not in self._participants
+        ]
+        return matches[0] if len(matches) == 1 else None

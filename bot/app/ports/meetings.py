@@ -1,0 +1,88 @@
+"""What the Zoom side needs from the rest of Floorbot, as small protocols, with in-memory versions.
+
+The real implementations live elsewhere and already fit these shapes:
+- `KeyValueStore` is `bot.adapters.store.key_values.KeyValues` (JSON values under namespace + key);
+- `SeenEvents` is `bot.adapters.store.intake.InboundEvents` (`seen_before` is atomic insert-or-detect);
+- `FloorRequests` and `Notifier` are adapters the app builds around `bot.app.floor` and a chat surface.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Protocol
+
+from bot.domain.grammar import Command
+
+
+class KeyValueStore(Protocol):
+    async def get(self, namespace: str, key: str, default: Any = None) -> Any: ...
+
+    async def set(self, namespace: str, key: str, value: Any, now: datetime) -> None: ...
+
+
+class SeenEvents(Protocol):
+    async def seen_before(self, source: str, event_id: str, now: datetime) -> bool:
+        """Record the id; True when it was already recorded (atomic)."""
+        ...
+
+
+@dataclass(frozen=True)
+class ZoomFloorCommand:
+    """A chat-grammar command typed in a Zoom meeting's chat, with who typed it, where and when."""
+
+    command: Command
+    person: str  # canonical person key (bot.domain.identity)
+    name: str
+    email: str | None
+    language: str  # the person's language (schedule, else the event's first language)
+    meeting_id: str
+    meeting_uuid: str
+    at: datetime
+    event_id: str  # the delivery key this came with (exactly-once)
+    text: str = ""
+    source: str = "zoom"
+    user_id: str | None = None  # the Zoom-side handle the person was resolved from (None: by email only)
+
+
+@dataclass(frozen=True)
+class Reply:
+    """What to tell the person: a prompts/ message key and its values, rendered in their language."""
+
+    key: str
+    values: Mapping[str, object] = field(default_factory=dict)
+
+
+class FloorRequests(Protocol):
+    async def submit(self, request: ZoomFloorCommand) -> Reply | None:
+        """Apply the command to the list of the discussion live in that meeting; what to tell the person."""
+        ...
+
+
+class Notifier(Protocol):
+    async def notify(self, person: str, email: str | None, text: str, *, meeting_id: str) -> None:
+        """Tell one person something privately (Zoom's API cannot write into a meeting's chat)."""
+        ...
+
+
+class RecordingFloorRequests:
+    """FloorRequests that records what it was given and answers with a fixed reply: tests."""
+
+    def __init__(self, reply: Reply | None = None) -> None:
+        self.received: list[ZoomFloorCommand] = []
+        self.reply = reply
+
+    async def submit(self, request: ZoomFloorCommand) -> Reply | None:
+        self.received.append(request)
+        return self.reply
+
+
+class RecordingNotifier:
+    """Notifier that keeps what would have been sent: tests, and a console without any surface."""
+
+    def __init__(self) -> None:
+        self.sent: list[tuple[str, str | None, str, str]] = []
+
+    async def notify(self, person: str, email: str | None, text: str, *, meeting_id: str) -> None:
+        self.sent.append((person, email, text, meeting_id))

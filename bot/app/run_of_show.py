@@ -1,0 +1,221 @@
+"""The conductor: the run of show as APScheduler jobs, each cue claimed in the ledger before it is posted.
+
+On every start it asks `bot.domain.agenda.recovery.decide` what each cue's fate is given the ledger, so a restart
+never loses a cue and never posts one twice; jobs are derived from the schedule plus the ledger, never
+trusted to a job store (PLATFORM-NOTES: APScheduler's default grace silently drops what a downed process
+missed). Every job sets `misfire_grace_time` explicitly.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any, Protocol
+from zoneinfo import ZoneInfo
+
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from apscheduler.triggers.date import DateTrigger
+
+from bot.app.clock import Clock
+from bot.app.ports.chat import AudienceKind, ChatPort, MessageRef
+from bot.domain.agenda.recovery import Decision, Fate, LedgerState, decide
+from bot.domain.agenda.timemap import TimeMap
+from bot.i18n import catalog as i18n
+
+log = logging.getLogger(__name__)
+
+
+class CueLike(Protocol):
+    @property
+    def id(self) -> str: ...
+    @property
+    def at(self) -> datetime: ...
+    @property
+    def kind(self) -> Any: ...
+    @property
+    def item(self) -> str: ...
+    @property
+    def data(self) -> Mapping[str, object]: ...
+
+
+class CueLedger(Protocol):
+    """The store's record of what the run of show has done (bot/adapters/store)."""
+
+    async def cue_states(self) -> dict[str, LedgerState]: ...
+    async def claim_cue(self, cue_id: str, owner: str, now: datetime) -> bool: ...
+    async def mark_cue(self, cue_id: str, state: LedgerState, now: datetime) -> None: ...
+
+
+Renderer = Callable[[CueLike, str], str]  # (cue, lang) -> text
+CueHook = Callable[[CueLike, datetime], Awaitable[None]]  # side effects of a cue on the floor
+LeaderCheck = Callable[[], Awaitable[bool]]
+
+
+async def _always_leader() -> bool:
+    return True
+
+
+@dataclass
+class CueRunner:
+    """Posts one cue exactly once: claim, run its floor effects, render in every language, post, mark."""
+
+    chat: ChatPort
+    ledger: CueLedger
+    render: Renderer
+    languages: Sequence[str]
+    owner: str
+    clock: Clock
+    on_cue: CueHook | None = None
+    is_leader: LeaderCheck = _always_leader
+    on_posted: Callable[[CueLike, list[MessageRef]], None] | None = None
+    posted: list[str] = field(default_factory=list)
+    last_posted_at: datetime | None = None
+
+    async def fire(self, cue: CueLike, *, late: bool = False) -> bool:
+        now = self.clock.now()
+        if not await self.is_leader():
+            log.warning("not the leader any more; cue %s left to the leader", cue.id)
+            return False
+        if not await self.ledger.claim_cue(cue.id, self.owner, now):
+            log.info("cue %s already claimed elsewhere", cue.id)
+            return False
+        if self.on_cue is not None:
+            await self.on_cue(cue, now)
+        texts = {lang: self.render(cue, lang) for lang in self.languages}
+        refs = await self.chat.announce(texts, key=f"cue:{cue.id}")
+        if self.on_posted is not None:
+            self.on_posted(cue, refs)
+        await self.ledger.mark_cue(cue.id, LedgerState.LATE if late else LedgerState.POSTED, self.clock.now())
+        self.posted.append(cue.id)
+        self.last_posted_at = self.clock.now()
+        return True
+
+    async def report_missed(self, cue: CueLike, lateness: timedelta) -> None:
+        if not await self.ledger.claim_cue(cue.id, self.owner, self.clock.now()):
+            return
+        minutes = max(1, round(lateness.total_seconds() / 60))
+        texts = {
+            lang: i18n.render("conductor.missed", lang, cue=self.render(cue, lang), minutes=minutes)
+            for lang in self.languages
+        }
+        await self.chat.announce(texts, audience=AudienceKind.CHAIRS, key=f"missed:{cue.id}")
+        await self.ledger.mark_cue(cue.id, LedgerState.MISSED, self.clock.now())
+
+
+@dataclass
+class StartReport:
+    scheduled: int
+    posted_late: list[str]
+    missed: list[str]
+    already_done: int
+    retrying: list[str] = field(default_factory=list)  # due, but still claimed by a process that died
+
+
+class Conductor:
+    """Drives a CueRunner from an AsyncIOScheduler on the wall clock (live, or shifted/compressed)."""
+
+    def __init__(
+        self,
+        runner: CueRunner,
+        cues: Sequence[CueLike],
+        *,
+        timemap: TimeMap,
+        zone: ZoneInfo,
+        grace: timedelta = timedelta(minutes=2),
+        reclaim_after: timedelta = timedelta(seconds=61),
+    ) -> None:
+        self.runner = runner
+        self.reclaim_after = reclaim_after
+        self.cues = {cue.id: cue for cue in cues}
+        self.timemap = timemap
+        self.grace = grace
+        self.scheduler = AsyncIOScheduler(timezone=zone)
+
+    def wall_time(self, cue: CueLike) -> datetime:
+        return self.timemap.to_wall(cue.at)
+
+    async def start(self, *, paused: bool = False) -> StartReport:
+        """Recompute what is due from the schedule plus the ledger, then schedule the rest.
+
+        `paused` keeps the scheduler from running jobs (a simulated clock drives the runner instead)."""
+        ledger = await self.runner.ledger.cue_states()
+        now = self.runner.clock.now()
+        decisions = decide(((c.id, self.wall_time(c)) for c in self.cues.values()), ledger, now, self.grace)
+        report = StartReport(0, [], [], 0)
+        for decision in decisions:
+            await self._apply(decision, report)
+        self.scheduler.start(paused=paused)
+        return report
+
+    async def _apply(self, decision: Decision, report: StartReport) -> None:
+        cue = self.cues[decision.cue_id]
+        if decision.fate is Fate.DONE:
+            report.already_done += 1
+        elif decision.fate is Fate.SCHEDULE:
+            self.scheduler.add_job(
+                self._fire_job,
+                trigger=DateTrigger(run_date=decision.wall_at),
+                args=[cue.id],
+                id=f"cue:{cue.id}",
+                replace_existing=True,
+                misfire_grace_time=int(self.grace.total_seconds()),
+                coalesce=True,
+                max_instances=1,
+            )
+            report.scheduled += 1
+        elif decision.fate is Fate.POST_LATE:
+            if await self.runner.fire(cue, late=True):
+                report.posted_late.append(cue.id)
+            else:
+                # Claimed by a process that died before posting: the ledger hands such a claim over once it
+                # is stale, so try again then rather than drop the cue.
+                self.schedule_call(f"retry:{cue.id}", self.runner.clock.now() + self.reclaim_after,
+                                   self._retry_late, cue.id)
+                report.retrying.append(cue.id)
+        else:
+            await self.runner.report_missed(cue, decision.lateness)
+            report.missed.append(cue.id)
+
+    async def _retry_late(self, cue_id: str) -> None:
+        try:
+            await self.runner.fire(self.cues[cue_id], late=True)
+        except Exception:
+            log.exception("late cue %s failed again", cue_id)
+
+    async def _fire_job(self, cue_id: str) -> None:
+        cue = self.cues[cue_id]
+        lateness = self.runner.clock.now() - self.wall_time(cue)
+        try:
+            await self.runner.fire(cue, late=lateness > timedelta(seconds=5))
+        except Exception:
+            # A failed post must not kill the scheduler; the ledger still says "claimed", so the next start
+            # posts it late or reports it missed — it is never silently dropped.
+            log.exception("cue %s failed", cue_id)
+
+    def schedule_call(
+        self, job_id: str, at_wall: datetime, func: Callable[..., Awaitable[None]], *args: object
+    ) -> None:
+        """A one-off job such as a speaking timer's warning or expiry (replaces the job of the same id)."""
+        self.scheduler.add_job(
+            func,
+            trigger=DateTrigger(run_date=at_wall),
+            args=list(args),
+            id=job_id,
+            replace_existing=True,
+            misfire_grace_time=int(self.grace.total_seconds()),
+            coalesce=True,
+            max_instances=1,
+        )
+
+    def cancel(self, job_id: str) -> None:
+        if self.scheduler.get_job(job_id) is not None:
+            self.scheduler.remove_job(job_id)
+
+    def pending(self) -> list[tuple[str, datetime]]:
+        return sorted(((job.id, job.next_run_time) for job in self.scheduler.get_jobs()), key=lambda j: j[1])
+
+    def shutdown(self) -> None:
+        if self.scheduler.running:
+            self.scheduler.shutdown(wait=False)

@@ -1,0 +1,74 @@
+"""Where the engine arms one-off jobs (a speaker's warning and expiry): the live scheduler or a simulation."""
+
+from __future__ import annotations
+
+import heapq
+import itertools
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Protocol
+
+from bot.app.run_of_show import Conductor
+from bot.domain.agenda.timemap import TimeMap
+
+Job = Callable[[], Awaitable[None]]
+
+
+class Timers(Protocol):
+    def arm(self, job_id: str, at: datetime, job: Job) -> None:
+        """Run `job` at agenda time `at` (replacing a job of the same id)."""
+        ...
+
+    def disarm(self, prefix: str) -> None:
+        """Cancel every armed job whose id starts with `prefix`."""
+        ...
+
+
+@dataclass
+class SchedulerTimers:
+    """Timers on the conductor's APScheduler, agenda time mapped to wall time."""
+
+    conductor: Conductor
+    timemap: TimeMap
+
+    def arm(self, job_id: str, at: datetime, job: Job) -> None:
+        self.conductor.schedule_call(job_id, self.timemap.to_wall(at), job)
+
+    def disarm(self, prefix: str) -> None:
+        for job_id, _ in self.conductor.pending():
+            if job_id.startswith(prefix):
+                self.conductor.cancel(job_id)
+
+
+@dataclass
+class SimulatedTimers:
+    """Timers for a simulated clock: the rehearsal loop pops them in time order."""
+
+    _heap: list[tuple[datetime, int, str]] = field(default_factory=list)
+    _jobs: dict[str, tuple[datetime, Job]] = field(default_factory=dict)
+    _seq: itertools.count[int] = field(default_factory=itertools.count)
+
+    def arm(self, job_id: str, at: datetime, job: Job) -> None:
+        self._jobs[job_id] = (at, job)
+        heapq.heappush(self._heap, (at, next(self._seq), job_id))
+
+    def disarm(self, prefix: str) -> None:
+        for job_id in [j for j in self._jobs if j.startswith(prefix)]:
+            del self._jobs[job_id]
+
+    def next_at(self) -> datetime | None:
+        while self._heap:
+            at, _, job_id = self._heap[0]
+            current = self._jobs.get(job_id)
+            if current is not None and current[0] == at:
+                return at
+            heapq.heappop(self._heap)  # cancelled or re-armed elsewhere
+        return None
+
+    def pop_due(self, now: datetime) -> list[Job]:
+        due: list[Job] = []
+        while (at := self.next_at()) is not None and at <= now:
+            _, _, job_id = heapq.heappop(self._heap)
+            due.append(self._jobs.pop(job_id)[1])
+        return due

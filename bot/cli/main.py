@@ -1,0 +1,198 @@
+"""The `floorbot` command. Exit status: 0 success, 1 wrong input or refused action, 2 usage error."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+app = typer.Typer(
+    name="floorbot",
+    help="Runs the live side of virtual multi-stakeholder consultations.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+
+def main() -> None:
+    app()
+
+
+# Each area registers its commands here; keep the command bodies in their own modules.
+
+
+# -- translation (body in bot/cli/prefill.py) -------------------------------------------------
+
+
+@app.command("translate")
+def translate_command(
+    file: Annotated[Path, typer.Argument(help="the schedule file")],
+    out: Annotated[
+        Path | None, typer.Option("--out", help="where to write the reviewed copy (default FILE.translated.yaml)")
+    ] = None,
+) -> None:
+    """Fill missing fr/es titles, summaries and questions by machine translation, into a copy for review."""
+    import asyncio
+
+    from bot.cli.prefill import run_prefill_command
+
+    raise typer.Exit(asyncio.run(run_prefill_command(file, out, sys.stdout, sys.stderr)))
+
+
+# -- schedule tooling (bodies in bot/cli/schedule.py) ------------------------------------------
+
+
+def _zone_option(value: str | None) -> str | None:
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    if value is not None:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise typer.BadParameter(
+                f"unknown time zone {value!r}; use an IANA name such as America/New_York"
+            ) from None
+    return value
+
+
+@app.command()
+def validate(files: Annotated[list[Path], typer.Argument(help="schedule files to check")]) -> None:
+    """Check schedule files and print every problem as FILE:LINE:COL: message."""
+    from bot.cli.schedule import validate_files
+
+    raise typer.Exit(validate_files(files, sys.stdout))
+
+
+@app.command("plan")
+def plan_command(
+    file: Annotated[Path, typer.Argument(help="the schedule file")],
+    tz: Annotated[
+        str | None, typer.Option("--tz", callback=_zone_option, help="also show times in this zone")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="print the cues as JSON")] = False,
+) -> None:
+    """The run of show: every cue the bot will post, when."""
+    from bot.cli.schedule import show_plan
+
+    raise typer.Exit(show_plan(file, tz, as_json, sys.stdout, sys.stderr))
+
+
+@app.command()
+def schema() -> None:
+    """Print the JSON Schema of schedule files."""
+    from bot.cli.schedule import print_schema
+
+    raise typer.Exit(print_schema(sys.stdout))
+
+
+@app.command()
+def ics(
+    file: Annotated[Path, typer.Argument(help="the schedule file")],
+    out: Annotated[Path | None, typer.Option("--out", help="write to this file instead of stdout")] = None,
+    lang: Annotated[str, typer.Option("--lang", help="language of titles and descriptions: en, fr or es")] = "en",
+) -> None:
+    """The agenda as iCalendar."""
+    from bot.cli.schedule import export_ics
+
+    if lang not in ("en", "fr", "es"):
+        raise typer.BadParameter("use en, fr or es", param_hint="--lang")
+    raise typer.Exit(export_ics(file, out, lang, sys.stdout, sys.stderr))
+
+
+@app.command()
+def provision(
+    file: Annotated[Path, typer.Argument(help="the schedule file")],
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="show what would change; create or update nothing")
+    ] = False,
+) -> None:
+    """Create or update the event's Zoom meetings, idempotently."""
+    from bot.cli.provision import run
+    from bot.config.settings import load_settings
+
+    raise typer.Exit(run(file, dry_run=dry_run, settings=load_settings()))
+
+
+# -- rehearsal, report and the live bot (bodies in bot/cli/rehearse.py, bot/cli/report.py, bot/serve.py)
+
+
+@app.command()
+def rehearse(
+    file: Annotated[Path, typer.Argument(help="the schedule file")],
+    instant: Annotated[bool, typer.Option("--instant", help="jump from cue to cue; finishes in seconds")] = False,
+    speed: Annotated[
+        float | None, typer.Option("--speed", min=0.01, help="run X times faster than real time, console open")
+    ] = None,
+    scenario: Annotated[
+        Path | None, typer.Option("--scenario", help="simulated attendees (see docs/rehearsal.md)")
+    ] = None,
+    out: Annotated[Path | None, typer.Option("--out", help="write transcript and report here")] = None,
+) -> None:
+    """The whole event on a simulated clock through the local chat; prints the transcript."""
+    if instant and speed is not None:
+        raise typer.BadParameter("choose --instant or --speed, not both")
+    if speed is not None:
+        from bot.serve import run_serve
+
+        raise typer.Exit(run_serve(file, start_now=True, start_at=None, speed=speed, scenario=scenario,
+                                   rehearsal_out=out))
+    from bot.cli.rehearse import run_rehearsal
+
+    raise typer.Exit(run_rehearsal(file, scenario, out, sys.stdout, sys.stderr))
+
+
+def _iso_option(value: str | None) -> str | None:
+    if value is not None:
+        from datetime import datetime
+
+        try:
+            parsed = datetime.fromisoformat(value)
+        except ValueError:
+            raise typer.BadParameter(f"{value!r} is not an ISO 8601 time, e.g. 2026-12-01T09:00+01:00") from None
+        if parsed.tzinfo is None:
+            raise typer.BadParameter("give the offset too, e.g. 2026-12-01T09:00+01:00")
+    return value
+
+
+@app.command()
+def serve(
+    file: Annotated[Path, typer.Argument(help="the schedule file")],
+    start_now: Annotated[bool, typer.Option("--start-now", help="shift the agenda so it starts now")] = False,
+    start_at: Annotated[
+        str | None, typer.Option("--start-at", callback=_iso_option, help="shift the agenda to start at this time")
+    ] = None,
+    speed: Annotated[float, typer.Option("--speed", min=0.01, help="run the agenda X times faster")] = 1.0,
+) -> None:
+    """The live bot: HTTP server, scheduler, chat (Slack if configured, else the local web console)."""
+    from datetime import datetime
+
+    from bot.serve import run_serve
+
+    if start_now and start_at:
+        raise typer.BadParameter("choose --start-now or --start-at, not both")
+    at = datetime.fromisoformat(start_at) if start_at else None
+    raise typer.Exit(run_serve(file, start_now=start_now, start_at=at, speed=speed))
+
+
+@app.command()
+def report(
+    out: Annotated[Path, typer.Option("--out", help="where to write report.md, report.html, interventions.csv")] = Path(
+        "report"
+    ),
+    schedule_file: Annotated[
+        Path | None, typer.Option("--schedule", help="the schedule file (default: the one the store last served)")
+    ] = None,
+    lang: Annotated[str, typer.Option("--lang", help="language of the report: en, fr or es")] = "en",
+    database: Annotated[
+        str | None, typer.Option("--database", help="SQLAlchemy URL (default FLOORBOT_DATABASE_URL)")
+    ] = None,
+) -> None:
+    """Interventions and statistics of what has run."""
+    from bot.cli.report import run_report
+
+    if lang not in ("en", "fr", "es"):
+        raise typer.BadParameter("use en, fr or es", param_hint="--lang")
+    raise typer.Exit(run_report(out, schedule_file, lang, database, sys.stdout, sys.stderr))

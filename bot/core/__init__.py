@@ -1,1 +1,0 @@
-"""Pure domain core: no I/O, no platform imports, time always passed in."""

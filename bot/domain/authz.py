@@ -1,0 +1,120 @@
+"""Who may use the chair's controls: the session's chair(s) and the event's organizers, recognised by
+the platform user id of a signed request, never by a display name (anyone can rename themselves).
+
+Platform ids: a Slack user id as Slack sends it (``U0LENE``, from `Person.slack`); the web console and
+rehearsals use ``web:<person id>`` (the console authenticates the person, then speaks for them). Zoom
+chat ids never carry chair powers: Zoom's in-meeting chat is read-only for the bot and unauthenticated.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from bot.config.model import Item, Person, Schedule
+from bot.domain.grammar import CHAIR_VERBS, Verb
+
+WEB_PREFIX = "web:"
+
+
+@dataclass(frozen=True)
+class Decision:
+    """`reason_key` is a message key in prompts/<lang>/floor.yaml (``floor.authz.*``)."""
+
+    allowed: bool
+    reason_key: str
+
+
+@dataclass(frozen=True)
+class AuditEntry:
+    """One attempt at a chair control, allowed or not (the store keeps these)."""
+
+    at: datetime
+    actor: str
+    verb: str
+    target: str | None
+    allowed: bool
+    reason: str
+    item: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "at": self.at.isoformat(),
+            "actor": self.actor,
+            "verb": self.verb,
+            "target": self.target,
+            "allowed": self.allowed,
+            "reason": self.reason,
+            "item": self.item,
+        }
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> AuditEntry:
+        return cls(
+            at=datetime.fromisoformat(data["at"]),
+            actor=str(data["actor"]),
+            verb=str(data["verb"]),
+            target=data.get("target"),
+            allowed=bool(data["allowed"]),
+            reason=str(data["reason"]),
+            item=data.get("item"),
+        )
+
+
+def web_id(person_id: str) -> str:
+    return f"{WEB_PREFIX}{person_id}"
+
+
+def platform_ids(person_id: str, person: Person) -> frozenset[str]:
+    """Every platform user id that speaks for this person."""
+    ids = {web_id(person_id)}
+    if person.slack:
+        ids.add(person.slack)
+    return frozenset(ids)
+
+
+def person_for(actor_platform_id: str, schedule: Schedule) -> str | None:
+    """The schedule's person id behind a platform user id, if any."""
+    if not actor_platform_id:
+        return None
+    for person_id, person in schedule.people.items():
+        if actor_platform_id in platform_ids(person_id, person):
+            return person_id
+    return None
+
+
+def chairs_of(item: Item | None, schedule: Schedule) -> list[str]:
+    """The item's chairs, and those of the item it is nested in (an opening inside a session)."""
+    if item is None:
+        return []
+    chairs = list(item.all_chairs)
+    if item.within:
+        try:
+            parent = schedule.item(item.within)
+        except KeyError:
+            parent = None
+        if parent is not None:
+            chairs += [c for c in parent.all_chairs if c not in chairs]
+    return chairs
+
+
+def authorize(actor_platform_id: str, verb: Verb | str, item: Item | None, schedule: Schedule) -> Decision:
+    """May this platform user do `verb` during `item` (None: between items)?"""
+    try:
+        verb = Verb(verb)
+    except ValueError:
+        return Decision(False, "floor.authz.unknown_verb")
+    if verb not in CHAIR_VERBS:
+        return Decision(True, "floor.authz.anyone")
+    person_id = person_for(actor_platform_id, schedule)
+    if person_id is None:
+        return Decision(False, "floor.authz.unknown_person")
+    if person_id in schedule.event.organizers:
+        return Decision(True, "floor.authz.organizer")
+    if person_id in chairs_of(item, schedule):
+        return Decision(True, "floor.authz.chair")
+    if item is None:
+        return Decision(False, "floor.authz.no_session")
+    return Decision(False, "floor.authz.not_chair")

@@ -1,1 +1,0 @@
-"""Zoom: provisioning meetings, a reliable API client, signed webhooks, presence and attendance."""

@@ -1,1 +1,0 @@
-"""Schedule files: YAML loading with positions, validation, JSON Schema, iCalendar export."""

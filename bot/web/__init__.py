@@ -1,1 +1,0 @@
-"""HTTP side of Floorbot: the web console (console.py) and, composed by the runtime, the webhooks."""

@@ -1,0 +1,124 @@
+"""App Home rendering (zones, DST, places) and the Slack directory (cache TTL, e-mail matching)."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.adapters.slack.home import AppHome, home_view
+from bot.adapters.slack.identity import SlackDirectory, language_of_locale
+from bot.adapters.slack.outbox import Outbox
+from bot.adapters.slack.stores import LanguageChoices
+from bot.adapters.slack.surface import classify_slack_error
+from bot.config.model import Schedule
+from bot.testing.memory import MemoryKeyValues
+from tests.adapters.slack.conftest import SCHEDULE, TOKEN, add_people, make_schedule
+from tests.adapters.slack.virtual_time import VirtualTime
+from tests.fakes.slack_api import FakeSlackServer
+
+
+def texts(view: dict[str, object]) -> str:
+    return json.dumps(view, ensure_ascii=False)
+
+
+def schedule_on(day: str) -> Schedule:
+    data = json.loads(json.dumps(SCHEDULE))
+    data["days"][0]["date"] = day
+    return Schedule.model_validate(data)
+
+
+def test_home_in_the_readers_zone_across_dst() -> None:
+    # 14 March 2022: New York is already on summer time, Zurich not yet: 5 hours apart, not 6.
+    view = texts(home_view(schedule_on("2022-03-14"), "en", user_tz="America/New_York", place=3))
+    assert "You are number *3* on the list of speakers." in view
+    assert "10:00–12:00 CET · Session 1: the State duty to protect" in view
+    assert "Your time: 05:00–07:00 (America/New_York)" in view
+    # 7 March: 6 hours apart.
+    view = texts(home_view(schedule_on("2022-03-07"), "en", user_tz="America/New_York", place=None))
+    assert "Your time: 04:00–06:00 (America/New_York)" in view
+    assert "You are not on the list of speakers" in view
+
+
+def test_home_without_a_second_zone_when_it_is_the_same_or_unknown() -> None:
+    for tz in ("Europe/Zurich", "Europe/Paris", None, "Not/AZone"):
+        view = texts(home_view(make_schedule(), "fr", user_tz=tz, place=1))
+        assert "Votre heure" not in view
+        assert "10:00–12:00 CET · Séance 1 : l'obligation de protéger" in view
+        assert "Vous êtes en *1* position sur la liste des orateurs." in view
+
+
+def test_home_escapes_schedule_text() -> None:
+    data = json.loads(json.dumps(SCHEDULE))
+    data["days"][0]["items"][0]["title"] = {"en": "<!channel> <https://evil.example|bank>"}
+    view = texts(home_view(Schedule.model_validate(data), "en", user_tz=None, place=None))
+    assert "<!channel>" not in view and "&lt;!channel&gt;" in view
+
+
+def test_language_of_locale() -> None:
+    assert language_of_locale("fr-FR", ["en", "fr", "es"]) == "fr"
+    assert language_of_locale("es-LA", ["en", "fr", "es"]) == "es"
+    assert language_of_locale("de-DE", ["en", "fr", "es"]) is None
+    assert language_of_locale("fr-CA", ["en", "es"]) is None
+    assert language_of_locale(None, ["en"]) is None
+
+
+async def test_directory_caches_with_a_ttl_and_matches_people() -> None:
+    time = VirtualTime()
+    async with FakeSlackServer() as fake:
+        add_people(fake)
+        directory = SlackDirectory(AsyncWebClient(token=TOKEN, base_url=fake.base_url), make_schedule(),
+                                   clock=time.clock, ttl=600)
+        assert await directory.resolve_people() == 1  # Peggy: e-mail in the schedule, no Slack id
+        assert [c.args["email"] for c in fake.of("users.lookupByEmail")] == ["peggy@ohchr.example"]
+        assert await directory.person_key("UPEGGY") == "peggy"
+        assert await directory.person_key("ULENE") == "lene"  # by the Slack id in the schedule
+        assert await directory.person_key("UANA") is None  # an attendee
+        ana = await directory.user("UANA")
+        assert ana is not None and (ana.name, ana.tz, ana.locale) == ("Ana García", "America/Bogota", "es-LA")
+        await directory.user("UANA")
+        assert len([c for c in fake.of("users.info") if c.args["user"] == "UANA"]) == 1  # cached
+        await time.advance(601)
+        await directory.user("UANA")
+        assert len([c for c in fake.of("users.info") if c.args["user"] == "UANA"]) == 2  # expired, asked again
+        assert await directory.user("UNOBODY") is None
+
+
+async def test_warm_caches_the_workspace_page_by_page() -> None:
+    async with FakeSlackServer() as fake:
+        for n in range(450):
+            fake.add_user(f"U{n:04d}", f"Person {n}")
+        directory = SlackDirectory(AsyncWebClient(token=TOKEN, base_url=fake.base_url), make_schedule(),
+                                   clock=VirtualTime().clock)
+        assert await directory.warm() == 450
+        assert len(fake.of("users.list")) == 3
+        person = await directory.user("U0449")
+        assert person is not None and person.name == "Person 449"
+        assert fake.of("users.info") == []
+
+
+class Places:
+    def __init__(self, places: dict[str, int]) -> None:
+        self.places = places
+        self.asked: list[tuple[str, str | None]] = []
+
+    async def place_of(self, user_id: str, email: str | None) -> int | None:
+        self.asked.append((user_id, email))
+        return self.places.get(user_id)
+
+
+async def test_app_home_asks_for_the_place_and_publishes_it() -> None:
+    time = VirtualTime(instant=True)
+    async with FakeSlackServer() as fake:
+        add_people(fake)
+        client = AsyncWebClient(token=TOKEN, base_url=fake.base_url)
+        schedule = make_schedule()
+        places = Places({"UANA": 2})
+        home = AppHome(client, Outbox(classify_slack_error, clock=time.clock, sleep=time.sleep), schedule,
+                       SlackDirectory(client, schedule, clock=time.clock),
+                       LanguageChoices(MemoryKeyValues(), lambda: datetime(2022, 3, 7, tzinfo=UTC)), places)
+        await home.publish("UANA")
+        (call,) = fake.of("views.publish")
+        assert "Usted ocupa el puesto *2* en la lista de oradores." in texts(call.args["view"])
+        assert places.asked == [("UANA", "ana@example.org")]

@@ -1,0 +1,68 @@
+"""Fixtures of the translation tests: the loopback DeepL and LibreTranslate fakes, and timers."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from pydantic import SecretStr
+
+from bot.adapters.translation.deepl import DeepLTranslator, RetryPolicy
+from bot.adapters.translation.glossary import Glossary, load_glossary
+from bot.app.translation.timing import VirtualTimer
+from tests.fakes.deepl_server import FakeDeepL, running_fake_deepl
+from tests.fakes.libretranslate_server import FakeLibreTranslate, running_fake_libretranslate
+
+
+class InstantTimer:
+    """Sleeps return at once and move virtual time on: retry backoff without waiting."""
+
+    def __init__(self) -> None:
+        self.time = 0.0
+        self.slept: list[float] = []
+
+    def now(self) -> float:
+        return self.time
+
+    async def sleep(self, seconds: float) -> None:
+        self.slept.append(seconds)
+        self.time += seconds
+
+
+@pytest.fixture
+def fake_deepl() -> Iterator[FakeDeepL]:
+    with running_fake_deepl() as fake:
+        yield fake
+
+
+@pytest.fixture
+def fake_libre() -> Iterator[FakeLibreTranslate]:
+    with running_fake_libretranslate() as fake:
+        yield fake
+
+
+@pytest.fixture
+def glossary() -> Glossary:
+    return load_glossary()
+
+
+@pytest.fixture
+def instant() -> InstantTimer:
+    return InstantTimer()
+
+
+@pytest.fixture
+def virtual() -> VirtualTimer:
+    return VirtualTimer()
+
+
+def make_deepl(
+    fake: FakeDeepL, glossary: Glossary | None = None, timer: object = None, **retry: float
+) -> DeepLTranslator:
+    return DeepLTranslator(
+        SecretStr(fake.auth_key),
+        server_url=fake.url,
+        glossary=glossary,
+        retry=RetryPolicy(**retry),  # type: ignore[arg-type]
+        timer=timer or InstantTimer(),  # type: ignore[arg-type]
+    )

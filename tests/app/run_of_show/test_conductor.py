@@ -1,0 +1,155 @@
+"""The conductor on its scheduler: recovery on start, exactly-once posting, explicit grace."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from bot.adapters.recording import RecordingChat
+from bot.app.clock import SimulatedClock, SystemClock
+from bot.app.ports.chat import AudienceKind
+from bot.app.run_of_show import Conductor, CueRunner
+from bot.domain.agenda.recovery import LedgerState
+from bot.domain.agenda.timemap import TimeMap
+
+ZONE = ZoneInfo("Europe/Zurich")
+
+
+@dataclass(frozen=True)
+class FakeCue:
+    id: str
+    at: datetime
+    kind: str = "question"
+    item: str = "session-1"
+    data: Mapping[str, object] = field(default_factory=dict)
+
+
+@dataclass
+class MemoryLedger:
+    """A ledger with the store's semantics (first claim wins), kept in memory for scheduler tests."""
+
+    states: dict[str, LedgerState] = field(default_factory=dict)
+
+    async def cue_states(self) -> dict[str, LedgerState]:
+        return dict(self.states)
+
+    async def claim_cue(self, cue_id: str, owner: str, now: datetime) -> bool:
+        if cue_id in self.states and self.states[cue_id] is not LedgerState.CLAIMED:
+            return False
+        self.states[cue_id] = LedgerState.CLAIMED
+        return True
+
+    async def mark_cue(self, cue_id: str, state: LedgerState, now: datetime) -> None:
+        self.states[cue_id] = state
+
+
+def render(cue: FakeCue, lang: str) -> str:
+    return f"[{lang}] {cue.id}"
+
+
+async def test_restart_posts_late_once_reports_missed_and_schedules_future() -> None:
+    start = datetime(2022, 3, 7, 9, 0, tzinfo=UTC)
+    clock = SimulatedClock(start + timedelta(minutes=10))
+    cues = [
+        FakeCue("done", start),
+        FakeCue("long-gone", start),
+        FakeCue("just-late", start + timedelta(minutes=9)),
+        FakeCue("future", start + timedelta(hours=1)),
+    ]
+    ledger = MemoryLedger({"done": LedgerState.POSTED})
+    chat = RecordingChat()
+    runner = CueRunner(chat, ledger, render, ["en", "fr", "es"], "test", clock)
+    conductor = Conductor(runner, cues, timemap=TimeMap.identity(start), zone=ZONE, grace=timedelta(minutes=2))
+    report = await conductor.start(paused=True)
+    try:
+        assert report.posted_late == ["just-late"]
+        assert report.missed == ["long-gone"]
+        assert report.scheduled == 1 and report.already_done == 1
+        assert [job_id for job_id, _ in conductor.pending()] == ["cue:future"]
+        assert all(job.misfire_grace_time == 120 for job in conductor.scheduler.get_jobs())
+        assert chat.texts(lang="fr", op="announce") == [
+            "⚠️ Annonce manquée, non publiée (10 min après l'heure prévue) : [fr] long-gone",
+            "[fr] just-late",
+        ]
+        assert [e.audience for e in chat.transcript if e.key == "missed:long-gone"] == ["chairs"] * 3
+        assert ledger.states["just-late"] is LedgerState.LATE
+        assert ledger.states["long-gone"] is LedgerState.MISSED
+    finally:
+        conductor.shutdown()
+
+    # A second start (restart) posts nothing again.
+    chat2 = RecordingChat()
+    runner2 = CueRunner(chat2, ledger, render, ["en", "fr", "es"], "test", clock)
+    conductor2 = Conductor(runner2, cues, timemap=TimeMap.identity(start), zone=ZONE, grace=timedelta(minutes=2))
+    report2 = await conductor2.start(paused=True)
+    conductor2.shutdown()
+    assert chat2.transcript == [] and report2.already_done == 3 and report2.scheduled == 1
+
+
+async def test_a_due_job_fires_through_the_scheduler_exactly_once() -> None:
+    clock = SystemClock()
+    now = clock.now()
+    fired = asyncio.Event()
+    ledger = MemoryLedger()
+    chat = RecordingChat()
+
+    async def on_cue(cue: object, at: datetime) -> None:
+        fired.set()
+
+    runner = CueRunner(chat, ledger, render, ["en"], "test", clock, on_cue=on_cue)
+    # Scheduled "now": APScheduler runs it on its first wake-up, no wall-clock wait in the test.
+    cue = FakeCue("now", now + timedelta(milliseconds=1))
+    conductor = Conductor(runner, [cue], timemap=TimeMap.identity(now), zone=ZONE)
+    await conductor.start()
+    try:
+        await asyncio.wait_for(fired.wait(), timeout=5)
+        assert chat.texts(op="announce") == ["[en] now"]
+        assert ledger.states["now"] in (LedgerState.POSTED, LedgerState.LATE)
+        # Firing the same cue again is refused by the ledger.
+        assert await runner.fire(cue) is False
+        assert len(chat.transcript) == 1
+    finally:
+        conductor.shutdown()
+
+
+async def test_two_runners_never_post_the_same_cue_twice() -> None:
+    clock = SimulatedClock(datetime(2022, 3, 7, 9, 0, tzinfo=UTC))
+    ledger = MemoryLedger()
+    chat = RecordingChat()
+    cue = FakeCue("x", clock.now())
+    a = CueRunner(chat, ledger, render, ["en"], "a", clock)
+    b = CueRunner(chat, ledger, render, ["en"], "b", clock)
+    results = await asyncio.gather(a.fire(cue), b.fire(cue))
+    assert sorted(results) == [False, True]
+    assert [e.audience for e in chat.transcript] == [AudienceKind.PARTICIPANTS.value]
+
+
+async def test_a_cue_claimed_by_a_dead_process_is_retried_not_dropped(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from bot.adapters.store.engine import create_engine
+    from bot.adapters.store.ledger import CueLedger
+    from bot.adapters.store.migrate import upgrade_to_head
+
+    db = create_engine(f"sqlite:///{tmp_path / 'ledger.sqlite'}")
+    await upgrade_to_head(db)
+    try:
+        start = datetime(2022, 3, 7, 9, 0, tzinfo=UTC)
+        clock = SimulatedClock(start + timedelta(seconds=30))
+        ledger = CueLedger(db)
+        assert await ledger.claim("q1", "dead-process", start + timedelta(seconds=5))  # died before posting
+        chat = RecordingChat()
+        runner = CueRunner(chat, ledger, render, ["en"], "successor", clock)
+        conductor = Conductor(runner, [FakeCue("q1", start)], timemap=TimeMap.identity(start), zone=ZONE)
+        report = await conductor.start(paused=True)
+        assert report.retrying == ["q1"] and chat.transcript == []
+        [(job_id, at)] = conductor.pending()
+        assert job_id == "retry:q1" and at == clock.now() + timedelta(seconds=61)
+        clock.set(at)
+        await conductor._retry_late("q1")
+        conductor.shutdown()
+        assert chat.texts(op="announce") == ["[en] q1"]
+        assert (await ledger.cue_states())["q1"] is LedgerState.LATE
+    finally:
+        await db.dispose()
