@@ -19,8 +19,8 @@ from dataclasses import dataclass
 from datetime import timedelta
 from enum import StrEnum
 
-from bot.config.model import parse_duration
-from bot.domain.floor.model import RequestKind
+from bot.domain.durations import parse_duration
+from bot.domain.floor.state import RequestKind
 
 DEFAULT_EXTENSION = timedelta(minutes=1)
 MAX_NOTE_LENGTH = 300

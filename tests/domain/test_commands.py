@@ -9,7 +9,7 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from bot.domain.floor.model import RequestKind
+from bot.domain.floor.state import RequestKind
 from bot.domain.grammar import CHAIR_VERBS, Command, Target, Verb, parse, parse_floor
 from tests.conftest import ROOT
 
