@@ -267,8 +267,9 @@ class Engine:
     def _target(self, command: Command) -> Participant | None:
         if command.target is None:
             return None
-        if command.target.slack_id:
-            key = self.people.identity.resolve("slack", command.target.slack_id)
+        source, _, user_id = command.target.handle.partition(":")
+        if source == "slack" and user_id:  # a mention, as the Slack adapter writes it: resolved by Slack id
+            key = self.people.identity.resolve("slack", user_id)
             return self.people.participant(key)
         return self.people.find(command.target.handle)
 
