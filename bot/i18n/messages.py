@@ -7,7 +7,7 @@ that follow a message are listed under "Why:".
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from datetime import timedelta
 
 from bot.config.model import DEFAULT_GROUPS, Text, text_in
@@ -24,10 +24,6 @@ def render(message: Message, lang: str, groups: GroupNames | None = None) -> str
         return text
     rendered = [render(line, lang, groups) for line in message.lines]
     return "\n".join([text, i18n.render("floor.reply.why", lang), *(f"• {r}" for r in rendered)])
-
-
-def render_all(messages: Sequence[Message], lang: str, groups: GroupNames | None = None) -> str:
-    return "\n".join(render(m, lang, groups) for m in messages)
 
 
 def _key(message: Message) -> str:

@@ -108,7 +108,7 @@ def _parse_at(value: str, zone: ZoneInfo) -> datetime:
         raise ScenarioError(f"{value!r} is not a time; write it as 'YYYY-MM-DD HH:MM'") from None
     if naive.tzinfo is not None:
         return naive
-    return naive.replace(tzinfo=zone)
+    return agenda_time(naive.date(), naive.time(), zone)
 
 
 def load_scenario(path: Path, schedule: Schedule) -> Scenario:
