@@ -49,7 +49,7 @@ from bot.app.floor import (  # noqa: E402
     tick_op,
     withdraw_op,
 )
-from bot.domain.floor.model import Participant, RequestKind  # noqa: E402
+from bot.domain.floor.state import Participant, RequestKind  # noqa: E402
 
 DEFAULT_POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 GROUPS = ("states", "business", "civil-society", "un", "academia", "national-human-rights-institutions")

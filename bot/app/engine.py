@@ -49,25 +49,23 @@ from bot.config.model import DEFAULT_GROUPS, Item, Question, Schedule, Text, tex
 from bot.domain import authz
 from bot.domain.agenda.timeline import CueKind
 from bot.domain.floor import explain, timer
-from bot.domain.floor.model import (
+from bot.domain.floor.events import (
     FloorEvent,
     FloorGiven,
-    FloorPolicy,
-    FloorState,
     ListClosed,
     ListReopened,
     Outcome,
-    Participant,
     RequestCarried,
-    RequestKind,
     RequestUnserved,
-    Source,
-    position,
-    queue,
 )
+from bot.domain.floor.policy import FloorPolicy
+from bot.domain.floor.rules import position, queue
+from bot.domain.floor.state import FloorState, Participant, RequestKind, Source
 from bot.domain.grammar import Command, Verb, parse, parse_floor
 from bot.i18n import catalog as i18n
 from bot.i18n.cues import question_text
+from bot.i18n.messages import group_name
+from bot.i18n.messages import render as render_message
 
 log = logging.getLogger(__name__)
 
@@ -269,8 +267,9 @@ class Engine:
     def _target(self, command: Command) -> Participant | None:
         if command.target is None:
             return None
-        if command.target.slack_id:
-            key = self.people.identity.resolve("slack", command.target.slack_id)
+        source, _, user_id = command.target.handle.partition(":")
+        if source == "slack" and user_id:  # a mention, as the Slack adapter writes it: resolved by Slack id
+            key = self.people.identity.resolve("slack", user_id)
             return self.people.participant(key)
         return self.people.find(command.target.handle)
 
@@ -353,7 +352,7 @@ class Engine:
         if state.speaking is not None:
             p = state.speaking.request.participant
             lines.append(i18n.render("runtime.board.speaking", lang, name=p.name,
-                                     group=explain.group_name(p.group, lang, self.groups),
+                                     group=group_name(p.group, lang, self.groups),
                                      language=_language_name(p.language, lang),
                                      until=state.speaking.ends_at.astimezone(self._zone()).strftime("%H:%M:%S")))
         order = queue(state, self.policy)
@@ -363,7 +362,7 @@ class Engine:
             p = r.participant
             lines.append(i18n.render(
                 "runtime.board.entry", lang, place=place, name=p.name,
-                group=explain.group_name(p.group, lang, self.groups), language=_language_name(p.language, lang),
+                group=group_name(p.group, lang, self.groups), language=_language_name(p.language, lang),
                 kind=i18n.render(f"floor.kind.{r.kind.value}", lang), note=f" — {r.note}" if r.note else "",
             ))
         if order:
@@ -541,14 +540,14 @@ class Engine:
             log.info("no surface to answer %s on", person)
             return
         lang = self.people.reply_language(person, event)
-        await self.chat.reply_private(user_id, message.render(lang, self.groups), context=event.ref)
+        await self.chat.reply_private(user_id, render_message(message, lang, self.groups), context=event.ref)
 
     async def _tell(self, person: str, message: explain.Message) -> None:
         user_id = self.people.reach(person)
         if user_id is None:
             log.info("no way to reach %s privately", person)
             return
-        await self.chat.reply_private(user_id, message.render(self.people.language(person), self.groups))
+        await self.chat.reply_private(user_id, render_message(message, self.people.language(person), self.groups))
 
     async def _announce(self, message_key: str, announce_key: str, **values: Any) -> None:
         texts = {
@@ -636,5 +635,5 @@ def _localize(value: Any, lang: str, groups: Mapping[str, Text]) -> Any:
     if isinstance(value, _LanguageName):
         return _language_name(value.code, lang)
     if isinstance(value, explain.GroupName):
-        return explain.group_name(value.group, lang, groups)
+        return group_name(value.group, lang, groups)
     return value

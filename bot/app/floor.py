@@ -1,7 +1,7 @@
 """The floor service: every change to a list of speakers, serialised, authorised, persisted and audited.
 
 `execute(discussion_id, operation, actor, now)` runs in ONE transaction: lock the list, authorise chair
-verbs (bot.domain.authz), apply the pure operation (bot.domain.floor.model), write the new snapshot and the report
+verbs (bot.domain.authz), apply the pure operation (bot.domain.floor.rules), write the new snapshot and the report
 rows, append an audit entry (every change, refusal and no-op, except the timer's idle ticks), commit.
 
 The lock: on SQLite every write transaction starts with `BEGIN IMMEDIATE`; on PostgreSQL the list's row is
@@ -36,8 +36,10 @@ from bot.adapters.store.floor_lists import (
 from bot.config.model import Schedule
 from bot.domain import authz
 from bot.domain.authz import Decision
-from bot.domain.floor import model as core
-from bot.domain.floor.model import FloorPolicy, FloorState, Outcome, Participant, Refusal, RequestKind, Source
+from bot.domain.floor import rules as core
+from bot.domain.floor.events import Outcome, Refusal
+from bot.domain.floor.policy import FloorPolicy
+from bot.domain.floor.state import FloorState, Participant, RequestKind, Source
 from bot.domain.grammar import Verb
 
 Apply = Callable[[FloorState, datetime, FloorPolicy], Outcome]

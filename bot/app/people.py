@@ -14,7 +14,7 @@ from typing import Any, Protocol
 
 from bot.app.ports.chat import InboundEvent
 from bot.config.model import Schedule
-from bot.domain.floor.model import Participant
+from bot.domain.floor.state import Participant
 from bot.domain.identity import IdentityResolver
 
 NAMESPACE = "participants"

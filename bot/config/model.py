@@ -3,46 +3,24 @@ time arithmetic and DST checks live in validate.py where positions can be report
 
 A `Text` is either one string (shown to everyone) or a map of language code -> string.
 Durations are written like ``3m``, ``30s``, ``1h30m`` (or a bare number of minutes).
-Agenda times are ``HH:MM`` strings on the item's day, in the event's zone.
+Agenda times are written ``HH:MM`` on the item's day, in the event's zone, and held as `datetime.time`.
 """
 
 from __future__ import annotations
 
 import re
-from datetime import date, timedelta
+from datetime import date, time, timedelta
 from enum import StrEnum
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer, WithJsonSchema
 
+from bot.domain.durations import DURATION_PATTERN, format_duration, parse_duration
+from bot.domain.floor.policy import OrderPolicy
+from bot.domain.schedule import ItemKind
+
 LanguageCode = Literal["en", "fr", "es"]
 Identifier = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=64)]
-
-_DURATION = re.compile(r"^\s*(?:(\d+)\s*h)?\s*(?:(\d+)\s*m(?:in)?)?\s*(?:(\d+)\s*s)?\s*$")
-
-
-def parse_duration(value: object) -> timedelta:
-    if isinstance(value, timedelta):
-        return value
-    if isinstance(value, bool):
-        raise ValueError("a duration is written like 3m, 30s or 1h30m")
-    if isinstance(value, int | float):
-        return timedelta(minutes=value)
-    if isinstance(value, str):
-        match = _DURATION.match(value)
-        if match and any(match.groups()):
-            hours, minutes, seconds = (int(g) if g else 0 for g in match.groups())
-            return timedelta(hours=hours, minutes=minutes, seconds=seconds)
-    raise ValueError(f"{value!r} is not a duration; write it like 3m, 30s or 1h30m")
-
-
-def format_duration(value: timedelta) -> str:
-    total = int(value.total_seconds())
-    hours, rest = divmod(total, 3600)
-    minutes, seconds = divmod(rest, 60)
-    parts = [f"{hours}h" if hours else "", f"{minutes}m" if minutes else "", f"{seconds}s" if seconds else ""]
-    return "".join(parts) or "0s"
-
 
 Duration = Annotated[
     timedelta,
@@ -51,7 +29,7 @@ Duration = Annotated[
     WithJsonSchema(
         {
             "anyOf": [
-                {"type": "string", "pattern": r"^\s*(\d+\s*h)?\s*(\d+\s*m(in)?)?\s*(\d+\s*s)?\s*$"},
+                {"type": "string", "pattern": DURATION_PATTERN},
                 {"type": "number", "description": "minutes"},
             ],
             "description": "A duration such as 3m, 30s or 1h30m; a bare number means minutes.",
@@ -62,15 +40,25 @@ Duration = Annotated[
 _HHMM = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)$")
 
 
-def _check_hhmm(value: object) -> str:
-    if not isinstance(value, str) or not _HHMM.match(value):
+def _parse_hhmm(value: object) -> time:
+    """The file writes "HH:MM" (a string, YAML 1.2); the model holds a `datetime.time`."""
+    if isinstance(value, time) and value.tzinfo is None and not (value.second or value.microsecond):
+        return value  # already parsed: a model dumped to Python and validated again
+    match = _HHMM.match(value) if isinstance(value, str) else None
+    if match is None:
         raise ValueError(f"{value!r} is not a time of day; write it as HH:MM, e.g. \"10:00\"")
-    return value
+    return time(int(match.group(1)), int(match.group(2)))
 
 
+def _format_hhmm(value: time) -> str:
+    return f"{value:%H:%M}"
+
+
+# Agenda times convert to instants in one place: bot.domain.agenda.wall_time.
 ClockTime = Annotated[
-    str,
-    BeforeValidator(_check_hhmm),
+    time,
+    BeforeValidator(_parse_hhmm),
+    PlainSerializer(_format_hhmm, return_type=str, when_used="json"),
     WithJsonSchema({"type": "string", "pattern": _HHMM.pattern, "description": "HH:MM in the event's zone"}),
 ]
 
@@ -94,19 +82,6 @@ class Strict(BaseModel):
     """Unknown keys are errors: a typo must never be silently ignored."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class ItemKind(StrEnum):
-    OPENING = "opening"
-    SESSION = "session"
-    BREAK = "break"
-    CLOSING = "closing"
-
-
-class OrderPolicy(StrEnum):
-    FIFO = "fifo"
-    BALANCED = "balanced"
-    FIRST_TIME_FIRST = "first-time-first"
 
 
 class ChatMode(StrEnum):

@@ -8,19 +8,21 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Iterable, Iterator, Sequence
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, time, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from bot.config.model import DEFAULT_GROUPS, Item, ItemKind, Schedule, Text
+from bot.config.model import DEFAULT_GROUPS, Item, Schedule, Text
 from bot.config.problems import Path, Problem, Severity, SourceMap
 from bot.domain.agenda.timeline import CueKind, plan
+from bot.domain.agenda.wall_time import WallTime, wall_time_status
+from bot.domain.schedule import ItemKind
 
 WARNING = Severity.WARNING
 
 
-def _minutes(hhmm: str) -> int:
-    hours, minutes = hhmm.split(":")
-    return int(hours) * 60 + int(minutes)
+def _minutes(at: time) -> int:
+    """Minutes since midnight on the wall clock (an item never crosses midnight)."""
+    return at.hour * 60 + at.minute
 
 
 def _zone(name: str) -> ZoneInfo | None:
@@ -28,18 +30,6 @@ def _zone(name: str) -> ZoneInfo | None:
         return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError, OSError):
         return None
-
-
-def wall_time_status(day: date, hhmm: str, zone: ZoneInfo) -> str:
-    """'ok', 'missing' (skipped by a DST switch) or 'ambiguous' (happens twice) for HH:MM on `day`."""
-    hours, minutes = (int(part) for part in hhmm.split(":"))
-    first = datetime.combine(day, time(hours, minutes), tzinfo=zone)
-    second = first.replace(fold=1)
-    if first.utcoffset() != second.utcoffset():
-        # zoneinfo answers both folds for a skipped time too; a round trip through UTC tells them apart.
-        back = first.astimezone(UTC).astimezone(zone)
-        return "missing" if back.replace(tzinfo=None) != first.replace(tzinfo=None) else "ambiguous"
-    return "ok"
 
 
 def _contains(outer: Item, inner: Item) -> bool:
@@ -181,24 +171,27 @@ class _Checker:
 
     def check_item_times(self, day: date, item: Item, path: Path) -> None:
         if _minutes(item.end) <= _minutes(item.start):
-            self.error((*path, "end"), f"item '{item.id}' ends at {item.end}, not after it starts ({item.start})")
+            self.error(
+                (*path, "end"), f"item '{item.id}' ends at {item.end:%H:%M}, not after it starts ({item.start:%H:%M})"
+            )
         if self.zone is None:
             return
-        for key, hhmm in (("start", item.start), ("end", item.end)):
-            self.check_wall_time(day, hhmm, (*path, key))
+        for key, at in (("start", item.start), ("end", item.end)):
+            self.check_wall_time(day, at, (*path, key))
 
-    def check_wall_time(self, day: date, hhmm: str, path: Path) -> None:
+    def check_wall_time(self, day: date, at: time, path: Path) -> None:
         assert self.zone is not None
-        status = wall_time_status(day, hhmm, self.zone)
+        status = wall_time_status(day, at, self.zone)
         zone = self.schedule.event.timezone
-        if status == "missing":
-            self.error(
-                path, f"{hhmm} does not exist on {day.isoformat()} in {zone}: the clocks skip it (daylight saving time)"
-            )
-        elif status == "ambiguous":
+        if status is WallTime.MISSING:
             self.error(
                 path,
-                f"{hhmm} happens twice on {day.isoformat()} in {zone}: "
+                f"{at:%H:%M} does not exist on {day.isoformat()} in {zone}: the clocks skip it (daylight saving time)",
+            )
+        elif status is WallTime.AMBIGUOUS:
+            self.error(
+                path,
+                f"{at:%H:%M} happens twice on {day.isoformat()} in {zone}: "
                 "the clocks go back (daylight saving time); choose another time",
             )
 
@@ -241,8 +234,8 @@ class _Checker:
             if not _minutes(item.start) <= _minutes(discussion.start) < _minutes(item.end):
                 self.error(
                     start_path,
-                    f"the discussion starts at {discussion.start}, outside session "
-                    f"'{item.id}' ({item.start}–{item.end})",
+                    f"the discussion starts at {discussion.start:%H:%M}, outside session "
+                    f"'{item.id}' ({item.start:%H:%M}–{item.end:%H:%M})",
                 )
         elif panel and panel.speakers and not panel.minutes_each:
             self.warn(
@@ -272,8 +265,8 @@ class _Checker:
         elif _minutes(item.start) < _minutes(parent.start) or _minutes(item.end) > _minutes(parent.end):
             self.error(
                 where,
-                f"item '{item.id}' ({item.start}–{item.end}) does not fit inside "
-                f"'{parent.id}' ({parent.start}–{parent.end})",
+                f"item '{item.id}' ({item.start:%H:%M}–{item.end:%H:%M}) does not fit inside "
+                f"'{parent.id}' ({parent.start:%H:%M}–{parent.end:%H:%M})",
             )
 
     def check_overlaps(self, day_index: int, items: Sequence[Item]) -> None:
@@ -291,8 +284,8 @@ class _Checker:
                         hint = f"; if '{earlier.id}' is part of it, add within: {item.id} to '{earlier.id}'"
                     self.error(
                         ("days", day_index, "items", index, "start"),
-                        f"item '{item.id}' ({item.start}–{item.end}) overlaps '{earlier.id}' "
-                        f"({earlier.start}–{earlier.end}){hint}",
+                        f"item '{item.id}' ({item.start:%H:%M}–{item.end:%H:%M}) overlaps '{earlier.id}' "
+                        f"({earlier.start:%H:%M}–{earlier.end:%H:%M}){hint}",
                     )
                     break
 

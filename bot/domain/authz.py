@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from bot.config.model import Item, Person, Schedule
 from bot.domain.grammar import CHAIR_VERBS, Verb
+from bot.domain.schedule import Agenda, AgendaItem, ListedPerson
 
 WEB_PREFIX = "web:"
 
@@ -67,7 +67,7 @@ def web_id(person_id: str) -> str:
     return f"{WEB_PREFIX}{person_id}"
 
 
-def platform_ids(person_id: str, person: Person) -> frozenset[str]:
+def platform_ids(person_id: str, person: ListedPerson) -> frozenset[str]:
     """Every platform user id that speaks for this person."""
     ids = {web_id(person_id)}
     if person.slack:
@@ -75,7 +75,7 @@ def platform_ids(person_id: str, person: Person) -> frozenset[str]:
     return frozenset(ids)
 
 
-def person_for(actor_platform_id: str, schedule: Schedule) -> str | None:
+def person_for(actor_platform_id: str, schedule: Agenda) -> str | None:
     """The schedule's person id behind a platform user id, if any."""
     if not actor_platform_id:
         return None
@@ -85,7 +85,7 @@ def person_for(actor_platform_id: str, schedule: Schedule) -> str | None:
     return None
 
 
-def chairs_of(item: Item | None, schedule: Schedule) -> list[str]:
+def chairs_of(item: AgendaItem | None, schedule: Agenda) -> list[str]:
     """The item's chairs, and those of the item it is nested in (an opening inside a session)."""
     if item is None:
         return []
@@ -100,7 +100,7 @@ def chairs_of(item: Item | None, schedule: Schedule) -> list[str]:
     return chairs
 
 
-def authorize(actor_platform_id: str, verb: Verb | str, item: Item | None, schedule: Schedule) -> Decision:
+def authorize(actor_platform_id: str, verb: Verb | str, item: AgendaItem | None, schedule: Agenda) -> Decision:
     """May this platform user do `verb` during `item` (None: between items)?"""
     try:
         verb = Verb(verb)

@@ -19,8 +19,8 @@ from dataclasses import dataclass
 from datetime import timedelta
 from enum import StrEnum
 
-from bot.config.model import parse_duration
-from bot.domain.floor.model import RequestKind
+from bot.domain.durations import parse_duration
+from bot.domain.floor.state import RequestKind
 
 DEFAULT_EXTENSION = timedelta(minutes=1)
 MAX_NOTE_LENGTH = 300
@@ -64,11 +64,11 @@ CHAIR_VERBS: frozenset[Verb] = frozenset(
 
 @dataclass(frozen=True)
 class Target:
-    """Who a chair verb is about, as written: a Slack mention (`slack_id`) or ``@handle``.
-    Resolving it to a person is the caller's job (against the schedule and the list)."""
+    """Who a chair verb is about, as written: ``@handle``, a person key (``@ana-garcia``, ``@web:guest:x``,
+    ``@slack:U0LENE`` as the Slack adapter writes a mention) or a one-word name. Resolving it to a person
+    is the caller's job (against the schedule and the list)."""
 
     raw: str
-    slack_id: str | None = None
 
     @property
     def handle(self) -> str:
@@ -314,7 +314,6 @@ _LANGS = {
     "es": "es", "spanish": "es", "espagnol": "es", "espanol": "es",
 }  # fmt: skip
 _UNITS = re.compile(r"(min(?:ute)?s?|minutos?|sec(?:ond)?s?|secondes?|segundos?)\b")
-_MENTION = re.compile(r"^<@(?P<id>[UW][A-Z0-9]+)(?:\|[^>]*)?>$")
 _HANDLE = re.compile(r"^@[\w.\-:]+$", re.UNICODE)  # ":" for keys such as web:guest:x
 
 
@@ -365,9 +364,6 @@ def _chair_args(verb: Verb, rest: list[str], original: str) -> Command | None:
 
 def _target(token: str) -> Target | None:
     token = token.strip(",.;")
-    mention = _MENTION.match(token)
-    if mention:
-        return Target(token, mention.group("id"))
     if _HANDLE.match(token):
         return Target(token)
     return None

@@ -21,7 +21,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from bot.config.model import Person
+from bot.domain.schedule import ListedPerson
 
 EMAIL_PREFIX = "email:"
 
@@ -43,7 +43,7 @@ class PeopleIndex:
     ids: frozenset[str]
 
     @classmethod
-    def from_people(cls, people: Mapping[str, Person]) -> PeopleIndex:
+    def from_people(cls, people: Mapping[str, ListedPerson]) -> PeopleIndex:
         by_slack = {p.slack: pid for pid, p in people.items() if p.slack}
         by_email: dict[str, str] = {}
         for pid, person in people.items():
@@ -93,7 +93,7 @@ def _rank(handle: str) -> int:
 class IdentityResolver:
     """Maps (source, platform user id, email, display name) to a canonical person key, remembering links."""
 
-    def __init__(self, people: Mapping[str, Person] | None = None) -> None:
+    def __init__(self, people: Mapping[str, ListedPerson] | None = None) -> None:
         self._index = PeopleIndex.from_people(people or {})
         self._parent: dict[str, str] = {}
         self._order: dict[str, int] = {}  # first-seen order breaks ties between equally ranked handles

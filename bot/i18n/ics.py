@@ -11,7 +11,8 @@ from datetime import datetime, timedelta
 from icalendar import Calendar, Event, vText
 
 from bot.config.model import Day, Item, Schedule, text_in
-from bot.domain.agenda.timeline import agenda_time, zone_of
+from bot.domain.agenda.timeline import zone_of
+from bot.domain.agenda.wall_time import agenda_time
 from bot.i18n.catalog import render
 from bot.i18n.cues import item_title, person_line, question_text
 

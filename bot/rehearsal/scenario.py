@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import datetime, timedelta
 from enum import StrEnum
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -28,6 +28,7 @@ from zoneinfo import ZoneInfo
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from bot.config.model import Duration, Identifier, LanguageCode, Schedule
+from bot.domain.agenda.wall_time import agenda_time
 
 
 class Do(StrEnum):
@@ -107,7 +108,7 @@ def _parse_at(value: str, zone: ZoneInfo) -> datetime:
         raise ScenarioError(f"{value!r} is not a time; write it as 'YYYY-MM-DD HH:MM'") from None
     if naive.tzinfo is not None:
         return naive
-    return naive.replace(tzinfo=zone)
+    return agenda_time(naive.date(), naive.time(), zone)
 
 
 def load_scenario(path: Path, schedule: Schedule) -> Scenario:
@@ -183,8 +184,8 @@ def generate(schedule: Schedule, spec: Generate) -> tuple[list[SimAttendee], lis
         for item in day.items:
             if item.kind != "session":
                 continue
-            start = _at(day.date, item.start, zone) + timedelta(minutes=30)
-            end = _at(day.date, item.end, zone) - timedelta(minutes=15)
+            start = agenda_time(day.date, item.start, zone) + timedelta(minutes=30)
+            end = agenda_time(day.date, item.end, zone) - timedelta(minutes=15)
             span = max((end - start).total_seconds(), 60.0)
             for _ in range(spec.requests_per_discussion):
                 who = rng.choice(attendees)
@@ -200,6 +201,3 @@ def generate(schedule: Schedule, spec: Generate) -> tuple[list[SimAttendee], lis
     return attendees, actions
 
 
-def _at(day: date, hhmm: str, zone: ZoneInfo) -> datetime:
-    hours, minutes = map(int, hhmm.split(":"))
-    return datetime.combine(day, time(hours, minutes), tzinfo=zone)

@@ -13,10 +13,11 @@ from bot.adapters.store.floor_lists import FloorLists, RequestStatus
 from bot.adapters.store.ledger import CueLedger
 from bot.adapters.store.tables import floor_requests
 from bot.adapters.zoom.client import ZoomClient
-from bot.config.model import ItemKind, Schedule, text_in
+from bot.config.model import Schedule, text_in
 from bot.domain.agenda.recovery import LedgerState
 from bot.domain.agenda.timeline import Cue, CueKind
-from bot.domain.floor.model import FloorState, Intervention, RequestKind, Source
+from bot.domain.floor.state import FloorState, Intervention, RequestKind, Source
+from bot.domain.schedule import ItemKind
 from bot.report.model import AttendanceLine, Report, build_report, cue_lines, discussion_report
 
 

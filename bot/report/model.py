@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from bot.domain.agenda.recovery import LedgerState
-from bot.domain.floor.model import FloorState, Intervention
+from bot.domain.floor.state import FloorState, Intervention
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -10,7 +10,7 @@ import pytest
 
 from bot.config.loader import load_schedule
 from bot.config.model import Schedule
-from bot.domain.agenda.timeline import Cue, CueKind, agenda_time, plan
+from bot.domain.agenda.timeline import Cue, CueKind, plan
 
 ZURICH = ZoneInfo("Europe/Zurich")
 
@@ -194,11 +194,6 @@ def test_fall_back_day_offsets() -> None:
     ]
     instants = [cue.at.astimezone(UTC) for cue in cues]
     assert instants == sorted(instants)
-
-
-def test_agenda_time_in_a_gap_is_converted_not_rejected() -> None:
-    at = agenda_time(date(2022, 3, 27), "02:30", ZURICH)
-    assert at.isoformat() == "2022-03-27T03:30:00+02:00"
 
 
 def test_questions_spread_evenly_without_every() -> None:

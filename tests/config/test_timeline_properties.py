@@ -9,7 +9,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot.config.model import Schedule
-from bot.domain.agenda.timeline import CueKind, agenda_time, plan
+from bot.domain.agenda.timeline import CueKind, plan
+from bot.domain.agenda.wall_time import agenda_time
 
 ZONES = ["Europe/Zurich", "America/New_York", "Asia/Kolkata", "Australia/Lord_Howe", "UTC", "Pacific/Chatham"]
 DATES = [

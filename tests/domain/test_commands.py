@@ -9,7 +9,7 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from bot.domain.floor.model import RequestKind
+from bot.domain.floor.state import RequestKind
 from bot.domain.grammar import CHAIR_VERBS, Command, Target, Verb, parse, parse_floor
 from tests.conftest import ROOT
 
@@ -87,8 +87,8 @@ CHAIR_CASES: list[tuple[str, Command]] = [
     ("next", Command(Verb.NEXT)), ("suivant", Command(Verb.NEXT)), ("Siguiente", Command(Verb.NEXT)),
     ("orateur suivant", Command(Verb.NEXT)),
     ("give @lene-wendland", Command(Verb.GIVE, target=Target("@lene-wendland"))),
-    ("give <@U0LENE|lene>", Command(Verb.GIVE, target=Target("<@U0LENE|lene>", "U0LENE"))),
-    ("donner <@U0LENE>", Command(Verb.GIVE, target=Target("<@U0LENE>", "U0LENE"))),
+    ("give @slack:U0LENE", Command(Verb.GIVE, target=Target("@slack:U0LENE"))),  # a Slack mention
+    ("donner @web:guest:amina", Command(Verb.GIVE, target=Target("@web:guest:amina"))),
     ("donner la parole à @peggy", Command(Verb.GIVE, target=Target("@peggy"))),
     ("dar la palabra a @peggy", Command(Verb.GIVE, target=Target("@peggy"))),
     ("dar @peggy", Command(Verb.GIVE, target=Target("@peggy"))),
@@ -127,7 +127,8 @@ def test_chair_verbs_after_slash_floor(args: str, expected: Command) -> None:
 @pytest.mark.parametrize(
     "args",
     ["give", "give bob", "give @a @b", "remove", "move @bob", "move @bob x", "question two", "extend forever",
-     "extend 0", "announce", "lang de", "next now", "close it", "stop talking", "skip me please"],
+     "extend 0", "announce", "lang de", "next now", "close it", "stop talking", "skip me please",
+     "give <@U0LENE|lene>"],  # Slack's own syntax is the Slack adapter's to translate
 )
 def test_malformed_chair_verbs_are_not_commands(args: str) -> None:
     assert parse_floor(args) is None

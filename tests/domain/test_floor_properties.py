@@ -8,15 +8,19 @@ from datetime import timedelta
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.config.model import OrderPolicy
+from bot.adapters.store.floor_codec import state_from_json, state_to_json
 from bot.domain.floor import explain, timer
-from bot.domain.floor import model as f
+from bot.domain.floor import rules as f
+from bot.domain.floor.events import Outcome, SpeakerTimeExpired, SpeakerWarned, TimerExtended
+from bot.domain.floor.policy import FloorPolicy, OrderPolicy
+from bot.domain.floor.state import FloorState, RequestKind
 from bot.i18n import catalog as i18n
+from bot.i18n.messages import render
 from tests.domain.helpers import T0, person
 
 PEOPLE = [person(k, g) for k, g in [("ana", "states"), ("ben", "states"), ("cho", "civil-society"),
                                     ("dev", "business"), ("eve", "academia"), ("fay", "un")]]
-KINDS = list(f.RequestKind)
+KINDS = list(RequestKind)
 
 op = st.one_of(
     st.tuples(st.just("request"), st.sampled_from(PEOPLE), st.sampled_from(KINDS)),
@@ -33,7 +37,7 @@ op = st.one_of(
     st.tuples(st.just("stop")),
 )
 policies = st.builds(
-    f.FloorPolicy,
+    FloorPolicy,
     speaking_time=st.sampled_from([timedelta(minutes=1), timedelta(minutes=3)]),
     warn_before=st.sampled_from([timedelta(0), timedelta(seconds=30), timedelta(minutes=5)]),
     order=st.sampled_from(list(OrderPolicy)),
@@ -43,8 +47,8 @@ policies = st.builds(
 )
 
 
-def apply(s: f.FloorState, step: tuple[object, ...], now: object, pol: f.FloorPolicy,
-          present: frozenset[str]) -> f.Outcome:
+def apply(s: FloorState, step: tuple[object, ...], now: object, pol: FloorPolicy,
+          present: frozenset[str]) -> Outcome:
     name = step[0]
     assert isinstance(now, type(T0))
     if name == "request":
@@ -81,9 +85,9 @@ def apply(s: f.FloorState, step: tuple[object, ...], now: object, pol: f.FloorPo
     present=st.frozensets(st.sampled_from([p.person for p in PEOPLE])),
 )
 def test_any_sequence_keeps_the_invariants(
-    steps: list[tuple[tuple[object, ...], int]], pol: f.FloorPolicy, present: frozenset[str]
+    steps: list[tuple[tuple[object, ...], int]], pol: FloorPolicy, present: frozenset[str]
 ) -> None:
-    s = f.FloorState("d")
+    s = FloorState("d")
     now = T0
     seen_ids: set[str] = set()
     warned: set[str] = set()
@@ -97,13 +101,13 @@ def test_any_sequence_keeps_the_invariants(
         else:
             assert out.state.version == s.version + 1
         for e in out.events:
-            if isinstance(e, f.SpeakerWarned):
+            if isinstance(e, SpeakerWarned):
                 assert e.request.id not in warned
                 warned.add(e.request.id)
-            if isinstance(e, f.SpeakerTimeExpired):
+            if isinstance(e, SpeakerTimeExpired):
                 assert e.request.id not in expired
                 expired.add(e.request.id)
-            if isinstance(e, f.TimerExtended):
+            if isinstance(e, TimerExtended):
                 warned.discard(e.request.id)
                 expired.discard(e.request.id)
         # Whatever happened can be told to everyone concerned, in every language.
@@ -111,15 +115,15 @@ def test_any_sequence_keeps_the_invariants(
         messages += [n.message for n in explain.notices(out, now, pol, present)]
         for message in messages:
             for lang in i18n.LANGUAGES:
-                assert message.render(lang).strip()
+                assert render(message, lang).strip()
         s = out.state
         order = f.queue(s, pol)
         # The order is a permutation of the pending requests.
         assert sorted(r.id for r in order) == sorted(r.id for r in s.pending)
         # Points of order lead, unless the chair moved or skipped that point of order itself.
         for i, r in enumerate(order):
-            if r.kind is f.RequestKind.POINT_OF_ORDER and r.pinned_after is None:
-                assert all(x.kind is f.RequestKind.POINT_OF_ORDER for x in order[:i])
+            if r.kind is RequestKind.POINT_OF_ORDER and r.pinned_after is None:
+                assert all(x.kind is RequestKind.POINT_OF_ORDER for x in order[:i])
         # One pending request per person and kind; ids never reused.
         keys = [(r.person, r.kind) for r in s.pending]
         assert len(keys) == len(set(keys))
@@ -139,5 +143,5 @@ def test_any_sequence_keeps_the_invariants(
         for d in timer.deadlines(s, pol):
             assert d.request_id == (s.speaking.request.id if s.speaking else None)
         # Snapshots round-trip.
-        assert f.FloorState.from_json(json.loads(json.dumps(s.to_json()))) == s
+        assert state_from_json(json.loads(json.dumps(state_to_json(s)))) == s
     assert len(seen_ids) == len({i for i in seen_ids})

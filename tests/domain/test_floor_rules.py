@@ -2,35 +2,54 @@
 
 from __future__ import annotations
 
-import json
 from datetime import timedelta
 
 import pytest
 
 from bot.app.clock import SimulatedClock
-from bot.config.model import Floor, OrderPolicy
-from bot.domain.floor import model as f
+from bot.config.model import Floor
+from bot.domain.floor import rules as f
+from bot.domain.floor.events import (
+    FloorGiven,
+    FloorRequested,
+    ListClosed,
+    ListReopened,
+    Refusal,
+    RequestCarried,
+    RequestMoved,
+    RequestPassedOver,
+    RequestRemoved,
+    RequestSkipped,
+    RequestUnserved,
+    RequestWithdrawn,
+    SpeakerTimeExpired,
+    SpeakerWarned,
+    TimerExtended,
+    TimerStopped,
+)
+from bot.domain.floor.policy import FloorPolicy, OrderPolicy
+from bot.domain.floor.state import FloorState, RequestKind, Source, Speaking
 from tests.domain.helpers import T0, ask, at, order, person, policy
 
-K = f.RequestKind
+K = RequestKind
 A, B, C, D = person("ana"), person("ben"), person("cho", "civil-society"), person("dev", "business")
 
 
-def fresh() -> f.FloorState:
-    return f.FloorState(discussion="session-1")
+def fresh() -> FloorState:
+    return FloorState(discussion="session-1")
 
 
 # ------------------------------------------------------------------ requests
 
 
 def test_request_is_listed_with_its_details_and_an_id() -> None:
-    out = f.request(fresh(), A, K.NEW, at(1), policy(), note="remedy", source=f.Source.SLACK)
+    out = f.request(fresh(), A, K.NEW, at(1), policy(), note="remedy", source=Source.SLACK)
     (event,) = out.events
-    assert isinstance(event, f.FloorRequested)
+    assert isinstance(event, FloorRequested)
     assert event.request == out.state.pending[0]
     r = out.state.pending[0]
     assert (r.id, r.person, r.kind, r.note, r.source, r.at) == ("session-1:1", "ana", K.NEW, "remedy",
-                                                                 f.Source.SLACK, at(1))
+                                                                 Source.SLACK, at(1))
     assert out.state.version == 1
 
 
@@ -50,7 +69,7 @@ def test_a_listed_person_can_still_raise_a_point_of_order() -> None:
 def test_closed_list_refuses_new_requests_but_takes_points_of_order() -> None:
     s = f.close(fresh(), at(0), policy()).state
     refused = f.request(s, A, K.NEW, at(1), policy())
-    assert refused.refused and refused.refusal == f.Refusal("floor.refusal.list_closed")
+    assert refused.refused and refused.refusal == Refusal("floor.refusal.list_closed")
     assert refused.state is s
     assert f.request(s, A, K.CLARIFYING, at(1), policy()).refused
     accepted = f.request(s, A, K.POINT_OF_ORDER, at(1), policy())
@@ -60,10 +79,10 @@ def test_closed_list_refuses_new_requests_but_takes_points_of_order() -> None:
 def test_close_and_reopen_are_idempotent_and_reported() -> None:
     s = fresh()
     closed = f.close(s, at(1), policy())
-    assert isinstance(closed.events[0], f.ListClosed) and not closed.state.is_open
+    assert isinstance(closed.events[0], ListClosed) and not closed.state.is_open
     assert f.close(closed.state, at(2), policy()).noop_reason == "floor.noop.already_closed"
     reopened = f.reopen(closed.state, at(3), policy())
-    assert isinstance(reopened.events[0], f.ListReopened) and reopened.state.is_open
+    assert isinstance(reopened.events[0], ListReopened) and reopened.state.is_open
     assert f.reopen(reopened.state, at(4), policy()).noop_reason == "floor.noop.already_open"
     assert f.request(reopened.state, A, K.NEW, at(5), policy()).changed
 
@@ -79,7 +98,7 @@ def test_withdraw_takes_back_all_or_one_kind() -> None:
     one = f.withdraw(s, "ana", at(3), policy(), kind=K.REPLY)
     assert [r.kind for r in one.state.pending] == [K.NEW]
     both = f.withdraw(s, "ana", at(3), policy())
-    assert both.state.pending == () and all(isinstance(e, f.RequestWithdrawn) for e in both.events)
+    assert both.state.pending == () and all(isinstance(e, RequestWithdrawn) for e in both.events)
     assert len(both.events) == 2
     assert f.withdraw(both.state, "ana", at(4), policy()).noop_reason == "floor.noop.not_listed"
 
@@ -87,7 +106,7 @@ def test_withdraw_takes_back_all_or_one_kind() -> None:
 def test_remove_is_the_chairs_withdraw() -> None:
     s = ask(ask(fresh(), A, at(1), policy()), B, at(2), policy())
     out = f.remove(s, "ana", at(3), policy())
-    assert order(out.state, policy()) == ["ben"] and isinstance(out.events[0], f.RequestRemoved)
+    assert order(out.state, policy()) == ["ben"] and isinstance(out.events[0], RequestRemoved)
     assert f.remove(out.state, "ana", at(4), policy()).noop_reason == "floor.noop.not_listed"
 
 
@@ -162,7 +181,7 @@ def test_present_only_passes_over_absent_people_but_keeps_them() -> None:
     pol = policy(present_only=True)
     s = ask(ask(ask(fresh(), A, at(0), pol), B, at(1), pol), C, at(2), pol)
     out = f.next_speaker(s, at(3), pol, present=frozenset({"cho"}))
-    assert [type(e) for e in out.events] == [f.RequestPassedOver, f.RequestPassedOver, f.FloorGiven]
+    assert [type(e) for e in out.events] == [RequestPassedOver, RequestPassedOver, FloorGiven]
     assert out.state.speaking is not None and out.state.speaking.request.person == "cho"
     assert order(out.state, pol) == ["ana", "ben"]
     nobody = f.next_speaker(out.state, at(4), pol, present=frozenset())
@@ -181,12 +200,12 @@ def test_next_gives_the_floor_and_ends_the_previous_intervention() -> None:
     s = ask(ask(fresh(), A, at(0), pol), B, at(1), pol)
     first = f.next_speaker(s, at(2), pol)
     given = first.events[-1]
-    assert isinstance(given, f.FloorGiven) and not given.override
+    assert isinstance(given, FloorGiven) and not given.override
     assert given.ends_at == at(5)
-    assert first.state.speaking == f.Speaking(given.request, at(2), at(5))
+    assert first.state.speaking == Speaking(given.request, at(2), at(5))
     second = f.next_speaker(first.state, at(4, 30), pol)
     stopped, given2 = second.events
-    assert isinstance(stopped, f.TimerStopped) and isinstance(given2, f.FloorGiven)
+    assert isinstance(stopped, TimerStopped) and isinstance(given2, FloorGiven)
     done = stopped.intervention
     assert (done.person, done.start, done.end, done.duration) == ("ana", at(2), at(4, 30), timedelta(seconds=150))
     assert second.state.interventions == (done,)
@@ -201,7 +220,7 @@ def test_give_takes_the_persons_pending_request_as_an_override() -> None:
     s = ask(ask(fresh(), A, at(0), pol), B, at(1), pol, K.REPLY)
     out = f.give(s, B, at(2), pol)
     (given,) = out.events
-    assert isinstance(given, f.FloorGiven) and given.override and given.request.kind is K.REPLY
+    assert isinstance(given, FloorGiven) and given.override and given.request.kind is K.REPLY
     assert order(out.state, pol) == ["ana"]
 
 
@@ -209,10 +228,10 @@ def test_give_to_someone_not_listed_creates_a_request() -> None:
     pol = policy()
     s = ask(fresh(), A, at(0), pol)
     s = f.next_speaker(s, at(1), pol).state
-    out = f.give(s, C, at(2), pol, source=f.Source.ZOOM)
+    out = f.give(s, C, at(2), pol, source=Source.ZOOM)
     kinds = [type(e) for e in out.events]
-    assert kinds == [f.TimerStopped, f.FloorRequested, f.FloorGiven]
-    assert out.state.speaking is not None and out.state.speaking.request.source is f.Source.ZOOM
+    assert kinds == [TimerStopped, FloorRequested, FloorGiven]
+    assert out.state.speaking is not None and out.state.speaking.request.source is Source.ZOOM
     assert out.state.pending == ()
     assert [i.person for i in out.state.interventions] == ["ana"]
 
@@ -231,7 +250,7 @@ def test_skip_moves_the_next_speaker_behind_the_following_one() -> None:
         s = ask(s, who, at(i), pol)
     out = f.skip(s, at(5), pol)
     (event,) = out.events
-    assert isinstance(event, f.RequestSkipped) and event.behind.person == "ben"
+    assert isinstance(event, RequestSkipped) and event.behind.person == "ben"
     assert order(out.state, pol) == ["ben", "ana", "cho"]
     assert out.state.pending[0].skips == 1
     # Kept, not lost: once ben has spoken ana is next again.
@@ -258,7 +277,7 @@ def test_move_places_a_request_and_it_keeps_rising() -> None:
     dev = s.pending[3]
     moved = f.move(s, dev.id, 2, at(5), pol)
     (event,) = moved.events
-    assert isinstance(event, f.RequestMoved) and event.position == 2
+    assert isinstance(event, RequestMoved) and event.position == 2
     assert order(moved.state, pol) == ["ana", "dev", "ben", "cho"]
     s = f.next_speaker(moved.state, at(6), pol).state
     assert order(s, pol) == ["dev", "ben", "cho"]
@@ -272,7 +291,7 @@ def test_move_edge_cases() -> None:
     pol = policy()
     s = ask(ask(fresh(), A, at(0), pol), B, at(1), pol)
     ben = s.pending[1].id
-    assert f.move(s, ben, 0, at(2), pol).refusal == f.Refusal("floor.refusal.bad_position")
+    assert f.move(s, ben, 0, at(2), pol).refusal == Refusal("floor.refusal.bad_position")
     assert f.move(s, "nope", 1, at(2), pol).noop_reason == "floor.noop.no_such_request"
     assert f.move(s, ben, 9, at(2), pol).noop_reason == "floor.noop.already_there"  # clamped to the end
     ana_last = f.move(s, s.pending[0].id, 9, at(2), pol)
@@ -291,10 +310,10 @@ def test_tick_warns_then_expires_exactly_once_each() -> None:
     s = f.next_speaker(ask(fresh(), A, clock.now(), pol), clock.now(), pol).state
     assert f.tick(s, clock.advance(timedelta(minutes=2)), pol).noop_reason == "floor.noop.nothing_due"
     warned = f.tick(s, clock.advance(timedelta(seconds=30)), pol)
-    assert [type(e) for e in warned.events] == [f.SpeakerWarned]
+    assert [type(e) for e in warned.events] == [SpeakerWarned]
     assert f.tick(warned.state, clock.advance(timedelta(seconds=10)), pol).noop
     expired = f.tick(warned.state, clock.advance(timedelta(seconds=20)), pol)
-    assert [type(e) for e in expired.events] == [f.SpeakerTimeExpired]
+    assert [type(e) for e in expired.events] == [SpeakerTimeExpired]
     assert expired.state.speaking is not None and expired.state.speaking.expired
     assert f.tick(expired.state, clock.advance(timedelta(minutes=5)), pol).noop
     # Expiry does not end the intervention: the chair does.
@@ -305,7 +324,7 @@ def test_a_late_tick_goes_straight_to_the_expiry() -> None:
     pol = policy()
     s = f.next_speaker(ask(fresh(), A, at(0), pol), at(0), pol).state
     late = f.tick(s, at(10), pol)
-    assert [type(e) for e in late.events] == [f.SpeakerTimeExpired]
+    assert [type(e) for e in late.events] == [SpeakerTimeExpired]
     assert f.tick(late.state, at(11), pol).noop
 
 
@@ -315,11 +334,11 @@ def test_extend_rearms_the_warning_and_expiry() -> None:
     s = f.tick(s, at(3), pol).state
     out = f.extend(s, timedelta(minutes=2), at(3, 5), pol)
     (event,) = out.events
-    assert isinstance(event, f.TimerExtended) and event.ends_at == at(5)
+    assert isinstance(event, TimerExtended) and event.ends_at == at(5)
     sp = out.state.speaking
     assert sp is not None and not sp.warned and not sp.expired and sp.extensions == timedelta(minutes=2)
-    assert [type(e) for e in f.tick(out.state, at(4, 30), pol).events] == [f.SpeakerWarned]
-    assert f.extend(s, timedelta(0), at(3), pol).refusal == f.Refusal("floor.refusal.bad_extension")
+    assert [type(e) for e in f.tick(out.state, at(4, 30), pol).events] == [SpeakerWarned]
+    assert f.extend(s, timedelta(0), at(3), pol).refusal == Refusal("floor.refusal.bad_extension")
     assert f.extend(fresh(), timedelta(minutes=1), at(3), pol).noop_reason == "floor.noop.nobody_speaking"
 
 
@@ -328,7 +347,7 @@ def test_stop_records_the_intervention_and_time_used() -> None:
     s = f.next_speaker(ask(fresh(), C, at(0), pol, K.CLARIFYING), at(1), pol).state
     out = f.stop(s, at(3, 15), pol)
     (event,) = out.events
-    assert isinstance(event, f.TimerStopped)
+    assert isinstance(event, TimerStopped)
     i = event.intervention
     assert (i.group, i.kind, i.duration, i.request_id) == ("civil-society", K.CLARIFYING,
                                                           timedelta(minutes=2, seconds=15), "session-1:1")
@@ -348,11 +367,11 @@ def test_carry_to_the_next_discussion(carry_over: bool) -> None:
     out = f.carry(s, "session-2", at(60), pol)
     assert out.state.discussion == "session-2"
     if carry_over:
-        assert [type(e) for e in out.events] == [f.RequestCarried] * 3
+        assert [type(e) for e in out.events] == [RequestCarried] * 3
         assert order(out.state, pol) == expected
         assert out.state.pending[0].at < at(60)  # time of request kept
     else:
-        assert [type(e) for e in out.events] == [f.RequestUnserved] * 3
+        assert [type(e) for e in out.events] == [RequestUnserved] * 3
         assert out.state.pending == ()
     # New requests in the new discussion do not collide with carried ids.
     nxt = f.request(out.state, D, K.NEW, at(61), pol).state
@@ -370,34 +389,11 @@ def test_version_grows_on_change_only() -> None:
     assert s.version == 3
 
 
-def test_state_json_round_trips_exactly() -> None:
-    pol = policy(OrderPolicy.BALANCED, group_budgets={"states": timedelta(minutes=1)})
-    s = fresh()
-    for i, who in enumerate([A, B, C, D]):
-        s = ask(s, who, at(i, 0.5), pol)
-    s = f.next_speaker(s, at(5), pol).state
-    s = f.stop(s, at(6, 1.25), pol).state
-    s = f.next_speaker(s, at(7), pol).state
-    s = f.extend(s, timedelta(seconds=45), at(8), pol).state
-    s = f.skip(s, at(8), pol).state
-    s = f.close(s, at(9), pol).state
-    data = json.loads(json.dumps(s.to_json()))
-    assert f.FloorState.from_json(data) == s
-    assert f.FloorState.from_json(data).to_json() == s.to_json()
-
-
-def test_from_json_rejects_naive_datetimes() -> None:
-    data = ask(fresh(), A, at(0), policy()).to_json()
-    data["pending"][0]["at"] = "2022-03-07T09:00:00"
-    with pytest.raises(ValueError, match="naive"):
-        f.FloorState.from_json(data)
-
-
 def test_policy_from_schedule() -> None:
     floor = Floor.model_validate(
         {"speaking_time": "2m", "warn_before": "15s", "order": "first-time-first",
          "group_budgets": {"states": "10m"}, "present_only": True, "carry_over": True}
     )
-    pol = f.FloorPolicy.from_schedule(floor)
-    assert pol == f.FloorPolicy(timedelta(minutes=2), timedelta(seconds=15), OrderPolicy.FIRST_TIME_FIRST,
+    pol = FloorPolicy.from_schedule(floor)
+    assert pol == FloorPolicy(timedelta(minutes=2), timedelta(seconds=15), OrderPolicy.FIRST_TIME_FIRST,
                                 {"states": timedelta(minutes=10)}, True, True)

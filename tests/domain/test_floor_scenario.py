@@ -9,8 +9,12 @@ from bot.app.clock import SimulatedClock
 from bot.config.model import Schedule
 from bot.domain.authz import authorize, person_for
 from bot.domain.floor import explain, timer
-from bot.domain.floor import model as f
+from bot.domain.floor import rules as f
+from bot.domain.floor.events import Outcome
+from bot.domain.floor.policy import FloorPolicy
+from bot.domain.floor.state import FloorState, Participant, Source
 from bot.domain.grammar import Verb, parse
+from bot.i18n.messages import render
 
 SCHEDULE = Schedule.model_validate(
     {
@@ -27,7 +31,7 @@ SCHEDULE = Schedule.model_validate(
         ]}],
     }
 )  # fmt: skip
-POLICY = f.FloorPolicy.from_schedule(SCHEDULE.floor)
+POLICY = FloorPolicy.from_schedule(SCHEDULE.floor)
 ITEM = SCHEDULE.item("session-1")
 
 
@@ -36,12 +40,12 @@ class Room:
 
     def __init__(self) -> None:
         self.clock = SimulatedClock(datetime(2022, 3, 7, 10, 45, tzinfo=UTC))
-        self.state = f.FloorState("session-1")
+        self.state = FloorState("session-1")
         self.read: list[tuple[str, str]] = []
 
-    def participant(self, person_id: str) -> f.Participant:
+    def participant(self, person_id: str) -> Participant:
         p = SCHEDULE.people[person_id]
-        return f.Participant(person_id, p.name, p.group, p.language)
+        return Participant(person_id, p.name, p.group, p.language)
 
     def say(self, slack_id: str, text: str) -> None:
         command = parse(text)
@@ -57,11 +61,11 @@ class Room:
         if command.verb is Verb.REQUEST:
             assert command.kind is not None
             out = f.request(self.state, self.participant(person), command.kind, now, POLICY, note=command.note,
-                            source=f.Source.SLACK)
+                            source=Source.SLACK)
         elif command.verb is Verb.WITHDRAW:
             out = f.withdraw(self.state, person, now, POLICY)
         elif command.verb is Verb.POSITION:
-            out = f.Outcome(self.state)
+            out = Outcome(self.state)
         elif command.verb is Verb.NEXT:
             out = f.next_speaker(self.state, now, POLICY)
         elif command.verb is Verb.CLOSE:
@@ -75,13 +79,13 @@ class Room:
             self.tell(person, explain.reply(out, person, now, POLICY))
         self.apply(out)
 
-    def apply(self, out: f.Outcome) -> None:
+    def apply(self, out: Outcome) -> None:
         for notice in explain.notices(out, self.clock.now(), POLICY):
             self.tell(notice.person, notice.message)
         self.state = out.state
 
     def tell(self, person: str, message: explain.Message) -> None:
-        self.read.append((person, message.render(SCHEDULE.people[person].language)))
+        self.read.append((person, render(message, SCHEDULE.people[person].language)))
 
     def run_timers_until(self, until: datetime) -> None:
         while (d := timer.next_deadline(self.state, POLICY)) is not None and d.at <= until:

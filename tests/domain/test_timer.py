@@ -3,18 +3,20 @@ from __future__ import annotations
 from datetime import timedelta
 
 from bot.app.clock import SimulatedClock
-from bot.domain.floor import model as f
+from bot.domain.floor import rules as f
 from bot.domain.floor import timer
+from bot.domain.floor.policy import FloorPolicy
+from bot.domain.floor.state import FloorState
 from tests.domain.helpers import T0, ask, at, person, policy
 
 
-def speaking_state(pol: f.FloorPolicy) -> f.FloorState:
-    return f.next_speaker(ask(f.FloorState("s1"), person("ana"), at(0), pol), at(1), pol).state
+def speaking_state(pol: FloorPolicy) -> FloorState:
+    return f.next_speaker(ask(FloorState("s1"), person("ana"), at(0), pol), at(1), pol).state
 
 
 def test_deadlines_follow_the_speaker_and_drop_once_fired() -> None:
     pol = policy()
-    assert timer.deadlines(f.FloorState("s1"), pol) == []
+    assert timer.deadlines(FloorState("s1"), pol) == []
     s = speaking_state(pol)
     warn, expiry = timer.deadlines(s, pol)
     assert (warn.kind, warn.at) == (timer.DeadlineKind.WARNING, at(3, 30))
@@ -30,7 +32,7 @@ def test_a_scheduler_driven_by_the_deadlines_emits_each_event_once() -> None:
     """What the conductor does: sleep (simulated) to the next deadline, tick, repeat."""
     pol = policy(speaking_time=timedelta(minutes=2), warn_before=timedelta(seconds=20))
     clock = SimulatedClock(T0)
-    s = f.next_speaker(ask(f.FloorState("s1"), person("ana"), clock.now(), pol), clock.now(), pol).state
+    s = f.next_speaker(ask(FloorState("s1"), person("ana"), clock.now(), pol), clock.now(), pol).state
     s = f.extend(s, timedelta(minutes=1), clock.advance(timedelta(seconds=30)), pol).state
     names: list[tuple[str, object]] = []
     while (d := timer.next_deadline(s, pol)) is not None:
@@ -64,4 +66,4 @@ def test_remaining_and_elapsed() -> None:
     assert timer.remaining(s, at(2)) == timedelta(minutes=2)
     assert timer.remaining(s, at(5)) == timedelta(minutes=-1)
     assert timer.elapsed(s, at(2)) == timedelta(minutes=1)
-    assert timer.remaining(f.FloorState("x"), at(2)) is None and timer.elapsed(f.FloorState("x"), at(2)) is None
+    assert timer.remaining(FloorState("x"), at(2)) is None and timer.elapsed(FloorState("x"), at(2)) is None

@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.adapters.store.engine import create_engine
+from bot.adapters.store.floor_codec import state_to_json
 from bot.adapters.store.migrate import upgrade_to_head
 from bot.config.loader import load_schedule
 from bot.config.model import Schedule
@@ -57,7 +58,7 @@ async def test_restart_mid_session(schedule: Schedule, tmp_path: Path, restart: 
     try:
         first = Rehearsal(schedule, db, scenario=scenario(schedule))
         await first.run(until=at("11:04:00"))
-        state_at_kill = (await first.engine.floor.state("session-1")).to_json()
+        state_at_kill = state_to_json(await first.engine.floor.state("session-1"))
         assert state_at_kill["speaking"] is not None, "someone has the floor when the process dies"
         ends_at = state_at_kill["speaking"]["ends_at"]
         assert len(state_at_kill["pending"]) == 2
@@ -65,7 +66,7 @@ async def test_restart_mid_session(schedule: Schedule, tmp_path: Path, restart: 
         second = Rehearsal(schedule, db, scenario=scenario(schedule), start=at(restart))
         report = await second.resume(GRACE)
 
-        state_at_restart = (await second.engine.floor.state("session-1")).to_json()
+        state_at_restart = state_to_json(await second.engine.floor.state("session-1"))
         assert state_at_restart == state_at_kill, "the list of speakers is as it was"
         assert second.engine.current == "session-1"
         armed = second.timers.next_at()

@@ -9,8 +9,9 @@ from html.parser import HTMLParser
 from zoneinfo import ZoneInfo
 
 from bot.domain.agenda.recovery import LedgerState
-from bot.domain.floor import model as floor
-from bot.domain.floor.model import FloorPolicy, FloorState, Participant, RequestKind
+from bot.domain.floor import rules as floor
+from bot.domain.floor.policy import FloorPolicy
+from bot.domain.floor.state import FloorState, Participant, RequestKind
 from bot.report.model import build_report, cue_lines, discussion_report
 from bot.report.render import bar_chart_svg, to_csv, to_html, to_markdown, write_report
 

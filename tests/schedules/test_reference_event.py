@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from datetime import date, timedelta
+from datetime import date, time, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +16,8 @@ import pytest
 from ruamel.yaml import YAML
 
 from bot.config.loader import load_schedule
-from bot.config.model import DEFAULT_GROUPS, Item, ItemKind, LanguageCode, Question, Schedule, Text
+from bot.config.model import DEFAULT_GROUPS, Item, LanguageCode, Question, Schedule, Text
+from bot.domain.schedule import ItemKind
 from tests.conftest import ROOT
 
 REFERENCE = ROOT / "schedules" / "ungp-tech-2022.yaml"
@@ -434,7 +435,10 @@ def test_everyone_on_the_agenda_appears_exactly_once(schedule: Schedule) -> None
 
 
 def test_every_item_at_its_exact_time(schedule: Schedule) -> None:
-    actual = [(day.date, item.id, item.kind, item.start, item.end, item.within) for day, item in schedule.items()]
+    actual = [
+        (day.date, item.id, item.kind, f"{item.start:%H:%M}", f"{item.end:%H:%M}", item.within)
+        for day, item in schedule.items()
+    ]
     assert actual == AGENDA
 
 
@@ -499,8 +503,8 @@ def test_background_documents_without_invented_links(schedule: Schedule) -> None
 def test_questions_fit_in_their_discussion(schedule: Schedule) -> None:
     """Panel, then floor, then every question before the last call for the list of speakers."""
 
-    def minutes(hhmm: str) -> int:
-        return int(hhmm[:2]) * 60 + int(hhmm[3:])
+    def minutes(at: time) -> int:
+        return at.hour * 60 + at.minute
 
     for session_id in SESSIONS:
         session = _item(schedule, session_id)

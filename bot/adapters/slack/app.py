@@ -272,7 +272,12 @@ class SlackIntake:
         if user is not None and user.is_bot:
             return None
         mentions = mentioned_users(raw.text)
-        text = to_plain(raw.text, await self._directory.names(mentions))
+        if raw.kind is InboundKind.COMMAND:
+            # `/floor give <@U0LENE|lene>`: the grammar gets who was mentioned, not a display name (names have
+            # spaces and repeat), as the person key of that Slack user: `give @slack:U0LENE`.
+            text = to_plain(raw.text, {user: f"{SURFACE}:{user}" for user in mentions})
+        else:
+            text = to_plain(raw.text, await self._directory.names(mentions))
         channel_language = self._channels.language_of(raw.channel) if raw.channel else None
         language = (await self._languages.get(raw.user_id) or channel_language
                     or language_of_locale(user.locale if user else None, self._event_languages))

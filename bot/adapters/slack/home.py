@@ -4,7 +4,6 @@ event's zone and their own (Slack profile tz). Rendering is pure; `AppHome.publi
 from __future__ import annotations
 
 import logging
-from datetime import datetime, time
 from functools import partial
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -16,6 +15,7 @@ from bot.adapters.slack.identity import SlackDirectory, language_of_locale
 from bot.adapters.slack.outbox import Outbox
 from bot.adapters.slack.stores import HomeFacts, LanguageChoices
 from bot.config.model import Schedule, text_in
+from bot.domain.agenda.wall_time import agenda_time
 from bot.i18n.catalog import render
 
 log = logging.getLogger(__name__)
@@ -30,11 +30,6 @@ def _zone(name: str | None) -> ZoneInfo | None:
         return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError):
         return None
-
-
-def _at(day: datetime, hhmm: str, zone: ZoneInfo) -> datetime:
-    hours, minutes = (int(part) for part in hhmm.split(":"))
-    return datetime.combine(day.date(), time(hours, minutes), tzinfo=zone)
 
 
 def home_view(schedule: Schedule, lang: str, *, user_tz: str | None, place: int | None) -> dict[str, Any]:
@@ -56,9 +51,8 @@ def home_view(schedule: Schedule, lang: str, *, user_tz: str | None, place: int 
     ]
     for day in schedule.days:
         blocks.append(section(render("slack.home.day", lang, date=day.date.isoformat())))
-        midnight = datetime.combine(day.date, time(0), tzinfo=event_zone)
         for item in day.items:
-            start, end = _at(midnight, item.start, event_zone), _at(midnight, item.end, event_zone)
+            start, end = agenda_time(day.date, item.start, event_zone), agenda_time(day.date, item.end, event_zone)
             item_title = escape(text_in(item.title, lang)) or render("slack.home.no_title", lang)
             values = {"start": f"{start:%H:%M}", "end": f"{end:%H:%M}", "zone": escape(zone_label),
                       "title": item_title}

@@ -21,21 +21,20 @@ from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from bot.adapters.store.engine import reading
+from bot.adapters.store.floor_codec import state_from_json, state_to_json
 from bot.adapters.store.tables import floor_interventions, floor_lists, floor_requests
 from bot.adapters.store.upsert import insert_on_conflict
-from bot.domain.floor.model import (
+from bot.domain.floor.events import (
     FloorEvent,
     FloorGiven,
     FloorRequested,
-    FloorState,
-    Intervention,
-    Request,
     RequestCarried,
     RequestRemoved,
     RequestUnserved,
     RequestWithdrawn,
     TimerStopped,
 )
+from bot.domain.floor.state import FloorState, Intervention, Request
 
 
 class ConcurrentUpdateError(RuntimeError):
@@ -74,11 +73,11 @@ def compact(state: FloorState) -> FloorState:
 
 
 def dump_snapshot(state: FloorState) -> str:
-    return json.dumps(compact(state).to_json(), separators=(",", ":"), ensure_ascii=False)
+    return json.dumps(state_to_json(compact(state)), separators=(",", ":"), ensure_ascii=False)
 
 
 def load_snapshot(text: str) -> FloorState:
-    return FloorState.from_json(json.loads(text))
+    return state_from_json(json.loads(text))
 
 
 class SnapshotCache:

@@ -26,8 +26,10 @@ from bot.domain import authz
 from bot.domain.agenda.recovery import LedgerState as Ledger
 from bot.domain.agenda.timeline import Cue
 from bot.domain.floor import explain
-from bot.domain.floor.model import FloorState, position, queue
+from bot.domain.floor.rules import position, queue
+from bot.domain.floor.state import FloorState
 from bot.i18n.cues import item_title
+from bot.i18n.messages import render
 
 
 def _localized(text: Text | None, languages: Sequence[str]) -> Localized:
@@ -114,7 +116,7 @@ class RuntimeConsoleModel:
         pos = position(state, person, self.engine.clock.now(), self.engine.policy, self.engine.present())
         if pos.place is None or pos.request is None:
             return None
-        reasons = [explain.reason_message(r).render(lang, self.engine.groups) for r in pos.reasons]
+        reasons = [render(explain.reason_message(r), lang, self.engine.groups) for r in pos.reasons]
         return PlaceView(pos.place, int(pos.wait.total_seconds()), pos.request.kind.value, reasons)
 
     async def timer(self) -> TimerView | None:

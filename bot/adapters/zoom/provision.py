@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, time
+from datetime import UTC, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -35,12 +35,13 @@ from bot.config.model import (
     Approval,
     Day,
     Item,
-    ItemKind,
     MeetingKind,
     MeetingScope,
     Schedule,
     text_in,
 )
+from bot.domain.agenda.wall_time import agenda_time
+from bot.domain.schedule import ItemKind
 from bot.i18n.catalog import render
 
 NS_MEETING = "zoom.meeting"
@@ -166,11 +167,6 @@ def diff(plan: MeetingPlan, meeting: JSON) -> list[Change]:
 
 
 # --- planning (pure) -----------------------------------------------------------------------------
-
-
-def _at(day: Day, hhmm: str, zone: ZoneInfo) -> datetime:
-    hours, minutes = (int(part) for part in hhmm.split(":"))
-    return datetime.combine(day.date, time(hours, minutes), tzinfo=zone).astimezone(UTC)
 
 
 def _runs(day: Day) -> list[list[Item]]:
@@ -320,8 +316,8 @@ def plan_meetings(schedule: Schedule) -> list[MeetingPlan]:
         else:
             groups = _groups(day)
         for lead, top in groups:
-            start = min(_at(day, item.start, zone) for item in top)
-            end = max(_at(day, item.end, zone) for item in top)
+            start = min(agenda_time(day.date, item.start, zone).astimezone(UTC) for item in top)
+            end = max(agenda_time(day.date, item.end, zone).astimezone(UTC) for item in top)
             if event.meetings.scope is MeetingScope.PER_DAY:
                 key = day.date.isoformat()
                 topic = _topic("zoom.topic.day", lang, event_title, number=number, date=key)

@@ -1,20 +1,20 @@
 """The run of show: every cue the bot posts, when, computed from the schedule alone (pure, no I/O).
 
-Agenda times are wall-clock `HH:MM` on a date in the event's zone. All arithmetic is done in UTC and
-converted back, because adding a timedelta to an aware datetime in a zoneinfo zone is wall-clock
-arithmetic and would be wrong across a DST switch. Validation rejects agenda times that fall in a DST
-gap or fold; here such a time is simply converted (the earlier offset, as zoneinfo's fold=0 does).
+Agenda times are times of day on a date in the event's zone, made instants by wall_time.py. All
+arithmetic is done in UTC and converted back, because adding a timedelta to an aware datetime in a
+zoneinfo zone is wall-clock arithmetic and would be wrong across a DST switch.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, datetime, time, timedelta
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
-from bot.config.model import Day, Item, ItemKind, Schedule
+from bot.domain.agenda.wall_time import agenda_time
+from bot.domain.schedule import Agenda, AgendaDay, AgendaItem, ItemKind
 
 
 class CueKind(StrEnum):
@@ -72,15 +72,8 @@ class Cue:
     data: Mapping[str, object] = field(default_factory=dict, hash=False)
 
 
-def zone_of(schedule: Schedule) -> ZoneInfo:
+def zone_of(schedule: Agenda) -> ZoneInfo:
     return ZoneInfo(schedule.event.timezone)
-
-
-def agenda_time(day: date, hhmm: str, zone: ZoneInfo) -> datetime:
-    """`HH:MM` on `day` in `zone` as an aware datetime that really exists on that clock."""
-    hours, minutes = (int(part) for part in hhmm.split(":"))
-    wall = datetime.combine(day, time(hours, minutes), tzinfo=zone)
-    return wall.astimezone(UTC).astimezone(zone)
 
 
 def shift(at: datetime, delta: timedelta, zone: ZoneInfo) -> datetime:
@@ -92,13 +85,13 @@ class _Planner:
     """Works in UTC throughout (aware datetimes sharing one zoneinfo compare and subtract by wall
     clock, which is wrong across a DST switch); cues and their data are shown in the event's zone."""
 
-    def __init__(self, schedule: Schedule) -> None:
+    def __init__(self, schedule: Agenda) -> None:
         self.schedule = schedule
         self.zone = zone_of(schedule)
         self.cues: list[Cue] = []
 
-    def at(self, day: Day, hhmm: str) -> datetime:
-        return agenda_time(day.date, hhmm, self.zone).astimezone(UTC)
+    def at(self, day: AgendaDay, clock: time) -> datetime:
+        return agenda_time(day.date, clock, self.zone).astimezone(UTC)
 
     def iso(self, at: datetime) -> str:
         return at.astimezone(self.zone).isoformat()
@@ -117,7 +110,7 @@ class _Planner:
         order = {id(cue): n for n, cue in enumerate(self.cues)}
         return sorted(self.cues, key=lambda c: (c.at.astimezone(UTC), _RANK[c.kind], order[id(c)]))
 
-    def plan_day(self, day: Day, next_day: Day | None) -> None:
+    def plan_day(self, day: AgendaDay, next_day: AgendaDay | None) -> None:
         first = min(day.items, key=lambda item: item.start)
         day_start = self.at(day, first.start)
         reminder = self.schedule.reminders.before_day
@@ -160,14 +153,14 @@ class _Planner:
                 next_starts=self.iso(self.at(next_day, following.start)),
             )
 
-    def plan_break(self, day: Day, item: Item) -> None:
+    def plan_break(self, day: AgendaDay, item: AgendaItem) -> None:
         later = sorted((i for i in day.items if i.start >= item.end and i.within is None), key=lambda i: i.start)
         data: dict[str, object] = {"until": self.iso(self.at(day, item.end))}
         if later:
             data["next_item"] = later[0].id
         self.add(f"{item.id}/start", self.at(day, item.start), CueKind.BREAK_START, item.id, **data)
 
-    def plan_session(self, day: Day, item: Item) -> None:
+    def plan_session(self, day: AgendaDay, item: AgendaItem) -> None:
         start, end = self.at(day, item.start), self.at(day, item.end)
         floor = self.schedule.floor
         reminder = self.schedule.reminders.before_session
@@ -263,6 +256,6 @@ class _Planner:
         return times
 
 
-def plan(schedule: Schedule) -> list[Cue]:
+def plan(schedule: Agenda) -> list[Cue]:
     """Every cue of the event, sorted by time, then what ends before what begins, then file order."""
     return _Planner(schedule).run()

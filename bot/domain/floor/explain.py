@@ -1,26 +1,21 @@
-"""Turn floor outcomes and positions into messages: a catalog key plus values, rendered per language.
+"""Turn floor outcomes and positions into messages: a catalog key plus values, as data.
 
 Values that depend on the reader's language (an ordinal place, a wait, a duration, a stakeholder
-group's name, a request kind) are kept as small typed values and localized at `render` time, so one
+group's name, a request kind) are kept as small typed values; bot.i18n.messages renders them, so one
 `Message` can go to an English, a French and a Spanish reader alike.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from bot.config.model import DEFAULT_GROUPS, Text, text_in
-from bot.domain.floor.model import (
+from bot.domain.floor.events import (
     FloorGiven,
-    FloorPolicy,
     FloorRequested,
     Outcome,
-    Position,
-    Reason,
     RequestCarried,
-    RequestKind,
     RequestPassedOver,
     RequestRemoved,
     RequestSkipped,
@@ -29,12 +24,11 @@ from bot.domain.floor.model import (
     SpeakerTimeExpired,
     SpeakerWarned,
     TimerExtended,
-    position,
-    queue,
 )
-from bot.i18n import catalog as i18n
-
-GroupNames = Mapping[str, Text]
+from bot.domain.floor.order import Position, Reason
+from bot.domain.floor.policy import FloorPolicy
+from bot.domain.floor.rules import position, queue
+from bot.domain.floor.state import RequestKind
 
 
 @dataclass(frozen=True)
@@ -67,19 +61,14 @@ Value = str | int | Ordinal | Wait | Span | GroupName | KindName
 
 @dataclass(frozen=True)
 class Message:
-    """A catalog key and its values. `lines` follow the message (e.g. the reasons of a place)."""
+    """A catalog key and its values. `lines` follow the message (e.g. the reasons of a place).
+
+    A key may stand for a plural pair in the catalog (``<key>.one``/``<key>.other``), chosen at
+    rendering by the ``count`` value."""
 
     key: str
     values: Mapping[str, Value] = field(default_factory=dict)
     lines: tuple[Message, ...] = ()
-
-    def render(self, lang: str, groups: GroupNames | None = None) -> str:
-        text = _sentence(i18n.render(self.key, lang, **{k: _localize(v, lang, groups) for k, v in
-                                                       self.values.items()}))
-        if not self.lines:
-            return text
-        rendered = [line.render(lang, groups) for line in self.lines]
-        return "\n".join([text, i18n.render("floor.reply.why", lang), *(f"• {r}" for r in rendered)])
 
 
 @dataclass(frozen=True)
@@ -88,71 +77,6 @@ class Notice:
 
     person: str
     message: Message
-
-
-# ---------------------------------------------------------------- localized values
-
-
-def ordinal(n: int, lang: str) -> str:
-    """1st/2nd/3rd/11th; French for a feminine noun ("en 1re position", "3e"); Spanish "3.º"."""
-    if lang == "fr":
-        return "1re" if n == 1 else f"{n}e"
-    if lang == "es":
-        return f"{n}.º"
-    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
-    return f"{n}{suffix}"
-
-
-def wait_text(wait: timedelta, lang: str) -> str:
-    """Rounded to the nearest minute: the estimate is only ever approximate."""
-    seconds = wait.total_seconds()
-    if seconds <= 0:
-        return i18n.render("floor.wait.now", lang)
-    if seconds < 60:
-        return i18n.render("floor.wait.under_a_minute", lang)
-    minutes = round(seconds / 60)
-    if minutes == 1:
-        return i18n.render("floor.wait.one_minute", lang)
-    return i18n.render("floor.wait.minutes", lang, minutes=minutes)
-
-
-def duration_text(span: timedelta, lang: str) -> str:
-    total = max(0, int(span.total_seconds()))
-    minutes, seconds = divmod(total, 60)
-    if minutes and seconds:
-        return i18n.render("floor.duration.minutes_seconds", lang, minutes=minutes, seconds=seconds)
-    if minutes == 1:
-        return i18n.render("floor.duration.one_minute", lang)
-    if minutes:
-        return i18n.render("floor.duration.minutes", lang, minutes=minutes)
-    return i18n.render("floor.duration.seconds", lang, seconds=seconds)
-
-
-def group_name(group: str, lang: str, groups: GroupNames | None = None) -> str:
-    if groups and group in groups:
-        return text_in(groups[group], lang)
-    if group in DEFAULT_GROUPS:
-        return DEFAULT_GROUPS[group].get(lang, DEFAULT_GROUPS[group]["en"])
-    return group
-
-
-def _localize(value: Value, lang: str, groups: GroupNames | None) -> str | int:
-    if isinstance(value, Ordinal):
-        return ordinal(value.n, lang)
-    if isinstance(value, Wait):
-        return wait_text(value.time, lang)
-    if isinstance(value, Span):
-        return duration_text(value.time, lang)
-    if isinstance(value, GroupName):
-        return i18n.render("floor.group_named", lang, group=group_name(value.group, lang, groups))
-    if isinstance(value, KindName):
-        return i18n.render(f"floor.kind.{value.kind.value}", lang)
-    return value
-
-
-def _sentence(text: str) -> str:
-    """Placeholders may open a sentence ("the … group has …"): capitalise its first letter."""
-    return text[:1].upper() + text[1:]
 
 
 # ---------------------------------------------------------------- positions
@@ -167,11 +91,7 @@ def reason_message(reason: Reason) -> Message:
             values[name] = KindName(RequestKind(str(raw)))
         else:
             values[name] = raw
-    key = reason.key
-    count = reason.values.get("count")
-    if isinstance(count, int) and i18n.has(f"{key}.one"):
-        key = f"{key}.one" if count == 1 else f"{key}.other"
-    return Message(key, values)
+    return Message(reason.key, values)
 
 
 def position_message(pos: Position, *, key: str = "floor.reply.position", with_reasons: bool = True) -> Message:
@@ -266,7 +186,3 @@ def notices(
         if upcoming:
             out.append(Notice(upcoming[0].person, Message("floor.notice.next")))
     return out
-
-
-def render_all(messages: Sequence[Message], lang: str, groups: GroupNames | None = None) -> str:
-    return "\n".join(m.render(lang, groups) for m in messages)

@@ -8,8 +8,6 @@ The order is always derived from the state, never stored, so "why am I 4th?" has
    heard least recently goes next, then time within the group);
 4. chair placements (move/skip) pinned on top: a pinned request goes right behind the requests it was
    placed behind, while they are pending; points of order still lead.
-
-Types come from floor.py (imported for type checking only: floor.py imports this module).
 """
 
 from __future__ import annotations
@@ -17,12 +15,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING
 
-from bot.config.model import OrderPolicy
-
-if TYPE_CHECKING:
-    from bot.domain.floor.model import FloorPolicy, FloorState, Request
+from bot.domain.floor.policy import FloorPolicy, OrderPolicy
+from bot.domain.floor.state import FloorState, Request
 
 # Recency of a group: (0, 0) never heard, (1, timestamp) heard at that time, (2, n) placed n-th in the
 # order being built (a virtual turn, so round robin continues down the list).

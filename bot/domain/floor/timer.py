@@ -9,7 +9,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 
-from bot.domain.floor.model import FloorPolicy, FloorState
+from bot.domain.floor.policy import FloorPolicy
+from bot.domain.floor.state import FloorState
 
 
 class DeadlineKind(StrEnum):

@@ -129,6 +129,18 @@ async def test_reaction_slash_command_and_button(rig: SlackRig) -> None:
     assert action.ref == MessageRef("slack", "CCHAIRS", "1700000000.000001")
 
 
+async def test_a_mention_in_a_slash_command_names_the_slack_user(rig: SlackRig) -> None:
+    """`/floor give @Lene` arrives as `give <@ULENE|lene>`: the grammar gets Lene's person key, never her
+    display name (it has a space, and names repeat); a mention in a chat message stays readable."""
+    body = command_body("give <@ULENE|lene>", user="ULENE", channel="CEN", trigger="trig-give")
+    response = await rig.send(body, signed(body, content_type="application/x-www-form-urlencoded"))
+    assert response.status_code == 200
+    await rig.event(message("UPEGGY", "CEN", "thanks <@ULENE>", "1646643600.000900"), "EvThanks")
+    events = await rig.inbox.wait_for(2)
+    texts = {e.kind: e.text for e in events}
+    assert texts == {InboundKind.COMMAND: "give @slack:ULENE", InboundKind.MESSAGE: "thanks @Lene Wendland"}
+
+
 async def test_ack_does_not_wait_for_the_handler(rig: SlackRig) -> None:
     release = asyncio.Event()
     started = asyncio.Event()

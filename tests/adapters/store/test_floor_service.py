@@ -25,7 +25,8 @@ from bot.app.floor import (
     withdraw_op,
 )
 from bot.config.model import Schedule
-from bot.domain.floor.model import FloorGiven, FloorState, Participant, RequestKind
+from bot.domain.floor.events import FloorGiven
+from bot.domain.floor.state import FloorState, Participant, RequestKind
 
 T0 = datetime(2022, 3, 7, 10, 30, tzinfo=UTC)
 D = "session-1"

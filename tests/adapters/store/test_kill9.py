@@ -14,14 +14,14 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from bot.adapters.store.engine import create_engine, reading
 from bot.adapters.store.floor_lists import FloorLists
 from bot.app.floor import FloorService, request_op
-from bot.domain.floor.model import Participant
+from bot.domain.floor.state import Participant
 from tests.conftest import ROOT
 
 # Writes requests forever, printing each one only after its transaction committed.
 WRITER = """
 import asyncio, sys
 from datetime import UTC, datetime, timedelta
-from bot.domain.floor.model import Participant
+from bot.domain.floor.state import Participant
 from bot.app.floor import FloorService, request_op
 from bot.adapters.store.engine import create_engine
 

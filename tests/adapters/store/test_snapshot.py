@@ -8,9 +8,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot.adapters.store.floor_lists import compact, dump_snapshot, load_snapshot
-from bot.config.model import OrderPolicy
-from bot.domain.floor import model as core
-from bot.domain.floor.model import FloorPolicy, FloorState, Participant, RequestKind
+from bot.domain.floor import rules as core
+from bot.domain.floor.policy import FloorPolicy, OrderPolicy
+from bot.domain.floor.state import FloorState, Participant, RequestKind
 
 T0 = datetime(2022, 3, 7, 10, 0, tzinfo=UTC)
 GROUPS = ("states", "business", "civil-society", "un")
