@@ -34,7 +34,6 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bot.adapters.store.engine import create_engine  # noqa: E402
-from bot.adapters.store.migrate import upgrade_to_head  # noqa: E402
 from bot.app.floor import (  # noqa: E402
     SYSTEM_ACTOR,
     FloorOp,
@@ -50,6 +49,7 @@ from bot.app.floor import (  # noqa: E402
     withdraw_op,
 )
 from bot.domain.floor.state import Participant, RequestKind  # noqa: E402
+from bot.wiring import Store, open_store  # noqa: E402
 
 DEFAULT_POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 GROUPS = ("states", "business", "civil-society", "un", "academia", "national-human-rights-institutions")
@@ -144,8 +144,8 @@ def mixed_operations(ops: int, discussions: int, seed: int) -> list[tuple[str, F
 class Floor:
     """The mixed plan through FloorService, continuing where the previous round stopped."""
 
-    def __init__(self, engine: AsyncEngine, ops: int, discussions: int) -> None:
-        self.service = FloorService(engine)
+    def __init__(self, store: Store, ops: int, discussions: int) -> None:
+        self.service = FloorService(store.floor)
         self.plan = mixed_operations(ops, discussions, seed=2022)
         self.t0 = datetime(2022, 3, 7, 9, 0, tzinfo=UTC)
         self.results: Counter[str] = Counter()
@@ -158,18 +158,18 @@ class Floor:
 
 async def run_backend(name: str, url: str, ops: int, discussions: int, rounds: int) -> list[Result]:
     """Bare and floor alternate in rounds, so a busy moment on the machine hits both alike."""
-    engine = create_engine(url)
+    store = await open_store(url)  # the store as the bot opens it (bot.wiring), migrated
+    engine = store.db
     bare_s, floor_s = 0.0, 0.0
     bare_l: list[float] = []
     floor_l: list[float] = []
     try:
-        await upgrade_to_head(engine)
         bare = Bare(engine)
         await bare.prepare()
         # Warm up connections and statement caches so neither side pays first-use costs.
         await timed(range(50), bare.step)
-        await timed(range(50), Floor(engine, 50, discussions).step)
-        floor = Floor(engine, ops, discussions)
+        await timed(range(50), Floor(store, 50, discussions).step)
+        floor = Floor(store, ops, discussions)
         per_round = -(-ops // rounds)
         for start in range(0, ops, per_round):
             steps = range(start, min(ops, start + per_round))
@@ -179,7 +179,7 @@ async def run_backend(name: str, url: str, ops: int, discussions: int, rounds: i
             floor_s, floor_l = floor_s + seconds, floor_l + latencies
         sizes = await snapshot_sizes(engine)
     finally:
-        await engine.dispose()
+        await store.close()
     print(f"{name}: outcomes {dict(floor.results)}; snapshot bytes at the end, per discussion: {sizes}")
     return [
         Result(name, "bare insert + commit", ops, bare_s, bare_l),

@@ -31,19 +31,16 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler  # noqa: E402
 from apscheduler.triggers.date import DateTrigger  # noqa: E402
 
 from bot.adapters.recording import RecordingChat  # noqa: E402
-from bot.adapters.store.engine import create_engine  # noqa: E402
-from bot.adapters.store.ledger import CueLedger  # noqa: E402
-from bot.adapters.store.migrate import upgrade_to_head  # noqa: E402
-from bot.app.clock import SystemClock  # noqa: E402
 from bot.app.ports.chat import Action, AudienceKind, MessageRef  # noqa: E402
-from bot.app.run_of_show import Conductor, CueRunner  # noqa: E402
+from bot.app.run_of_show import Conductor  # noqa: E402
 from bot.config.loader import load_schedule  # noqa: E402
 from bot.config.model import Schedule  # noqa: E402
+from bot.config.settings import Settings  # noqa: E402
 from bot.domain.agenda.timeline import plan  # noqa: E402
 from bot.domain.agenda.timemap import TimeMap  # noqa: E402
-from bot.i18n.cues import render_cue  # noqa: E402
 from bot.rehearsal.run import rehearse  # noqa: E402
 from bot.rehearsal.scenario import Generate, ScenarioFile, build_scenario  # noqa: E402
+from bot.wiring import build  # noqa: E402
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -103,20 +100,19 @@ async def live_lateness(schedule: Schedule, speed: float, window: timedelta, fol
                           misfire_grace_time=120)
     scheduler.start()
 
-    # Floorbot: the conductor with the real ledger (SQLite) and rendering of three languages.
-    db = create_engine(f"sqlite:///{folder / 'live.sqlite'}")
-    await upgrade_to_head(db)
+    # Floorbot: the bot as bot.wiring builds it, the conductor with the real ledger (SQLite), the cues' floor
+    # effects and rendering of three languages; only the chosen window of cues is scheduled.
     chat = TimedChat()
-    runner = CueRunner(chat, CueLedger(db), lambda cue, lang: render_cue(cue, schedule, lang),  # type: ignore[arg-type]
-                       [str(lang) for lang in schedule.event.languages], "bench", SystemClock())
-    conductor = Conductor(runner, chosen, timemap=timemap, zone=zone)
+    bot = await build(schedule, Settings.model_construct(), database_url=f"sqlite:///{folder / 'live.sqlite'}",
+                      timemap=timemap, surface=chat, translator=None, lead=False, owner="bench")
+    conductor = Conductor(bot.runner, chosen, timemap=timemap, zone=zone)
     await conductor.start()
     deadline = timemap.to_wall(chosen[-1].at) + timedelta(seconds=5)
     # A benchmark of the wall clock waits on the wall clock: until the last cue is due, plus a margin.
     await asyncio.sleep(max(0.0, (deadline - datetime.now(UTC)).total_seconds()))
     conductor.shutdown()
     scheduler.shutdown(wait=False)
-    await db.dispose()
+    await bot.close()
 
     def lateness(arrivals: dict[str, datetime]) -> list[float]:
         return [(arrivals[c.id] - timemap.to_wall(c.at)).total_seconds() * 1000 for c in chosen if c.id in arrivals]

@@ -16,10 +16,9 @@ from collections import deque
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime
-from typing import Any, Protocol
+from typing import Any
 from zoneinfo import ZoneInfo
 
-from bot.adapters.store.audit import AuditRecord
 from bot.app.clock import Clock
 from bot.app.floor import (
     SYSTEM_ACTOR,
@@ -42,6 +41,7 @@ from bot.app.floor import (
 )
 from bot.app.people import REPLYABLE_SOURCES, People
 from bot.app.ports.chat import Action, AudienceKind, Author, ChatPort, InboundEvent, InboundKind, MessageRef, Post
+from bot.app.ports.store import AuditLog, AuditRecord, KeyValues, SeenEvents
 from bot.app.ports.translation import LANGS, Lang
 from bot.app.timers import Timers
 from bot.app.translation.service import ChatTranslator, notice_key
@@ -76,19 +76,6 @@ MAX_TRACKED_ORIGINALS = 5000
 PRIVATE_AUDIENCES = frozenset({"chairs", "direct"})
 
 
-class Dedupe(Protocol):
-    async def seen_before(self, source: str, event_id: str, now: datetime) -> bool: ...
-
-
-class KeyValueStore(Protocol):
-    async def get(self, namespace: str, key: str, default: Any = None) -> Any: ...
-    async def set(self, namespace: str, key: str, value: Any, now: datetime) -> None: ...
-
-
-class AuditSink(Protocol):
-    async def append(self, record: Any) -> None: ...
-
-
 FloorListener = Callable[[str], Awaitable[None]]
 
 
@@ -101,12 +88,12 @@ class Engine:
     schedule: Schedule
     chat: ChatPort
     floor: FloorService
-    kv: KeyValueStore
-    dedupe: Dedupe
+    kv: KeyValues
+    dedupe: SeenEvents
     clock: Clock
     timers: Timers
     translator: ChatTranslator | None = None
-    audit: AuditSink | None = None
+    audit: AuditLog | None = None
     publish_board: bool = False  # the surface shows one live board per discussion (Slack's chairs channel)
     present: Callable[[], frozenset[str] | None] = lambda: None  # who is in the meeting (Zoom presence)
     listeners: list[FloorListener] = field(default_factory=list)

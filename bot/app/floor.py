@@ -21,18 +21,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, Protocol
 
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
-
-from bot.adapters.store.audit import AuditRecord, write_audit
-from bot.adapters.store.floor_lists import (
-    FloorLists,
-    SnapshotCache,
-    lock_list,
-    locked_version,
-    record_events,
-    save_list,
-    try_save,
-)
+from bot.app.ports.store import AuditRecord, FloorStore, FloorTransaction
 from bot.config.model import Schedule
 from bot.domain import authz
 from bot.domain.authz import Decision
@@ -89,17 +78,38 @@ def schedule_policy(schedule: Schedule) -> Callable[[str], FloorPolicy]:
     return lambda _discussion_id: policy
 
 
+class SnapshotCache:
+    """The lists one process last committed, with their row versions.
+
+    A cached state is only trusted once the store confirms its version under the list's lock (see
+    `FloorService._on_cached`): another process writing the list just turns it into a miss. It saves reading
+    and decoding the snapshot, the biggest cost of an operation after the commit itself.
+    """
+
+    def __init__(self) -> None:
+        self._entries: dict[str, tuple[int, FloorState]] = {}
+
+    def latest(self, discussion_id: str) -> tuple[int, FloorState] | None:
+        return self._entries.get(discussion_id)
+
+    def put(self, discussion_id: str, version: int, state: FloorState) -> None:
+        self._entries[discussion_id] = (version, state)
+
+    def forget(self, discussion_id: str) -> None:
+        self._entries.pop(discussion_id, None)
+
+
 class FloorService:
     """Runs operations on lists of speakers, one list at a time."""
 
     def __init__(
         self,
-        engine: AsyncEngine,
+        store: FloorStore,
         *,
         authorize: Authorizer = allow_everyone,
         policy_for: Callable[[str], FloorPolicy] = lambda _discussion_id: FloorPolicy(),
     ) -> None:
-        self._engine = engine
+        self._store = store
         self._authorize = authorize
         self._policy_for = policy_for
         self._local_locks: dict[str, asyncio.Lock] = {}
@@ -117,25 +127,26 @@ class FloorService:
 
         lock = self._local_locks.setdefault(discussion_id, asyncio.Lock())
         async with lock:
-            async with self._engine.begin() as connection:
-                done = await self._on_cached(connection, discussion_id, apply, now)
+            async with self._store.transaction() as transaction:
+                done = await self._on_cached(transaction, discussion_id, apply, now)
                 if done is None:
-                    done = await self._on_locked_read(connection, discussion_id, apply, now)
+                    done = await self._on_locked_read(transaction, discussion_id, apply, now)
                 outcome, version, stored = done
                 if outcome.changed:
-                    await record_events(connection, discussion_id, outcome.events, now)
+                    await transaction.record_events(discussion_id, outcome.events, now)
                 # Everything people do is audited, no-ops included ("I asked twice"); the bot's own timer
                 # is audited when it changes something, not on each tick that finds nothing due.
                 if outcome.changed or actor != SYSTEM_ACTOR:
                     record = _audit_record(discussion_id, operation, actor, now, decision, outcome, version)
-                    await write_audit(connection, record)
+                    await transaction.audit(record)
             # Only once committed: a rolled-back change must not be remembered.
             if stored is not None:
                 self._cache.put(discussion_id, version, stored)
         return outcome
 
     async def _on_cached(
-        self, connection: AsyncConnection, discussion_id: str, apply: Callable[[FloorState], Outcome], now: datetime
+        self, transaction: FloorTransaction, discussion_id: str, apply: Callable[[FloorState], Outcome],
+        now: datetime,
     ) -> _Applied | None:
         """The fast path: apply to the state this process last committed, and let the database confirm it
         is still current while taking the lock: the versioned UPDATE for a change, a versioned read
@@ -146,30 +157,31 @@ class FloorService:
         version, state = cached
         outcome = apply(state)
         if outcome.changed:
-            saved = await try_save(connection, discussion_id, version, outcome.state, now)
+            saved = await transaction.try_save(discussion_id, version, outcome.state, now)
             if saved is None:
                 self._cache.forget(discussion_id)
                 return None
             return outcome, saved[0], saved[1]
-        if await locked_version(connection, discussion_id) != version:
+        if await transaction.locked_version(discussion_id) != version:
             self._cache.forget(discussion_id)
             return None
         return outcome, version, state
 
     async def _on_locked_read(
-        self, connection: AsyncConnection, discussion_id: str, apply: Callable[[FloorState], Outcome], now: datetime
+        self, transaction: FloorTransaction, discussion_id: str, apply: Callable[[FloorState], Outcome],
+        now: datetime,
     ) -> _Applied:
         """The safe path: read the snapshot under the lock (SELECT ... FOR UPDATE), apply, write."""
-        locked = await lock_list(connection, discussion_id, now)
+        locked = await transaction.lock(discussion_id, now)
         outcome = apply(locked.state if locked.state is not None else FloorState(discussion=discussion_id))
         if outcome.changed:
-            version, stored = await save_list(connection, locked, outcome.state, now)
+            version, stored = await transaction.save(locked, outcome.state, now)
             return outcome, version, stored
         return outcome, locked.version, locked.state
 
     async def state(self, discussion_id: str) -> FloorState:
         """The list as committed (a fresh empty list if it was never written)."""
-        return await FloorLists(self._engine).state(discussion_id) or FloorState(discussion=discussion_id)
+        return await self._store.state(discussion_id) or FloorState(discussion=discussion_id)
 
     def _decide(self, actor: str, verb: str, discussion_id: str) -> Decision:
         if verb == SYSTEM_VERB_TICK:

@@ -12,15 +12,15 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import timedelta
 
-from bot.adapters.store.lease import LeaderLease
 from bot.app.clock import Clock
+from bot.app.ports.store import Lease
 
 log = logging.getLogger(__name__)
 
 
 @dataclass
 class Leadership:
-    lease: LeaderLease
+    lease: Lease
     name: str
     holder: str
     clock: Clock

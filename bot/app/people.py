@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Protocol
 
 from bot.app.ports.chat import InboundEvent
+from bot.app.ports.store import KeyValues
 from bot.config.model import Schedule
 from bot.domain.floor.state import Participant
 from bot.domain.identity import IdentityResolver
@@ -22,15 +22,10 @@ DEFAULT_GROUP = "other"
 REPLYABLE_SOURCES = frozenset({"slack", "web", "simulated"})
 
 
-class KeyValueStore(Protocol):
-    async def get(self, namespace: str, key: str, default: Any = None) -> Any: ...
-    async def set(self, namespace: str, key: str, value: Any, now: datetime) -> None: ...
-
-
 @dataclass
 class People:
     schedule: Schedule
-    kv: KeyValueStore
+    kv: KeyValues
     identity: IdentityResolver = field(init=False)
     _participants: dict[str, Participant] = field(default_factory=dict)
     _reach: dict[str, str] = field(default_factory=dict)  # person key -> the user id to reply to

@@ -20,6 +20,7 @@ from apscheduler.triggers.date import DateTrigger
 
 from bot.app.clock import Clock
 from bot.app.ports.chat import AudienceKind, ChatPort, MessageRef
+from bot.app.ports.store import CueLedger
 from bot.domain.agenda.recovery import Decision, Fate, LedgerState, decide
 from bot.domain.agenda.timemap import TimeMap
 from bot.i18n import catalog as i18n
@@ -38,14 +39,6 @@ class CueLike(Protocol):
     def item(self) -> str: ...
     @property
     def data(self) -> Mapping[str, object]: ...
-
-
-class CueLedger(Protocol):
-    """The store's record of what the run of show has done (bot/adapters/store)."""
-
-    async def cue_states(self) -> dict[str, LedgerState]: ...
-    async def claim_cue(self, cue_id: str, owner: str, now: datetime) -> bool: ...
-    async def mark_cue(self, cue_id: str, state: LedgerState, now: datetime) -> None: ...
 
 
 Renderer = Callable[[CueLike, str], str]  # (cue, lang) -> text

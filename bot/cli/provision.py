@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from bot.adapters.zoom.client import DAILY_WRITE_BUDGET, ZoomClient, ZoomError
 from bot.adapters.zoom.provision import Outcome, Provisioner, plan_meetings
 from bot.app.clock import SystemClock
-from bot.app.ports.meetings import KeyValueStore
+from bot.app.ports.store import KeyValues as KeyValueStore
 from bot.config.loader import load_schedule
 from bot.config.model import Schedule, text_in
 from bot.config.settings import Settings

@@ -4,32 +4,59 @@ from __future__ import annotations
 
 import asyncio
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 from zoneinfo import ZoneInfo
 
-from bot.config.model import Schedule
+from bot.app.ports.store import KeyValues
+from bot.config.model import Schedule, text_in
 from bot.config.settings import Settings
 from bot.domain.agenda.timeline import plan
 from bot.i18n import catalog as i18n
 from bot.report.collect import collect_report
+from bot.report.model import AttendanceLine
 from bot.report.render import write_report
 
-SCHEDULE_KEY = ("runtime", "schedule_path")
+if TYPE_CHECKING:
+    from bot.adapters.zoom.client import ZoomClient
+
+
+async def zoom_attendance(schedule: Schedule, store: KeyValues, client: ZoomClient) -> list[AttendanceLine]:
+    """Attendance of every provisioned meeting of this event, from Zoom's past-meeting participants, with
+    people named as the list of speakers names them (bot.domain.identity)."""
+    from bot.adapters.zoom.attendance import meeting_attendance
+    from bot.adapters.zoom.provision import NS_MEETING
+    from bot.domain.identity import IdentityResolver
+
+    lang = str(schedule.event.languages[0])
+    identity = IdentityResolver(schedule.people)
+    lines: list[AttendanceLine] = []
+    records = await store.items(NS_MEETING)
+    for key, record in sorted(records.items()):
+        if not key.startswith(f"{schedule.event.id}/") or not record.get("uuid"):
+            continue
+        titles = []
+        for item_id in record.get("items", []):
+            try:
+                titles.append(text_in(schedule.item(item_id).title, lang) or item_id)
+            except KeyError:
+                titles.append(item_id)
+        label = " / ".join(titles) or key
+        attendance = await meeting_attendance(client, str(record["uuid"]), identity)
+        for a in sorted(attendance.values(), key=lambda a: (a.first_join, a.name)):
+            lines.append(AttendanceLine(label, a.person, a.name, a.minutes, a.first_join, a.last_leave))
+    return lines
 
 
 async def _build(schedule_file: Path | None, settings: Settings, database_url: str, lang: str, out: Path,
                  stderr: TextIO) -> list[Path] | None:
-    from bot.adapters.store.engine import create_engine
-    from bot.adapters.store.key_values import KeyValues
-    from bot.adapters.store.migrate import upgrade_to_head
     from bot.cli.rehearse import group_namer
     from bot.config.loader import load_schedule
+    from bot.wiring import SCHEDULE_PATH_KEY, open_store
 
-    db = create_engine(database_url)
+    store = await open_store(database_url)
     try:
-        await upgrade_to_head(db)
         if schedule_file is None:
-            stored = await KeyValues(db).get(*SCHEDULE_KEY)
+            stored = await store.kv.get(*SCHEDULE_PATH_KEY)
             if not stored:
                 print(i18n.render("report.cli.no_schedule", "en"), file=stderr)
                 return None
@@ -40,20 +67,20 @@ async def _build(schedule_file: Path | None, settings: Settings, database_url: s
         if not result.ok or result.schedule is None:
             return None
         schedule: Schedule = result.schedule
-        attendance = []
+        attendance: list[AttendanceLine] = []
         if settings.zoom_enabled:
             from bot.adapters.zoom.client import ZoomClient, ZoomError
-            from bot.report.collect import zoom_attendance
 
             try:
-                attendance = await zoom_attendance(schedule, KeyValues(db), ZoomClient.from_settings(settings))
+                attendance = await zoom_attendance(schedule, store.kv, ZoomClient.from_settings(settings))
             except ZoomError as error:  # the report is still worth having without attendance
                 print(i18n.render("report.cli.no_attendance", "en", error=str(error)), file=stderr)
-        report = await collect_report(schedule, db, plan(schedule), attendance=attendance, lang=lang)
+        report = await collect_report(schedule, store.floor, store.ledger, plan(schedule), attendance=attendance,
+                                      lang=lang)
         zone = ZoneInfo(schedule.event.timezone)
         return write_report(report, out, lang, zone, group_namer(schedule, lang))
     finally:
-        await db.dispose()
+        await store.close()
 
 
 def run_report(out: Path, schedule_file: Path | None, lang: str, database: str | None, stdout: TextIO,

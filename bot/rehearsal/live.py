@@ -12,13 +12,15 @@ from bot.rehearsal.run import SimulatedPeople
 from bot.rehearsal.scenario import load_scenario
 
 if TYPE_CHECKING:
-    from bot.serve import LiveBot
+    from bot.wiring import Bot
 
 CHAIR_TICK = timedelta(seconds=1)
 
 
-def attach_scenario(bot: LiveBot, path: Path) -> SimulatedPeople:
+def attach_scenario(bot: Bot, path: Path) -> SimulatedPeople:
     scenario = load_scenario(path, bot.schedule)
+    if bot.console is None:
+        raise ValueError("a live rehearsal needs the web console")
     local = bot.console.chat
 
     def original(lang: str, author: str, text: str, user_id: str) -> MessageRef:

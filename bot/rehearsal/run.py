@@ -1,9 +1,9 @@
 """Rehearse a whole event on a simulated clock that jumps from one happening to the next.
 
-The same parts as a live run — the cue runner and its ledger, the engine, the floor service and its store,
-the chat grammar — driven by a loop instead of APScheduler: cues, the speakers' timers, the scenario's
-attendees and a simulated chair (who gives the floor to the next speaker whenever it is free) are merged in
-time order. Nothing waits on the wall clock, so two days run in seconds.
+The same parts as a live run, built by bot.wiring — the cue runner and its ledger, the engine, the floor
+service and its store, the chat grammar — driven by a loop instead of APScheduler: cues, the speakers'
+timers, the scenario's attendees and a simulated chair (who gives the floor to the next speaker whenever
+it is free) are merged in time order. Nothing waits on the wall clock, so two days run in seconds.
 """
 
 from __future__ import annotations
@@ -13,33 +13,26 @@ import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from pathlib import Path
 from typing import Any
 
-from sqlalchemy.ext.asyncio import AsyncEngine
-
-from bot.adapters.store.audit import AuditLog
-from bot.adapters.store.engine import create_engine
-from bot.adapters.store.intake import InboundEvents
-from bot.adapters.store.key_values import KeyValues
-from bot.adapters.store.ledger import CueLedger
-from bot.adapters.store.migrate import upgrade_to_head
 from bot.app.clock import Clock, SimulatedClock
-from bot.app.engine import Engine, runtime_authorizer
-from bot.app.floor import FloorService, schedule_policy
+from bot.app.engine import Engine
 from bot.app.ports.chat import InboundEvent, InboundKind, MessageRef
-from bot.app.run_of_show import CueRunner, StartReport
+from bot.app.run_of_show import StartReport
 from bot.app.timers import SimulatedTimers
 from bot.app.translation.service import ChatTranslator
 from bot.config.model import Schedule
+from bot.config.settings import Settings
 from bot.domain.agenda.recovery import LedgerState
-from bot.domain.agenda.timeline import Cue, CueKind, plan
+from bot.domain.agenda.timeline import Cue, plan
 from bot.domain.authz import chairs_of, web_id
 from bot.domain.grammar import Command, Verb
-from bot.i18n.cues import render_cue
 from bot.rehearsal.scenario import Do, Scenario, SimAction
 from bot.rehearsal.transcript import TranscriptChat
 from bot.report.collect import collect_report
 from bot.report.model import Report
+from bot.wiring import Bot, Store, build, open_store
 
 # What a simulated attendee types, per intent and language: the real chat grammar parses it.
 _SAY: dict[Do, dict[str, str]] = {
@@ -145,57 +138,60 @@ async def rehearse(
     schedule_path: str | None = None,
 ) -> RehearsalResult:
     """Run the whole event; returns the transcript and the report."""
-    cues = plan(schedule)
-    if not cues:
+    if not plan(schedule):
         raise ValueError("the schedule has no cues to rehearse")
-    db: AsyncEngine = create_engine(database_url)
+    store = await open_store(database_url)
     try:
-        await upgrade_to_head(db)
-        if schedule_path is not None:
-            await KeyValues(db).set("runtime", "schedule_path", schedule_path, cues[0].at)
-        rehearsal = Rehearsal(schedule, db, scenario=scenario, translator=translator)
+        rehearsal = await Rehearsal.open(schedule, store, scenario=scenario, translator=translator,
+                                         schedule_path=Path(schedule_path) if schedule_path else None)
         await rehearsal.run(max_steps=max_steps)
         return await rehearsal.result()
     finally:
-        await db.dispose()
+        await store.close()
 
 
 class Rehearsal:
-    """The parts of one rehearsal process, and the loop that drives them on the simulated clock.
+    """The parts of one rehearsal process (the bot as bot.wiring builds it, on a simulated clock, with a
+    transcript for its chat), and the loop that drives them.
 
-    `run(until=...)` stops at a given agenda time, so a test can "kill" the process there and start
+    `run(until=...)` stops at a given agenda time, so a test can "kill" the process there and open
     another `Rehearsal` on the same store, as a restart would."""
 
-    def __init__(
-        self, schedule: Schedule, db: AsyncEngine, *, scenario: Scenario | None = None,
-        translator: ChatTranslator | None = None, start: datetime | None = None,
-    ) -> None:
-        self.schedule = schedule
-        self.db = db
-        self.cues = plan(schedule)
-        self.clock = SimulatedClock(start or self.cues[0].at - timedelta(minutes=1))
-        self.chat = TranscriptChat(self.clock)
-        self.timers = SimulatedTimers()
-        self.owner = f"rehearsal-{uuid.uuid4().hex[:8]}"
-        floor = FloorService(db, authorize=runtime_authorizer(schedule), policy_for=schedule_policy(schedule))
-        self.engine = Engine(schedule, self.chat, floor, KeyValues(db), InboundEvents(db), self.clock, self.timers,
-                             translator=translator, audit=AuditLog(db))
-        self.ledger = CueLedger(db)
-
-        def on_posted(cue: Any, refs: list[MessageRef]) -> None:
-            if cue.kind == CueKind.FLOOR_OPEN:
-                self.engine.remember_floor_posts(refs)
-
-        self.runner = CueRunner(self.chat, self.ledger, lambda cue, lang: render_cue(cue, schedule, lang),  # type: ignore[arg-type]
-                                [str(lang) for lang in schedule.event.languages], self.owner, self.clock,
-                                on_cue=self.engine.on_cue, on_posted=on_posted)
-        self.people = SimulatedPeople(schedule, self.engine, self.clock, self.chat.original)
+    def __init__(self, bot: Bot, chat: TranscriptChat, clock: SimulatedClock, timers: SimulatedTimers,
+                 scenario: Scenario | None) -> None:
+        self.bot = bot
+        self.schedule = bot.schedule
+        self.store = bot.store
+        self.cues = plan(bot.schedule)
+        self.clock = clock
+        self.chat = chat
+        self.timers = timers
+        self.engine = bot.engine
+        self.ledger = bot.store.ledger
+        self.runner = bot.runner
+        self.people = SimulatedPeople(self.schedule, self.engine, self.clock, self.chat.original)
         self.actions: Sequence[SimAction] = [
             a for a in (scenario.actions if scenario else ()) if a.at >= self.clock.now()
         ]
         self._cue_i = next((i for i, c in enumerate(self.cues) if c.at >= self.clock.now()), len(self.cues))
         self._action_i = 0
         self.steps = 0
+
+    @classmethod
+    async def open(
+        cls, schedule: Schedule, store: Store, *, scenario: Scenario | None = None,
+        translator: ChatTranslator | None = None, start: datetime | None = None, schedule_path: Path | None = None,
+    ) -> Rehearsal:
+        """A rehearsal process on `store` (the caller's to close), its clock at `start` (default: a minute
+        before the first cue). It reaches nothing outside: no settings are read, it alone posts the cues."""
+        cues = plan(schedule)
+        clock = SimulatedClock(start or cues[0].at - timedelta(minutes=1))
+        chat = TranscriptChat(clock)
+        timers = SimulatedTimers()
+        bot = await build(schedule, Settings.model_construct(), clock=clock, store=store, surface=chat, timers=timers,
+                          translator=translator, schedule_path=schedule_path, lead=False,
+                          owner=f"rehearsal-{uuid.uuid4().hex[:8]}")
+        return cls(bot, chat, clock, timers, scenario)
 
     async def resume(self, grace: timedelta) -> StartReport:
         """What a restarted process does first: the floor and its timers as they were, and the cues whose
@@ -247,6 +243,7 @@ class Rehearsal:
             await people.chair_step()
 
     async def result(self) -> RehearsalResult:
-        report = await collect_report(self.schedule, self.db, self.cues, self.engine.question_index)
+        report = await collect_report(self.schedule, self.store.floor, self.ledger, self.cues,
+                                      self.engine.question_index)
         return RehearsalResult(self.chat, report, self.cues, await self.ledger.cue_states(), self.steps)
 

@@ -1,36 +1,24 @@
-"""Read what ran from the store into a Report: full intervention history, request outcomes, cue ledger."""
+"""Read what ran from the store into a Report: full intervention history, request outcomes, cue ledger.
+
+The store is read through its ports (bot.app.ports.store); Zoom attendance, when there is any, comes in as
+lines the `floorbot report` command gathered.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from datetime import timedelta
-from typing import Any, Protocol
 
-from sqlalchemy import func, select
-from sqlalchemy.ext.asyncio import AsyncEngine
-
-from bot.adapters.store.floor_lists import FloorLists, RequestStatus
-from bot.adapters.store.ledger import CueLedger
-from bot.adapters.store.tables import floor_requests
-from bot.adapters.zoom.client import ZoomClient
+from bot.app.ports.store import CueLedger, FloorRecords, RequestStatus
 from bot.config.model import Schedule, text_in
 from bot.domain.agenda.recovery import LedgerState
 from bot.domain.agenda.timeline import Cue, CueKind
-from bot.domain.floor.state import FloorState, Intervention, RequestKind, Source
+from bot.domain.floor.state import FloorState, Intervention
 from bot.domain.schedule import ItemKind
 from bot.report.model import AttendanceLine, Report, build_report, cue_lines, discussion_report
 
 
-async def request_counts(db: AsyncEngine) -> dict[str, dict[str, int]]:
+def request_outcomes(by_status: Mapping[str, Mapping[str, int]]) -> dict[str, dict[str, int]]:
     """Per discussion: how many requests were made, and how each ended."""
-    query = select(floor_requests.c.discussion_id, floor_requests.c.status, func.count()).group_by(
-        floor_requests.c.discussion_id, floor_requests.c.status
-    )
-    async with db.connect() as connection:
-        rows = (await connection.execute(query)).all()
-    by_status: dict[str, dict[str, int]] = {}
-    for discussion, status, count in rows:
-        by_status.setdefault(str(discussion), {})[str(status)] = int(count)
     return {
         discussion: {
             "requested": sum(counts.values()),
@@ -44,36 +32,18 @@ async def request_counts(db: AsyncEngine) -> dict[str, dict[str, int]]:
     }
 
 
-def _intervention(row: Mapping[str, Any]) -> Intervention:
-    details = row["details"]
-    end = row["ended_at"] or row["started_at"]
-    measured = (end - row["started_at"]) // timedelta(microseconds=1)
-    return Intervention(
-        person=row["participant_id"],
-        name=details.get("name", row["participant_id"]),
-        group=details.get("group", "other"),
-        language=details.get("language", "en"),
-        kind=RequestKind(row["kind"]),
-        source=Source(details.get("source", "web")),
-        start=row["started_at"],
-        end=end,
-        duration=timedelta(microseconds=int(details.get("duration_us", measured))),
-        request_id=row["intervention_id"],
-    )
-
-
 async def collect_report(
-    schedule: Schedule, db: AsyncEngine, cues: Sequence[Cue], questions_asked: Mapping[str, int] | None = None,
-    attendance: Sequence[AttendanceLine] = (), lang: str | None = None,
+    schedule: Schedule, lists: FloorRecords, cue_ledger: CueLedger, cues: Sequence[Cue],
+    questions_asked: Mapping[str, int] | None = None, attendance: Sequence[AttendanceLine] = (),
+    lang: str | None = None,
 ) -> Report:
     """`lang` is the language of titles in the report (default: the event's first language)."""
     lang = lang or str(schedule.event.languages[0])
-    ledger: dict[str, LedgerState] = await CueLedger(db).cue_states()
-    counts = await request_counts(db)
-    lists = FloorLists(db)
+    ledger: dict[str, LedgerState] = await cue_ledger.cue_states()
+    counts = request_outcomes(await lists.request_counts())
     history: dict[str, list[Intervention]] = {}
-    for row in await lists.interventions():
-        history.setdefault(str(row["discussion_id"]), []).append(_intervention(row))
+    for discussion_id, done in await lists.history():
+        history.setdefault(discussion_id, []).append(done)
     discussions = []
     for _, item in schedule.items():
         if item.kind is not ItemKind.SESSION:
@@ -92,34 +62,3 @@ async def collect_report(
         )
     lines = cue_lines(((c.id, c.kind.value, c.item, c.at) for c in cues), ledger)
     return build_report(text_in(schedule.event.title, lang), discussions, lines, attendance)
-
-
-class StoredItems(Protocol):
-    async def items(self, namespace: str) -> dict[str, Any]: ...
-
-
-async def zoom_attendance(schedule: Schedule, store: StoredItems, client: ZoomClient) -> list[AttendanceLine]:
-    """Attendance of every provisioned meeting of this event, from Zoom's past-meeting participants, with
-    people named as the list of speakers names them (bot.domain.identity)."""
-    from bot.adapters.zoom.attendance import meeting_attendance
-    from bot.adapters.zoom.provision import NS_MEETING
-    from bot.domain.identity import IdentityResolver
-
-    lang = str(schedule.event.languages[0])
-    identity = IdentityResolver(schedule.people)
-    lines: list[AttendanceLine] = []
-    records = await store.items(NS_MEETING)
-    for key, record in sorted(records.items()):
-        if not key.startswith(f"{schedule.event.id}/") or not record.get("uuid"):
-            continue
-        titles = []
-        for item_id in record.get("items", []):
-            try:
-                titles.append(text_in(schedule.item(item_id).title, lang) or item_id)
-            except KeyError:
-                titles.append(item_id)
-        label = " / ".join(titles) or key
-        attendance = await meeting_attendance(client, str(record["uuid"]), identity)
-        for a in sorted(attendance.values(), key=lambda a: (a.first_join, a.name)):
-            lines.append(AttendanceLine(label, a.person, a.name, a.minutes, a.first_join, a.last_leave))
-    return lines

@@ -1,6 +1,6 @@
 """One person, one place in the list, whatever surface they use: a request typed in Slack and the same
 person's request typed in Zoom's meeting chat give one entry. The live bot as `floorbot serve` builds it
-(`bot.serve.assemble`), Slack pointed at our fake Web API, Zoom webhooks signed as Zoom signs them."""
+(`bot.wiring.build`), Slack pointed at our fake Web API, Zoom webhooks signed as Zoom signs them."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from pydantic import SecretStr
 from bot.config.loader import load_schedule
 from bot.config.settings import Settings
 from bot.domain.agenda.timeline import CueKind
-from bot.serve import assemble
+from bot.wiring import build
 from tests.adapters.slack.conftest import SECRET, TOKEN, event_body, serve, signed
 from tests.conftest import ROOT
 from tests.fakes.slack_api import FakeSlackServer
@@ -40,8 +40,8 @@ async def test_slack_and_zoom_requests_of_one_person_make_one_entry(tmp_path: Pa
             _env_file=None, slack_bot_token=TOKEN, slack_signing_secret=SECRET, slack_api_url=fake.base_url,
             zoom_webhook_secret_token=SecretStr(ZOOM_SECRET),
         )
-        bot = await assemble(schedule, settings, database_url=f"sqlite:///{tmp_path / 'state.sqlite'}",
-                             start_now=True)
+        bot = await build(schedule, settings, database_url=f"sqlite:///{tmp_path / 'state.sqlite'}",
+                      start_now=True)
         await bot.start()
         try:
             floor_open = next(c for c in bot.conductor.cues.values()

@@ -10,14 +10,13 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.adapters.store.engine import create_engine
 from bot.adapters.store.floor_codec import state_to_json
-from bot.adapters.store.migrate import upgrade_to_head
 from bot.config.loader import load_schedule
 from bot.config.model import Schedule
 from bot.domain.agenda.recovery import LedgerState
 from bot.rehearsal.run import Rehearsal
 from bot.rehearsal.scenario import ScenarioFile, build_scenario
+from bot.wiring import open_store
 from tests.conftest import ROOT
 
 ZONE = ZoneInfo("Europe/Zurich")
@@ -53,17 +52,16 @@ def scenario(schedule: Schedule):  # type: ignore[no-untyped-def]
 
 @pytest.mark.parametrize(("restart", "fate"), [("11:05:30", LedgerState.LATE), ("11:08:00", LedgerState.MISSED)])
 async def test_restart_mid_session(schedule: Schedule, tmp_path: Path, restart: str, fate: LedgerState) -> None:
-    db = create_engine(f"sqlite:///{tmp_path / 'store.sqlite'}")
-    await upgrade_to_head(db)
+    store = await open_store(f"sqlite:///{tmp_path / 'store.sqlite'}")
     try:
-        first = Rehearsal(schedule, db, scenario=scenario(schedule))
+        first = await Rehearsal.open(schedule, store, scenario=scenario(schedule))
         await first.run(until=at("11:04:00"))
         state_at_kill = state_to_json(await first.engine.floor.state("session-1"))
         assert state_at_kill["speaking"] is not None, "someone has the floor when the process dies"
         ends_at = state_at_kill["speaking"]["ends_at"]
         assert len(state_at_kill["pending"]) == 2
         # The process dies here: nothing is shut down. A new one starts later on the same store.
-        second = Rehearsal(schedule, db, scenario=scenario(schedule), start=at(restart))
+        second = await Rehearsal.open(schedule, store, scenario=scenario(schedule), start=at(restart))
         report = await second.resume(GRACE)
 
         state_at_restart = state_to_json(await second.engine.floor.state("session-1"))
@@ -96,4 +94,4 @@ async def test_restart_mid_session(schedule: Schedule, tmp_path: Path, restart: 
         assert interventions[0].start == at("11:02:10")
         assert interventions[0].end == max(at("11:05:00"), at(restart))
     finally:
-        await db.dispose()
+        await store.close()

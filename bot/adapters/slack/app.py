@@ -28,9 +28,10 @@ from bot.adapters.slack.blocks import action_of
 from bot.adapters.slack.escape import mentioned_users, to_plain
 from bot.adapters.slack.home import AppHome
 from bot.adapters.slack.identity import SlackDirectory, language_of_locale
-from bot.adapters.slack.stores import Dedupe, LanguageChoices
+from bot.adapters.slack.stores import LanguageChoices
 from bot.adapters.slack.surface import SURFACE, SlackChannels, SlackChat
 from bot.app.ports.chat import InboundEvent, InboundHandler, InboundKind, MessageRef
+from bot.app.ports.store import SeenEvents
 
 log = logging.getLogger(__name__)
 
@@ -152,7 +153,7 @@ class SlackIntake:
         handler: InboundHandler,
         chat: SlackChat,
         directory: SlackDirectory,
-        dedupe: Dedupe,
+        dedupe: SeenEvents,
         languages: LanguageChoices,
         home: AppHome,
         now: Callable[[], datetime],

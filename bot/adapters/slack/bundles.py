@@ -13,8 +13,8 @@ from datetime import datetime
 
 from bot.adapters.slack.blocks import link
 from bot.adapters.slack.escape import escape
-from bot.adapters.slack.stores import KeyValueStore
 from bot.app.ports.chat import MessageRef
+from bot.app.ports.store import KeyValues
 from bot.i18n.catalog import render
 
 BUNDLES_NAMESPACE = "slack.bundles"
@@ -48,7 +48,7 @@ def render_bundle(lines: list[Line], lang: str) -> str:
 
 
 class BundleIndex:
-    def __init__(self, kv: KeyValueStore, now: Callable[[], datetime]) -> None:
+    def __init__(self, kv: KeyValues, now: Callable[[], datetime]) -> None:
         self._kv = kv
         self._now = now
 

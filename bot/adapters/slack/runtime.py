@@ -29,15 +29,14 @@ from bot.adapters.slack.outbox import Outbox
 from bot.adapters.slack.stores import (
     BoardIndex,
     CopyIndex,
-    Dedupe,
     HomeFacts,
-    KeyValueStore,
     LanguageChoices,
     NoHomeFacts,
 )
 from bot.adapters.slack.surface import SlackChannels, SlackChat, classify_slack_error
 from bot.app.clock import Clock, SystemClock
 from bot.app.ports.chat import InboundEvent
+from bot.app.ports.store import KeyValues, SeenEvents
 from bot.config.model import Schedule
 from bot.config.settings import Settings
 
@@ -92,8 +91,8 @@ def build_slack(
     settings: Settings,
     schedule: Schedule,
     *,
-    dedupe: Dedupe,
-    kv: KeyValueStore,
+    dedupe: SeenEvents,
+    kv: KeyValues,
     home_facts: HomeFacts | None = None,
     clock: Clock | None = None,
     monotonic: Callable[[], float] = time.monotonic,

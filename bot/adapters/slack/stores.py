@@ -1,32 +1,14 @@
-"""What the Slack adapter needs from the rest of Floorbot, as small protocols, with in-memory versions.
-
-The real implementations are the store's `InboundEvents` (exactly-once intake) and `KeyValues` (a JSON
-key-value table): both already have the shapes below, so they plug in as they are.
-"""
+"""What the Slack adapter keeps in the store's key-values (bot.app.ports.store.KeyValues): users' chosen
+languages, copies of mirrored messages, the live boards; and what the App Home asks the floor."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
-from typing import Any, Protocol
+from typing import Protocol
 
 from bot.app.ports.chat import MessageRef
-
-
-class Dedupe(Protocol):
-    """Exactly-once intake (bot.adapters.store.intake.InboundEvents)."""
-
-    async def seen_before(self, source: str, event_id: str, now: datetime) -> bool: ...
-
-
-class KeyValueStore(Protocol):
-    """A JSON key-value table (bot.adapters.store.key_values.KeyValues)."""
-
-    async def get(self, namespace: str, key: str, default: Any = None) -> Any: ...
-
-    async def set(self, namespace: str, key: str, value: Any, now: datetime) -> None: ...
-
-    async def delete(self, namespace: str, key: str) -> bool: ...
+from bot.app.ports.store import KeyValues
 
 
 class HomeFacts(Protocol):
@@ -51,7 +33,7 @@ BOARD_NAMESPACE = "slack.board"
 class LanguageChoices:
     """Each Slack user's chosen language (`/floor lang fr`), under `user.language` / `slack:<user id>`."""
 
-    def __init__(self, kv: KeyValueStore, now: Callable[[], datetime]) -> None:
+    def __init__(self, kv: KeyValues, now: Callable[[], datetime]) -> None:
         self._kv = kv
         self._now = now
 
@@ -70,7 +52,7 @@ def _ref_key(ref: MessageRef) -> str:
 class CopyIndex:
     """Original message → its copies per language, so edits and deletions of the original reach them."""
 
-    def __init__(self, kv: KeyValueStore, now: Callable[[], datetime]) -> None:
+    def __init__(self, kv: KeyValues, now: Callable[[], datetime]) -> None:
         self._kv = kv
         self._now = now
 
@@ -90,7 +72,7 @@ class CopyIndex:
 class BoardIndex:
     """Where each live board message is (chairs' channel + ts), so a restart keeps updating the same one."""
 
-    def __init__(self, kv: KeyValueStore, now: Callable[[], datetime]) -> None:
+    def __init__(self, kv: KeyValues, now: Callable[[], datetime]) -> None:
         self._kv = kv
         self._now = now
 

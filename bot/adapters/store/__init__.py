@@ -4,7 +4,7 @@ Start-up: `engine = create_engine(settings.floorbot_database_url)` then `await u
 The schema exists only through the Alembic migrations in bot/adapters/store/migrations. See docs/state.md.
 """
 
-from bot.adapters.store.audit import AuditLog, AuditRecord
+from bot.adapters.store.audit import AuditLog
 from bot.adapters.store.engine import create_engine, reading
 from bot.adapters.store.floor_lists import FloorLists
 from bot.adapters.store.intake import KEEP_SEEN_FOR, InboundEvents
@@ -17,7 +17,6 @@ from bot.adapters.store.urls import UnsupportedDatabaseError, async_url
 __all__ = [
     "KEEP_SEEN_FOR",
     "AuditLog",
-    "AuditRecord",
     "CueLedger",
     "CueRecord",
     "CueState",

@@ -2,27 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from datetime import datetime
-from typing import Any
-
 from sqlalchemy import insert, select
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from bot.adapters.store.engine import reading
 from bot.adapters.store.tables import audit_log as _audit
-
-
-@dataclass(frozen=True, slots=True)
-class AuditRecord:
-    at: datetime
-    actor: str
-    verb: str
-    target: str
-    allowed: bool
-    reason: str
-    details: dict[str, Any] = field(default_factory=dict)
-
+from bot.app.ports.store import AuditRecord
 
 # Built once: the hot path passes plain parameters instead of building (and cache-keying) a statement.
 _INSERT = insert(_audit)
@@ -45,7 +30,7 @@ async def write_audit(connection: AsyncConnection, record: AuditRecord) -> None:
 
 
 class AuditLog:
-    """Reading and appending the audit log."""
+    """Reading and appending the audit log (bot.app.ports.store.AuditLog)."""
 
     def __init__(self, engine: AsyncEngine) -> None:
         self._engine = engine

@@ -12,18 +12,21 @@ on the first day and on the last.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
-from dataclasses import dataclass, replace
+from collections.abc import AsyncIterator, Iterable, Mapping
+from contextlib import asynccontextmanager
+from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy import bindparam, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
+from bot.adapters.store.audit import write_audit
 from bot.adapters.store.engine import reading
 from bot.adapters.store.floor_codec import state_from_json, state_to_json
 from bot.adapters.store.tables import floor_interventions, floor_lists, floor_requests
 from bot.adapters.store.upsert import insert_on_conflict
+from bot.app.ports.store import AuditRecord, LockedList, RequestStatus
 from bot.domain.floor.events import (
     FloorEvent,
     FloorGiven,
@@ -34,30 +37,11 @@ from bot.domain.floor.events import (
     RequestWithdrawn,
     TimerStopped,
 )
-from bot.domain.floor.state import FloorState, Intervention, Request
+from bot.domain.floor.state import FloorState, Intervention, Request, RequestKind, Source
 
 
 class ConcurrentUpdateError(RuntimeError):
     """The list changed under us: someone wrote it without holding its lock. Never expected; never hidden."""
-
-
-class RequestStatus:
-    WAITING = "waiting"
-    SPEAKING = "speaking"
-    SPOKEN = "spoken"
-    WITHDRAWN = "withdrawn"
-    REMOVED = "removed"
-    UNSERVED = "unserved"
-    CARRIED = "carried"
-
-
-@dataclass(frozen=True, slots=True)
-class LockedList:
-    """A list read under its row lock: `state` is None for a discussion never written."""
-
-    discussion_id: str
-    state: FloorState | None
-    version: int
 
 
 def compact(state: FloorState) -> FloorState:
@@ -78,27 +62,6 @@ def dump_snapshot(state: FloorState) -> str:
 
 def load_snapshot(text: str) -> FloorState:
     return state_from_json(json.loads(text))
-
-
-class SnapshotCache:
-    """The lists one process last committed, with their row versions.
-
-    A cached state is only trusted once the database confirms its version under the list's lock (see
-    bot.app.floor): another process writing the list just turns it into a miss. It saves reading and
-    decoding the snapshot, the biggest cost of an operation after the commit itself.
-    """
-
-    def __init__(self) -> None:
-        self._entries: dict[str, tuple[int, FloorState]] = {}
-
-    def latest(self, discussion_id: str) -> tuple[int, FloorState] | None:
-        return self._entries.get(discussion_id)
-
-    def put(self, discussion_id: str, version: int, state: FloorState) -> None:
-        self._entries[discussion_id] = (version, state)
-
-    def forget(self, discussion_id: str) -> None:
-        self._entries.pop(discussion_id, None)
 
 
 # Built once: the hot path passes plain parameters instead of building (and cache-keying) statements.
@@ -258,11 +221,44 @@ def _intervention_row(discussion_id: str, done: Intervention) -> dict[str, Any]:
     }
 
 
+class _Transaction:
+    """bot.app.ports.store.FloorTransaction on one connection inside `engine.begin()`."""
+
+    def __init__(self, connection: AsyncConnection) -> None:
+        self._connection = connection
+
+    async def lock(self, discussion_id: str, now: datetime) -> LockedList:
+        return await lock_list(self._connection, discussion_id, now)
+
+    async def locked_version(self, discussion_id: str) -> int | None:
+        return await locked_version(self._connection, discussion_id)
+
+    async def try_save(
+        self, discussion_id: str, expected_version: int, state: FloorState, now: datetime
+    ) -> tuple[int, FloorState] | None:
+        return await try_save(self._connection, discussion_id, expected_version, state, now)
+
+    async def save(self, locked: LockedList, state: FloorState, now: datetime) -> tuple[int, FloorState]:
+        return await save_list(self._connection, locked, state, now)
+
+    async def record_events(self, discussion_id: str, events: Iterable[FloorEvent], now: datetime) -> None:
+        await record_events(self._connection, discussion_id, events, now)
+
+    async def audit(self, record: AuditRecord) -> None:
+        await write_audit(self._connection, record)
+
+
 class FloorLists:
-    """Read-only views of lists and their report rows (writes go through bot.app.floor)."""
+    """The lists of speakers in the database: bot.app.ports.store.FloorStore (writes, through bot.app.floor)
+    and FloorRecords (what the report reads), plus read-only views for tools and tests."""
 
     def __init__(self, engine: AsyncEngine) -> None:
         self._engine = engine
+
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[_Transaction]:
+        async with self._engine.begin() as connection:
+            yield _Transaction(connection)
 
     async def state(self, discussion_id: str) -> FloorState | None:
         async with reading(self._engine) as connection:
@@ -293,3 +289,35 @@ class FloorLists:
         async with reading(self._engine) as connection:
             rows = (await connection.execute(query)).all()
         return [dict(row._mapping) for row in rows]
+
+    async def history(self) -> list[tuple[str, Intervention]]:
+        return [(str(row["discussion_id"]), _intervention(row)) for row in await self.interventions()]
+
+    async def request_counts(self) -> dict[str, dict[str, int]]:
+        query = select(floor_requests.c.discussion_id, floor_requests.c.status, func.count()).group_by(
+            floor_requests.c.discussion_id, floor_requests.c.status
+        )
+        async with reading(self._engine) as connection:
+            rows = (await connection.execute(query)).all()
+        by_status: dict[str, dict[str, int]] = {}
+        for discussion, status, count in rows:
+            by_status.setdefault(str(discussion), {})[str(status)] = int(count)
+        return by_status
+
+
+def _intervention(row: Mapping[str, Any]) -> Intervention:
+    details = row["details"]
+    end = row["ended_at"] or row["started_at"]
+    measured = (end - row["started_at"]) // timedelta(microseconds=1)
+    return Intervention(
+        person=row["participant_id"],
+        name=details.get("name", row["participant_id"]),
+        group=details.get("group", "other"),
+        language=details.get("language", "en"),
+        kind=RequestKind(row["kind"]),
+        source=Source(details.get("source", "web")),
+        start=row["started_at"],
+        end=end,
+        duration=timedelta(microseconds=int(details.get("duration_us", measured))),
+        request_id=row["intervention_id"],
+    )

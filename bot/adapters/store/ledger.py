@@ -87,7 +87,7 @@ class CueLedger:
             )
             return result.rowcount == 1
 
-    # The conductor's view (bot.app.run_of_show.CueLedger protocol).
+    # The conductor's view (bot.app.ports.store.CueLedger).
 
     async def cue_states(self) -> dict[str, LedgerState]:
         async with reading(self._engine) as connection:

@@ -6,7 +6,6 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 
-from bot.adapters.store.ledger import CueLedger
 from bot.adapters.web.views import (
     CueView,
     EventView,
@@ -21,6 +20,7 @@ from bot.adapters.web.views import (
     TimerView,
 )
 from bot.app.engine import Engine
+from bot.app.ports.store import CueLedger
 from bot.config.model import DEFAULT_GROUPS, Question, Text
 from bot.domain import authz
 from bot.domain.agenda.recovery import LedgerState as Ledger

@@ -30,7 +30,7 @@ from bot.adapters.zoom.client import (
     ZoomUnavailable,
 )
 from bot.app.clock import Clock, SystemClock
-from bot.app.ports.meetings import KeyValueStore
+from bot.app.ports.store import KeyValues
 from bot.config.model import (
     Approval,
     Day,
@@ -361,7 +361,7 @@ class Provisioner:
     """Creates or updates the planned meetings in Zoom and remembers them in the store."""
 
     schedule: Schedule
-    store: KeyValueStore
+    store: KeyValues
     client: ZoomClient | None
     clock: Clock = field(default_factory=SystemClock)
     _existing: dict[str, list[JSON]] = field(default_factory=dict)
@@ -521,7 +521,7 @@ class MeetingLinks:
     registration_url: str | None
 
 
-async def links_for_item(store: KeyValueStore, event_id: str, item_id: str) -> MeetingLinks | None:
+async def links_for_item(store: KeyValues, event_id: str, item_id: str) -> MeetingLinks | None:
     """The Zoom links of the meeting that covers an item, once provisioned (for cues)."""
     record = await store.get(NS_ITEM, f"{event_id}/{item_id}")
     if not record:
@@ -529,7 +529,7 @@ async def links_for_item(store: KeyValueStore, event_id: str, item_id: str) -> M
     return MeetingLinks(str(record["id"]), record.get("join_url"), record.get("registration_url"))
 
 
-async def meeting_items(store: KeyValueStore, meeting_id: str) -> list[str]:
+async def meeting_items(store: KeyValues, meeting_id: str) -> list[str]:
     """The schedule items a Zoom meeting covers (for webhooks), empty if it is not one of ours."""
     record = await store.get(NS_BY_ID, str(meeting_id))
     return list(record.get("items", [])) if record else []

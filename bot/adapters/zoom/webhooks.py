@@ -33,7 +33,8 @@ from starlette.routing import Route
 
 from bot.adapters.zoom.presence import PresenceRegistry
 from bot.app.clock import Clock, SystemClock
-from bot.app.ports.meetings import FloorRequests, Notifier, Reply, SeenEvents, ZoomFloorCommand
+from bot.app.ports.meetings import FloorRequests, Notifier, Reply, ZoomFloorCommand
+from bot.app.ports.store import SeenEvents
 from bot.config.model import Schedule
 from bot.domain.grammar import parse
 from bot.domain.identity import IdentityResolver

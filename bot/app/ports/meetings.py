@@ -1,9 +1,7 @@
 """What the Zoom side needs from the rest of Floorbot, as small protocols, with in-memory versions.
 
-The real implementations live elsewhere and already fit these shapes:
-- `KeyValueStore` is `bot.adapters.store.key_values.KeyValues` (JSON values under namespace + key);
-- `SeenEvents` is `bot.adapters.store.intake.InboundEvents` (`seen_before` is atomic insert-or-detect);
-- `FloorRequests` and `Notifier` are adapters the app builds around `bot.app.floor` and a chat surface.
+`FloorRequests` and `Notifier` are adapters the app builds around `bot.app.floor` and a chat surface; the
+store's ports (key-values, seen events) are in bot.app.ports.store.
 """
 
 from __future__ import annotations
@@ -11,21 +9,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Protocol
+from typing import Protocol
 
 from bot.domain.grammar import Command
-
-
-class KeyValueStore(Protocol):
-    async def get(self, namespace: str, key: str, default: Any = None) -> Any: ...
-
-    async def set(self, namespace: str, key: str, value: Any, now: datetime) -> None: ...
-
-
-class SeenEvents(Protocol):
-    async def seen_before(self, source: str, event_id: str, now: datetime) -> bool:
-        """Record the id; True when it was already recorded (atomic)."""
-        ...
 
 
 @dataclass(frozen=True)

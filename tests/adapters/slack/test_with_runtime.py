@@ -1,4 +1,4 @@
-"""The Slack surface inside the real runtime (`bot.serve.assemble`): the reference event, SQLite store, no
+"""The Slack surface inside the real runtime (`bot.wiring.build`): the reference event, SQLite store, no
 translator, Slack pointed at the fake. Checks the wiring end to end: a signed Slack message is mirrored into
 the other language channels, a request for the floor is answered privately where it was made."""
 
@@ -10,7 +10,7 @@ import httpx
 
 from bot.config.loader import load_schedule
 from bot.config.settings import Settings
-from bot.serve import assemble
+from bot.wiring import build
 from tests.adapters.slack.conftest import SECRET, TOKEN, command_body, event_body, serve, signed
 from tests.conftest import ROOT
 from tests.fakes.slack_api import FakeSlackServer
@@ -25,8 +25,8 @@ async def test_reference_event_on_slack(tmp_path: Path) -> None:
         fake.add_user("UANA", "Ana García", email="ana@example.org", locale="es-LA")
         settings = Settings(_env_file=None, slack_bot_token=TOKEN, slack_signing_secret=SECRET,  # type: ignore[call-arg]
                             slack_api_url=fake.base_url)
-        bot = await assemble(schedule, settings, database_url=f"sqlite+aiosqlite:///{tmp_path / 'state.sqlite'}",
-                             start_now=True)
+        bot = await build(schedule, settings, database_url=f"sqlite+aiosqlite:///{tmp_path / 'state.sqlite'}",
+                      start_now=True)
         await bot.start()
         try:
             async with serve(bot.routes()) as url, httpx.AsyncClient(timeout=10) as http:

@@ -62,7 +62,7 @@ def _all_people(state: FloorState, spoken: list[str]) -> list[str]:
 
 
 async def test_requests_and_next_are_persisted_with_report_rows(engine: AsyncEngine) -> None:
-    service = FloorService(engine, authorize=schedule_authorizer(SCHEDULE))
+    service = FloorService(FloorLists(engine), authorize=schedule_authorizer(SCHEDULE))
     lists = FloorLists(engine)
     a, b = person(1), person(2)
     assert (await service.execute(D, request_op(a), "U0ANA", T0)).changed
@@ -92,7 +92,7 @@ async def test_requests_and_next_are_persisted_with_report_rows(engine: AsyncEng
 
 
 async def test_a_non_chairs_next_changes_nothing_and_is_audited(engine: AsyncEngine) -> None:
-    service = FloorService(engine, authorize=schedule_authorizer(SCHEDULE))
+    service = FloorService(FloorLists(engine), authorize=schedule_authorizer(SCHEDULE))
     await service.execute(D, request_op(person(1)), "U0P1", T0)
     before = await service.state(D)
     refused = await service.execute(D, next_op(), "U0ANA", T0 + timedelta(seconds=5))
@@ -116,7 +116,7 @@ async def test_a_non_chairs_next_changes_nothing_and_is_audited(engine: AsyncEng
 
 
 async def test_only_the_bot_runs_the_timer(engine: AsyncEngine) -> None:
-    service = FloorService(engine, authorize=schedule_authorizer(SCHEDULE))
+    service = FloorService(FloorLists(engine), authorize=schedule_authorizer(SCHEDULE))
     await service.execute(D, give_op(person(1)), CHAIR, T0)
     assert (await service.execute(D, tick_op(), "U0ANA", T0 + timedelta(minutes=5))).refused
     idle = await service.execute(D, tick_op(), SYSTEM_ACTOR, T0 + timedelta(minutes=1))
@@ -132,7 +132,7 @@ async def test_only_the_bot_runs_the_timer(engine: AsyncEngine) -> None:
 
 
 async def test_withdraw_and_remove_are_reflected_in_report_rows(engine: AsyncEngine) -> None:
-    service = FloorService(engine, authorize=schedule_authorizer(SCHEDULE))
+    service = FloorService(FloorLists(engine), authorize=schedule_authorizer(SCHEDULE))
     await service.execute(D, request_op(person(1)), "U1", T0)
     await service.execute(D, request_op(person(2), RequestKind.POINT_OF_ORDER), "U2", T0)
     await service.execute(D, withdraw_op("p01"), "U1", T0 + timedelta(seconds=1))
@@ -157,7 +157,7 @@ async def _hammer(services: list[FloorService], requests: int, nexts: int) -> li
 
 
 async def _check_nothing_lost_or_doubled(engine: AsyncEngine, requests: int, nexts: int) -> None:
-    service = FloorService(engine)
+    service = FloorService(FloorLists(engine))
     state = await service.state(D)
     lists = FloorLists(engine)
     spoken = [row["participant_id"] for row in await lists.interventions(D)]
@@ -179,7 +179,7 @@ async def _check_nothing_lost_or_doubled(engine: AsyncEngine, requests: int, nex
 
 
 async def test_fifty_requests_and_ten_nexts_at_once_lose_and_double_nothing(engine: AsyncEngine) -> None:
-    outcomes = await _hammer([FloorService(engine, authorize=schedule_authorizer(SCHEDULE))], 50, 10)
+    outcomes = await _hammer([FloorService(FloorLists(engine), authorize=schedule_authorizer(SCHEDULE))], 50, 10)
     assert all(not o.refused for o in outcomes)  # type: ignore[attr-defined]
     await _check_nothing_lost_or_doubled(engine, 50, 10)
 
@@ -187,7 +187,7 @@ async def test_fifty_requests_and_ten_nexts_at_once_lose_and_double_nothing(engi
 async def test_same_across_several_engines_as_several_processes_would(db_url: str, engine: AsyncEngine) -> None:
     engines = [engine, *(create_engine(db_url) for _ in range(3))]
     try:
-        services = [FloorService(e, authorize=schedule_authorizer(SCHEDULE)) for e in engines]
+        services = [FloorService(FloorLists(e), authorize=schedule_authorizer(SCHEDULE)) for e in engines]
         outcomes = await _hammer(services, 50, 10)
     finally:
         for e in engines[1:]:
@@ -200,7 +200,7 @@ async def test_a_process_never_acts_on_a_list_another_process_changed(db_url: st
     # Each service remembers the lists it last wrote; the other one's writes must make that memory stale.
     other_engine = create_engine(db_url)
     try:
-        a, b = FloorService(engine), FloorService(other_engine)
+        a, b = FloorService(FloorLists(engine)), FloorService(FloorLists(other_engine))
         await a.execute(D, request_op(person(1)), "U1", T0)
         await b.execute(D, request_op(person(2)), "U2", T0 + timedelta(seconds=1))
         # a's remembered list lacks p02; a change through a must still keep p02.

@@ -24,10 +24,11 @@ from datetime import UTC, datetime, timedelta
 from bot.domain.floor.state import Participant
 from bot.app.floor import FloorService, request_op
 from bot.adapters.store.engine import create_engine
+from bot.adapters.store.floor_lists import FloorLists
 
 async def main(url):
     engine = create_engine(url)
-    service = FloorService(engine)
+    service = FloorService(FloorLists(engine))
     t0 = datetime(2022, 3, 7, 10, 30, tzinfo=UTC)
     for i in range(100_000):
         who = Participant(f"p{i:05d}", f"Person {i}", "states", "en")
@@ -86,7 +87,7 @@ async def test_committed_requests_survive_sigkill(db_url: str, engine: AsyncEngi
         assert sorted(r["participant_id"] for r in rows) == sorted(listed)
         # And the list keeps working after the restart.
         later = datetime(2022, 3, 7, 12, 0, tzinfo=UTC)
-        after = await FloorService(reopened).execute(
+        after = await FloorService(FloorLists(reopened)).execute(
             "session-1", request_op(Participant("late", "Late", "un", "fr")), "U-late", later
         )
         assert after.changed

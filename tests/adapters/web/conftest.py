@@ -1,5 +1,7 @@
-"""Fixtures of the web console tests: the console over the in-memory floor, in-process (httpx ASGI) or
-served by a real uvicorn on an ephemeral port (SSE and browser tests)."""
+"""Fixtures of the web console tests: the console on the real runtime as bot.wiring builds it (engine, floor
+service, SQLite store in tmp_path, identity, authorisation, the local web chat) on a simulated clock, with
+the event of console_event.yaml in its open discussion; in-process (httpx ASGI) or served by a real uvicorn
+on an ephemeral port (SSE and browser tests)."""
 
 from __future__ import annotations
 
@@ -9,7 +11,8 @@ import threading
 from collections.abc import AsyncGenerator, Callable, Coroutine, Generator
 from concurrent.futures import Future
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any, TypeVar
 
 import httpx
@@ -17,45 +20,92 @@ import pytest
 import uvicorn
 from starlette.applications import Starlette
 
-from bot.adapters.web.console import WebConsole, create_app
+from bot import wiring
+from bot.adapters.web.console import WebConsole
 from bot.adapters.web.local_chat import LocalChat
 from bot.app.clock import SimulatedClock
 from bot.app.ports.chat import InboundEvent
-from tests.adapters.web.memory import MemoryFloor
+from bot.app.timers import SimulatedTimers
+from bot.config.loader import load_schedule
+from bot.config.settings import Settings
+from bot.domain.agenda.recovery import LedgerState
+from bot.domain.agenda.timeline import CueKind
 
 T = TypeVar("T")
+EVENT = Path(__file__).parent / "console_event.yaml"
 START = datetime(2022, 3, 7, 9, 20, tzinfo=UTC)  # 10:20 CET, session 1's open discussion
+SPEAKING_TIME = timedelta(minutes=3)
+# What the conductor's ledger says of the cues before the discussion, as a restart would leave it: the
+# session's reminder was missed, the opening posted, the floor's opening posted late.
+LEDGER = {"session-1/reminder": LedgerState.MISSED, "opening/start": LedgerState.POSTED,
+          "session-1/floor": LedgerState.LATE}
 
 
 @dataclass
 class Stack:
     """Everything one console runs on; `events` is what the dispatcher received, in order."""
 
+    bot: wiring.Bot
     clock: SimulatedClock
-    chat: LocalChat
-    floor: MemoryFloor
-    console: WebConsole
-    app: Starlette
+    timers: SimulatedTimers
     events: list[InboundEvent] = field(default_factory=list)
 
+    @property
+    def chat(self) -> LocalChat:
+        return self.console.chat
 
-def build_stack() -> Stack:
+    @property
+    def console(self) -> WebConsole:
+        assert self.bot.console is not None
+        return self.bot.console
+
+    @property
+    def app(self) -> Starlette:
+        return Starlette(routes=self.bot.routes())  # no lifespan: the conductor stays off, the test drives time
+
+    async def advance(self, delta: timedelta) -> None:
+        """Move the event's clock, run the speakers' timers now due, and tell the pages (as the scheduler
+        and the engine do on a live clock)."""
+        self.clock.advance(delta)
+        for job in self.timers.pop_due(self.clock.now()):
+            await job()
+        self.chat.changed()
+
+
+async def build_stack(database: Path) -> Stack:
+    loaded = load_schedule(EVENT)
+    assert loaded.schedule is not None, loaded.problems
     clock = SimulatedClock(START)
-    chat = LocalChat(clock)
-    floor = MemoryFloor(chat, clock)
-    events: list[InboundEvent] = []
+    timers = SimulatedTimers()
+    bot = await wiring.build(loaded.schedule, Settings(_env_file=None), clock=clock,
+                             database_url=f"sqlite:///{database}", timers=timers, translator="settings")
+    stack = Stack(bot, clock, timers)
+    dispatch = stack.console.handler
 
     async def handler(event: InboundEvent) -> None:
-        events.append(event)
-        await floor.handle(event)
+        stack.events.append(event)
+        await dispatch(event)
 
-    console = WebConsole(chat=chat, model=floor, handler=handler, clock=clock)
-    return Stack(clock, chat, floor, console, create_app(console), events)
+    stack.console.handler = handler
+    ledger = bot.store.ledger
+    for cue_id, state in LEDGER.items():
+        await ledger.claim(cue_id, "console-test", clock.now())
+        if state is LedgerState.MISSED:
+            await ledger.mark_missed(cue_id, "console-test", clock.now())
+        else:
+            await ledger.mark_posted(cue_id, "console-test", clock.now(), late=state is LedgerState.LATE)
+    await bot.engine.restore()
+    floor_open = bot.conductor.cues["session-1/floor"]
+    assert floor_open.kind == CueKind.FLOOR_OPEN
+    await bot.engine.on_cue(floor_open, clock.now())
+    return stack
 
 
 @pytest.fixture
-def stack() -> Stack:
-    return build_stack()
+async def stack(tmp_path: Path) -> AsyncGenerator[Stack, None]:
+    built = await build_stack(tmp_path / "console.sqlite")
+    yield built
+    await built.bot.close()
 
 
 @pytest.fixture
@@ -79,13 +129,9 @@ class LiveServer:
         future: Future[T] = asyncio.run_coroutine_threadsafe(make(), self.loop)
         return future.result(timeout)
 
-    def do(self, action: Callable[[], None]) -> None:
-        """Run plain code (e.g. advance the clock and announce a change) on the server's loop."""
-
-        async def run() -> None:
-            action()
-
-        self.call(run)
+    def advance(self, delta: timedelta) -> None:
+        """Move the server's clock (timers due run, the pages are told), on the server's loop."""
+        self.call(lambda: self.stack.advance(delta))
 
 
 def close_loop(loop: asyncio.AbstractEventLoop) -> None:
@@ -100,27 +146,34 @@ def close_loop(loop: asyncio.AbstractEventLoop) -> None:
 
 
 @pytest.fixture
-def live_server() -> Generator[LiveServer, None, None]:
-    stack = build_stack()
+def live_server(tmp_path: Path) -> Generator[LiveServer, None, None]:
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind(("127.0.0.1", 0))
     sock.listen(64)  # connections queue from now on, so no need to wait for the server to be "up"
     port = sock.getsockname()[1]
-    config = uvicorn.Config(stack.app, log_level="warning", lifespan="off", timeout_graceful_shutdown=1)
-    server = uvicorn.Server(config)
     loop = asyncio.new_event_loop()
-    ready = threading.Event()
+    built: Future[tuple[Stack, uvicorn.Server]] = Future()
 
     def serve() -> None:
+        # Everything async lives on this thread's loop (the store's connections, the chat's queues).
         asyncio.set_event_loop(loop)
-        loop.call_soon(ready.set)
+        try:
+            stack = loop.run_until_complete(build_stack(tmp_path / "console.sqlite"))
+            config = uvicorn.Config(stack.app, log_level="warning", lifespan="off", timeout_graceful_shutdown=1)
+            server = uvicorn.Server(config)
+        except BaseException as error:
+            built.set_exception(error)
+            close_loop(loop)
+            return
+        built.set_result((stack, server))
         loop.run_until_complete(server.serve(sockets=[sock]))
+        loop.run_until_complete(stack.bot.close())
         close_loop(loop)
 
     thread = threading.Thread(target=serve, name="console-server", daemon=True)
     thread.start()
-    assert ready.wait(10)
+    stack, server = built.result(30)
     try:
         yield LiveServer(f"http://127.0.0.1:{port}", stack, loop)
     finally:

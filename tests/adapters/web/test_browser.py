@@ -1,5 +1,6 @@
-"""The console in headless Chromium against a real server: an attendee requests the floor, the chair gives
-it, both pages follow, the countdown runs on the server's clock; screenshots go to test-artifacts/."""
+"""The console in headless Chromium against a real server on the real runtime (bot.wiring): an attendee
+requests the floor, the chair gives it, both pages follow, the countdown runs on the server's clock;
+screenshots go to test-artifacts/."""
 
 from __future__ import annotations
 
@@ -50,16 +51,6 @@ def sign_in(page: Page, url: str, person: str, lang: str) -> None:
     expect(page.locator("#tabs")).to_be_visible()
 
 
-def advance(live_server: LiveServer, delta: timedelta) -> None:
-    """Move the server's clock and tell the pages, as the conductor does when the floor changes."""
-
-    def move() -> None:
-        live_server.stack.clock.advance(delta)
-        live_server.stack.chat.changed()
-
-    live_server.do(move)
-
-
 def advance_and_shot_dir() -> Path:
     """test-artifacts/, created if needed (git-ignored)."""
     ARTIFACTS.mkdir(exist_ok=True)
@@ -96,7 +87,7 @@ def test_request_give_countdown_and_translation_marks(browser: Browser, live_ser
     expect(ana.locator("#place-text")).to_have_text("Usted es el 1.º en la lista.")
     expect(ana.locator("#notice")).to_have_text("Usted es el próximo orador o la próxima oradora. "
                                                 "Prepárese para intervenir.")
-    expect(ana.locator("#log")).to_contain_text("You are number 1 on the list.")
+    expect(ana.locator("#log")).to_contain_text("Queda inscrito/a en la lista de oradores; su turno es el 1.º")
 
     # The chair sees her in the list, with the floor language for the interpreters, and gives her the floor.
     lene.click("#tab-chair")
@@ -118,12 +109,12 @@ def test_request_give_countdown_and_translation_marks(browser: Browser, live_ser
     assert 170 <= before <= 180
 
     # Drive the server's clock: the pages refetch and count down from the server's time, not their own.
-    advance(live_server, timedelta(seconds=100))
+    live_server.advance(timedelta(seconds=100))
     expect(ana.locator("#countdown")).to_have_text(re.compile(r"^1:[0-2]\d$"))
     after = seconds(ana.locator("#countdown").inner_text())
     assert after < before - 90
     assert seconds(lene.locator("#chair-countdown").inner_text()) <= after + 1
-    advance(live_server, timedelta(seconds=60))
+    live_server.advance(timedelta(seconds=60))
     expect(ana.locator("#countdown").locator("xpath=..")).to_have_class(re.compile(r"\bwarn\b"))
     shot(ana, "console-attendee-phone-es.png")
 
@@ -146,7 +137,7 @@ def test_request_give_countdown_and_translation_marks(browser: Browser, live_ser
 
     # The organizer's run of show, with the ledger states.
     lene.click("#tab-run")
-    expect(lene.locator("#run tr:not(.day)")).to_have_count(6)
+    expect(lene.locator("#run tr:not(.day)")).to_have_count(len(live_server.stack.bot.conductor.cues))
     expect(lene.locator("#run tr.day")).to_have_text(["Monday, March 7, 2022"])
     expect(lene.locator("#run")).to_contain_text("Posted late")
     expect(lene.locator("#run")).to_contain_text("Missed")

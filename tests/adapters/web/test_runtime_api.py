@@ -1,4 +1,4 @@
-"""The console's API on the real runtime (`bot.serve.assemble`), in-process: the chat grammar typed in the
+"""The console's API on the real runtime (`bot.wiring.build`), in-process: the chat grammar typed in the
 box, the buttons, the server's refusal of an attendee's chair verb (audited), the read model."""
 
 from __future__ import annotations
@@ -17,19 +17,18 @@ from bot.app.clock import SimulatedClock
 from bot.app.timers import SimulatedTimers
 from bot.config.loader import load_schedule
 from bot.config.settings import Settings
-from bot.serve import LiveBot, assemble
+from bot.wiring import Bot, build
 from tests.conftest import ROOT
 
 DISCUSSION = datetime(2022, 3, 7, 10, 52, tzinfo=ZoneInfo("Europe/Zurich"))
 
 
 @pytest.fixture
-async def bot(tmp_path: Path) -> AsyncGenerator[LiveBot, None]:
+async def bot(tmp_path: Path) -> AsyncGenerator[Bot, None]:
     loaded = load_schedule(ROOT / "schedules" / "ungp-tech-2022.yaml")
     assert loaded.schedule is not None
-    live = await assemble(loaded.schedule, Settings(_env_file=None), wall=SimulatedClock(DISCUSSION),
-                          database_url=f"sqlite:///{tmp_path / 'console.sqlite'}")
-    live.engine.timers = SimulatedTimers()
+    live = await build(loaded.schedule, Settings(_env_file=None), clock=SimulatedClock(DISCUSSION),
+                       database_url=f"sqlite:///{tmp_path / 'console.sqlite'}", timers=SimulatedTimers())
     await live.engine.restore()
     await live.engine.on_cue(live.conductor.cues["session-1/floor"], DISCUSSION)
     yield live
@@ -37,12 +36,12 @@ async def bot(tmp_path: Path) -> AsyncGenerator[LiveBot, None]:
     await live.db.dispose()
 
 
-def client_for(bot: LiveBot) -> httpx.AsyncClient:
+def client_for(bot: Bot) -> httpx.AsyncClient:
     return httpx.AsyncClient(transport=httpx.ASGITransport(app=Starlette(routes=bot.routes())),
                              base_url="http://127.0.0.1")
 
 
-async def test_typed_grammar_buttons_and_refusals_on_the_real_runtime(bot: LiveBot) -> None:
+async def test_typed_grammar_buttons_and_refusals_on_the_real_runtime(bot: Bot) -> None:
     async with client_for(bot) as imane, client_for(bot) as lene:
         await imane.post("/api/join", json={"person": "imane-bello", "lang": "fr"})
         await lene.post("/api/join", json={"person": "lene-wendland", "lang": "en"})
@@ -69,7 +68,7 @@ async def test_typed_grammar_buttons_and_refusals_on_the_real_runtime(bot: LiveB
         assert any("parole" in text for text in privates), privates
 
 
-async def test_the_chair_can_give_the_floor_to_a_guest(bot: LiveBot) -> None:
+async def test_the_chair_can_give_the_floor_to_a_guest(bot: Bot) -> None:
     async with client_for(bot) as guest, client_for(bot) as lene:
         await guest.post("/api/join", json={"name": "Awa Diop", "group": "civil-society", "lang": "fr"})
         await lene.post("/api/join", json={"person": "lene-wendland", "lang": "en"})
@@ -79,7 +78,7 @@ async def test_the_chair_can_give_the_floor_to_a_guest(bot: LiveBot) -> None:
         assert (await guest.get("/api/state")).json()["timer"]["person"] == key
 
 
-async def test_a_message_is_mirrored_by_the_real_engine_and_marked_untranslated(bot: LiveBot) -> None:
+async def test_a_message_is_mirrored_by_the_real_engine_and_marked_untranslated(bot: Bot) -> None:
     async with client_for(bot) as imane:
         await imane.post("/api/join", json={"person": "imane-bello", "lang": "fr"})
         await imane.post("/api/message", json={"text": "Qui contrôle les algorithmes de modération ?"})

@@ -1,4 +1,4 @@
-"""The console on the real runtime (`bot.serve.assemble`: engine, floor service, SQLite store, identity,
+"""The console on the real runtime (`bot.wiring.build`: engine, floor service, SQLite store, identity,
 authorization, the console's read model) served by uvicorn, in headless Chromium. The reference event's
 session 1 is in its open discussion on a simulated clock; the speakers' timers are popped as the test
 moves the clock, as the rehearsal does."""
@@ -21,12 +21,13 @@ import pytest
 import uvicorn
 from starlette.applications import Starlette
 
+from bot import wiring
 from bot.app.clock import SimulatedClock
 from bot.app.timers import SimulatedTimers
 from bot.config.loader import load_schedule
 from bot.config.settings import Settings
 from bot.domain.agenda.timeline import CueKind
-from bot.serve import LiveBot, assemble
+from bot.wiring import Bot
 from tests.adapters.web.conftest import close_loop
 from tests.adapters.web.test_browser import ARGS, CHROMIUM, advance_and_shot_dir, seconds
 from tests.conftest import ROOT
@@ -47,7 +48,7 @@ if CHROMIUM.exists():
 @dataclass
 class RuntimeServer:
     url: str
-    bot: LiveBot
+    bot: Bot
     clock: SimulatedClock
     timers: SimulatedTimers
     loop: asyncio.AbstractEventLoop
@@ -68,12 +69,12 @@ class RuntimeServer:
         self.call(move())
 
 
-async def build(clock: SimulatedClock, database_url: str) -> tuple[LiveBot, SimulatedTimers]:
+async def build(clock: SimulatedClock, database_url: str) -> tuple[Bot, SimulatedTimers]:
     loaded = load_schedule(ROOT / "schedules" / "ungp-tech-2022.yaml")
     assert loaded.schedule is not None, loaded.problems
-    bot = await assemble(loaded.schedule, Settings(_env_file=None), wall=clock, database_url=database_url)
-    timers = SimulatedTimers()
-    bot.engine.timers = timers  # the conductor's scheduler is not started: time is the test's
+    timers = SimulatedTimers()  # the conductor's scheduler is not started: time is the test's
+    bot = await wiring.build(loaded.schedule, Settings(_env_file=None), clock=clock, database_url=database_url,
+                             timers=timers)
     await bot.engine.restore()
     floor_open = bot.conductor.cues["session-1/floor"]
     assert floor_open.kind == CueKind.FLOOR_OPEN
@@ -88,7 +89,7 @@ def runtime_server(tmp_path: Path) -> Generator[RuntimeServer, None, None]:
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.bind(("127.0.0.1", 0))
     sock.listen(64)
-    built: Future[tuple[LiveBot, SimulatedTimers, uvicorn.Server]] = Future()
+    built: Future[tuple[Bot, SimulatedTimers, uvicorn.Server]] = Future()
 
     def serve() -> None:
         # Everything async lives on this thread's loop (the store's connections, the chat's queues):

@@ -8,8 +8,8 @@ from zoneinfo import ZoneInfo
 
 from bot.adapters.zoom.client import ZoomClient
 from bot.adapters.zoom.provision import NS_MEETING
+from bot.cli.report import zoom_attendance
 from bot.config.loader import load_schedule
-from bot.report.collect import zoom_attendance
 from bot.report.model import build_report
 from bot.report.render import attendance_csv, to_markdown
 from bot.testing.memory import MemoryKeyValues

@@ -25,7 +25,8 @@ from bot.adapters.zoom.presence import PresenceRegistry
 from bot.adapters.zoom.provision import Provisioner, links_for_item
 from bot.adapters.zoom.webhooks import ZoomWebhook
 from bot.app.clock import SimulatedClock
-from bot.app.ports.meetings import KeyValueStore, SeenEvents
+from bot.app.ports.store import KeyValues as KeyValueStore
+from bot.app.ports.store import SeenEvents
 from bot.config.loader import parse_schedule
 from bot.domain.identity import IdentityResolver
 from tests.fakes.zoom_api import FakeZoom

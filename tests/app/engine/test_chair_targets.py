@@ -10,16 +10,12 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.adapters.recording import RecordingChat
-from bot.adapters.store.engine import create_engine
-from bot.adapters.store.intake import InboundEvents
-from bot.adapters.store.key_values import KeyValues
-from bot.adapters.store.migrate import upgrade_to_head
 from bot.app.clock import SimulatedClock
-from bot.app.engine import Engine, runtime_authorizer
-from bot.app.floor import FloorService, schedule_policy
+from bot.app.engine import Engine
 from bot.app.ports.chat import InboundEvent, InboundKind
 from bot.app.timers import SimulatedTimers
 from bot.config.loader import load_schedule
+from bot.wiring import build_engine, open_store
 from tests.conftest import ROOT
 
 
@@ -30,16 +26,14 @@ async def engine(tmp_path: Path) -> AsyncIterator[Engine]:
     people = dict(loaded.people)
     people["peggy-hicks"] = people["peggy-hicks"].model_copy(update={"slack": "U0PEGGY"})
     schedule = loaded.model_copy(update={"people": people})
-    db = create_engine(f"sqlite:///{tmp_path / 'store.sqlite'}")
-    await upgrade_to_head(db)
+    store = await open_store(f"sqlite:///{tmp_path / 'store.sqlite'}")
     clock = SimulatedClock(datetime(2022, 3, 7, 10, 50, tzinfo=ZoneInfo("Europe/Zurich")))
-    floor = FloorService(db, authorize=runtime_authorizer(schedule), policy_for=schedule_policy(schedule))
-    bot = Engine(schedule, RecordingChat(), floor, KeyValues(db), InboundEvents(db), clock, SimulatedTimers())
+    bot = build_engine(schedule, RecordingChat(), store, clock, SimulatedTimers(), translator=None, publish_board=False)
     bot.current = "session-1"
     try:
         yield bot
     finally:
-        await db.dispose()
+        await store.close()
 
 
 async def test_give_to_a_slack_mention_of_someone_not_seen_yet(engine: Engine) -> None:

@@ -13,19 +13,15 @@ import pytest
 
 from bot.adapters.recording import RecordingChat
 from bot.adapters.store.audit import AuditLog
-from bot.adapters.store.engine import create_engine
-from bot.adapters.store.intake import InboundEvents
-from bot.adapters.store.key_values import KeyValues
-from bot.adapters.store.migrate import upgrade_to_head
 from bot.app.clock import SimulatedClock
-from bot.app.engine import Engine, runtime_authorizer
-from bot.app.floor import FloorService, schedule_policy
+from bot.app.engine import Engine
 from bot.app.ports.chat import InboundEvent, InboundKind, MessageRef
 from bot.app.ports.translation import Lang, Source, Status, Translation
 from bot.app.timers import SimulatedTimers
 from bot.app.translation.service import ChatTranslator
 from bot.config.loader import load_schedule
 from bot.i18n import catalog as i18n
+from bot.wiring import build_engine, open_store
 from tests.conftest import ROOT
 
 ZONE = ZoneInfo("Europe/Zurich")
@@ -57,19 +53,16 @@ async def rig(tmp_path: Path) -> AsyncIterator[Rig]:
     result = load_schedule(ROOT / "schedules" / "ungp-tech-2022.yaml")
     assert result.schedule is not None
     schedule = result.schedule
-    db = create_engine(f"sqlite:///{tmp_path / 'store.sqlite'}")
-    await upgrade_to_head(db)
+    store = await open_store(f"sqlite:///{tmp_path / 'store.sqlite'}")
     clock = SimulatedClock(datetime(2022, 3, 7, 10, 50, tzinfo=ZONE))
     chat = RecordingChat()
     timers = SimulatedTimers()
-    floor = FloorService(db, authorize=runtime_authorizer(schedule), policy_for=schedule_policy(schedule))
-    audit = AuditLog(db)
-    engine = Engine(schedule, chat, floor, KeyValues(db), InboundEvents(db), clock, timers, audit=audit)
+    engine = build_engine(schedule, chat, store, clock, timers, translator=None, publish_board=False)
     engine.current = "session-1"
     try:
-        yield Rig(engine, chat, clock, timers, audit)
+        yield Rig(engine, chat, clock, timers, store.audit)
     finally:
-        await db.dispose()
+        await store.close()
 
 
 async def test_requests_in_three_languages_and_a_redelivery(rig: Rig) -> None:

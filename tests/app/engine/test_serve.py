@@ -8,7 +8,7 @@ import httpx
 
 from bot.config.loader import load_schedule
 from bot.config.settings import Settings
-from bot.serve import assemble
+from bot.wiring import build
 from tests.conftest import ROOT
 
 
@@ -16,8 +16,8 @@ async def test_healthz_reports_leadership_cues_translation_and_the_next_cue(tmp_
     schedule = load_schedule(ROOT / "schedules" / "ungp-tech-2022.yaml").schedule
     assert schedule is not None
     settings = Settings(_env_file=None)  # type: ignore[call-arg]
-    bot = await assemble(schedule, settings, database_url=f"sqlite:///{tmp_path / 's.sqlite'}", start_now=True,
-                         schedule_path=ROOT / "schedules" / "ungp-tech-2022.yaml")
+    bot = await build(schedule, settings, database_url=f"sqlite:///{tmp_path / 's.sqlite'}", start_now=True,
+                      schedule_path=ROOT / "schedules" / "ungp-tech-2022.yaml")
     await bot.start()
     try:
         async with httpx.AsyncClient(transport=httpx.ASGITransport(app=bot.app()), base_url="http://bot") as http:

@@ -6,11 +6,11 @@ from __future__ import annotations
 from typing import Any
 
 from bot.adapters.zoom.provision import links_for_item
-from bot.app.ports.meetings import KeyValueStore
+from bot.app.ports.store import KeyValues
 from bot.config.model import Schedule
 
 
-async def with_meeting_links(schedule: Schedule, store: KeyValueStore) -> Schedule:
+async def with_meeting_links(schedule: Schedule, store: KeyValues) -> Schedule:
     """The schedule with each item's `join_url` filled from the stored Zoom links (the file's own wins)."""
     data: dict[str, Any] = schedule.model_dump(mode="python", exclude_defaults=False)
     wants_registration = schedule.event.registration is not None and schedule.event.registration.required

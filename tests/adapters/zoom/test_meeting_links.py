@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from bot.adapters.zoom.meeting_links import with_meeting_links
 from bot.adapters.zoom.provision import NS_ITEM
-from bot.app.meeting_links import with_meeting_links
 from bot.config.loader import load_schedule
 from bot.domain.agenda.timeline import CueKind, plan
 from bot.i18n.cues import render_cue

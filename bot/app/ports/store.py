@@ -1,0 +1,177 @@
+"""What the application needs from durable state, declared once; bot/adapters/store implements it (SQLite or
+PostgreSQL through SQLAlchemy), bot/testing/memory.py has in-memory versions of the small ones.
+
+- `FloorStore` / `FloorTransaction`: a list of speakers read under its lock, written, its report rows and its
+  audit entry, all in one transaction (bot.app.floor runs the rules in between);
+- `AuditLog`, `KeyValues`, `SeenEvents` (exactly-once intake), `CueLedger` (what the run of show did),
+  `Lease` (one leader per event);
+- `FloorRecords`: the read model of what ran, for the report.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from contextlib import AbstractAsyncContextManager
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from enum import StrEnum
+from typing import Any, Protocol
+
+from bot.domain.agenda.recovery import LedgerState
+from bot.domain.floor.events import FloorEvent
+from bot.domain.floor.state import FloorState, Intervention
+
+
+@dataclass(frozen=True, slots=True)
+class AuditRecord:
+    """One entry of the audit log: who did (or was refused) what, to which list, when and why."""
+
+    at: datetime
+    actor: str
+    verb: str
+    target: str
+    allowed: bool
+    reason: str
+    details: dict[str, Any] = field(default_factory=dict)
+
+
+class AuditLog(Protocol):
+    async def append(self, record: AuditRecord) -> None: ...
+
+    async def entries(self, target: str | None = None, limit: int | None = None) -> list[AuditRecord]:
+        """Oldest first; optionally only those about one target (a discussion id)."""
+        ...
+
+
+class KeyValues(Protocol):
+    """JSON values under (namespace, key): a user's chosen language, an item's Zoom meeting, the runtime's
+    place in the event."""
+
+    async def get(self, namespace: str, key: str, default: Any = None) -> Any: ...
+
+    async def set(self, namespace: str, key: str, value: Any, now: datetime) -> None: ...
+
+    async def delete(self, namespace: str, key: str) -> bool: ...
+
+    async def items(self, namespace: str) -> dict[str, Any]: ...
+
+
+class SeenEvents(Protocol):
+    """Exactly-once intake of inbound events."""
+
+    async def seen_before(self, source: str, event_id: str, now: datetime) -> bool:
+        """Record the id; True when it was already recorded (atomic: of N concurrent callers, one gets False)."""
+        ...
+
+
+class CueLedger(Protocol):
+    """The store's record of what the run of show has done."""
+
+    async def cue_states(self) -> dict[str, LedgerState]: ...
+
+    async def claim_cue(self, cue_id: str, owner: str, now: datetime) -> bool: ...
+
+    async def mark_cue(self, cue_id: str, state: LedgerState, now: datetime) -> None: ...
+
+
+class Lease(Protocol):
+    """Named leases; with several instances exactly one holds a name at a time."""
+
+    async def acquire(self, name: str, holder: str, now: datetime, ttl: timedelta) -> bool: ...
+
+    async def renew(self, name: str, holder: str, now: datetime, ttl: timedelta) -> bool: ...
+
+    async def release(self, name: str, holder: str, now: datetime) -> bool: ...
+
+    async def is_held(self, name: str, holder: str, now: datetime) -> bool: ...
+
+
+@dataclass(frozen=True, slots=True)
+class LockedList:
+    """A list read under its lock: `state` is None for a discussion never written."""
+
+    discussion_id: str
+    state: FloorState | None
+    version: int
+
+
+class FloorTransaction(Protocol):
+    """One transaction on the lists of speakers; everything in it commits, or nothing does."""
+
+    async def lock(self, discussion_id: str, now: datetime) -> LockedList:
+        """Read a list and hold its lock until the transaction ends (a missing list is created first)."""
+        ...
+
+    async def locked_version(self, discussion_id: str) -> int | None:
+        """The list's version, read under its lock (None: no such list yet)."""
+        ...
+
+    async def try_save(
+        self, discussion_id: str, expected_version: int, state: FloorState, now: datetime
+    ) -> tuple[int, FloorState] | None:
+        """Write the new state if the list is still at `expected_version`, keeping it locked. Returns the new
+        version and the state as stored, or None if the list had moved on (nothing written)."""
+        ...
+
+    async def save(self, locked: LockedList, state: FloorState, now: datetime) -> tuple[int, FloorState]:
+        """Write the new state of a list read by `lock` (its lock is held, so this cannot miss)."""
+        ...
+
+    async def record_events(self, discussion_id: str, events: Iterable[FloorEvent], now: datetime) -> None:
+        """The report rows an operation's events imply."""
+        ...
+
+    async def audit(self, record: AuditRecord) -> None:
+        """Append to the audit log, so the entry commits (or not) with the change it records."""
+        ...
+
+
+class FloorStore(Protocol):
+    def transaction(self) -> AbstractAsyncContextManager[FloorTransaction]:
+        """A write transaction (on SQLite it takes the database's write lock at once)."""
+        ...
+
+    async def state(self, discussion_id: str) -> FloorState | None:
+        """The list as committed, None if it was never written."""
+        ...
+
+
+class RequestStatus(StrEnum):
+    """How a request on a list ended (or where it stands): the report rows' vocabulary."""
+
+    WAITING = "waiting"
+    SPEAKING = "speaking"
+    SPOKEN = "spoken"
+    WITHDRAWN = "withdrawn"
+    REMOVED = "removed"
+    UNSERVED = "unserved"
+    CARRIED = "carried"
+
+
+class FloorRecords(Protocol):
+    """What ran, as the report reads it."""
+
+    async def state(self, discussion_id: str) -> FloorState | None: ...
+
+    async def request_counts(self) -> dict[str, dict[str, int]]:
+        """Per discussion: how many requests are in each `RequestStatus`."""
+        ...
+
+    async def history(self) -> list[tuple[str, Intervention]]:
+        """Every intervention of every discussion, (discussion id, intervention), in the order they started."""
+        ...
+
+
+__all__ = [
+    "AuditLog",
+    "AuditRecord",
+    "CueLedger",
+    "FloorRecords",
+    "FloorStore",
+    "FloorTransaction",
+    "KeyValues",
+    "Lease",
+    "LockedList",
+    "RequestStatus",
+    "SeenEvents",
+]

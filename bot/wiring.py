@@ -1,0 +1,326 @@
+"""The composition root: the one place where Floorbot's parts are chosen and connected.
+
+`build(schedule, settings, clock=...)` returns the whole bot — store, floor service, engine, run of show,
+leadership, translation, the web console, Slack when configured, the Zoom webhook — for `floorbot serve`,
+the rehearsals, the benchmarks and the tests alike. What differs between them is passed in (the clock, the
+store, a chat surface of their own, the timers), never wired by hand elsewhere.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import uuid
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any, Literal
+from zoneinfo import ZoneInfo
+
+from sqlalchemy.ext.asyncio import AsyncEngine
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.routing import BaseRoute, Route
+
+from bot.adapters.store.audit import AuditLog
+from bot.adapters.store.engine import create_engine
+from bot.adapters.store.floor_lists import FloorLists
+from bot.adapters.store.intake import InboundEvents
+from bot.adapters.store.key_values import KeyValues
+from bot.adapters.store.lease import LeaderLease
+from bot.adapters.store.ledger import CueLedger
+from bot.adapters.store.migrate import upgrade_to_head
+from bot.adapters.web.console import WebConsole
+from bot.adapters.web.console_model import RuntimeConsoleModel
+from bot.adapters.web.local_chat import LocalChat
+from bot.adapters.zoom.meeting_links import with_meeting_links
+from bot.app.agenda_clock import AgendaClock
+from bot.app.clock import Clock, SystemClock
+from bot.app.engine import Engine, runtime_authorizer
+from bot.app.fanout import FanoutChat
+from bot.app.floor import FloorService, schedule_policy
+from bot.app.leader import Leadership
+from bot.app.ports.chat import AudienceKind, ChatPort, MessageRef
+from bot.app.run_of_show import Conductor, CueRunner
+from bot.app.timers import SchedulerTimers, Timers
+from bot.app.translation.service import ChatTranslator
+from bot.config.model import Schedule
+from bot.config.settings import Settings
+from bot.domain.agenda.timeline import Cue, CueKind, plan
+from bot.domain.agenda.timemap import TimeMap
+from bot.i18n import catalog as i18n
+from bot.i18n.cues import render_cue
+
+log = logging.getLogger(__name__)
+
+SCHEDULE_PATH_KEY = ("runtime", "schedule_path")  # where `floorbot report` finds the schedule of a store
+
+
+@dataclass
+class Store:
+    """The store's adapters over one database, each behind its port (bot.app.ports.store)."""
+
+    db: AsyncEngine
+    floor: FloorLists
+    kv: KeyValues
+    seen: InboundEvents
+    ledger: CueLedger
+    audit: AuditLog
+    lease: LeaderLease
+
+    async def close(self) -> None:
+        await self.db.dispose()
+
+
+async def open_store(url: str) -> Store:
+    """The database at `url`, migrated to the latest schema."""
+    db = create_engine(url)
+    await upgrade_to_head(db)
+    return Store(db, FloorLists(db), KeyValues(db), InboundEvents(db), CueLedger(db), AuditLog(db), LeaderLease(db))
+
+
+def time_map(cues: list[Cue], *, start_now: bool, start_at: datetime | None, speed: float, now: datetime) -> TimeMap:
+    """Agenda -> wall: unshifted for a live event; `--start-now`/`--start-at` put the first cue there."""
+    first = cues[0].at if cues else now
+    if start_at is not None:
+        return TimeMap(first, start_at, speed)
+    if start_now or speed != 1:
+        return TimeMap(first, now, speed)
+    return TimeMap.identity(first)
+
+
+def _absolute(path: Path) -> str:
+    return str(path.resolve())
+
+
+def _iso(at: datetime | None) -> str | None:
+    return at.isoformat() if at is not None else None
+
+
+@dataclass
+class Bot:
+    """One running Floorbot: its parts, its HTTP routes, and its start and stop."""
+
+    schedule: Schedule
+    settings: Settings
+    store: Store
+    engine: Engine
+    runner: CueRunner
+    conductor: Conductor
+    leadership: Leadership
+    translator: ChatTranslator | None
+    wall: Clock
+    chat: ChatPort
+    console: WebConsole | None = None
+    slack: Any = None
+    owns_store: bool = True
+    extra_routes: list[BaseRoute] = field(default_factory=list)
+    background: list[asyncio.Task[None]] = field(default_factory=list)
+    started: bool = False
+
+    @property
+    def db(self) -> AsyncEngine:
+        return self.store.db
+
+    def routes(self) -> list[BaseRoute]:
+        console = self.console.routes() if self.console is not None else []
+        return [Route("/healthz", self.healthz, methods=["GET"]), *self.extra_routes, *console]
+
+    async def healthz(self, request: Request) -> JSONResponse:
+        pending = self.conductor.pending()
+        next_cue = next(((job, at) for job, at in pending if job.startswith("cue:")), None)
+        states = await self.runner.ledger.cue_states()
+        return JSONResponse({
+            "status": "ok",
+            "event": self.schedule.event.id,
+            "leader": self.leadership.leading,
+            "last_post": {"cue": self.runner.posted[-1],
+                          "at": _iso(self.runner.last_posted_at)} if self.runner.posted else None,
+            "cues": {"total": len(self.conductor.cues), "done": len(states)},
+            "next_cue": {"id": next_cue[0].removeprefix("cue:"), "at": next_cue[1].isoformat()} if next_cue else None,
+            "translation": self.translator.describe() if self.translator is not None else None,
+            "discussion": self.engine.current,
+            "slack": self.slack.health() if self.slack is not None else None,
+        })
+
+    async def start(self) -> None:
+        await self.engine.restore()
+        if self.translator is not None:
+            await self.translator.start()
+        if self.slack is not None:
+            await self.slack.start()
+
+        async def elected() -> None:
+            if not self.started:
+                self.started = True
+                report = await self.conductor.start()
+                log.info("run of show: %d scheduled, %d posted late, %d missed, %d done before",
+                         report.scheduled, len(report.posted_late), len(report.missed), report.already_done)
+            else:
+                self.conductor.scheduler.resume()
+
+        async def deposed() -> None:
+            if self.conductor.scheduler.running:
+                self.conductor.scheduler.pause()
+
+        if await self.leadership.try_lead():
+            await elected()
+        self.background.append(asyncio.create_task(self.leadership.keep(elected, deposed)))
+
+    async def stop(self) -> None:
+        for task in self.background:
+            task.cancel()
+        await asyncio.gather(*self.background, return_exceptions=True)
+        self.conductor.shutdown()
+        await self.leadership.release()
+        await self.close()
+
+    async def close(self) -> None:
+        """Let go of the outside world without starting anything (what `stop` ends with)."""
+        if self.slack is not None:
+            await self.slack.aclose()
+        if self.translator is not None:
+            await self.translator.aclose()
+        if self.owns_store:
+            await self.store.close()
+
+    def app(self) -> Starlette:
+        @asynccontextmanager
+        async def lifespan(_: Starlette) -> AsyncIterator[None]:
+            await self.start()
+            try:
+                yield
+            finally:
+                await self.stop()
+
+        return Starlette(routes=self.routes(), lifespan=lifespan)
+
+
+def build_engine(
+    schedule: Schedule, chat: ChatPort, store: Store, clock: Clock, timers: Timers, *,
+    translator: ChatTranslator | None, publish_board: bool,
+) -> Engine:
+    """The engine and the floor service beneath it: the one place they are constructed."""
+    floor = FloorService(store.floor, authorize=runtime_authorizer(schedule), policy_for=schedule_policy(schedule))
+    return Engine(schedule, chat, floor, store.kv, store.seen, clock, timers, translator=translator,
+                  audit=store.audit, publish_board=publish_board)
+
+
+def _translator(settings: Settings, schedule: Schedule, chat: ChatPort, schedule_path: Path | None) -> ChatTranslator:
+    from bot.adapters.translation.factory import translator_from_settings
+    from bot.adapters.translation.glossary import load_glossary
+
+    async def notify_chairs(message_key: str, **values: object) -> None:
+        texts = {str(lang): i18n.render(message_key, str(lang), **values) for lang in schedule.event.languages}
+        await chat.announce(texts, audience=AudienceKind.CHAIRS, key=f"chairs:{message_key}")
+
+    backend = translator_from_settings(settings, glossary=load_glossary(schedule_path))
+    return ChatTranslator(backend, notify_chairs=notify_chairs)
+
+
+async def build(
+    schedule: Schedule, settings: Settings, *, clock: Clock | None = None, store: Store | None = None,
+    database_url: str | None = None, timemap: TimeMap | None = None, start_now: bool = False,
+    start_at: datetime | None = None, speed: float = 1.0, surface: ChatPort | None = None,
+    timers: Timers | None = None, translator: ChatTranslator | Literal["settings"] | None = "settings",
+    schedule_path: Path | None = None, lead: bool = True, owner: str | None = None,
+) -> Bot:
+    """The whole bot for `schedule`.
+
+    `clock` is the wall clock (the system's by default; a simulated one in rehearsals and tests); the floor
+    and the cues run on agenda time, which `timemap` (else `start_now`/`start_at`/`speed`) derives from it.
+    `store` is opened from `database_url` (else the settings) unless given; a given one is the caller's to
+    close. `surface` replaces the web console and Slack as the only chat (a rehearsal's transcript);
+    `timers` replaces the scheduler's for the speakers' timers (a simulated clock's are popped by hand);
+    `translator` None means no translation at all; `lead=False` posts cues without a leader lease (a
+    rehearsal alone on its own store)."""
+    wall = clock or SystemClock()
+    owns_store = store is None
+    if store is None:
+        store = await open_store(database_url or settings.floorbot_database_url)
+    if schedule_path is not None:
+        await store.kv.set(*SCHEDULE_PATH_KEY, _absolute(schedule_path), wall.now())
+    schedule = await with_meeting_links(schedule, store.kv)
+    cues = plan(schedule)
+    timemap = timemap or time_map(cues, start_now=start_now, start_at=start_at, speed=speed, now=wall.now())
+    agenda = AgendaClock(wall, timemap)
+
+    local: LocalChat | None = None
+    slack = None
+    if surface is not None:
+        chat = surface
+    else:
+        local = LocalChat(agenda)
+        chat = local
+        if settings.slack_enabled:
+            from bot.adapters.slack.runtime import build_slack
+
+            slack = build_slack(settings, schedule, dedupe=store.seen, kv=store.kv, clock=agenda)
+            chat = FanoutChat(slack.chat, local)
+
+    chat_translator = _translator(settings, schedule, chat, schedule_path) if translator == "settings" else translator
+    owner = owner or f"floorbot-{uuid.uuid4().hex[:10]}"
+    leadership = Leadership(store.lease, f"event:{schedule.event.id}", owner, wall)
+    # The runner and its conductor come first (the engine's timers live on the conductor's scheduler); the
+    # engine's cue effects are attached once the engine exists.
+    runner = CueRunner(chat, store.ledger, lambda cue, lang: render_cue(cue, schedule, lang),  # type: ignore[arg-type]
+                       [str(lang) for lang in schedule.event.languages], owner, wall)
+    if lead:
+        runner.is_leader = leadership.check
+    conductor = Conductor(runner, cues, timemap=timemap, zone=ZoneInfo(schedule.event.timezone))
+    engine = build_engine(schedule, chat, store, agenda, timers or SchedulerTimers(conductor, timemap),
+                          translator=chat_translator, publish_board=slack is not None)
+
+    def on_posted(cue: Any, refs: list[MessageRef]) -> None:
+        if cue.kind == CueKind.FLOOR_OPEN:
+            engine.remember_floor_posts(refs)
+
+    runner.on_cue = engine.on_cue
+    runner.on_posted = on_posted
+    console = None
+    if local is not None:
+        console = WebConsole(chat=local, model=RuntimeConsoleModel(engine, store.ledger, cues), handler=engine.handle,
+                             clock=agenda)
+
+        async def refresh_console(_discussion: str, local: LocalChat = local) -> None:
+            local.changed()
+
+        engine.listeners.append(refresh_console)
+    bot = Bot(schedule, settings, store, engine, runner, conductor, leadership, chat_translator, wall, chat, console,
+              slack, owns_store)
+    if slack is not None:
+        slack.intake.handler = engine.handle
+        slack.home.facts = _SlackHomeFacts(engine)  # the engine exists only now
+        bot.extra_routes += slack.routes()
+    # Signature windows are about real time: the webhook checks them on the wall clock, not the agenda.
+    bot.extra_routes.append(_zoom_route(settings, schedule, engine, store, wall))
+    return bot
+
+
+@dataclass
+class _SlackHomeFacts:
+    engine: Engine
+
+    async def place_of(self, user_id: str, email: str | None) -> int | None:
+        return await self.engine.place_of("slack", user_id, email)
+
+
+def _zoom_route(settings: Settings, schedule: Schedule, engine: Engine, store: Store, clock: Clock) -> BaseRoute:
+    """`POST /zoom/webhook`: refuses everything until ZOOM_WEBHOOK_SECRET_TOKEN is set. Presence feeds the
+    floor's "present only" policy; chat requests go to the engine like any other inbound event."""
+    from bot.adapters.zoom.engine_bridge import EngineFloorRequests
+    from bot.adapters.zoom.presence import PresenceRegistry
+    from bot.adapters.zoom.webhooks import ZoomWebhook
+
+    presence = PresenceRegistry(engine.people.identity.canonical)
+    engine.present = presence.present_or_none
+    webhook = ZoomWebhook(settings.zoom_webhook_secret_token, store.seen, presence,
+                          engine.people.identity, floor=EngineFloorRequests(engine.handle), schedule=schedule,
+                          clock=clock)
+    return webhook.route()
+
+
+__all__ = ["SCHEDULE_PATH_KEY", "Bot", "Store", "build", "build_engine", "open_store", "time_map"]

@@ -1,0 +1,69 @@
+"""bot.wiring builds the same bot for every caller: what the live server has, the rehearsal has too (the
+chat surface, the clock and the timers are what differ), and the store is read back through its ports."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+
+from starlette.routing import Route
+
+from bot import wiring
+from bot.adapters.web.local_chat import LocalChat
+from bot.app.clock import SimulatedClock
+from bot.app.timers import SchedulerTimers, SimulatedTimers
+from bot.config.loader import load_schedule
+from bot.config.model import Schedule
+from bot.config.settings import Settings
+from bot.domain.agenda.timeline import plan
+from bot.rehearsal.run import Rehearsal
+from tests.conftest import ROOT
+
+
+def reference() -> Schedule:
+    loaded = load_schedule(ROOT / "schedules" / "ungp-tech-2022.yaml")
+    assert loaded.schedule is not None
+    return loaded.schedule
+
+
+def paths(bot: wiring.Bot) -> set[str]:
+    return {route.path for route in bot.routes() if isinstance(route, Route)}
+
+
+async def test_the_live_bot_and_the_rehearsal_are_built_alike(tmp_path: Path) -> None:
+    schedule = reference()
+    start = plan(schedule)[0].at - timedelta(minutes=1)
+    live = await wiring.build(schedule, Settings(_env_file=None), clock=SimulatedClock(start),
+                              database_url=f"sqlite:///{tmp_path / 'live.sqlite'}")
+    store = await wiring.open_store(f"sqlite:///{tmp_path / 'rehearsal.sqlite'}")
+    try:
+        rehearsal = await Rehearsal.open(schedule, store, start=start)
+        rehearsed = rehearsal.bot
+        for bot in (live, rehearsed):
+            # Zoom presence feeds the floor's "present only" policy, and the webhook is routed, in both.
+            assert bot.engine.present.__qualname__.startswith("PresenceRegistry.")
+            assert {"/healthz", "/zoom/webhook"} <= paths(bot)
+            assert bot.engine.floor is not None and bot.runner.on_cue == bot.engine.on_cue
+            assert not bot.engine.publish_board, "no Slack configured: no chairs' board to publish"
+        # What differs is what was asked for: the surface, the timers, the leader lease.
+        assert isinstance(live.chat, LocalChat) and live.console is not None and "/api/state" in paths(live)
+        assert isinstance(live.engine.timers, SchedulerTimers)
+        assert rehearsed.chat is rehearsal.chat and rehearsed.console is None
+        assert isinstance(rehearsed.engine.timers, SimulatedTimers)
+        assert rehearsed.translator is None and live.translator is not None
+        assert live.runner.is_leader == live.leadership.check
+        assert await rehearsed.runner.is_leader()
+        assert not rehearsed.owns_store and live.owns_store
+    finally:
+        await live.close()
+        await store.close()
+
+
+async def test_the_schedule_path_is_kept_for_the_report(tmp_path: Path) -> None:
+    file = ROOT / "schedules" / "ungp-tech-2022.yaml"
+    bot = await wiring.build(reference(), Settings(_env_file=None), clock=SimulatedClock(plan(reference())[0].at),
+                             database_url=f"sqlite:///{tmp_path / 's.sqlite'}", schedule_path=file)
+    try:
+        assert await bot.store.kv.get(*wiring.SCHEDULE_PATH_KEY) == str(file.resolve())
+    finally:
+        await bot.close()
