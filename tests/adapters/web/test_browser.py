@@ -93,7 +93,7 @@ def test_request_give_countdown_and_translation_marks(browser: Browser, live_ser
     # The attendee requests the floor with a note; her place shows in Spanish.
     ana.fill("#request-note", "sobre la debida diligencia")
     ana.click("#btn-request")
-    expect(ana.locator("#place-text")).to_have_text("Usted es el 1.º en la lista.")
+    expect(ana.locator("#place-text")).to_have_text("Su turno en la lista es el 1.º.")
     expect(ana.locator("#notice")).to_have_text("Usted es el próximo orador o la próxima oradora. "
                                                 "Prepárese para intervenir.")
     expect(ana.locator("#log")).to_contain_text("You are number 1 on the list.")
@@ -177,7 +177,7 @@ def test_keyboard_only_attendee_can_join_and_request(browser: Browser, live_serv
     expect(page.locator("#whoami-name")).to_have_text("Connecté(e) en tant que Awa Diop")
     page.focus("#btn-request")
     page.keyboard.press("Enter")
-    expect(page.locator("#place-text")).to_have_text("Vous êtes 1er sur la liste.")
+    expect(page.locator("#place-text")).to_have_text("Vous êtes en 1re position sur la liste.")
     # No horizontal scrolling at phone width.
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
     # Every control has an accessible name.
