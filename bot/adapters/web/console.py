@@ -23,6 +23,7 @@ from datetime import timedelta
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sse_starlette.sse import EventSourceResponse
 from starlette.applications import Starlette
@@ -220,9 +221,12 @@ class WebConsole:
             "run_of_show": None,
         }
         if powers.organizer or powers.chair:
+            zone = ZoneInfo(event.timezone)
+            # The event's clock is formatted here, as in chat; only the reader's own clock is left to the page.
             state["run_of_show"] = [
                 {"at": cue.at.isoformat(), "kind": cue.kind, "item": cue.item, "title": pick(cue.title, lang),
-                 "state": cue.state.value}
+                 "state": cue.state.value, "day": formats.long_date(cue.at.astimezone(zone).date(), lang),
+                 "time": formats.clock(cue.at.astimezone(zone), lang)}
                 for cue in await self.model.run_of_show()
             ]
         return JSONResponse(state)

@@ -163,6 +163,8 @@ async def test_the_chair_gives_the_floor_and_the_timer_follows_the_servers_clock
         assert chair_state["powers"] == {"chair": True, "organizer": True}
         states = [c["state"] for c in chair_state["run_of_show"]]
         assert states == ["missed", "posted", "late", "pending", "pending", "pending"]
+        first = chair_state["run_of_show"][0]  # the event's clock, formatted as chat formats it
+        assert first["day"] == "Monday 7 March 2022" and first["time"].count(":") == 1
         assert (await client.post("/api/floor", json={"action": "give"})).status_code == 400  # needs a target
         response = await client.post("/api/floor", json={"action": "give", "target": "ana-garcia"})
         assert response.status_code == 200
