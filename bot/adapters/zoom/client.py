@@ -93,7 +93,7 @@ class ZoomBudgetExceeded(ZoomError):
 ZOOM_RETRY = RetryPolicy(attempts=4, first_delay=1.0, multiplier=2.0, max_delay=30.0, max_wait=120.0)
 
 
-def _transient(error: BaseException) -> bool:
+def is_transient(error: BaseException) -> bool:
     """Zoom failed on its side or could not be reached: worth another try (when the call is idempotent)."""
     return isinstance(error, ZoomServerError | ZoomUnavailable)
 
@@ -257,7 +257,7 @@ class ZoomClient:
         )
 
     async def _refresh_token(self) -> None:
-        async for attempt in self._retry.retrying(_transient, sleep=self._sleep, what="Zoom token request"):
+        async for attempt in self._retry.retrying(is_transient, sleep=self._sleep, what="Zoom token request"):
             with attempt:
                 await self._fetch_token()
 
@@ -322,7 +322,7 @@ class ZoomClient:
         def worth_retrying(error: BaseException) -> bool:
             if not isinstance(error, ZoomError) or error.operation != operation:
                 return False
-            return isinstance(error, ZoomRateLimited) or (retry_server_errors and _transient(error))
+            return isinstance(error, ZoomRateLimited) or (retry_server_errors and is_transient(error))
 
         async for attempt in self._retry.retrying(worth_retrying, sleep=self._sleep, what=f"Zoom {operation}"):
             with attempt:

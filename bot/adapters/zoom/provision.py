@@ -16,18 +16,21 @@ Stored keys (namespace / key -> JSON value), for cues and webhooks:
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, time
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from bot.adapters.retry import RetryPolicy
 from bot.adapters.zoom.client import (
     JSON,
     ZoomClient,
     ZoomNotFound,
     ZoomServerError,
     ZoomUnavailable,
+    is_transient,
 )
 from bot.app.clock import Clock, SystemClock
 from bot.app.ports.meetings import KeyValueStore
@@ -42,6 +45,10 @@ from bot.config.model import (
     text_in,
 )
 from bot.i18n.catalog import render
+
+# A create that failed ambiguously (5xx, no answer) may have happened: look for the meeting, then create again
+# at once, three tries in all. The client already waited out rate limits and retried what is safe to retry.
+CREATE_RETRY = RetryPolicy(attempts=3, first_delay=0.0)
 
 NS_MEETING = "zoom.meeting"
 NS_ITEM = "zoom.item"
@@ -476,18 +483,17 @@ class Provisioner:
     async def _create(self, plan: MeetingPlan) -> JSON:
         """Create, and if Zoom fails ambiguously (5xx, no answer) look before creating again."""
         assert self.client is not None
-        attempts = 3
-        for attempt in range(1, attempts + 1):
-            try:
-                if plan.kind is MeetingKind.WEBINAR:
-                    return await self.client.create_webinar(plan.host, plan.body())
-                return await self.client.create_meeting(plan.host, plan.body())
-            except (ZoomServerError, ZoomUnavailable):
-                self._existing.pop(plan.host, None)
-                found = await self._find_existing(plan)
-                if found is not None:
-                    return await self._get(plan, str(found["id"]))
-                if attempt == attempts:
+        async for attempt in CREATE_RETRY.retrying(is_transient, sleep=asyncio.sleep, what=f"Zoom create {plan.key}"):
+            with attempt:
+                try:
+                    if plan.kind is MeetingKind.WEBINAR:
+                        return await self.client.create_webinar(plan.host, plan.body())
+                    return await self.client.create_meeting(plan.host, plan.body())
+                except (ZoomServerError, ZoomUnavailable):
+                    self._existing.pop(plan.host, None)
+                    found = await self._find_existing(plan)
+                    if found is not None:
+                        return await self._get(plan, str(found["id"]))
                     raise
         raise AssertionError("unreachable")
 
