@@ -19,8 +19,8 @@ WARNING = Severity.WARNING
 
 
 def _minutes(hhmm: str) -> int:
-    hours, minutes = hhmm.split(":")
-    return int(hours) * 60 + int(minutes)
+    clock = time.fromisoformat(hhmm)
+    return clock.hour * 60 + clock.minute
 
 
 def _zone(name: str) -> ZoneInfo | None:
@@ -32,8 +32,7 @@ def _zone(name: str) -> ZoneInfo | None:
 
 def wall_time_status(day: date, hhmm: str, zone: ZoneInfo) -> str:
     """'ok', 'missing' (skipped by a DST switch) or 'ambiguous' (happens twice) for HH:MM on `day`."""
-    hours, minutes = (int(part) for part in hhmm.split(":"))
-    first = datetime.combine(day, time(hours, minutes), tzinfo=zone)
+    first = datetime.combine(day, time.fromisoformat(hhmm), tzinfo=zone)
     second = first.replace(fold=1)
     if first.utcoffset() != second.utcoffset():
         # zoneinfo answers both folds for a skipped time too; a round trip through UTC tells them apart.

@@ -102,7 +102,7 @@ class Scenario:
 
 def _parse_at(value: str, zone: ZoneInfo) -> datetime:
     try:
-        naive = datetime.fromisoformat(value.replace(" ", "T"))
+        naive = datetime.fromisoformat(value)
     except ValueError:
         raise ScenarioError(f"{value!r} is not a time; write it as 'YYYY-MM-DD HH:MM'") from None
     if naive.tzinfo is not None:
@@ -201,5 +201,4 @@ def generate(schedule: Schedule, spec: Generate) -> tuple[list[SimAttendee], lis
 
 
 def _at(day: date, hhmm: str, zone: ZoneInfo) -> datetime:
-    hours, minutes = map(int, hhmm.split(":"))
-    return datetime.combine(day, time(hours, minutes), tzinfo=zone)
+    return datetime.combine(day, time.fromisoformat(hhmm), tzinfo=zone)

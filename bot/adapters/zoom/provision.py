@@ -32,6 +32,7 @@ from bot.adapters.zoom.client import (
     ZoomUnavailable,
     is_transient,
 )
+from bot.adapters.zoom.times import zoom_time
 from bot.app.clock import Clock, SystemClock
 from bot.app.ports.meetings import KeyValueStore
 from bot.config.model import (
@@ -138,11 +139,11 @@ def current_fields(meeting: JSON) -> dict[str, str]:
             for i in interpretation.get("interpreters") or []
         )
     hosts = sorted(h.strip().lower() for h in str(settings.get("alternative_hosts") or "").split(";") if h.strip())
-    start = meeting.get("start_time")
+    start = zoom_time(meeting.get("start_time"))
     return {
         "topic": str(meeting.get("topic", "")),
         "agenda": str(meeting.get("agenda", "")),
-        "start_time": _utc_text(_parse_zoom_time(start)) if start else "",
+        "start_time": _utc_text(start) if start else "",
         "duration": str(meeting.get("duration", "")),
         "timezone": str(meeting.get("timezone", "")),
         "approval_type": str(settings.get("approval_type", "")),
@@ -153,11 +154,6 @@ def current_fields(meeting: JSON) -> dict[str, str]:
 
 def _normalize_langs(value: str) -> str:
     return ",".join(part.strip().upper() for part in value.split(",") if part.strip())
-
-
-def _parse_zoom_time(value: Any) -> datetime:
-    moment = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 @dataclass(frozen=True)
@@ -176,8 +172,7 @@ def diff(plan: MeetingPlan, meeting: JSON) -> list[Change]:
 
 
 def _at(day: Day, hhmm: str, zone: ZoneInfo) -> datetime:
-    hours, minutes = (int(part) for part in hhmm.split(":"))
-    return datetime.combine(day.date, time(hours, minutes), tzinfo=zone).astimezone(UTC)
+    return datetime.combine(day.date, time.fromisoformat(hhmm), tzinfo=zone).astimezone(UTC)
 
 
 def _runs(day: Day) -> list[list[Item]]:
@@ -431,8 +426,8 @@ class Provisioner:
                 self._existing[plan.host] = await self.client.list_meetings(plan.host, "scheduled")
         wanted_start = _utc_text(plan.start)
         for meeting in self._existing[plan.host]:
-            start = meeting.get("start_time")
-            if meeting.get("topic") == plan.topic and start and _utc_text(_parse_zoom_time(start)) == wanted_start:
+            start = zoom_time(meeting.get("start_time"))
+            if meeting.get("topic") == plan.topic and start and _utc_text(start) == wanted_start:
                 return meeting
         return None
 
