@@ -25,7 +25,7 @@ from babel.dates import format_date, format_time
 from babel.numbers import format_decimal
 from babel.units import format_unit
 
-from bot.i18n.catalog import render
+from bot.i18n.catalog import has, render
 
 
 @lru_cache(maxsize=8)
@@ -46,6 +46,15 @@ def number(value: int, lang: str) -> str:
 def render_count(key: str, lang: str, count: int, /, **values: object) -> str:
     """The plural group `key` rendered for `count`; ``{count}`` is filled with the count."""
     return render(plural_key(key, count, lang), lang, count=number(count, lang), **values)
+
+
+def message(key: str, lang: str, /, **values: object) -> str:
+    """The one lookup: the message `key` in `lang`, or, when `key` is a plural group, its variant for
+    ``values["count"]`` (so a message built before its reader's language is known needs no variant)."""
+    count = values.get("count")
+    if isinstance(count, int) and has(f"{key}.other"):
+        return render_count(key, lang, count, **{k: v for k, v in values.items() if k != "count"})
+    return render(key, lang, **values)
 
 
 def ordinal(n: int, lang: str) -> str:

@@ -61,3 +61,11 @@ def test_clock_and_dates() -> None:
     assert formats.long_date(date(2022, 3, 7), "en") == "Monday 7 March 2022"
     assert formats.long_date(date(2022, 3, 7), "fr") == "lundi 7 mars 2022"
     assert formats.long_date(date(2022, 3, 7), "es") == "lunes 7 de marzo de 2022"
+
+
+def test_one_lookup_picks_the_plural_variant_for_the_readers_language() -> None:
+    key = "floor.why.absent_ahead"
+    assert formats.message(key, "en", count=1) == "One person ahead of you is not in the meeting and will be passed over."
+    assert formats.message(key, "fr", count=2).startswith("2 personnes devant vous")
+    assert formats.message(key, "es", count=1_000_000).startswith("Delante de usted hay 1.000.000 de personas")
+    assert formats.message("floor.why.fifo", "en") == "Requests are taken in the order they were made."
