@@ -74,8 +74,12 @@ def wait(span: timedelta, lang: str, *, short: bool = False) -> str:
 
 
 def unit(count: int, name: Literal["minute", "second", "hour"], lang: str) -> str:
-    """ "1 minute", "3 minutes", "0 minute" (fr), "30 segundos": CLDR's unit names with its plural rules."""
-    return format_unit(count, f"duration-{name}", length="long", locale=lang)
+    """ "1 minute", "3 minutes", "0 minute" (fr), "30 segundos": CLDR's unit names with its plural rules.
+
+    CLDR's French data puts a no-break space before some units and not others; the catalogs write a plain
+    space between a number and its word, so the unit does too (the same text whatever the unit)."""
+    text = format_unit(count, f"duration-{name}", length="long", locale=lang)
+    return text.replace("\u00a0", " ")  # the digit groups' narrow no-break spaces (U+202F) stay
 
 
 def duration(span: timedelta, lang: str, *, short: bool = False) -> str:

@@ -65,7 +65,7 @@ def test_clock_and_dates() -> None:
 
 def test_one_lookup_picks_the_plural_variant_for_the_readers_language() -> None:
     key = "floor.why.absent_ahead"
-    assert formats.message(key, "en", count=1) == "One person ahead of you is not in the meeting and will be passed over."
+    assert formats.message(key, "en", count=1).startswith("One person ahead of you is not in the meeting")
     assert formats.message(key, "fr", count=2).startswith("2 personnes devant vous")
     assert formats.message(key, "es", count=1_000_000).startswith("Delante de usted hay 1.000.000 de personas")
     assert formats.message("floor.why.fifo", "en") == "Requests are taken in the order they were made."
