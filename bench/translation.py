@@ -28,7 +28,7 @@ sys.path.insert(0, str(ROOT))
 import deepl  # noqa: E402
 from pydantic import SecretStr  # noqa: E402
 
-from bot.adapters.translation.deepl import DeepLTranslator, RetryPolicy  # noqa: E402
+from bot.adapters.translation.deepl import DEEPL_RETRY, DeepLTranslator  # noqa: E402
 from bot.adapters.translation.glossary import load_glossary  # noqa: E402
 from bot.app.ports.translation import Lang, Source, Status, Translation, Usage  # noqa: E402
 from bot.app.translation.service import ChatTranslator  # noqa: E402
@@ -236,7 +236,7 @@ async def run_ours(messages: list[Message], window: float = 0.1, burst_interval:
     with running_fake_deepl() as fake:
         timer = VirtualTimer()
         backend = DeepLTranslator(
-            SecretStr(fake.auth_key), server_url=fake.url, glossary=load_glossary(), retry=RetryPolicy(), timer=timer
+            SecretStr(fake.auth_key), server_url=fake.url, glossary=load_glossary(), retry=DEEPL_RETRY, timer=timer
         )
         measuring = Measuring(backend, timer)
         chat = ChatTranslator(measuring, timer=timer, window=window, burst_interval=burst_interval)

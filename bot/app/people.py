@@ -68,9 +68,7 @@ class People:
         return participant
 
     def _known_group(self, group: str | None) -> bool:
-        from bot.config.model import DEFAULT_GROUPS
-
-        return bool(group) and (group in self.schedule.groups or group in DEFAULT_GROUPS)
+        return bool(group) and group in self.schedule.group_names()
 
     def participant(self, key: str) -> Participant | None:
         key = self.identity.canonical(key)

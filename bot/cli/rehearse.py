@@ -12,7 +12,7 @@ from rich.console import Console
 from rich.rule import Rule
 from rich.text import Text
 
-from bot.config.model import DEFAULT_GROUPS, Schedule, text_in
+from bot.config.model import Schedule, text_in
 from bot.i18n import catalog as i18n
 from bot.rehearsal.run import RehearsalResult, rehearse
 from bot.rehearsal.scenario import ScenarioError, load_scenario
@@ -30,10 +30,10 @@ def _load(file: Path, err: TextIO) -> Schedule | None:
 
 
 def group_namer(schedule: Schedule, lang: str):  # type: ignore[no-untyped-def]
+    names = schedule.group_names()
+
     def name(group: str) -> str:
-        if group in schedule.groups:
-            return text_in(schedule.groups[group].name, lang)
-        return DEFAULT_GROUPS.get(group, {}).get(lang, group)
+        return text_in(names[group], lang) if group in names else group
 
     return name
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from datetime import date, time, timedelta
 from enum import StrEnum
-from typing import Annotated, Literal
+from typing import Annotated, Literal, cast
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer, WithJsonSchema
 
@@ -263,6 +263,12 @@ class Schedule(Strict):
             if item.id == item_id:
                 return item
         raise KeyError(item_id)
+
+    def group_names(self) -> dict[str, Text]:
+        """Every stakeholder group a person may belong to, by id: the default groups, then the schedule's own
+        `groups:` (which may rename a default one). The one place the two are merged."""
+        defaults: dict[str, Text] = {gid: cast(LocalizedText, dict(names)) for gid, names in DEFAULT_GROUPS.items()}
+        return defaults | {gid: group.name for gid, group in self.groups.items()}
 
 
 DEFAULT_GROUPS: dict[str, dict[str, str]] = {

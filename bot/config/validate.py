@@ -106,7 +106,7 @@ class _Checker:
 
     # -- people and groups ---------------------------------------------------------------------
     def known_groups(self) -> set[str]:
-        return set(DEFAULT_GROUPS) | set(self.schedule.groups)
+        return set(self.schedule.group_names())
 
     def check_people(self) -> None:
         groups = self.known_groups()

@@ -4,6 +4,10 @@ Each language has a folder (prompts/en/, prompts/fr/, prompts/es/) of YAML files
 are namespaces (``cue``, ``floor``, ...); keys are dotted paths such as ``floor.position``. One file
 per area keeps the catalogs reviewable by translators and lets areas evolve independently.
 Placeholders use ``{name}`` (str.format); the parity check proves the three languages agree.
+
+A message that depends on a count is a plural group: its keys are CLDR plural categories (``one``,
+``other``, and ``many`` in fr and es), and each language has exactly its own categories (a group with
+``ordinal`` in its path follows CLDR's ordinal rules). `bot.i18n.formats` picks the variant.
 """
 
 from __future__ import annotations
@@ -14,10 +18,15 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from babel import Locale
 from ruamel.yaml import YAML
 
 LANGUAGES: tuple[str, ...] = ("en", "fr", "es")
 PROMPTS_DIR = Path(__file__).resolve().parents[2] / "prompts"
+
+
+# CLDR's plural categories; a catalog group keyed by some of these (always with ``other``) is a plural group.
+PLURAL_CATEGORIES = frozenset({"zero", "one", "two", "few", "many", "other"})
 
 
 class CatalogError(Exception):
@@ -60,10 +69,43 @@ def placeholders(template: str) -> frozenset[str]:
     return frozenset(names)
 
 
+def plural_categories(lang: str, *, ordinal: bool = False) -> frozenset[str]:
+    """The categories a plural (or ordinal) group has in `lang`: CLDR's, plus ``other``."""
+    locale = Locale.parse(lang)
+    rule = locale.ordinal_form if ordinal else locale.plural_form
+    return frozenset(rule.tags) | {"other"}
+
+
+def _plural_groups(catalog: Mapping[str, str]) -> dict[str, dict[str, str]]:
+    """The plural groups of a catalog: prefix -> {category: template}."""
+    groups: dict[str, dict[str, str]] = {}
+    for key, template in catalog.items():
+        prefix, _, last = key.rpartition(".")
+        if last in PLURAL_CATEGORIES:
+            groups.setdefault(prefix, {})[last] = template
+    return {prefix: forms for prefix, forms in groups.items() if "other" in forms}
+
+
+def _folded(catalog: Mapping[str, str]) -> dict[str, frozenset[str]]:
+    """Keys to placeholders, each plural group folded into one key with the union of its variants'."""
+    groups = _plural_groups(catalog)
+    out = {key: placeholders(t) for key, t in catalog.items() if key.rpartition(".")[0] not in groups}
+    for prefix, forms in groups.items():
+        out[prefix] = frozenset().union(*(placeholders(t) for t in forms.values()))
+    return out
+
+
 def parity_problems(root: Path = PROMPTS_DIR) -> list[str]:
-    """Every difference in keys or placeholders between the languages' catalogs."""
-    catalogs = {lang: load_catalog(lang, root) for lang in LANGUAGES}
+    """Every difference in keys or placeholders between the languages' catalogs, and every plural group
+    whose variants are not its language's CLDR categories."""
+    raw = {lang: load_catalog(lang, root) for lang in LANGUAGES}
     problems: list[str] = []
+    for lang, catalog in raw.items():
+        for prefix, forms in sorted(_plural_groups(catalog).items()):
+            expected = plural_categories(lang, ordinal="ordinal" in prefix.split("."))
+            if set(forms) != expected:
+                problems.append(f"{lang}: {prefix} has variants {sorted(forms)}, CLDR has {sorted(expected)}")
+    catalogs = {lang: _folded(catalog) for lang, catalog in raw.items()}
     reference = catalogs["en"]
     for lang in LANGUAGES[1:]:
         other = catalogs[lang]
@@ -72,11 +114,8 @@ def parity_problems(root: Path = PROMPTS_DIR) -> list[str]:
         for key in sorted(other.keys() - reference.keys()):
             problems.append(f"{lang}: key {key} is not in en")
         for key in sorted(reference.keys() & other.keys()):
-            if placeholders(reference[key]) != placeholders(other[key]):
-                problems.append(
-                    f"{lang}: {key} has placeholders {sorted(placeholders(other[key]))}, "
-                    f"en has {sorted(placeholders(reference[key]))}"
-                )
+            if reference[key] != other[key]:
+                problems.append(f"{lang}: {key} has placeholders {sorted(other[key])}, en has {sorted(reference[key])}")
     return problems
 
 

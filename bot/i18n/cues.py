@@ -10,6 +10,7 @@ from string import ascii_lowercase
 
 from bot.config.model import Item, Question, Schedule, Text, text_in
 from bot.domain.agenda.timeline import Cue, CueKind, zone_of
+from bot.i18n import formats
 from bot.i18n.catalog import render
 
 
@@ -25,31 +26,7 @@ def format_time(at: datetime, schedule: Schedule, lang: str) -> str:
     """`15:00 CET`: the time on the event's clock with the agenda's own name for the zone."""
     local = at.astimezone(zone_of(schedule))
     label = schedule.event.timezone_label or local.tzname() or schedule.event.timezone
-    clock = render("cue.clock", lang, hours=local.strftime("%H"), minutes=local.strftime("%M"))
-    return render("cue.time", lang, time=clock, zone=label)
-
-
-def format_date(day: date, lang: str) -> str:
-    return render(
-        "cue.date",
-        lang,
-        weekday=render(f"cue.weekday.{day.weekday()}", lang),
-        day=day.day,
-        month=render(f"cue.month.{day.month}", lang),
-        year=day.year,
-    )
-
-
-def format_duration(value: timedelta, lang: str) -> str:
-    total = max(int(value.total_seconds()), 0)
-    minutes, seconds = divmod(total, 60)
-
-    def unit(name: str, count: int) -> str:
-        return render(f"cue.{name}.{'one' if count == 1 else 'many'}", lang, count=count)
-
-    if minutes and seconds:
-        return render("cue.minutes_seconds", lang, minutes=unit("minutes", minutes), seconds=unit("seconds", seconds))
-    return unit("minutes", minutes) if minutes else unit("seconds", seconds)
+    return render("cue.time", lang, time=formats.clock(local, lang), zone=label)
 
 
 def join_names(names: Sequence[str], lang: str) -> str:
@@ -121,7 +98,7 @@ def render_cue(cue: Cue, schedule: Schedule, lang: str) -> str:
             "cue.day_reminder",
             lang,
             event=event,
-            date=format_date(cue.at.date(), lang),
+            date=formats.long_date(cue.at.date(), lang),
             time=_when(data.get("starts"), schedule, lang),
             first=title,
         )
@@ -131,7 +108,7 @@ def render_cue(cue: Cue, schedule: Schedule, lang: str) -> str:
             "cue.session_reminder",
             lang,
             title=title,
-            duration=format_duration(starts - cue.at, lang),
+            duration=formats.duration(starts - cue.at, lang),
             time=format_time(starts, schedule, lang),
         )
         if data.get("join_url"):
@@ -162,21 +139,21 @@ def render_cue(cue: Cue, schedule: Schedule, lang: str) -> str:
             index=_int(data.get("index")),
             of=_int(data.get("of")),
             speaker=person_line(schedule, _str(data.get("speaker")), lang),
-            duration=format_duration(ends - cue.at, lang),
+            duration=formats.duration(ends - cue.at, lang),
         )
     if kind is CueKind.PANEL_WARNING:
         return render(
             "cue.panel_warning",
             lang,
             speaker=person_name(schedule, _str(data.get("speaker")), lang),
-            duration=format_duration(timedelta(seconds=_int(data.get("remaining_seconds"))), lang),
+            duration=formats.duration(timedelta(seconds=_int(data.get("remaining_seconds"))), lang),
         )
     if kind is CueKind.FLOOR_OPEN:
         return render(
             "cue.floor_open",
             lang,
             until=_when(data.get("until"), schedule, lang),
-            duration=format_duration(timedelta(seconds=_int(data.get("speaking_seconds"))), lang),
+            duration=formats.duration(timedelta(seconds=_int(data.get("speaking_seconds"))), lang),
         )
     if kind is CueKind.QUESTION:
         index = _int(data.get("index"), 1)
@@ -199,7 +176,7 @@ def render_cue(cue: Cue, schedule: Schedule, lang: str) -> str:
         return render(
             "cue.day_end",
             lang,
-            next_date=format_date(next_date, lang),
+            next_date=formats.long_date(next_date, lang),
             next_time=_when(data.get("next_starts"), schedule, lang),
             next=item_title(next_item, lang),
         )

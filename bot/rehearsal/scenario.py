@@ -103,7 +103,7 @@ class Scenario:
 
 def _parse_at(value: str, zone: ZoneInfo) -> datetime:
     try:
-        naive = datetime.fromisoformat(value.replace(" ", "T"))
+        naive = datetime.fromisoformat(value)
     except ValueError:
         raise ScenarioError(f"{value!r} is not a time; write it as 'YYYY-MM-DD HH:MM'") from None
     if naive.tzinfo is not None:

@@ -11,8 +11,9 @@ import pytest
 from bot.config.loader import load_schedule
 from bot.config.model import Schedule
 from bot.domain.agenda.timeline import Cue, CueKind, plan
+from bot.i18n import formats
 from bot.i18n.catalog import LANGUAGES
-from bot.i18n.cues import format_date, format_duration, render_cue
+from bot.i18n.cues import render_cue
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -96,9 +97,10 @@ def test_event_close_thanks_everyone(reference: Schedule, cues: dict[str, Cue]) 
 
 
 def test_formatting_helpers() -> None:
-    assert format_duration(timedelta(minutes=1, seconds=30), "en") == "1 minute and 30 seconds"
-    assert format_duration(timedelta(seconds=30), "fr") == "30 secondes"
-    assert format_duration(timedelta(minutes=7), "es") == "7 minutos"
-    assert format_date(date(2022, 3, 7), "en") == "Monday 7 March 2022"
-    assert format_date(date(2022, 3, 7), "fr") == "lundi 7 mars 2022"
-    assert format_date(date(2022, 3, 7), "es") == "lunes 7 de marzo de 2022"
+    # Cues format through bot.i18n.formats (tests/i18n/test_formats.py covers the rules).
+    assert formats.duration(timedelta(minutes=1, seconds=30), "en") == "1 minute and 30 seconds"
+    assert formats.duration(timedelta(seconds=30), "fr") == "30 secondes"
+    assert formats.duration(timedelta(minutes=7), "es") == "7 minutos"
+    assert formats.long_date(date(2022, 3, 7), "en") == "Monday 7 March 2022"
+    assert formats.long_date(date(2022, 3, 7), "fr") == "lundi 7 mars 2022"
+    assert formats.long_date(date(2022, 3, 7), "es") == "lunes 7 de marzo de 2022"

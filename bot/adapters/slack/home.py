@@ -16,6 +16,7 @@ from bot.adapters.slack.outbox import Outbox
 from bot.adapters.slack.stores import HomeFacts, LanguageChoices
 from bot.config.model import Schedule, text_in
 from bot.domain.agenda.wall_time import agenda_time
+from bot.i18n import formats
 from bot.i18n.catalog import render
 
 log = logging.getLogger(__name__)
@@ -45,21 +46,22 @@ def home_view(schedule: Schedule, lang: str, *, user_tz: str | None, place: int 
     blocks: list[dict[str, Any]] = [
         {"type": "header", "text": {"type": "plain_text", "text": plain_label(title)[:150] or "Floorbot"}},
         section(render("slack.home.language", lang, language=render(f"slack.endonym.{lang}", lang))),
-        section(render("slack.home.place", lang, place=place) if place else render("slack.home.not_listed", lang)),
+        section(render("slack.home.place", lang, place=formats.ordinal(place, lang)) if place
+                else render("slack.home.not_listed", lang)),
         {"type": "divider"},
         {"type": "header", "text": {"type": "plain_text", "text": render("slack.home.agenda", lang)}},
     ]
     for day in schedule.days:
-        blocks.append(section(render("slack.home.day", lang, date=day.date.isoformat())))
+        blocks.append(section(render("slack.home.day", lang, date=formats.long_date(day.date, lang))))
         for item in day.items:
             start, end = agenda_time(day.date, item.start, event_zone), agenda_time(day.date, item.end, event_zone)
             item_title = escape(text_in(item.title, lang)) or render("slack.home.no_title", lang)
-            values = {"start": f"{start:%H:%M}", "end": f"{end:%H:%M}", "zone": escape(zone_label),
+            values = {"start": formats.clock(start, lang), "end": formats.clock(end, lang), "zone": escape(zone_label),
                       "title": item_title}
             if local_zone is not None and start.astimezone(local_zone).utcoffset() != start.utcoffset():
                 local_start, local_end = start.astimezone(local_zone), end.astimezone(local_zone)
-                line = render("slack.home.item_local", lang, **values, local_start=f"{local_start:%H:%M}",
-                              local_end=f"{local_end:%H:%M}", local_zone=escape(str(user_tz)))
+                line = render("slack.home.item_local", lang, **values, local_start=formats.clock(local_start, lang),
+                              local_end=formats.clock(local_end, lang), local_zone=escape(str(user_tz)))
             else:
                 line = render("slack.home.item", lang, **values)
             blocks.append(section(line))

@@ -1,8 +1,9 @@
 """DeepL adapter: `deepl.DeepLClient` (blocking `requests`) run through asyncio.to_thread.
 
 The library's own retries (5, backoff from 1 s, Retry-After ignored) would hold a message far past
-its deadline, so they are switched off and this adapter retries a bounded number of times within a
-total time budget. A 456 (quota) stops every further call; the service above tells the chairs.
+its deadline, so they are switched off and this adapter retries with the shared policy
+(bot/adapters/retry.py): a bounded number of times within a total time budget. A 456 (quota) stops every
+further call; the service above tells the chairs.
 """
 
 from __future__ import annotations
@@ -11,7 +12,6 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from typing import Any, TypeVar
 
 import deepl
@@ -19,6 +19,7 @@ import deepl.http_client
 from deepl.api_data import MultilingualGlossaryDictionaryEntries
 from pydantic import SecretStr
 
+from bot.adapters.retry import RetryPolicy
 from bot.adapters.translation.glossary import Glossary
 from bot.app.ports.translation import (
     Lang,
@@ -46,17 +47,14 @@ _LANG_FROM_DEEPL: dict[str, Lang] = {"EN": "en", "FR": "fr", "ES": "es"}
 T = TypeVar("T")
 
 
-@dataclass(frozen=True)
-class RetryPolicy:
-    attempts: int = 4  # first try included
-    first_backoff: float = 0.5
-    multiplier: float = 2.0
-    max_backoff: float = 4.0
-    budget: float = 15.0  # seconds for all attempts of one request; the per-message deadline is ~20 s
-    request_timeout: float = 10.0  # one HTTP exchange
+# The per-message deadline is ~20 s: all the tries of one request fit in 15 s.
+DEEPL_RETRY = RetryPolicy(attempts=4, first_delay=0.5, multiplier=2.0, max_delay=4.0, budget=15.0)
+REQUEST_TIMEOUT = 10.0  # one HTTP exchange
 
 
-def _retryable(error: Exception) -> bool:
+def _retryable(error: BaseException) -> bool:
+    if isinstance(error, deepl.QuotaExceededException | deepl.AuthorizationException):
+        return False
     if isinstance(error, deepl.TooManyRequestsException | deepl.ConnectionException):
         return True
     if isinstance(error, deepl.DeepLException):
@@ -76,14 +74,15 @@ class DeepLTranslator:
         *,
         server_url: str | None = None,
         glossary: Glossary | None = None,
-        retry: RetryPolicy | None = None,
+        retry: RetryPolicy = DEEPL_RETRY,
         timer: Timer | None = None,
+        request_timeout: float = REQUEST_TIMEOUT,
     ) -> None:
-        self._retry = retry or RetryPolicy()
+        self._retry = retry
         self._timer = timer or LoopTimer()
         # Module-level knobs of the deepl library: our retries replace its own.
         deepl.http_client.max_network_retries = 0
-        deepl.http_client.min_connection_timeout = self._retry.request_timeout
+        deepl.http_client.min_connection_timeout = request_timeout
         self._client = deepl.DeepLClient(auth_key.get_secret_value(), server_url=server_url)
         self._server_url = server_url or "DeepL's default server"
         self._glossary = glossary
@@ -211,31 +210,27 @@ class DeepLTranslator:
 
     async def _call(self, function: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         """Run a blocking library call in a thread, with bounded retries inside the time budget."""
-        policy = self._retry
-        started = self._timer.now()
-        backoff = policy.first_backoff
-        for attempt in range(1, policy.attempts + 1):
-            try:
-                self.requests_made += 1
-                return await asyncio.to_thread(function, *args, **kwargs)
-            except deepl.QuotaExceededException as error:
-                if not self.quota_exhausted:
-                    log.error("DeepL quota exhausted (HTTP 456): no more DeepL calls")
-                self.quota_exhausted = True
-                raise QuotaExhaustedError("DeepL quota exhausted") from error
-            except deepl.AuthorizationException as error:
-                # The library's message never contains the key; ours neither.
-                raise TranslatorAuthError(
-                    "DeepL refused the authentication key (HTTP 403): check DEEPL_AUTH_KEY and "
-                    "DEEPL_SERVER_URL (free keys ending in ':fx' use the free API server)"
-                ) from error
-            except deepl.DeepLException as error:
-                elapsed = self._timer.now() - started
-                if not _retryable(error) or attempt == policy.attempts or elapsed + backoff > policy.budget:
-                    raise TranslatorError(f"DeepL failed after {attempt} attempt(s): {error}") from error
-                log.info("DeepL attempt %d failed (%s); retrying in %.1f s", attempt, error, backoff)
-                await self._timer.sleep(backoff)
-                backoff = min(backoff * policy.multiplier, policy.max_backoff)
+        tries = 0
+        try:
+            async for attempt in self._retry.retrying(_retryable, sleep=self._timer.sleep, now=self._timer.now,
+                                                      what="DeepL"):
+                with attempt:
+                    tries += 1
+                    self.requests_made += 1
+                    return await asyncio.to_thread(function, *args, **kwargs)
+        except deepl.QuotaExceededException as error:
+            if not self.quota_exhausted:
+                log.error("DeepL quota exhausted (HTTP 456): no more DeepL calls")
+            self.quota_exhausted = True
+            raise QuotaExhaustedError("DeepL quota exhausted") from error
+        except deepl.AuthorizationException as error:
+            # The library's message never contains the key; ours neither.
+            raise TranslatorAuthError(
+                "DeepL refused the authentication key (HTTP 403): check DEEPL_AUTH_KEY and "
+                "DEEPL_SERVER_URL (free keys ending in ':fx' use the free API server)"
+            ) from error
+        except deepl.DeepLException as error:
+            raise TranslatorError(f"DeepL failed after {tries} attempt(s): {error}") from error
         raise AssertionError("unreachable")
 
     def _sync_glossary(self, glossary: Glossary) -> Any:
@@ -260,4 +255,4 @@ class DeepLTranslator:
         return keep
 
 
-__all__ = ["DeepLTranslator", "RetryPolicy", "MAX_TEXTS", "MAX_REQUEST_BYTES", "TARGET_CODES"]
+__all__ = ["DEEPL_RETRY", "DeepLTranslator", "RetryPolicy", "MAX_TEXTS", "MAX_REQUEST_BYTES", "TARGET_CODES"]

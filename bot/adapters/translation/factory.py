@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.adapters.translation.deepl import DeepLTranslator, RetryPolicy
+from bot.adapters.translation.deepl import DEEPL_RETRY, DeepLTranslator, RetryPolicy
 from bot.adapters.translation.glossary import Glossary
 from bot.adapters.translation.libretranslate import LibreTranslateTranslator
 from bot.adapters.translation.none import NoTranslator
@@ -23,7 +23,7 @@ def translator_from_settings(
             settings.deepl_auth_key,
             server_url=settings.deepl_server_url,
             glossary=glossary,
-            retry=retry,
+            retry=retry or DEEPL_RETRY,
             timer=timer,
         )
     if settings.libretranslate_url:

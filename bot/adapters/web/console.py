@@ -19,9 +19,11 @@ import secrets
 import uuid
 from collections.abc import AsyncIterator, Mapping
 from dataclasses import dataclass, replace
+from datetime import timedelta
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sse_starlette.sse import EventSourceResponse
 from starlette.applications import Starlette
@@ -35,6 +37,7 @@ from bot.adapters.web.views import ConsoleModel, EventView, FloorView, Powers, R
 from bot.app.clock import Clock
 from bot.app.ports.chat import InboundEvent, InboundHandler, InboundKind
 from bot.i18n import catalog as i18n
+from bot.i18n import formats
 
 log = logging.getLogger(__name__)
 
@@ -93,21 +96,9 @@ def console_strings(lang: str) -> dict[str, str]:
     return {k: v for k, v in catalog.items() if k.startswith(("console.", "common."))}
 
 
-def ordinal(place: int, lang: str) -> str:
-    if lang == "fr":
-        return "1er" if place == 1 else f"{place}e"
-    if lang == "es":
-        return f"{place}.º"
-    if 10 <= place % 100 <= 20:
-        return f"{place}th"
-    return f"{place}{ {1: 'st', 2: 'nd', 3: 'rd'}.get(place % 10, 'th') }"
-
-
 def wait_text(seconds: int, lang: str) -> str:
-    minutes = max(0, round(seconds / 60))
-    if minutes == 0:
-        return i18n.render("console.wait.now", lang)
-    return i18n.render("console.wait.minutes", lang, minutes=minutes)
+    """The console's short wording of the one wait rule (chat says the same in a sentence)."""
+    return formats.wait(timedelta(seconds=seconds), lang, short=True)
 
 
 def best_language(header: str | None, languages: tuple[str, ...] = i18n.LANGUAGES) -> str:
@@ -219,7 +210,7 @@ class WebConsole:
             "timer": to_json(timer) | {"group_name": pick(event.groups.get(timer.group), lang)} if timer else None,
             "place": (
                 to_json(place) | {
-                    "place_text": i18n.render("console.place.text", lang, place=ordinal(place.place, lang)),
+                    "place_text": i18n.render("console.place.text", lang, place=formats.ordinal(place.place, lang)),
                     "wait_text": wait_text(place.estimated_wait_seconds, lang),
                 } if place else None
             ),
@@ -230,9 +221,12 @@ class WebConsole:
             "run_of_show": None,
         }
         if powers.organizer or powers.chair:
+            zone = ZoneInfo(event.timezone)
+            # The event's clock is formatted here, as in chat; only the reader's own clock is left to the page.
             state["run_of_show"] = [
                 {"at": cue.at.isoformat(), "kind": cue.kind, "item": cue.item, "title": pick(cue.title, lang),
-                 "state": cue.state.value}
+                 "state": cue.state.value, "day": formats.long_date(cue.at.astimezone(zone).date(), lang),
+                 "time": formats.clock(cue.at.astimezone(zone), lang)}
                 for cue in await self.model.run_of_show()
             ]
         return JSONResponse(state)

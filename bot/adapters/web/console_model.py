@@ -21,7 +21,7 @@ from bot.adapters.web.views import (
 )
 from bot.app.engine import Engine
 from bot.app.ports.store import CueLedger
-from bot.config.model import DEFAULT_GROUPS, Question, Text
+from bot.config.model import Question, Text
 from bot.domain import authz
 from bot.domain.agenda.recovery import LedgerState as Ledger
 from bot.domain.agenda.timeline import Cue
@@ -52,8 +52,7 @@ class RuntimeConsoleModel:
 
     async def event(self) -> EventView:
         s = self.engine.schedule
-        groups: dict[str, Localized] = {gid: dict(names) for gid, names in DEFAULT_GROUPS.items()}
-        groups.update({gid: _localized(g.name, self._languages) for gid, g in s.groups.items()})
+        groups = {gid: _localized(name, self._languages) for gid, name in s.group_names().items()}
         return EventView(s.event.id, _localized(s.event.title, self._languages), s.event.timezone,
                          s.event.timezone_label, tuple(self._languages), groups)
 

@@ -11,11 +11,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from bot.adapters.zoom.client import ZoomClient
 from bot.adapters.zoom.presence import Presence
+from bot.adapters.zoom.times import zoom_time
 from bot.domain.identity import IdentityResolver
 
 
@@ -43,21 +44,11 @@ class Attendance:
         return round(self.total.total_seconds() / 60)
 
 
-def _time(value: Any) -> datetime | None:
-    if not isinstance(value, str) or not value:
-        return None
-    try:
-        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-
-
 def stays_from_records(records: Iterable[Mapping[str, Any]], identity: IdentityResolver) -> list[Stay]:
     """Zoom participant records (past_meetings/{uuid}/participants) as stays of canonical persons."""
     stays: list[Stay] = []
     for record in records:
-        joined, left = _time(record.get("join_time")), _time(record.get("leave_time"))
+        joined, left = zoom_time(record.get("join_time")), zoom_time(record.get("leave_time"))
         if joined is None or left is None or left < joined:
             continue
         name = str(record.get("name") or "")

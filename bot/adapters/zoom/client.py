@@ -26,6 +26,7 @@ import zoomus
 from pydantic import SecretStr
 from zoomus import util as zoomus_util
 
+from bot.adapters.retry import RetryPolicy
 from bot.app.clock import Clock, SystemClock
 from bot.config.settings import Settings
 
@@ -88,19 +89,13 @@ class ZoomBudgetExceeded(ZoomError):
     """Our own count says this user has used up today's create/update budget."""
 
 
-@dataclass(frozen=True)
-class RetryPolicy:
-    """How hard to try. Delays double from `base_delay` up to `max_delay`."""
+# Delays double from 1 s up to 30 s; a Retry-After over 2 minutes (the daily limit) is not waited out.
+ZOOM_RETRY = RetryPolicy(attempts=4, first_delay=1.0, multiplier=2.0, max_delay=30.0, max_wait=120.0)
 
-    max_attempts: int = 4
-    base_delay: float = 1.0
-    max_delay: float = 30.0
-    # A Retry-After longer than this (e.g. the daily limit, which resets at midnight UTC) is not waited
-    # out; the error is raised with the delay so the caller can say when to try again.
-    max_retry_after: float = 120.0
 
-    def backoff(self, attempt: int) -> float:
-        return float(min(self.max_delay, self.base_delay * 2 ** (attempt - 1)))
+def is_transient(error: BaseException) -> bool:
+    """Zoom failed on its side or could not be reached: worth another try (when the call is idempotent)."""
+    return isinstance(error, ZoomServerError | ZoomUnavailable)
 
 
 @dataclass
@@ -195,7 +190,7 @@ def parse_retry_after(value: str | None, now: datetime) -> float | None:
         when = parsedate_to_datetime(value)
     except (TypeError, ValueError):
         try:
-            when = datetime.fromisoformat(value.replace("Z", "+00:00"))
+            when = datetime.fromisoformat(value)
         except ValueError:
             return None
     if when.tzinfo is None:
@@ -217,7 +212,7 @@ class ZoomClient:
         timeout: float = 15.0,
         clock: Clock | None = None,
         sleep: Sleep = asyncio.sleep,
-        retry: RetryPolicy | None = None,
+        retry: RetryPolicy = ZOOM_RETRY,
         budget: DailyBudget | None = None,
         refresh_margin: timedelta = timedelta(minutes=5),
     ) -> None:
@@ -229,7 +224,7 @@ class ZoomClient:
         self._timeout = timeout
         self._clock: Clock = clock or SystemClock()
         self._sleep = sleep
-        self._retry = retry or RetryPolicy()
+        self._retry = retry
         self.budget = budget or DailyBudget()
         self._refresh_margin = refresh_margin
         self._token: AccessToken | None = None
@@ -262,42 +257,39 @@ class ZoomClient:
         )
 
     async def _refresh_token(self) -> None:
-        attempt = 0
-        while True:
-            attempt += 1
-            try:
-                response = await asyncio.to_thread(self._fetch_token_blocking)
-            except requests.RequestException as exc:
-                if attempt >= self._retry.max_attempts:
-                    raise ZoomUnavailable("token request", None, None, type(exc).__name__) from None
-                await self._sleep(self._retry.backoff(attempt))
-                continue
-            if response.status_code >= 500 and attempt < self._retry.max_attempts:
-                await self._sleep(self._retry.backoff(attempt))
-                continue
-            code, message = _error_details(response)
-            if response.status_code == 429:
-                wait = parse_retry_after(response.headers.get("Retry-After"), self._clock.now())
-                raise ZoomRateLimited("token request", code, message, wait)
-            if response.status_code != 200:
-                raise ZoomAuthError("token request", response.status_code, code, message)
-            try:
-                body = response.json()
-                token = str(body["access_token"])
-                lifetime = float(body.get("expires_in", 3600))
-            except (ValueError, KeyError, TypeError):
-                raise ZoomAuthError("token request", 200, None, "the token endpoint sent no access_token") from None
-            self.token_fetches += 1
-            self._token = AccessToken(SecretStr(token), self._clock.now() + timedelta(seconds=lifetime))
-            if self._zoomus is None:
-                self._zoomus = _PreauthorizedZoomus(
-                    client_id=self._client_id, client_secret=self._client_secret.get_secret_value(),
-                    api_account_id=self._account_id, base_uri=self._base_uri, oauth_uri=self._oauth_uri,
-                    token=token, timeout=self._timeout,
-                )
-            else:
-                self._zoomus.config["token"] = token
-            return
+        async for attempt in self._retry.retrying(is_transient, sleep=self._sleep, what="Zoom token request"):
+            with attempt:
+                await self._fetch_token()
+
+    async def _fetch_token(self) -> None:
+        try:
+            response = await asyncio.to_thread(self._fetch_token_blocking)
+        except requests.RequestException as exc:
+            raise ZoomUnavailable("token request", None, None, type(exc).__name__) from None
+        code, message = _error_details(response)
+        if response.status_code == 429:  # not waited out here: the caller's call is rate limited as a whole
+            wait = parse_retry_after(response.headers.get("Retry-After"), self._clock.now())
+            raise ZoomRateLimited("token request", code, message, wait)
+        if response.status_code >= 500:
+            raise ZoomServerError("token request", response.status_code, code, message)
+        if response.status_code != 200:
+            raise ZoomAuthError("token request", response.status_code, code, message)
+        try:
+            body = response.json()
+            token = str(body["access_token"])
+            lifetime = float(body.get("expires_in", 3600))
+        except (ValueError, KeyError, TypeError):
+            raise ZoomAuthError("token request", 200, None, "the token endpoint sent no access_token") from None
+        self.token_fetches += 1
+        self._token = AccessToken(SecretStr(token), self._clock.now() + timedelta(seconds=lifetime))
+        if self._zoomus is None:
+            self._zoomus = _PreauthorizedZoomus(
+                client_id=self._client_id, client_secret=self._client_secret.get_secret_value(),
+                api_account_id=self._account_id, base_uri=self._base_uri, oauth_uri=self._oauth_uri,
+                token=token, timeout=self._timeout,
+            )
+        else:
+            self._zoomus.config["token"] = token
 
     async def _ensure_token(self, *, force: bool = False, stale: SecretStr | None = None) -> None:
         async with self._token_lock:
@@ -319,51 +311,58 @@ class ZoomClient:
         *,
         retry_server_errors: bool = True,
     ) -> requests.Response:
-        """Run one zoomus call with token refresh, 429 backoff and bounded retries; 2xx or a ZoomError."""
+        """Run one zoomus call with token refresh, 429 backoff and bounded retries; 2xx or a ZoomError.
+
+        A 429 is always tried again (the request was not processed); a 5xx or no answer only when
+        `retry_server_errors` (a create that failed ambiguously may have happened). The token request's own
+        errors were already retried by `_refresh_token` and are not tried again here."""
         await self._ensure_token()
-        attempt = 0
         refreshed = False
-        while True:
-            attempt += 1
-            assert self._zoomus is not None and self._token is not None
-            used_token = self._token.value
-            client = self._zoomus
-            try:
-                response = await asyncio.to_thread(call, client)
-            except requests.RequestException as exc:
-                if not retry_server_errors or attempt >= self._retry.max_attempts:
-                    raise ZoomUnavailable(operation, None, None, type(exc).__name__) from None
-                log.warning("Zoom %s: %s, retrying", operation, type(exc).__name__)
-                await self._sleep(self._retry.backoff(attempt))
-                continue
-            status = response.status_code
-            if status < 400:
-                return response
-            code, message = _error_details(response)
-            if status == 401 or code == INVALID_TOKEN_CODE:
-                if refreshed:
-                    raise ZoomAuthError(operation, status, code, message)
-                refreshed = True
-                attempt -= 1  # an expired token is not the call's fault
-                await self._ensure_token(force=True, stale=used_token)
-                continue
-            if status == 429:
-                wait = parse_retry_after(response.headers.get("Retry-After"), self._clock.now())
-                delay = self._retry.backoff(attempt) if wait is None else wait
-                if delay > self._retry.max_retry_after or attempt >= self._retry.max_attempts:
-                    raise ZoomRateLimited(operation, code, message, delay)
-                log.warning("Zoom %s: rate limited, waiting %.1f s", operation, delay)
-                await self._sleep(delay)
-                continue
-            if status >= 500 and retry_server_errors and attempt < self._retry.max_attempts:
-                log.warning("Zoom %s: HTTP %s, retrying", operation, status)
-                await self._sleep(self._retry.backoff(attempt))
-                continue
-            if status == 404:
-                raise ZoomNotFound(operation, status, code, message)
-            if status >= 500:
-                raise ZoomServerError(operation, status, code, message)
-            raise ZoomError(operation, status, code, message)
+
+        def worth_retrying(error: BaseException) -> bool:
+            if not isinstance(error, ZoomError) or error.operation != operation:
+                return False
+            return isinstance(error, ZoomRateLimited) or (retry_server_errors and is_transient(error))
+
+        async for attempt in self._retry.retrying(worth_retrying, sleep=self._sleep, what=f"Zoom {operation}"):
+            with attempt:
+                while True:
+                    assert self._zoomus is not None and self._token is not None
+                    used_token = self._token.value
+                    response = await self._send(operation, call, self._zoomus)
+                    code, message = _error_details(response) if response.status_code >= 400 else (None, "")
+                    if response.status_code == 401 or code == INVALID_TOKEN_CODE:
+                        if refreshed:
+                            raise ZoomAuthError(operation, response.status_code, code, message)
+                        refreshed = True  # an expired token is not the call's fault: not counted as a try
+                        await self._ensure_token(force=True, stale=used_token)
+                        continue
+                    return self._checked(operation, response, attempt.retry_state.attempt_number)
+        raise AssertionError("unreachable")
+
+    @staticmethod
+    async def _send(
+        operation: str, call: Callable[[_PreauthorizedZoomus], requests.Response], client: _PreauthorizedZoomus,
+    ) -> requests.Response:
+        try:
+            return await asyncio.to_thread(call, client)
+        except requests.RequestException as exc:
+            raise ZoomUnavailable(operation, None, None, type(exc).__name__) from None
+
+    def _checked(self, operation: str, response: requests.Response, attempt: int) -> requests.Response:
+        """The response if it succeeded, else its error, typed (a 429 carries how long to wait)."""
+        status = response.status_code
+        if status < 400:
+            return response
+        code, message = _error_details(response)
+        if status == 429:
+            wait = parse_retry_after(response.headers.get("Retry-After"), self._clock.now())
+            raise ZoomRateLimited(operation, code, message, self._retry.backoff(attempt) if wait is None else wait)
+        if status == 404:
+            raise ZoomNotFound(operation, status, code, message)
+        if status >= 500:
+            raise ZoomServerError(operation, status, code, message)
+        raise ZoomError(operation, status, code, message)
 
     @staticmethod
     def _json(response: requests.Response) -> JSON:

@@ -16,19 +16,23 @@ Stored keys (namespace / key -> JSON value), for cues and webhooks:
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from bot.adapters.retry import RetryPolicy
 from bot.adapters.zoom.client import (
     JSON,
     ZoomClient,
     ZoomNotFound,
     ZoomServerError,
     ZoomUnavailable,
+    is_transient,
 )
+from bot.adapters.zoom.times import zoom_time
 from bot.app.clock import Clock, SystemClock
 from bot.app.ports.store import KeyValues
 from bot.config.model import (
@@ -43,6 +47,10 @@ from bot.config.model import (
 from bot.domain.agenda.wall_time import agenda_time
 from bot.domain.schedule import ItemKind
 from bot.i18n.catalog import render
+
+# A create that failed ambiguously (5xx, no answer) may have happened: look for the meeting, then create again
+# at once, three tries in all. The client already waited out rate limits and retried what is safe to retry.
+CREATE_RETRY = RetryPolicy(attempts=3, first_delay=0.0)
 
 NS_MEETING = "zoom.meeting"
 NS_ITEM = "zoom.item"
@@ -132,11 +140,11 @@ def current_fields(meeting: JSON) -> dict[str, str]:
             for i in interpretation.get("interpreters") or []
         )
     hosts = sorted(h.strip().lower() for h in str(settings.get("alternative_hosts") or "").split(";") if h.strip())
-    start = meeting.get("start_time")
+    start = zoom_time(meeting.get("start_time"))
     return {
         "topic": str(meeting.get("topic", "")),
         "agenda": str(meeting.get("agenda", "")),
-        "start_time": _utc_text(_parse_zoom_time(start)) if start else "",
+        "start_time": _utc_text(start) if start else "",
         "duration": str(meeting.get("duration", "")),
         "timezone": str(meeting.get("timezone", "")),
         "approval_type": str(settings.get("approval_type", "")),
@@ -147,11 +155,6 @@ def current_fields(meeting: JSON) -> dict[str, str]:
 
 def _normalize_langs(value: str) -> str:
     return ",".join(part.strip().upper() for part in value.split(",") if part.strip())
-
-
-def _parse_zoom_time(value: Any) -> datetime:
-    moment = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 @dataclass(frozen=True)
@@ -420,8 +423,8 @@ class Provisioner:
                 self._existing[plan.host] = await self.client.list_meetings(plan.host, "scheduled")
         wanted_start = _utc_text(plan.start)
         for meeting in self._existing[plan.host]:
-            start = meeting.get("start_time")
-            if meeting.get("topic") == plan.topic and start and _utc_text(_parse_zoom_time(start)) == wanted_start:
+            start = zoom_time(meeting.get("start_time"))
+            if meeting.get("topic") == plan.topic and start and _utc_text(start) == wanted_start:
                 return meeting
         return None
 
@@ -472,18 +475,17 @@ class Provisioner:
     async def _create(self, plan: MeetingPlan) -> JSON:
         """Create, and if Zoom fails ambiguously (5xx, no answer) look before creating again."""
         assert self.client is not None
-        attempts = 3
-        for attempt in range(1, attempts + 1):
-            try:
-                if plan.kind is MeetingKind.WEBINAR:
-                    return await self.client.create_webinar(plan.host, plan.body())
-                return await self.client.create_meeting(plan.host, plan.body())
-            except (ZoomServerError, ZoomUnavailable):
-                self._existing.pop(plan.host, None)
-                found = await self._find_existing(plan)
-                if found is not None:
-                    return await self._get(plan, str(found["id"]))
-                if attempt == attempts:
+        async for attempt in CREATE_RETRY.retrying(is_transient, sleep=asyncio.sleep, what=f"Zoom create {plan.key}"):
+            with attempt:
+                try:
+                    if plan.kind is MeetingKind.WEBINAR:
+                        return await self.client.create_webinar(plan.host, plan.body())
+                    return await self.client.create_meeting(plan.host, plan.body())
+                except (ZoomServerError, ZoomUnavailable):
+                    self._existing.pop(plan.host, None)
+                    found = await self._find_existing(plan)
+                    if found is not None:
+                        return await self._get(plan, str(found["id"]))
                     raise
         raise AssertionError("unreachable")
 

@@ -32,6 +32,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from bot.adapters.zoom.presence import PresenceRegistry
+from bot.adapters.zoom.times import zoom_time
 from bot.app.clock import Clock, SystemClock
 from bot.app.ports.meetings import FloorRequests, Notifier, Reply, ZoomFloorCommand
 from bot.app.ports.store import SeenEvents
@@ -121,16 +122,6 @@ def delivery_key(event: JSON, raw: bytes) -> str:
     return key
 
 
-def _parse_time(value: Any) -> datetime | None:
-    if not value or not isinstance(value, str):
-        return None
-    try:
-        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-
-
 @dataclass
 class ZoomWebhook:
     """Handles Zoom's webhook requests. Build one per app and mount `route()`."""
@@ -201,9 +192,9 @@ class ZoomWebhook:
         if name in (MEETING_STARTED, MEETING_ENDED):
             room = self.presence.room(meeting_id)
             if name == MEETING_STARTED:
-                room.started(_parse_time(obj.get("start_time")) or fallback_at)
+                room.started(zoom_time(obj.get("start_time")) or fallback_at)
             else:
-                room.ended(_parse_time(obj.get("end_time")) or fallback_at)
+                room.ended(zoom_time(obj.get("end_time")) or fallback_at)
             if self.on_meeting:
                 await self.on_meeting(name, meeting_id, fallback_at)
             return True, None
@@ -216,9 +207,9 @@ class ZoomWebhook:
             display = str(participant.get("user_name") or "")
             room = self.presence.room(meeting_id)
             if name == PARTICIPANT_JOINED:
-                room.joined(person, display, session, _parse_time(participant.get("join_time")) or fallback_at)
+                room.joined(person, display, session, zoom_time(participant.get("join_time")) or fallback_at)
             else:
-                room.left(person, display, session, _parse_time(participant.get("leave_time")) or fallback_at)
+                room.left(person, display, session, zoom_time(participant.get("leave_time")) or fallback_at)
             return True, None
         if name == CHAT_MESSAGE_SENT:
             chat = obj.get("chat_message")
@@ -273,7 +264,7 @@ class ZoomWebhook:
             if named and named.startswith(f"{SOURCE}:"):
                 user_id = named.removeprefix(f"{SOURCE}:")
         language = self._language_of(self.identity.canonical(person))
-        at = _parse_time(chat.get("date_time")) or fallback_at
+        at = zoom_time(chat.get("date_time")) or fallback_at
         reply: Reply | None
         if command.is_chair:
             # Chairs act from Slack or the console, where their identity is signed; Zoom chat is not.

@@ -32,21 +32,22 @@ def schedule_on(day: str) -> Schedule:
 def test_home_in_the_readers_zone_across_dst() -> None:
     # 14 March 2022: New York is already on summer time, Zurich not yet: 5 hours apart, not 6.
     view = texts(home_view(schedule_on("2022-03-14"), "en", user_tz="America/New_York", place=3))
-    assert "You are number *3* on the list of speakers." in view
+    assert "You are *3rd* on the list of speakers." in view
     assert "10:00–12:00 CET · Session 1: the State duty to protect" in view
     assert "Your time: 05:00–07:00 (America/New_York)" in view
     # 7 March: 6 hours apart.
     view = texts(home_view(schedule_on("2022-03-07"), "en", user_tz="America/New_York", place=None))
     assert "Your time: 04:00–06:00 (America/New_York)" in view
     assert "You are not on the list of speakers" in view
+    assert "*Monday 7 March 2022*" in view
 
 
 def test_home_without_a_second_zone_when_it_is_the_same_or_unknown() -> None:
     for tz in ("Europe/Zurich", "Europe/Paris", None, "Not/AZone"):
         view = texts(home_view(make_schedule(), "fr", user_tz=tz, place=1))
         assert "Votre heure" not in view
-        assert "10:00–12:00 CET · Séance 1 : l'obligation de protéger" in view
-        assert "Vous êtes en *1* position sur la liste des orateurs." in view
+        assert "10 h 00–12 h 00 CET · Séance 1 : l'obligation de protéger" in view
+        assert "Vous êtes en *1re* position sur la liste des orateurs." in view
 
 
 def test_home_escapes_schedule_text() -> None:
@@ -120,5 +121,5 @@ async def test_app_home_asks_for_the_place_and_publishes_it() -> None:
                        LanguageChoices(MemoryKeyValues(), lambda: datetime(2022, 3, 7, tzinfo=UTC)), places)
         await home.publish("UANA")
         (call,) = fake.of("views.publish")
-        assert "Usted ocupa el puesto *2* en la lista de oradores." in texts(call.args["view"])
+        assert "Su turno en la lista de oradores es el *2.º*." in texts(call.args["view"])
         assert places.asked == [("UANA", "ana@example.org")]

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 
 import pytest
 from pydantic import SecretStr
 
-from bot.adapters.translation.deepl import DeepLTranslator, RetryPolicy
+from bot.adapters.translation.deepl import DEEPL_RETRY, DeepLTranslator
 from bot.adapters.translation.glossary import Glossary, load_glossary
 from bot.app.translation.timing import VirtualTimer
 from tests.fakes.deepl_server import FakeDeepL, running_fake_deepl
@@ -63,6 +64,6 @@ def make_deepl(
         SecretStr(fake.auth_key),
         server_url=fake.url,
         glossary=glossary,
-        retry=RetryPolicy(**retry),  # type: ignore[arg-type]
+        retry=replace(DEEPL_RETRY, **retry),  # type: ignore[arg-type]
         timer=timer or InstantTimer(),  # type: ignore[arg-type]
     )

@@ -118,7 +118,7 @@ async def test_retries_are_bounded(fake_deepl: FakeDeepL, instant: InstantTimer)
 
 async def test_retries_stop_at_the_time_budget(fake_deepl: FakeDeepL, instant: InstantTimer) -> None:
     fake_deepl.fail_next(429, times=10)
-    translator = make_deepl(fake_deepl, timer=instant, attempts=10, first_backoff=2.0, budget=5.0)
+    translator = make_deepl(fake_deepl, timer=instant, attempts=10, first_delay=2.0, budget=5.0)
     result, = await translator.translate([Source("thanks", "en")], "fr")
     assert result.status is Status.UNAVAILABLE
     assert sum(instant.slept) <= 5.0

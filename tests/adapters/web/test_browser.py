@@ -84,7 +84,7 @@ def test_request_give_countdown_and_translation_marks(browser: Browser, live_ser
     # The attendee requests the floor with a note; her place shows in Spanish.
     ana.fill("#request-note", "sobre la debida diligencia")
     ana.click("#btn-request")
-    expect(ana.locator("#place-text")).to_have_text("Usted es el 1.º en la lista.")
+    expect(ana.locator("#place-text")).to_have_text("Su turno en la lista es el 1.º.")
     expect(ana.locator("#notice")).to_have_text("Usted es el próximo orador o la próxima oradora. "
                                                 "Prepárese para intervenir.")
     expect(ana.locator("#log")).to_contain_text("Queda inscrito/a en la lista de oradores; su turno es el 1.º")
@@ -138,7 +138,7 @@ def test_request_give_countdown_and_translation_marks(browser: Browser, live_ser
     # The organizer's run of show, with the ledger states.
     lene.click("#tab-run")
     expect(lene.locator("#run tr:not(.day)")).to_have_count(len(live_server.stack.bot.conductor.cues))
-    expect(lene.locator("#run tr.day")).to_have_text(["Monday, March 7, 2022"])
+    expect(lene.locator("#run tr.day")).to_have_text(["Monday 7 March 2022"])
     expect(lene.locator("#run")).to_contain_text("Posted late")
     expect(lene.locator("#run")).to_contain_text("Missed")
     shot(lene, "console-run-of-show-en.png")
@@ -168,7 +168,7 @@ def test_keyboard_only_attendee_can_join_and_request(browser: Browser, live_serv
     expect(page.locator("#whoami-name")).to_have_text("Connecté(e) en tant que Awa Diop")
     page.focus("#btn-request")
     page.keyboard.press("Enter")
-    expect(page.locator("#place-text")).to_have_text("Vous êtes 1er sur la liste.")
+    expect(page.locator("#place-text")).to_have_text("Vous êtes en 1re position sur la liste.")
     # No horizontal scrolling at phone width.
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
     # Every control has an accessible name.

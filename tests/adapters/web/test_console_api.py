@@ -8,7 +8,7 @@ from datetime import timedelta
 import httpx
 import pytest
 
-from bot.adapters.web.console import STATIC_DIR, best_language, ordinal
+from bot.adapters.web.console import STATIC_DIR, best_language
 from bot.app.ports.chat import InboundKind
 from tests.adapters.web.conftest import Stack
 
@@ -65,11 +65,8 @@ def test_every_cue_kind_of_the_run_of_show_has_a_label() -> None:
         assert all(f"console.cue.{kind.value}" in console_strings(lang) for kind in CueKind), lang
 
 
-def test_ordinals_and_accept_language() -> None:
-    assert [ordinal(n, "en") for n in (1, 2, 3, 4, 11, 12, 13, 21, 22)] == [
-        "1st", "2nd", "3rd", "4th", "11th", "12th", "13th", "21st", "22nd"]
-    assert [ordinal(n, "fr") for n in (1, 2, 3)] == ["1er", "2e", "3e"]
-    assert ordinal(3, "es") == "3.º"
+def test_accept_language() -> None:
+    # The console's ordinals are the chat's (bot.i18n.formats): tests/i18n/test_formats.py.
     assert best_language("de-CH, es;q=0.8") == "es"
     assert best_language(None) == "en"
 
@@ -134,7 +131,7 @@ async def test_requesting_the_floor_shows_the_place_and_wait_in_the_readers_lang
     assert dict(event.extra) == {"verb": "request", "kind": "clarifying", "note": "sur la diligence raisonnable",
                                  "group": "business"}
     state = (await client.get("/api/state")).json()
-    assert state["place"]["place_text"] == "Vous êtes 1er sur la liste."
+    assert state["place"]["place_text"] == "Vous êtes en 1re position sur la liste."
     assert state["place"]["wait_text"] == "d'un instant à l'autre"
     assert state["floor"]["queue"][0]["name"] == "Marc Dubois"
     assert state["floor"]["queue"][0]["kind"] == "clarifying"
@@ -176,6 +173,8 @@ async def test_the_chair_gives_the_floor_and_the_timer_follows_the_servers_clock
         # The real run of show of console_event.yaml, with the ledger the fixture left.
         assert states == ["pending", "missed", "posted", "pending", "late", "pending", "pending", "pending",
                           "pending", "pending"]
+        first = chair_state["run_of_show"][0]  # the event's clock, formatted as chat formats it
+        assert first["day"] == "Monday 7 March 2022" and first["time"].count(":") == 1
         assert (await client.post("/api/floor", json={"action": "give"})).status_code == 400  # needs a target
         response = await client.post("/api/floor", json={"action": "give", "target": "ana-garcia"})
         assert response.status_code == 200

@@ -47,7 +47,7 @@ async def test_typed_grammar_buttons_and_refusals_on_the_real_runtime(bot: Bot) 
         await lene.post("/api/join", json={"person": "lene-wendland", "lang": "en"})
         assert (await imane.post("/api/message", json={"text": "Je demande la parole"})).status_code == 200
         state = (await imane.get("/api/state")).json()
-        assert state["place"]["place_text"] == "Vous êtes 1er sur la liste."
+        assert state["place"]["place_text"] == "Vous êtes en 1re position sur la liste."
         assert state["floor"]["queue"][0]["name"] == "Imane Bello"
         assert state["floor"]["next_language"] == "fr"
         assert state["powers"] == {"chair": False, "organizer": False}

@@ -158,7 +158,7 @@ def test_an_attendee_requests_and_the_chair_gives_the_floor_on_the_real_runtime(
     # The attendee types the chat grammar in Spanish; the real dispatcher parses it.
     sebastian.fill("#message", "pido la palabra")
     sebastian.press("#message", "Enter")
-    expect(sebastian.locator("#place-text")).to_have_text("Usted es el 1.º en la lista.")
+    expect(sebastian.locator("#place-text")).to_have_text("Su turno en la lista es el 1.º.")
     expect(sebastian.locator("#place-reasons li").first).to_be_visible()  # why this place, from the server
     sebastian.locator(".floor").screenshot(path=str(advance_and_shot_dir() / "runtime-attendee-place-es.png"))
 

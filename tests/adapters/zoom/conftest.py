@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from bot.adapters.zoom.client import RetryPolicy, ZoomClient
+from bot.adapters.zoom.client import ZOOM_RETRY, ZoomClient
 from bot.app.clock import SimulatedClock
 from tests.fakes.zoom_api import FakeZoom, running_fake_zoom
 
@@ -48,7 +48,7 @@ def make_client(fake_zoom: FakeZoom, clock: SimulatedClock, sleeper: RecordingSl
     def make(**kwargs: Any) -> ZoomClient:
         kwargs.setdefault("clock", clock)
         kwargs.setdefault("sleep", sleeper)
-        kwargs.setdefault("retry", RetryPolicy(max_attempts=4, base_delay=1.0))
+        kwargs.setdefault("retry", ZOOM_RETRY)
         kwargs.setdefault("timeout", 5.0)
         return ZoomClient(
             fake_zoom.client_id, fake_zoom.client_secret, fake_zoom.account_id,

@@ -342,18 +342,13 @@
     const now = Date.parse(state.now);
     let current = -1;
     cues.forEach((c, i) => { if (Date.parse(c.at) <= now) current = i; });
-    const dayTime = (iso, z) => {
-      const options = { weekday: "short", day: "numeric", month: "short", hour: "2-digit", minute: "2-digit",
-        hourCycle: "h23" };
-      if (z) options.timeZone = z;
-      return new Intl.DateTimeFormat(lang, options).format(new Date(iso));
-    };
-    const dayOf = (iso) => new Intl.DateTimeFormat(lang, { weekday: "long", day: "numeric", month: "long",
-      year: "numeric", timeZone: zone }).format(new Date(iso));
+    // The reader's own clock: only the page knows its zone (the event's clock comes formatted from the server).
+    const dayTime = (iso) => new Intl.DateTimeFormat(lang, { weekday: "short", day: "numeric", month: "short",
+      hour: "2-digit", minute: "2-digit", hourCycle: "h23" }).format(new Date(iso));
     const rows = [];
     let lastDay = "";
     cues.forEach((c, i) => {
-      const day = dayOf(c.at);
+      const day = c.day;
       if (day !== lastDay) {
         lastDay = day;
         const dayRow = el("tr", "day");
@@ -366,7 +361,7 @@
       const tr = document.createElement("tr");
       const when = i < current ? "past" : i === current ? "current" : i === current + 1 ? "next" : "";
       if (when) tr.className = when;
-      const first = el("td", "num", dayTime(c.at, zone));
+      const first = el("td", "num", c.time);
       if (when && when !== "past") first.append(el("span", "when-tag", t("console.run." + when)));
       tr.append(first, el("td", "num", dayTime(c.at)), el("td", "", c.title));
       const cueLabel = S["console.cue." + c.kind] !== undefined ? t("console.cue." + c.kind) : c.kind;
