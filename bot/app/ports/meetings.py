@@ -1,4 +1,4 @@
-"""What the Zoom side needs from the rest of Floorbot, as small protocols, with in-memory versions.
+"""What the Zoom side needs from the rest of Floorbot, as small protocols.
 
 The real implementations live elsewhere and already fit these shapes:
 - `KeyValueStore` is `bot.adapters.store.key_values.KeyValues` (JSON values under namespace + key);
@@ -65,24 +65,3 @@ class Notifier(Protocol):
         """Tell one person something privately (Zoom's API cannot write into a meeting's chat)."""
         ...
 
-
-class RecordingFloorRequests:
-    """FloorRequests that records what it was given and answers with a fixed reply: tests."""
-
-    def __init__(self, reply: Reply | None = None) -> None:
-        self.received: list[ZoomFloorCommand] = []
-        self.reply = reply
-
-    async def submit(self, request: ZoomFloorCommand) -> Reply | None:
-        self.received.append(request)
-        return self.reply
-
-
-class RecordingNotifier:
-    """Notifier that keeps what would have been sent: tests, and a console without any surface."""
-
-    def __init__(self) -> None:
-        self.sent: list[tuple[str, str | None, str, str]] = []
-
-    async def notify(self, person: str, email: str | None, text: str, *, meeting_id: str) -> None:
-        self.sent.append((person, email, text, meeting_id))
