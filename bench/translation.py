@@ -32,7 +32,7 @@ from bot.adapters.translation.deepl import DEEPL_RETRY, DeepLTranslator  # noqa:
 from bot.adapters.translation.glossary import load_glossary  # noqa: E402
 from bot.app.ports.translation import Lang, Source, Status, Translation, Usage  # noqa: E402
 from bot.app.translation.service import ChatTranslator  # noqa: E402
-from bot.app.translation.timing import VirtualTimer  # noqa: E402
+from bot.testing.timing import VirtualTimer  # noqa: E402
 from tests.fakes.deepl_server import running_fake_deepl  # noqa: E402
 
 LANG_SHARE: list[tuple[Lang, float]] = [("en", 0.55), ("fr", 0.25), ("es", 0.20)]

@@ -12,7 +12,6 @@ from typing import Any
 from bot.config.model import Schedule
 
 SCHEMA_ID = "urn:floorbot:schedule:1"
-SCHEMA_FILE = "docs/schedule.schema.json"
 
 
 def schedule_json_schema() -> dict[str, Any]:

@@ -1,5 +1,6 @@
-"""In-memory stand-ins with the store's shapes (`KeyValues`, `InboundEvents`): dry runs, tools and tests that
-need no database. The real classes are in key_values.py and intake.py."""
+"""In-memory stand-ins with the store's shapes (`KeyValues`, `InboundEvents`): the Slack burst benchmark
+(bench/slack_burst.py) and the tests that need no database. The real classes are
+bot.adapters.store.key_values.KeyValues and bot.adapters.store.intake.InboundEvents."""
 
 from __future__ import annotations
 

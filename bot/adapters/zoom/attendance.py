@@ -3,8 +3,7 @@
 Zoom's past-meeting participants list has one record per stay (a person who drops and rejoins, or joins
 on two devices, has several). Stays of one person are merged before summing, so two devices at once are
 not counted twice. Identities go through `bot.domain.identity`, so the report names the same person the list of
-speakers does. The same summary can be computed from the webhook-fed `Presence` (`from_presence`), e.g.
-while a meeting is still running or when the account's plan gives no past-meeting API.
+speakers does.
 """
 
 from __future__ import annotations
@@ -15,7 +14,6 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from bot.adapters.zoom.client import ZoomClient
-from bot.adapters.zoom.presence import Presence
 from bot.adapters.zoom.times import zoom_time
 from bot.domain.identity import IdentityResolver
 
@@ -84,18 +82,6 @@ def summarize(stays: Iterable[Stay], canonical: Callable[[str], str] | None = No
         name = next((s.name for s in reversed(own) if s.name), "")
         out[person] = Attendance(person, name, total, own[0].joined, max(s.left for s in own), len(own))
     return out
-
-
-def from_presence(
-    presence: Presence, now: datetime, canonical: Callable[[str], str] | None = None
-) -> dict[str, Attendance]:
-    """Attendance from webhook-fed presence; stays still open count up to `now`."""
-    stays = [
-        Stay(s.person, s.name, s.joined, s.left or now)
-        for s in presence.stints()
-        if s.joined is not None
-    ]
-    return summarize(stays, canonical)
 
 
 async def meeting_attendance(client: ZoomClient, meeting_uuid: str,

@@ -42,7 +42,6 @@ class Presence:
     def __init__(self, meeting_id: str) -> None:
         self.meeting_id = meeting_id
         self.started_at: datetime | None = None
-        self.ended_at: datetime | None = None
         self._stints: dict[str, Stint] = {}
         self._closed: list[Stint] = []  # stints replaced by a later stay on the same session id
         self._applied: set[tuple[str, str, datetime]] = set()  # (session, join|leave, at): replays are no-ops
@@ -51,11 +50,9 @@ class Presence:
         """A new instance of the meeting began; anyone still marked in from an unclean end is out."""
         self._close_all(at)
         self.started_at = at
-        self.ended_at = None
 
     def ended(self, at: datetime) -> None:
         self._close_all(at)
-        self.ended_at = at
 
     def joined(self, person: str, name: str, session: str, at: datetime) -> bool:
         """Record a join; False when it changes nothing (a redelivery, or older than a known leave)."""
@@ -98,9 +95,6 @@ class Presence:
     def present(self, canonical: Callable[[str], str] = str) -> frozenset[str]:
         """Everyone with an open stint, as (canonical) person keys."""
         return frozenset(canonical(s.person) for s in self._stints.values() if s.open)
-
-    def is_present(self, person: str, canonical: Callable[[str], str] = str) -> bool:
-        return canonical(person) in self.present(canonical)
 
     def stints(self, person: str | None = None, canonical: Callable[[str], str] = str) -> list[Stint]:
         every = [*self._closed, *self._stints.values()]
@@ -147,13 +141,6 @@ class PresenceRegistry:
             if meeting_id in self._rooms:
                 people |= self._rooms[meeting_id].present(self._canonical)
         return frozenset(people)
-
-    def is_present(self, person: str, meeting_ids: Iterable[str] | None = None) -> bool:
-        return self._canonical(person) in self.present(meeting_ids)
-
-    def known(self) -> bool:
-        """Whether Zoom has told us about any meeting at all."""
-        return bool(self._rooms)
 
     def present_or_none(self, meeting_ids: Iterable[str] | None = None) -> frozenset[str] | None:
         """For the floor's "present only" policy: None (nobody is passed over) until Zoom has reported

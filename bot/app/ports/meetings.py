@@ -1,4 +1,4 @@
-"""What the Zoom side needs from the rest of Floorbot, as small protocols, with in-memory versions.
+"""What the Zoom side needs from the rest of Floorbot, as small protocols.
 
 `FloorRequests` and `Notifier` are adapters the app builds around `bot.app.floor` and a chat surface; the
 store's ports (key-values, seen events) are in bot.app.ports.store.
@@ -51,24 +51,3 @@ class Notifier(Protocol):
         """Tell one person something privately (Zoom's API cannot write into a meeting's chat)."""
         ...
 
-
-class RecordingFloorRequests:
-    """FloorRequests that records what it was given and answers with a fixed reply: tests."""
-
-    def __init__(self, reply: Reply | None = None) -> None:
-        self.received: list[ZoomFloorCommand] = []
-        self.reply = reply
-
-    async def submit(self, request: ZoomFloorCommand) -> Reply | None:
-        self.received.append(request)
-        return self.reply
-
-
-class RecordingNotifier:
-    """Notifier that keeps what would have been sent: tests, and a console without any surface."""
-
-    def __init__(self) -> None:
-        self.sent: list[tuple[str, str | None, str, str]] = []
-
-    async def notify(self, person: str, email: str | None, text: str, *, meeting_id: str) -> None:
-        self.sent.append((person, email, text, meeting_id))

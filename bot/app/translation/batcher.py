@@ -50,7 +50,6 @@ class MicroBatcher:
         self._timer = timer or LoopTimer()
         self._pending: dict[Lang, _Pending] = {}
         self._tasks: set[asyncio.Task[None]] = set()
-        self.batches_sent = 0
 
     async def translate(self, source: Source, target: Lang) -> Translation:
         future: asyncio.Future[Translation] = asyncio.get_running_loop().create_future()
@@ -97,7 +96,6 @@ class MicroBatcher:
         for source in pending.sources:
             context = first_context.setdefault(source.lang, source.context)
             sources.append(replace(source, context=context))
-        self.batches_sent += 1
         try:
             results = await self._translator.translate(sources, target)
         except Exception as error:  # a backend bug must not strand the waiting messages

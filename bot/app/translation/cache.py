@@ -14,16 +14,12 @@ class TranslationCache:
     def __init__(self, max_entries: int = 10_000) -> None:
         self._entries: OrderedDict[CacheKey, Translation] = OrderedDict()
         self.max_entries = max_entries
-        self.hits = 0
-        self.misses = 0
 
     def get(self, key: CacheKey) -> Translation | None:
         found = self._entries.get(key)
         if found is None:
-            self.misses += 1
             return None
         self._entries.move_to_end(key)
-        self.hits += 1
         return replace(found, billed_characters=0, cached=True)
 
     def put(self, key: CacheKey, translation: Translation) -> None:

@@ -10,7 +10,7 @@ from pydantic import SecretStr
 
 from bot.adapters.translation.deepl import DEEPL_RETRY, DeepLTranslator
 from bot.adapters.translation.glossary import Glossary, load_glossary
-from bot.app.translation.timing import VirtualTimer
+from bot.testing.timing import VirtualTimer
 from tests.fakes.deepl_server import FakeDeepL, running_fake_deepl
 from tests.fakes.libretranslate_server import FakeLibreTranslate, running_fake_libretranslate
 

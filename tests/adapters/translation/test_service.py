@@ -11,7 +11,7 @@ import pytest
 from bot.adapters.translation.glossary import Glossary
 from bot.app.ports.translation import Status
 from bot.app.translation.service import ChatTranslator, notice_key
-from bot.app.translation.timing import VirtualTimer
+from bot.testing.timing import VirtualTimer
 from tests.adapters.translation.conftest import make_deepl
 from tests.fakes.deepl_server import FakeDeepL
 

@@ -5,9 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
-from bot.adapters.zoom.attendance import Stay, from_presence, meeting_attendance, summarize
+from bot.adapters.zoom.attendance import Stay, meeting_attendance, summarize
 from bot.adapters.zoom.client import ZoomClient
-from bot.adapters.zoom.presence import Presence
 from bot.config.model import Person
 from bot.domain.identity import IdentityResolver
 from tests.fakes.zoom_api import FakeZoom
@@ -55,12 +54,3 @@ async def test_attendance_across_pages_with_identities_merged(
     # The same person seen on Slack is the same key the report uses.
     assert identity.resolve("slack", "U0LENE") == "lene-wendland"
 
-
-def test_attendance_from_presence_counts_open_stays_up_to_now() -> None:
-    room = Presence("1")
-    room.joined("ana", "Ana", "s1", T0)
-    room.left("ana", "Ana", "s1", T0 + timedelta(minutes=15))
-    room.joined("bo", "Bo", "s2", T0 + timedelta(minutes=5))
-    attendance = from_presence(room, T0 + timedelta(minutes=65))
-    assert attendance["ana"].minutes == 15
-    assert attendance["bo"].minutes == 60

@@ -23,12 +23,13 @@ from starlette.applications import Starlette
 from bot.adapters.zoom.presence import PresenceRegistry
 from bot.adapters.zoom.webhooks import ZoomWebhook, delivery_key, sign, verify
 from bot.app.clock import SimulatedClock
-from bot.app.ports.meetings import RecordingFloorRequests, Reply
+from bot.app.ports.meetings import Reply
 from bot.config.loader import parse_schedule
 from bot.config.model import Schedule
 from bot.domain.grammar import Verb
 from bot.domain.identity import IdentityResolver
 from bot.testing.memory import MemorySeenEvents
+from tests.doubles.meetings import RecordingFloorRequests
 
 SECRET = "zoom-webhook-secret-CANARY"
 NOW = datetime(2022, 3, 7, 9, 5, tzinfo=UTC)
