@@ -267,8 +267,12 @@ class Schedule(Strict):
     def group_names(self) -> dict[str, Text]:
         """Every stakeholder group a person may belong to, by id: the default groups, then the schedule's own
         `groups:` (which may rename a default one). The one place the two are merged."""
-        defaults: dict[str, Text] = {gid: cast(LocalizedText, dict(names)) for gid, names in DEFAULT_GROUPS.items()}
-        return defaults | {gid: group.name for gid, group in self.groups.items()}
+        return default_group_names() | {gid: group.name for gid, group in self.groups.items()}
+
+
+def default_group_names() -> dict[str, Text]:
+    """The default stakeholder groups' names, for a reader with no schedule at hand."""
+    return {gid: cast(LocalizedText, dict(names)) for gid, names in DEFAULT_GROUPS.items()}
 
 
 DEFAULT_GROUPS: dict[str, dict[str, str]] = {

@@ -13,7 +13,7 @@ from bot.domain.floor.events import Outcome
 from bot.domain.floor.policy import FloorPolicy, OrderPolicy
 from bot.domain.floor.state import FloorState, RequestKind
 from bot.i18n import catalog as i18n
-from bot.i18n import messages as m
+from bot.i18n import formats
 from bot.i18n.messages import render
 from tests.conftest import ROOT
 from tests.domain.helpers import ask, at, person, policy
@@ -30,18 +30,18 @@ ANA, BEN, CHO, DEV = person("ana"), person("ben", "business"), person("cho", "ci
      (111, "111th", "111e", "111.º")],
 )  # fmt: skip
 def test_ordinals(n: int, en: str, fr: str, es: str) -> None:
-    assert (m.ordinal(n, "en"), m.ordinal(n, "fr"), m.ordinal(n, "es")) == (en, fr, es)
+    assert (formats.ordinal(n, "en"), formats.ordinal(n, "fr"), formats.ordinal(n, "es")) == (en, fr, es)
 
 
 def test_waits_and_durations() -> None:
-    assert m.wait_text(timedelta(0), "en") == "any moment now"
-    assert m.wait_text(timedelta(seconds=30), "fr") == "dans moins d'une minute"
-    assert m.wait_text(timedelta(seconds=70), "es") == "dentro de un minuto aproximadamente"
-    assert m.wait_text(timedelta(minutes=9, seconds=10), "en") == "in about 9 minutes"
-    assert m.duration_text(timedelta(minutes=3), "fr") == "3 minutes"
-    assert m.duration_text(timedelta(seconds=150), "en") == "2 min 30 s"
-    assert m.duration_text(timedelta(seconds=30), "es") == "30 segundos"
-    assert m.duration_text(timedelta(minutes=1), "es") == "1 minuto"
+    assert formats.wait(timedelta(0), "en") == "any moment now"
+    assert formats.wait(timedelta(seconds=30), "fr") == "dans moins d'une minute"
+    assert formats.wait(timedelta(seconds=70), "es") == "dentro de un minuto aproximadamente"
+    assert formats.wait(timedelta(minutes=9, seconds=10), "en") == "in about 9 minutes"
+    assert formats.duration(timedelta(minutes=3), "fr", short=True) == "3 minutes"
+    assert formats.duration(timedelta(seconds=150), "en", short=True) == "2 min 30 s"
+    assert formats.duration(timedelta(seconds=30), "es", short=True) == "30 segundos"
+    assert formats.duration(timedelta(minutes=1), "es", short=True) == "1 minuto"
 
 
 def three_ahead() -> tuple[FloorState, FloorPolicy]:
