@@ -191,7 +191,7 @@ async def assemble(
     runner = CueRunner(chat, ledger, lambda cue, lang: render_cue(cue, schedule, lang),  # type: ignore[arg-type]
                        [str(lang) for lang in schedule.event.languages], owner, wall, is_leader=leadership.check)
     conductor = Conductor(runner, cues, timemap=timemap, zone=zone)
-    engine = Engine(schedule, chat, floor, kv, dedupe, agenda, SchedulerTimers(conductor, timemap),
+    engine = Engine(schedule, chat, floor, kv, agenda, SchedulerTimers(conductor, timemap),
                     translator=translator, audit=AuditLog(db), publish_board=slack is not None)
 
     def on_posted(cue: Any, refs: list[MessageRef]) -> None:

@@ -19,7 +19,6 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.adapters.store.audit import AuditLog
 from bot.adapters.store.engine import create_engine
-from bot.adapters.store.intake import InboundEvents
 from bot.adapters.store.key_values import KeyValues
 from bot.adapters.store.ledger import CueLedger
 from bot.adapters.store.migrate import upgrade_to_head
@@ -34,7 +33,7 @@ from bot.config.model import Schedule
 from bot.domain.agenda.recovery import LedgerState
 from bot.domain.agenda.timeline import Cue, CueKind, plan
 from bot.domain.authz import chairs_of, web_id
-from bot.domain.grammar import Command, Verb
+from bot.domain.grammar import Command, Verb, parse, parse_floor
 from bot.i18n.cues import render_cue
 from bot.rehearsal.scenario import Do, Scenario, SimAction
 from bot.rehearsal.transcript import TranscriptChat
@@ -73,7 +72,10 @@ class SimulatedPeople:
     ids: itertools.count[int] = field(default_factory=itertools.count)
 
     def event(self, user_id: str, kind: InboundKind, text: str, **extra: Any) -> InboundEvent:
-        return InboundEvent("simulated", f"sim-{next(self.ids)}", kind, user_id, self.clock.now(), text, **extra)
+        """What a surface would hand the dispatcher: the grammar parsed once, here at the (simulated) edge."""
+        command = parse(text) if kind is InboundKind.MESSAGE else parse_floor(text)
+        return InboundEvent("simulated", f"sim-{next(self.ids)}", kind, user_id, self.clock.now(), text,
+                            command=command, **extra)
 
     async def act(self, action: SimAction) -> None:
         who = action.who
@@ -178,7 +180,7 @@ class Rehearsal:
         self.timers = SimulatedTimers()
         self.owner = f"rehearsal-{uuid.uuid4().hex[:8]}"
         floor = FloorService(db, authorize=runtime_authorizer(schedule), policy_for=schedule_policy(schedule))
-        self.engine = Engine(schedule, self.chat, floor, KeyValues(db), InboundEvents(db), self.clock, self.timers,
+        self.engine = Engine(schedule, self.chat, floor, KeyValues(db), self.clock, self.timers,
                              translator=translator, audit=AuditLog(db))
         self.ledger = CueLedger(db)
 

@@ -34,6 +34,10 @@ from bot.adapters.web.local_chat import LocalChat
 from bot.adapters.web.views import ConsoleModel, EventView, FloorView, Powers, RequestView, pick, to_json
 from bot.app.clock import Clock
 from bot.app.ports.chat import InboundEvent, InboundHandler, InboundKind
+from bot.app.ports.places import Places
+from bot.config.model import parse_duration
+from bot.domain.floor.model import RequestKind
+from bot.domain.grammar import DEFAULT_EXTENSION, Command, Target, Verb, parse, parse_floor
 from bot.i18n import catalog as i18n
 
 log = logging.getLogger(__name__)
@@ -44,8 +48,9 @@ MAX_MESSAGE = 2000
 MAX_NAME = 80
 MAX_SESSIONS = 5000  # sign-ins kept in memory; the oldest is forgotten first
 
-# Console buttons -> the verb line the dispatcher parses (the chat grammar's language-neutral forms and the
-# `/floor <verb>` forms), plus the same intent as structured `extra` so nothing depends on re-parsing.
+# Console buttons -> the verb line a person would have typed (the chat grammar's language-neutral forms and the
+# `/floor <verb>` forms), shown as the event's text; the `Command` itself is built from the button (`button_command`),
+# never re-parsed from that line.
 ATTENDEE_VERBS = {
     "request": "q+",
     "withdraw": "q-",
@@ -67,6 +72,8 @@ CHAIR_VERBS = {
 }
 REQUEST_KINDS = ("new", "clarifying", "reply")
 REQUEST_KIND_WORDS = {"new": "", "clarifying": "clarify", "reply": "reply"}  # `q+ clarify to <note>`
+_PLAIN_VERBS = {"next": Verb.NEXT, "skip": Verb.SKIP, "close": Verb.CLOSE, "open": Verb.OPEN, "stop": Verb.STOP,
+                "withdraw": Verb.WITHDRAW, "position": Verb.POSITION}
 _TEMPLATE_KEY = re.compile(r"\{\{([a-z0-9_.\-]+)\}\}")
 
 
@@ -128,6 +135,7 @@ class WebConsole:
         self.handler = handler
         self.clock = clock
         self._sessions: dict[str, Identity] = {}
+        self.places = Places()  # each event's place in its pane's order, taken before any await
 
     def routes(self) -> list[BaseRoute]:
         return [
@@ -344,16 +352,18 @@ class WebConsole:
         except BadRequest as problem:
             return self._problem(problem, self._lang(request, self.identity(request)))
         ref = self.chat.record_inbound(who.user_id, who.name, who.lang, text)
-        return await self._dispatch(who, InboundKind.MESSAGE, text, ref=ref)
+        return await self._dispatch(who, InboundKind.MESSAGE, text, parse(text), ref=ref)
 
     async def floor(self, request: Request) -> Response:
         try:
             who = self._require(request)
             body = await self._json_body(request)
             kind, text, extra = self._floor_intent(body)
+            # A button the bot attached to a post carries its verb line as its value (the board's "next").
+            command = parse_floor(extra["value"] or text) if kind is InboundKind.ACTION else button_command(extra)
         except BadRequest as problem:
             return self._problem(problem, self._lang(request, self.identity(request)))
-        return await self._dispatch(who, kind, text, extra=extra)
+        return await self._dispatch(who, kind, text, command, extra=extra)
 
     @staticmethod
     def _floor_intent(body: Mapping[str, Any]) -> tuple[InboundKind, str, dict[str, str]]:
@@ -394,12 +404,15 @@ class WebConsole:
             return InboundKind.COMMAND, line, extra
         raise BadRequest("console.error.bad_request")
 
-    async def _dispatch(self, who: Identity, kind: InboundKind, text: str, *, ref: Any = None,
-                        extra: Mapping[str, str] | None = None) -> Response:
+    async def _dispatch(self, who: Identity, kind: InboundKind, text: str, command: Command | None, *,
+                        ref: Any = None, extra: Mapping[str, str] | None = None) -> Response:
+        # The console makes its own event ids (never redelivered: nothing to deduplicate) and takes the
+        # event's place in its pane's order before any await.
         event = InboundEvent(
             source="web", event_id=f"web:{uuid.uuid4().hex}", kind=kind, user_id=who.user_id, at=self.clock.now(),
             text=text, display_name=who.name, language=who.lang, channel_language=who.lang, ref=ref,
-            extra=dict(extra or {}) | {"group": who.group},
+            extra=dict(extra or {}) | {"group": who.group}, command=command,
+            place=self.places.take("web", ref.channel if ref is not None else who.lang),
         )
         try:
             await self.handler(event)
@@ -414,6 +427,31 @@ class WebConsole:
     def _problem(problem: BadRequest, lang: str) -> Response:
         return JSONResponse({"ok": False, "error": problem.key, "message": i18n.render(problem.key, lang)},
                             status_code=problem.status)
+
+
+def button_command(extra: Mapping[str, str]) -> Command | None:
+    """The command a console button means, built from its fields (see `WebConsole._floor_intent`)."""
+    action = extra.get("verb", "")
+    value, target = extra.get("value", ""), extra.get("target", "")
+    if action == "request":
+        note = extra.get("note") or None
+        return Command(Verb.REQUEST, RequestKind(extra.get("kind") or "new"),
+                       note if note and any(c.isalnum() for c in note) else None)
+    if action == "point-of-order":
+        return Command(Verb.REQUEST, RequestKind.POINT_OF_ORDER)
+    if action in _PLAIN_VERBS:
+        return Command(_PLAIN_VERBS[action])
+    if action in ("give", "remove"):
+        return Command(Verb(action), target=Target(f"@{target}"))
+    if action == "move":
+        return Command(Verb.MOVE, target=Target(f"@{target}"), number=int(value))
+    if action == "question":
+        return Command(Verb.QUESTION, number=int(value) if value else None)
+    if action == "extend":
+        return Command(Verb.EXTEND, duration=parse_duration(int(value)) if value else DEFAULT_EXTENSION)
+    if action == "announce":
+        return Command(Verb.ANNOUNCE, text=extra.get("text"))
+    return None
 
 
 def create_app(console: WebConsole) -> Starlette:

@@ -264,12 +264,13 @@ async def test_a_dispatcher_failure_is_reported_not_raised(client: httpx.AsyncCl
     ({"action": "announce", "text": "Lunch until 15:00"}, "announce", None),
 ])
 def test_the_verb_lines_are_understood_by_the_real_grammar(body: dict[str, str], verb: str, kind: str | None) -> None:
-    from bot.adapters.web.console import WebConsole
+    from bot.adapters.web.console import WebConsole, button_command
     from bot.domain.grammar import parse_floor
 
-    _, line, _ = WebConsole._floor_intent(body)
+    _, line, extra = WebConsole._floor_intent(body)
     command = parse_floor(line)
     assert command is not None, line
+    assert button_command(extra) == command, "the button builds the very command its line means"
     assert command.verb.value == verb
     if kind is not None:
         assert command.kind is not None and command.kind.value == kind
