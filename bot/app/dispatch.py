@@ -37,6 +37,7 @@ class Dispatch:
         """The one entry point of every surface."""
         place = event.place or self.places.take(event.source, event.channel_key)
         event = replace(event, place=place)
+        place.arrive()
         try:
             if event.command is None and event.kind is not InboundKind.REACTION:
                 place.release(FLOOR_STAGE)  # plain chat: later requests of the channel need not wait for it

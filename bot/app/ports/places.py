@@ -5,17 +5,20 @@ listener, the console's request handler), so places follow arrival order whateve
 and the translator do afterwards. Downstream, a stage that must keep that order (the floor, each language's
 copies) waits for `turn(stage)`: every earlier place of the channel has passed the stage. A place passes a
 stage when its event is done with it (`release(stage)`) or done altogether (`release_all()`, also for an
-event dropped as a duplicate). The wait is bounded: order is worth a short wait, not a stuck channel.
+event dropped as a duplicate). The wait is bounded: order is worth a short wait, not a stuck channel. An
+earlier event still at the edge (a user lookup that hangs) holds the next ones at most ORDER_WAIT_SECONDS;
+one that has reached the dispatcher (`arrive()`) is bounded by its own deadlines (a translation's is about
+20 s), so it is waited for up to STAGE_WAIT_SECONDS: a slow translation is never overtaken.
 """
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 from dataclasses import dataclass, field
 
 # How long a stage waits for the earlier events of its channel (a hung lookup holds the next at most this long).
 ORDER_WAIT_SECONDS = 5.0
+STAGE_WAIT_SECONDS = 60.0
 FLOOR_STAGE = "floor"  # the list of speakers; the relay's stages are the target languages
 
 
@@ -26,6 +29,7 @@ class _Line:
     taken: int = 0
     floor: int = 0  # every place numbered below this has passed every stage
     done: set[int] = field(default_factory=set)  # released altogether, above `floor`
+    arrived: set[int] = field(default_factory=set)  # reached the dispatcher, above `floor`
     passed: dict[str, set[int]] = field(default_factory=dict)  # stage -> places above `floor` past it
     waiters: list[tuple[str, int, asyncio.Future[None]]] = field(default_factory=list)
 
@@ -37,9 +41,15 @@ class _Line:
             n += 1
         return n
 
+    def holders_arrived(self, stage: str, n: int) -> bool:
+        """Whether every earlier place that still holds `stage` for place `n` has reached the dispatcher."""
+        passed = self.passed.get(stage, set())
+        return all(m in self.arrived for m in range(self.floor, n) if m not in self.done and m not in passed)
+
     def settle(self) -> None:
         while self.floor in self.done:
             self.done.discard(self.floor)
+            self.arrived.discard(self.floor)
             for places in self.passed.values():
                 places.discard(self.floor)
             self.floor += 1
@@ -64,16 +74,26 @@ class Place:
     def __repr__(self) -> str:
         return f"Place({self.n})"
 
-    async def turn(self, stage: str, *, wait: float = ORDER_WAIT_SECONDS) -> None:
-        """Return once every earlier place of the channel has passed `stage` (or after `wait` seconds)."""
+    def arrive(self) -> None:
+        """The event has reached the dispatcher: later events wait for its stages past the edge's bound."""
+        if self.n >= self._line.floor:
+            self._line.arrived.add(self.n)
+
+    async def turn(self, stage: str, *, wait: float = ORDER_WAIT_SECONDS,
+                   arrived_wait: float = STAGE_WAIT_SECONDS) -> None:
+        """Return once every earlier place of the channel has passed `stage`, or when the wait is over:
+        `wait` seconds while one of them is still at the edge, `arrived_wait` once all have arrived."""
         line = self._line
         if line.reached(stage) >= self.n:
             return
         future: asyncio.Future[None] = asyncio.get_running_loop().create_future()
         line.waiters.append((stage, self.n, future))
-        with contextlib.suppress(TimeoutError):
-            async with asyncio.timeout(wait):
-                await future
+        try:
+            done, _ = await asyncio.wait({future}, timeout=wait)
+            if not done and line.holders_arrived(stage, self.n):
+                await asyncio.wait({future}, timeout=arrived_wait)
+        finally:
+            future.cancel()  # no-op once resolved; otherwise the line forgets this waiter
 
     def release(self, stage: str) -> None:
         """This event is done with `stage`: later events may pass it."""

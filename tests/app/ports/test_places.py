@@ -55,3 +55,15 @@ async def test_a_hung_event_holds_the_next_only_for_a_bounded_wait() -> None:
     places.take("slack", "C1")  # never released: a lookup that hangs
     stuck = places.take("slack", "C1")
     await stuck.turn("fr", wait=0)  # returns: order is worth a short wait, not a stuck channel
+
+
+async def test_an_event_that_reached_the_dispatcher_is_waited_for_past_the_edge_bound() -> None:
+    places = Places()
+    slow, next_one = places.take("slack", "C1"), places.take("slack", "C1")
+    slow.arrive()  # e.g. its translation is slow: it has its own deadline, so order is kept
+    waiting = asyncio.create_task(next_one.turn("fr", wait=0))
+    await asyncio.sleep(0)
+    await asyncio.sleep(0)
+    assert not waiting.done()
+    slow.release("fr")
+    await waiting
