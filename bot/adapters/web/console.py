@@ -30,50 +30,22 @@ from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 
+from bot.adapters.web.buttons import MAX_MESSAGE, InvalidButton, button_command, floor_intent
 from bot.adapters.web.local_chat import LocalChat
 from bot.adapters.web.views import ConsoleModel, EventView, FloorView, Powers, RequestView, pick, to_json
 from bot.app.clock import Clock
 from bot.app.ports.chat import InboundEvent, InboundHandler, InboundKind
 from bot.app.ports.places import Places
-from bot.config.model import parse_duration
-from bot.domain.floor.model import RequestKind
-from bot.domain.grammar import DEFAULT_EXTENSION, Command, Target, Verb, parse, parse_floor
+from bot.domain.grammar import Command, parse, parse_floor
 from bot.i18n import catalog as i18n
 
 log = logging.getLogger(__name__)
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
 COOKIE = "floorbot_console"
-MAX_MESSAGE = 2000
 MAX_NAME = 80
 MAX_SESSIONS = 5000  # sign-ins kept in memory; the oldest is forgotten first
 
-# Console buttons -> the verb line a person would have typed (the chat grammar's language-neutral forms and the
-# `/floor <verb>` forms), shown as the event's text; the `Command` itself is built from the button (`button_command`),
-# never re-parsed from that line.
-ATTENDEE_VERBS = {
-    "request": "q+",
-    "withdraw": "q-",
-    "point-of-order": "point of order",
-    "position": "q?",
-}
-CHAIR_VERBS = {
-    "next": "next",
-    "give": "give @{target}",
-    "skip": "skip",
-    "remove": "remove @{target}",
-    "move": "move @{target} {value}",  # value: the 1-based place to move to
-    "close": "close",
-    "open": "open",
-    "question": "question {value}",
-    "extend": "extend {value}",
-    "stop": "stop",
-    "announce": "announce {text}",
-}
-REQUEST_KINDS = ("new", "clarifying", "reply")
-REQUEST_KIND_WORDS = {"new": "", "clarifying": "clarify", "reply": "reply"}  # `q+ clarify to <note>`
-_PLAIN_VERBS = {"next": Verb.NEXT, "skip": Verb.SKIP, "close": Verb.CLOSE, "open": Verb.OPEN, "stop": Verb.STOP,
-                "withdraw": Verb.WITHDRAW, "position": Verb.POSITION}
 _TEMPLATE_KEY = re.compile(r"\{\{([a-z0-9_.\-]+)\}\}")
 
 
@@ -367,42 +339,10 @@ class WebConsole:
 
     @staticmethod
     def _floor_intent(body: Mapping[str, Any]) -> tuple[InboundKind, str, dict[str, str]]:
-        action = str(body.get("action") or "")
-        target = str(body.get("target") or "")
-        value = str(body.get("value") or "").strip()
-        note = " ".join(str(body.get("note") or "").split())[:200]
-        text = " ".join(str(body.get("text") or "").split())[:MAX_MESSAGE]
-        if action == "post-action":  # a button the bot attached to one of its posts
-            action_id = str(body.get("action_id") or "")
-            if not action_id:
-                raise BadRequest("console.error.bad_request")
-            return InboundKind.ACTION, f"{action_id} {value}".strip(), {"action_id": action_id, "value": value}
-        if action in ATTENDEE_VERBS:
-            line = ATTENDEE_VERBS[action]
-            extra = {"verb": action}
-            if action == "request":
-                kind = str(body.get("kind") or "new")
-                if kind not in REQUEST_KINDS:
-                    raise BadRequest("console.error.bad_request")
-                extra["kind"] = kind
-                line = " ".join(part for part in ("q+", REQUEST_KIND_WORDS[kind], f"to {note}" if note else "") if part)
-                if note:
-                    extra["note"] = note
-            return InboundKind.COMMAND, line, extra
-        if action in CHAIR_VERBS:
-            if action in ("give", "remove", "move") and not target:
-                raise BadRequest("console.error.bad_request")
-            if (action in ("question", "extend") and value or action == "move") and not value.isdigit():
-                raise BadRequest("console.error.bad_request")
-            if action == "announce" and not text:
-                raise BadRequest("console.error.bad_message")
-            line = CHAIR_VERBS[action].format(target=target, value=value, text=text).strip()
-            extra = {"verb": action}
-            for name, given in (("target", target), ("value", value), ("text", text)):
-                if given:
-                    extra[name] = given
-            return InboundKind.COMMAND, line, extra
-        raise BadRequest("console.error.bad_request")
+        try:
+            return floor_intent(body)
+        except InvalidButton as bad:
+            raise BadRequest(bad.key) from None
 
     async def _dispatch(self, who: Identity, kind: InboundKind, text: str, command: Command | None, *,
                         ref: Any = None, extra: Mapping[str, str] | None = None) -> Response:
@@ -427,31 +367,6 @@ class WebConsole:
     def _problem(problem: BadRequest, lang: str) -> Response:
         return JSONResponse({"ok": False, "error": problem.key, "message": i18n.render(problem.key, lang)},
                             status_code=problem.status)
-
-
-def button_command(extra: Mapping[str, str]) -> Command | None:
-    """The command a console button means, built from its fields (see `WebConsole._floor_intent`)."""
-    action = extra.get("verb", "")
-    value, target = extra.get("value", ""), extra.get("target", "")
-    if action == "request":
-        note = extra.get("note") or None
-        return Command(Verb.REQUEST, RequestKind(extra.get("kind") or "new"),
-                       note if note and any(c.isalnum() for c in note) else None)
-    if action == "point-of-order":
-        return Command(Verb.REQUEST, RequestKind.POINT_OF_ORDER)
-    if action in _PLAIN_VERBS:
-        return Command(_PLAIN_VERBS[action])
-    if action in ("give", "remove"):
-        return Command(Verb(action), target=Target(f"@{target}"))
-    if action == "move":
-        return Command(Verb.MOVE, target=Target(f"@{target}"), number=int(value))
-    if action == "question":
-        return Command(Verb.QUESTION, number=int(value) if value else None)
-    if action == "extend":
-        return Command(Verb.EXTEND, duration=parse_duration(int(value)) if value else DEFAULT_EXTENSION)
-    if action == "announce":
-        return Command(Verb.ANNOUNCE, text=extra.get("text"))
-    return None
 
 
 def create_app(console: WebConsole) -> Starlette:
