@@ -240,14 +240,14 @@ class SlackIntake:
                 return
             command = _command_of(event)
             event = replace(event, command=command, place=place)
-            chosen = command is not None and command.verb is Verb.LANG and command.language in self._event_languages
-            if chosen and command is not None and command.language is not None:
+            chosen = _language_chosen(command, self._event_languages)
+            if chosen is not None:
                 # Remember the choice for this surface (App Home, later events' `language`); the dispatcher
                 # still gets the command and answers it.
-                await self._languages.set(event.user_id, command.language)
-                event = replace(event, language=command.language)
+                await self._languages.set(event.user_id, chosen)
+                event = replace(event, language=chosen)
             await self.handler(event)
-            if chosen:
+            if chosen is not None:
                 await self._publish_home(event.user_id)
         except Exception:
             log.exception("inbound Slack event %s (%s) failed", raw.event_id, raw.kind)
@@ -291,6 +291,13 @@ def _command_of(event: InboundEvent) -> Command | None:
         return parse_floor(event.text)
     if event.kind is InboundKind.ACTION:
         return parse_floor(event.extra.get("value") or event.text)
+    return None
+
+
+def _language_chosen(command: Command | None, languages: tuple[str, ...]) -> str | None:
+    """`/floor lang fr` (also `langue`, `idioma`, `language`, and the languages' names): the grammar's LANG."""
+    if command is not None and command.verb is Verb.LANG and command.language in languages:
+        return command.language
     return None
 
 
