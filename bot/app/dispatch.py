@@ -17,13 +17,8 @@ from bot.app.discussion import Discussions
 from bot.app.ports.chat import InboundEvent, InboundKind
 from bot.app.ports.places import FLOOR_STAGE, Places
 from bot.app.relay import Relay
-from bot.domain.floor.model import RequestKind
-from bot.domain.grammar import Command, Verb
 
 log = logging.getLogger(__name__)
-
-HAND_REACTIONS = frozenset({"raised_hand", "hand", "✋"})
-
 
 @dataclass
 class Dispatch:
@@ -39,7 +34,7 @@ class Dispatch:
         event = replace(event, place=place)
         place.arrive()
         try:
-            if event.command is None and event.kind is not InboundKind.REACTION:
+            if event.command is None:
                 place.release(FLOOR_STAGE)  # plain chat: later requests of the channel need not wait for it
             else:
                 for lang in self.ctx.languages:  # a command is never copied: later copies need not wait for it
@@ -60,8 +55,9 @@ class Dispatch:
                 await self.commands.effects.replies.reply(participant.person, event, "runtime.unknown_command",
                                                           text=event.text[:80])
         elif event.kind is InboundKind.REACTION:
-            if event.text in HAND_REACTIONS and self.discussions.is_floor_post(event.ref):
-                await self.commands.run(Command(Verb.REQUEST, kind=RequestKind.NEW), event, participant)
+            # The surface knows which of its reactions mean "I request the floor"; it counts on its post.
+            if command is not None and self.discussions.is_floor_post(event.ref):
+                await self.commands.run(command, event, participant)
         elif event.kind is InboundKind.EDIT and event.ref is not None:
             await self.relay.relay(event, participant, edit=True)
         elif event.kind is InboundKind.DELETE and event.ref is not None:

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from bot.app.ports.chat import InboundEvent, InboundKind
-from bot.domain.grammar import parse_floor
+from bot.app.ports.chat import InboundEvent, InboundKind, MessageRef
+from bot.domain.floor.model import RequestKind
+from bot.domain.grammar import Command, Verb, parse_floor
 from bot.i18n import catalog as i18n
 from tests.app.conftest import Rig, edge_command
 
@@ -56,3 +57,14 @@ async def test_a_command_the_edge_did_not_understand_is_answered(rig: Rig) -> No
     assert rig.private("web:lene-wendland") == [
         i18n.render("runtime.unknown_command", "en", text="frobnicate")
     ]
+
+
+async def test_a_raised_hand_on_the_floor_post_is_a_request(rig: Rig) -> None:
+    floor_post = MessageRef("slack", "CFR", "1646643000.000001")
+    rig.engine.remember_floor_posts([floor_post])
+    for n, ref in enumerate([MessageRef("slack", "CFR", "1646643000.000099"), floor_post]):
+        await rig.engine.handle(InboundEvent("slack", f"react-{n}", InboundKind.REACTION, "UJULES", rig.clock.now(),
+                                             "raised_hand", display_name="Jules", language="fr", ref=ref,
+                                             command=Command(Verb.REQUEST, RequestKind.NEW)))
+    state = await rig.engine.floor.state("session-1")
+    assert [r.participant.name for r in state.pending] == ["Jules"]  # the hand on another post counted for nothing

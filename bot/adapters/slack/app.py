@@ -32,6 +32,7 @@ from bot.adapters.slack.stores import Dedupe, LanguageChoices
 from bot.adapters.slack.surface import SURFACE, SlackChannels, SlackChat
 from bot.app.ports.chat import InboundEvent, InboundHandler, InboundKind, MessageRef
 from bot.app.ports.places import Place, Places
+from bot.domain.floor.model import RequestKind
 from bot.domain.grammar import Command, Verb, parse, parse_floor
 
 log = logging.getLogger(__name__)
@@ -284,13 +285,16 @@ class SlackIntake:
 
 
 def _command_of(event: InboundEvent) -> Command | None:
-    """The chat grammar, once: a message may be a command; `/floor` text is one; a button carries its own."""
+    """The chat grammar, once: a message may be a command; `/floor` text is one; a button carries its own;
+    a raised hand on a message is a request for the floor."""
     if event.kind is InboundKind.MESSAGE:
         return parse(event.text)
     if event.kind is InboundKind.COMMAND:
         return parse_floor(event.text)
     if event.kind is InboundKind.ACTION:
         return parse_floor(event.extra.get("value") or event.text)
+    if event.kind is InboundKind.REACTION:  # only the floor reactions get this far (see `reaction_inbound`)
+        return Command(Verb.REQUEST, RequestKind.NEW)
     return None
 
 

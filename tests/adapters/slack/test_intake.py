@@ -7,7 +7,8 @@ import json
 import time
 
 from bot.app.ports.chat import Author, InboundEvent, InboundKind, MessageRef, Post
-from bot.domain.grammar import parse_floor
+from bot.domain.floor.model import RequestKind
+from bot.domain.grammar import Command, Verb, parse_floor
 from tests.adapters.slack.conftest import SECRET, SlackRig, action_body, command_body, event_body, signed
 
 
@@ -124,7 +125,7 @@ async def test_reaction_slash_command_and_button(rig: SlackRig) -> None:
     command = by_kind[InboundKind.COMMAND]
     assert (command.text, command.user_id, command.language) == ("q+ to ask about remedy", "UANA", "es")
     assert command.command == parse_floor("q+ to ask about remedy")  # parsed once, here at the edge
-    assert reaction.command is None
+    assert reaction.command == Command(Verb.REQUEST, RequestKind.NEW)
     assert command.ref == MessageRef("slack", "CES", "")  # so that replies are ephemeral in that channel
     action = by_kind[InboundKind.ACTION]
     assert (action.text, action.user_id, action.extra["person"]) == ("floor.next session-1", "ULENE", "lene")
