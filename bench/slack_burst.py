@@ -39,7 +39,8 @@ sys.path.insert(0, str(ROOT))
 from bot.adapters.slack.escape import escape  # noqa: E402
 from bot.adapters.slack.runtime import SlackRuntime, build_slack  # noqa: E402
 from bot.app.clock import SimulatedClock  # noqa: E402
-from bot.app.ports.chat import AudienceKind, Author, InboundEvent, InboundKind, Post  # noqa: E402
+from bot.app.ports.board import BoardEntry, BoardPerson, BoardView  # noqa: E402
+from bot.app.ports.chat import Author, InboundEvent, InboundKind, Post  # noqa: E402
 from bot.config.settings import Settings  # noqa: E402
 from bot.testing.memory import MemoryKeyValues  # noqa: E402
 from bot.testing.memory import MemorySeenEvents as MemoryDedupe  # noqa: E402
@@ -116,9 +117,11 @@ def floorbot_handler(slack: SlackRuntime, st: ScaledTime, tally: Tally) -> Calla
             tally.expected += 1
             await chat.reply_private(event.user_id, f"You are number {len(queue)}.", context=event.ref)
             tally.reply_delays.append(st.clock() - got)
-            await chat.post(
-                "en", Post("List of speakers:\n" + "\n".join(queue), key="board:bench"), audience=AudienceKind.CHAIRS
-            )
+            await chat.show_board(BoardView(
+                "bench", {"en": "bench"}, "UTC", True, None,
+                tuple(BoardEntry(place, BoardPerson(name, "other", {"en": "Other"}, "en"), "new")
+                      for place, name in enumerate(queue, start=1)),
+            ))
             return
         author = Author(event.display_name)
         ref = event.ref

@@ -32,6 +32,7 @@ from bot.adapters.translation.deepl import DEEPL_RETRY, DeepLTranslator  # noqa:
 from bot.adapters.translation.glossary import load_glossary  # noqa: E402
 from bot.app.ports.translation import Lang, Source, Status, Translation, Usage  # noqa: E402
 from bot.app.translation.service import ChatTranslator  # noqa: E402
+from bot.domain.grammar import parse  # noqa: E402
 from bot.testing.timing import VirtualTimer  # noqa: E402
 from tests.fakes.deepl_server import running_fake_deepl  # noqa: E402
 
@@ -251,7 +252,8 @@ async def run_ours(messages: list[Message], window: float = 0.1, burst_interval:
             seen.add((message.text, message.lang))
             tasks.append(
                 asyncio.ensure_future(
-                    chat.translate_message(message.text, channel_lang=message.lang, context=history[-5:])
+                    chat.translate_message(message.text, channel_lang=message.lang, context=history[-5:],
+                                           is_command=parse(message.text) is not None)
                 )
             )
             history.append(message.text)

@@ -205,7 +205,7 @@ def build_engine(
 ) -> Engine:
     """The engine and the floor service beneath it: the one place they are constructed."""
     floor = FloorService(store.floor, authorize=runtime_authorizer(schedule), policy_for=schedule_policy(schedule))
-    return Engine(schedule, chat, floor, store.kv, store.seen, clock, timers, translator=translator,
+    return Engine(schedule, chat, floor, store.kv, clock, timers, translator=translator,
                   audit=store.audit, publish_board=publish_board)
 
 

@@ -44,7 +44,7 @@ async def test_the_live_bot_and_the_rehearsal_are_built_alike(tmp_path: Path) ->
             assert bot.engine.present.__qualname__.startswith("PresenceRegistry.")
             assert {"/healthz", "/zoom/webhook"} <= paths(bot)
             assert bot.engine.floor is not None and bot.runner.on_cue == bot.engine.on_cue
-            assert not bot.engine.publish_board, "no Slack configured: no chairs' board to publish"
+            assert not bot.engine.effects.publish_board, "no Slack configured: no chairs' board to publish"
         # What differs is what was asked for: the surface, the timers, the leader lease.
         assert isinstance(live.chat, LocalChat) and live.console is not None and "/api/state" in paths(live)
         assert isinstance(live.engine.timers, SchedulerTimers)

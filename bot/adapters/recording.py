@@ -6,12 +6,14 @@ import itertools
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
+from bot.app.ports.board import BoardView
 from bot.app.ports.chat import Action, AudienceKind, MessageRef, Post
+from bot.i18n.board import board_buttons, board_text
 
 
 @dataclass
 class Entry:
-    op: str  # announce-part | post | private | edit | delete | react
+    op: str  # announce | post | private | board | edit | delete | react
     audience: str
     lang: str | None
     text: str
@@ -56,6 +58,13 @@ class RecordingChat:
 
     async def reply_private(self, user_id: str, text: str, *, context: MessageRef | None = None) -> None:
         self.transcript.append(Entry("private", "user", None, text, user_id=user_id, ref=context))
+
+    async def show_board(self, board: BoardView) -> None:
+        """Recorded in every language of the event (each surface shows its readers one of them)."""
+        for lang in board.languages:
+            actions = tuple(Action(*button) for button in board_buttons(board, lang))
+            self.transcript.append(Entry("board", "chairs", lang, board_text(board, lang),
+                                         key=f"board:{board.discussion}", actions=actions))
 
     async def edit(self, ref: MessageRef, post: Post) -> None:
         self.transcript.append(Entry("edit", ref.channel, None, post.text, key=post.key, ref=ref))

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from bot.app.ports.board import BoardView
 from bot.app.ports.chat import Action, AudienceKind, ChatPort, MessageRef, Post
 
 WEB_PREFIX = "web:"
@@ -47,6 +48,10 @@ class FanoutChat:
     async def reply_private(self, user_id: str, text: str, *, context: MessageRef | None = None) -> None:
         port = self.console if user_id.startswith(WEB_PREFIX) else self.primary
         await port.reply_private(user_id, text, context=context)
+
+    async def show_board(self, board: BoardView) -> None:
+        for port in self._ports():
+            await port.show_board(board)
 
     async def edit(self, ref: MessageRef, post: Post) -> None:
         await self._of(ref).edit(ref, post)

@@ -27,7 +27,7 @@ from bot.config.settings import Settings
 from bot.domain.agenda.recovery import LedgerState
 from bot.domain.agenda.timeline import Cue, plan
 from bot.domain.authz import chairs_of, web_id
-from bot.domain.grammar import Command, Verb
+from bot.domain.grammar import Command, Verb, parse, parse_floor
 from bot.rehearsal.scenario import Do, Scenario, SimAction
 from bot.rehearsal.transcript import TranscriptChat
 from bot.report.collect import collect_report
@@ -66,7 +66,10 @@ class SimulatedPeople:
     ids: itertools.count[int] = field(default_factory=itertools.count)
 
     def event(self, user_id: str, kind: InboundKind, text: str, **extra: Any) -> InboundEvent:
-        return InboundEvent("simulated", f"sim-{next(self.ids)}", kind, user_id, self.clock.now(), text, **extra)
+        """What a surface would hand the dispatcher: the grammar parsed once, here at the (simulated) edge."""
+        command = parse(text) if kind is InboundKind.MESSAGE else parse_floor(text)
+        return InboundEvent("simulated", f"sim-{next(self.ids)}", kind, user_id, self.clock.now(), text,
+                            command=command, **extra)
 
     async def act(self, action: SimAction) -> None:
         who = action.who

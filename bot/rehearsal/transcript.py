@@ -14,6 +14,7 @@ from typing import Any
 
 from bot.adapters.recording import RecordingChat
 from bot.app.clock import Clock
+from bot.app.ports.board import BoardView
 from bot.app.ports.chat import Action, AudienceKind, MessageRef, Post
 
 
@@ -62,6 +63,11 @@ class TranscriptChat:
     async def reply_private(self, user_id: str, text: str, *, context: MessageRef | None = None) -> None:
         before = len(self._inner.transcript)
         await self._inner.reply_private(user_id, text, context=context)
+        self._stamp(before)
+
+    async def show_board(self, board: BoardView) -> None:
+        before = len(self._inner.transcript)
+        await self._inner.show_board(board)
         self._stamp(before)
 
     async def edit(self, ref: MessageRef, post: Post) -> None:

@@ -1,15 +1,15 @@
 """Slack intake: the bolt AsyncApp and its listeners, mounted on Starlette (HTTP) or Socket Mode.
 
-Listeners only convert Slack's payload into a small raw record and start a background task; bolt acks
-events itself and commands/actions are acked first thing, so nothing slow happens before the ack. The
-background task deduplicates on Slack's delivery id, looks the user up (cached), decodes the text to plain
-text, works out the user's language and hands one `InboundEvent` to the dispatcher.
+Listeners only convert Slack's payload into a small raw record, take its place in its channel's order
+(before any await) and start a background task; bolt acks events itself and commands/actions are acked
+first thing, so nothing slow happens before the ack. The background task deduplicates on Slack's delivery
+id (the one dedupe of a Slack event), looks the user up (cached), decodes the text to plain text, works
+out the user's language, parses the chat grammar once and hands one `InboundEvent` to the dispatcher.
 """
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import re
 from collections.abc import Callable, Coroutine
@@ -31,18 +31,15 @@ from bot.adapters.slack.identity import SlackDirectory, language_of_locale
 from bot.adapters.slack.stores import LanguageChoices
 from bot.adapters.slack.surface import SURFACE, SlackChannels, SlackChat
 from bot.app.ports.chat import InboundEvent, InboundHandler, InboundKind, MessageRef
+from bot.app.ports.places import Place, Places
 from bot.app.ports.store import SeenEvents
+from bot.domain.floor.state import RequestKind
+from bot.domain.grammar import Command, Verb, parse, parse_floor
 
 log = logging.getLogger(__name__)
 
 # Reactions that mean "I request the floor" (✋ and its alias; skin tones are stripped first).
 FLOOR_REACTIONS = frozenset({"raised_hand", "hand"})
-# The intake's own exactly-once key space: the dispatcher may dedupe on ("slack", event id) in the same store.
-INTAKE_SOURCE = "slack-intake"
-# How long an event waits for the previous one of its channel to reach the dispatcher.
-ORDER_WAIT_SECONDS = 5.0
-# `/floor lang fr`, also `/floor langue fr`, `/floor idioma es`, `/floor language en`.
-_LANG_COMMAND = re.compile(r"^\s*(?:lang|language|langue|idioma)\s+([A-Za-z-]+)\s*$", re.IGNORECASE)
 _PLAIN_MESSAGE_SUBTYPES = {None, "thread_broadcast", "file_share", "me_message"}
 
 
@@ -169,8 +166,7 @@ class SlackIntake:
         self._now = now
         self._event_languages = event_languages
         self._tasks: set[asyncio.Task[None]] = set()
-        # Per channel, the turn of the latest event: handlers start in arrival order (see `_ingest`).
-        self._turns: dict[str, asyncio.Event] = {}
+        self.places = Places()  # each event's place in its channel's order, taken in the listener
         # An empty secret can never verify: without one, every HTTP request is refused (Socket Mode skips it).
         self.app = AsyncApp(client=client, signing_secret=signing_secret or "", process_before_response=False)
         self.app.event("message")(self._on_message)
@@ -201,11 +197,8 @@ class SlackIntake:
     # -- listeners: convert and schedule, nothing else -------------------------------------------------------
 
     def _take_turn(self, raw: RawInbound) -> None:
-        key = raw.channel or raw.user_id
-        previous = self._turns.get(key)
-        mine = asyncio.Event()
-        self._turns[key] = mine
-        self._spawn(self._ingest(raw, previous, mine))
+        # Synchronously, as bolt hands us the event: places follow arrival order whatever the lookups do.
+        self._spawn(self._ingest(raw, self.places.take(SURFACE, raw.channel or raw.user_id)))
 
     async def _on_message(self, body: dict[str, Any], event: dict[str, Any]) -> None:
         raw = message_inbound(body, event, self._channels)
@@ -237,36 +230,31 @@ class SlackIntake:
         except Exception:
             log.exception("could not publish the App Home of %s", user_id)
 
-    async def _ingest(self, raw: RawInbound, previous: asyncio.Event | None, mine: asyncio.Event) -> None:
-        """Dedupe and enrich concurrently with other events, but start the handler only once the previous
-        event of the same channel has started its own: the dispatcher sees a channel in arrival order."""
+    async def _ingest(self, raw: RawInbound, place: Place) -> None:
+        """Dedupe and enrich concurrently with other events; the place keeps the channel's order downstream
+        (an event dropped here gives its place up, so the ones behind it need not wait)."""
         try:
-            event: InboundEvent | None = None
-            if await self._dedupe.seen_before(INTAKE_SOURCE, raw.event_id, self._now()):
+            if await self._dedupe.seen_before(SURFACE, raw.event_id, self._now()):
                 log.debug("duplicate delivery %s ignored", raw.event_id)
-            else:
-                event = await self._enrich(raw)
-            if previous is not None:
-                # Order is worth a short wait, not a stuck channel: a hung lookup holds the next at most this long.
-                with contextlib.suppress(TimeoutError):
-                    async with asyncio.timeout(ORDER_WAIT_SECONDS):
-                        await previous.wait()
-            mine.set()
+                return
+            event = await self._enrich(raw)
             if event is None:
                 return
-            chosen = _LANG_COMMAND.match(event.text) if raw.kind is InboundKind.COMMAND else None
-            if chosen is not None and (code := chosen.group(1).lower()) in self._event_languages:
+            command = _command_of(event)
+            event = replace(event, command=command, place=place)
+            chosen = _language_chosen(command, self._event_languages)
+            if chosen is not None:
                 # Remember the choice for this surface (App Home, later events' `language`); the dispatcher
                 # still gets the command and answers it.
-                await self._languages.set(event.user_id, code)
-                event = replace(event, language=code)
+                await self._languages.set(event.user_id, chosen)
+                event = replace(event, language=chosen)
             await self.handler(event)
             if chosen is not None:
                 await self._publish_home(event.user_id)
         except Exception:
             log.exception("inbound Slack event %s (%s) failed", raw.event_id, raw.kind)
         finally:
-            mine.set()
+            place.release_all()
 
     async def _enrich(self, raw: RawInbound) -> InboundEvent | None:
         user = await self._directory.user(raw.user_id) if raw.user_id else None
@@ -300,6 +288,27 @@ class SlackIntake:
             email=user.email if user else None, language=language, channel_language=channel_language,
             ref=ref, extra=extra,
         )
+
+
+def _command_of(event: InboundEvent) -> Command | None:
+    """The chat grammar, once: a message may be a command; `/floor` text is one; a button carries its own;
+    a raised hand on a message is a request for the floor."""
+    if event.kind is InboundKind.MESSAGE:
+        return parse(event.text)
+    if event.kind is InboundKind.COMMAND:
+        return parse_floor(event.text)
+    if event.kind is InboundKind.ACTION:
+        return parse_floor(event.extra.get("value") or event.text)
+    if event.kind is InboundKind.REACTION:  # only the floor reactions get this far (see `reaction_inbound`)
+        return Command(Verb.REQUEST, RequestKind.NEW)
+    return None
+
+
+def _language_chosen(command: Command | None, languages: tuple[str, ...]) -> str | None:
+    """`/floor lang fr` (also `langue`, `idioma`, `language`, and the languages' names): the grammar's LANG."""
+    if command is not None and command.verb is Verb.LANG and command.language in languages:
+        return command.language
+    return None
 
 
 def slack_routes(intake: SlackIntake, path: str = "/slack/events") -> list[Route]:

@@ -7,9 +7,9 @@ port, for the dispatcher:
   original and language updates the copy in place (that is how an edited original is followed).
 - `delete(original)` deletes every copy of it (the bot cannot delete a user's own message).
 - `edit(original, Post(..., key="...:<lang>"))` does the same for the copy in that language.
-- a post (or announce) to the chairs with a key starting `board:` is a live board: the first one is posted,
-  later ones update that same message, coalesced and at most every `board_interval` seconds; chairs read
-  the event's first language (`chairs_language`).
+- `show_board(view)` is the chairs' live board, rendered in their working language (`chairs_language`,
+  the event's first): the first one is posted, later ones update that same message, coalesced and at most
+  every `board_interval` seconds.
 - copies of messages from the chairs' channel or from DMs are refused (logged): those stay private.
 - when a language channel is backlogged, short copies are bundled (bundles.py).
 """
@@ -32,8 +32,10 @@ from bot.adapters.slack.bundles import MAX_BUNDLED_TEXT, BundleIndex, Line, rend
 from bot.adapters.slack.escape import plain_label
 from bot.adapters.slack.outbox import Bundling, DeliveryFailed, Failure, Outbox, Slot, Verdict
 from bot.adapters.slack.stores import BoardIndex, CopyIndex
+from bot.app.ports.board import BoardView
 from bot.app.ports.chat import Action, AudienceKind, MessageRef, Post
 from bot.config.model import ChatMode, Schedule
+from bot.i18n.board import board_buttons, board_text
 from bot.i18n.catalog import render
 
 log = logging.getLogger(__name__)
@@ -156,14 +158,12 @@ class SlackChat:
     ) -> list[MessageRef]:
         if audience is AudienceKind.CHAIRS or self.channels.mode is ChatMode.THREAD:
             channel = self._chairs() if audience is AudienceKind.CHAIRS else self.channels.shared
-            # The chairs share one working language (the event's first): a live board in three languages
-            # would triple its length. Participants in thread mode get every language in one message.
+            # The chairs share one working language (the event's first): a note in three languages would
+            # triple its length. Participants in thread mode get every language in one message.
             if audience is AudienceKind.CHAIRS and self._chairs_language in texts:
                 text = texts[self._chairs_language]
             else:
                 text = self._all_languages(texts)
-            if key is not None and key.startswith(BOARD_PREFIX) and audience is AudienceKind.CHAIRS:
-                return [await self._show_board(key, text, actions)]
             return [await self._post_text(channel, text, actions=actions, key=key)]
         results = await asyncio.gather(
             *(self._post_text(self.channels.for_language(lang), text, actions=actions, key=key)
@@ -178,8 +178,6 @@ class SlackChat:
 
     async def post(self, lang: str, post: Post, *, audience: AudienceKind = AudienceKind.PARTICIPANTS) -> MessageRef:
         if audience is AudienceKind.CHAIRS:
-            if post.key is not None and post.key.startswith(BOARD_PREFIX):
-                return await self._show_board(post.key, post.text, post.actions)
             return await self._post_text(self._chairs(), post.text, actions=post.actions, key=post.key)
         original = post.reply_to if post.reply_to is not None and post.reply_to.surface == SURFACE else None
         if post.author is not None and original is not None:
@@ -209,6 +207,11 @@ class SlackChat:
                     raise
         channel = await self._dm_channel(user_id)
         await self._post_text(channel, text, lane=f"private:{user_id}")
+
+    async def show_board(self, board: BoardView) -> None:
+        lang = self._chairs_language
+        actions = [Action(*button) for button in board_buttons(board, lang)]
+        await self._show_board(f"{BOARD_PREFIX}{board.discussion}", board_text(board, lang), actions)
 
     async def edit(self, ref: MessageRef, post: Post) -> None:
         copies = await self._copies.copies(ref)

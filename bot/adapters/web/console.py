@@ -32,10 +32,13 @@ from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 
+from bot.adapters.web.buttons import MAX_MESSAGE, InvalidButton, button_command, floor_intent
 from bot.adapters.web.local_chat import LocalChat
 from bot.adapters.web.views import ConsoleModel, EventView, FloorView, Powers, RequestView, pick, to_json
 from bot.app.clock import Clock
 from bot.app.ports.chat import InboundEvent, InboundHandler, InboundKind
+from bot.app.ports.places import Places
+from bot.domain.grammar import Command, parse, parse_floor
 from bot.i18n import catalog as i18n
 from bot.i18n import formats
 
@@ -43,33 +46,9 @@ log = logging.getLogger(__name__)
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
 COOKIE = "floorbot_console"
-MAX_MESSAGE = 2000
 MAX_NAME = 80
 MAX_SESSIONS = 5000  # sign-ins kept in memory; the oldest is forgotten first
 
-# Console buttons -> the verb line the dispatcher parses (the chat grammar's language-neutral forms and the
-# `/floor <verb>` forms), plus the same intent as structured `extra` so nothing depends on re-parsing.
-ATTENDEE_VERBS = {
-    "request": "q+",
-    "withdraw": "q-",
-    "point-of-order": "point of order",
-    "position": "q?",
-}
-CHAIR_VERBS = {
-    "next": "next",
-    "give": "give @{target}",
-    "skip": "skip",
-    "remove": "remove @{target}",
-    "move": "move @{target} {value}",  # value: the 1-based place to move to
-    "close": "close",
-    "open": "open",
-    "question": "question {value}",
-    "extend": "extend {value}",
-    "stop": "stop",
-    "announce": "announce {text}",
-}
-REQUEST_KINDS = ("new", "clarifying", "reply")
-REQUEST_KIND_WORDS = {"new": "", "clarifying": "clarify", "reply": "reply"}  # `q+ clarify to <note>`
 _TEMPLATE_KEY = re.compile(r"\{\{([a-z0-9_.\-]+)\}\}")
 
 
@@ -119,6 +98,7 @@ class WebConsole:
         self.handler = handler
         self.clock = clock
         self._sessions: dict[str, Identity] = {}
+        self.places = Places()  # each event's place in its pane's order, taken before any await
 
     def routes(self) -> list[BaseRoute]:
         return [
@@ -338,62 +318,35 @@ class WebConsole:
         except BadRequest as problem:
             return self._problem(problem, self._lang(request, self.identity(request)))
         ref = self.chat.record_inbound(who.user_id, who.name, who.lang, text)
-        return await self._dispatch(who, InboundKind.MESSAGE, text, ref=ref)
+        return await self._dispatch(who, InboundKind.MESSAGE, text, parse(text), ref=ref)
 
     async def floor(self, request: Request) -> Response:
         try:
             who = self._require(request)
             body = await self._json_body(request)
             kind, text, extra = self._floor_intent(body)
+            # A button the bot attached to a post carries its verb line as its value (the board's "next").
+            command = parse_floor(extra["value"] or text) if kind is InboundKind.ACTION else button_command(extra)
         except BadRequest as problem:
             return self._problem(problem, self._lang(request, self.identity(request)))
-        return await self._dispatch(who, kind, text, extra=extra)
+        return await self._dispatch(who, kind, text, command, extra=extra)
 
     @staticmethod
     def _floor_intent(body: Mapping[str, Any]) -> tuple[InboundKind, str, dict[str, str]]:
-        action = str(body.get("action") or "")
-        target = str(body.get("target") or "")
-        value = str(body.get("value") or "").strip()
-        note = " ".join(str(body.get("note") or "").split())[:200]
-        text = " ".join(str(body.get("text") or "").split())[:MAX_MESSAGE]
-        if action == "post-action":  # a button the bot attached to one of its posts
-            action_id = str(body.get("action_id") or "")
-            if not action_id:
-                raise BadRequest("console.error.bad_request")
-            return InboundKind.ACTION, f"{action_id} {value}".strip(), {"action_id": action_id, "value": value}
-        if action in ATTENDEE_VERBS:
-            line = ATTENDEE_VERBS[action]
-            extra = {"verb": action}
-            if action == "request":
-                kind = str(body.get("kind") or "new")
-                if kind not in REQUEST_KINDS:
-                    raise BadRequest("console.error.bad_request")
-                extra["kind"] = kind
-                line = " ".join(part for part in ("q+", REQUEST_KIND_WORDS[kind], f"to {note}" if note else "") if part)
-                if note:
-                    extra["note"] = note
-            return InboundKind.COMMAND, line, extra
-        if action in CHAIR_VERBS:
-            if action in ("give", "remove", "move") and not target:
-                raise BadRequest("console.error.bad_request")
-            if (action in ("question", "extend") and value or action == "move") and not value.isdigit():
-                raise BadRequest("console.error.bad_request")
-            if action == "announce" and not text:
-                raise BadRequest("console.error.bad_message")
-            line = CHAIR_VERBS[action].format(target=target, value=value, text=text).strip()
-            extra = {"verb": action}
-            for name, given in (("target", target), ("value", value), ("text", text)):
-                if given:
-                    extra[name] = given
-            return InboundKind.COMMAND, line, extra
-        raise BadRequest("console.error.bad_request")
+        try:
+            return floor_intent(body)
+        except InvalidButton as bad:
+            raise BadRequest(bad.key) from None
 
-    async def _dispatch(self, who: Identity, kind: InboundKind, text: str, *, ref: Any = None,
-                        extra: Mapping[str, str] | None = None) -> Response:
+    async def _dispatch(self, who: Identity, kind: InboundKind, text: str, command: Command | None, *,
+                        ref: Any = None, extra: Mapping[str, str] | None = None) -> Response:
+        # The console makes its own event ids (never redelivered: nothing to deduplicate) and takes the
+        # event's place in its pane's order before any await.
         event = InboundEvent(
             source="web", event_id=f"web:{uuid.uuid4().hex}", kind=kind, user_id=who.user_id, at=self.clock.now(),
             text=text, display_name=who.name, language=who.lang, channel_language=who.lang, ref=ref,
-            extra=dict(extra or {}) | {"group": who.group},
+            extra=dict(extra or {}) | {"group": who.group}, command=command,
+            place=self.places.take("web", ref.channel if ref is not None else who.lang),
         )
         try:
             await self.handler(event)

@@ -19,8 +19,10 @@ from datetime import datetime
 from typing import Any
 
 from bot.app.clock import Clock
+from bot.app.ports.board import BoardView
 from bot.app.ports.chat import Action, AudienceKind, MessageRef, Post
 from bot.i18n import catalog as i18n
+from bot.i18n.board import board_buttons, board_text
 
 SURFACE = "web"
 USER_CHANNEL_PREFIX = "user:"
@@ -128,6 +130,7 @@ class LocalChat:
         self._channels: dict[str, deque[str]] = {}
         self._messages: dict[str, ConsoleMessage] = {}
         self._subscribers: list[_Subscriber] = []
+        self._boards: dict[tuple[str, str], MessageRef] = {}  # (discussion, lang) -> its live board
 
     # -- ChatPort ------------------------------------------------------------------------------------------
 
@@ -150,6 +153,19 @@ class LocalChat:
 
     async def reply_private(self, user_id: str, text: str, *, context: MessageRef | None = None) -> None:
         self._append(USER_CHANNEL_PREFIX + user_id, "private", None, text, user_id=user_id)
+
+    async def show_board(self, board: BoardView) -> None:
+        """One live board per discussion in each language's chairs pane, updated in place."""
+        for lang in board.languages:
+            text = board_text(board, lang)
+            actions = tuple(Action(*button) for button in board_buttons(board, lang))
+            ref = self._boards.get((board.discussion, lang))
+            if ref is not None and ref.id in self._messages:
+                self._update(ref, text=text, actions=actions)
+            else:
+                self._boards[(board.discussion, lang)] = self._append(
+                    audience_channel(AudienceKind.CHAIRS, lang), "announce", lang, text,
+                    key=f"board:{board.discussion}", actions=actions)
 
     async def edit(self, ref: MessageRef, post: Post) -> None:
         self._update(ref, text=post.text, actions=tuple(post.actions), edited=True)

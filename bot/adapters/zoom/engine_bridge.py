@@ -2,9 +2,10 @@
 
 `EngineFloorRequests` is the `FloorRequests` the live app gives `ZoomWebhook`: it turns a chat-grammar
 command typed in Zoom into the platform-neutral `InboundEvent` (source "zoom") and hands it to the one
-inbound handler (`bot.app.engine.Engine.handle`), which parses it, applies it to the running
-discussion's list (FloorService: serialised, authorised, audited) and answers the person itself. So it
-returns no reply of its own, and the webhook should then be built without a notifier.
+inbound handler (`bot.app.engine.Engine.handle`), which applies it to the running discussion's list
+(FloorService: serialised, authorised, audited) and answers the person itself. So it returns no reply of
+its own, and the webhook should then be built without a notifier. The webhook has already verified,
+deduplicated and parsed the delivery: the event carries the webhook's `Command`, never parsed again.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ def to_inbound_event(request: ZoomFloorCommand) -> InboundEvent:
         email=request.email,
         language=request.language,
         extra={"meeting_id": request.meeting_id, "meeting_uuid": request.meeting_uuid},
+        command=request.command,
     )
 
 

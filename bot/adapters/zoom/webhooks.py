@@ -44,8 +44,8 @@ from bot.i18n.catalog import CatalogError, render
 log = logging.getLogger(__name__)
 
 SOURCE = "zoom"
-# Deliveries are recorded under their own source name: the runtime engine records the InboundEvents it is
-# handed under "zoom", and a chat request passed on to it must not look like a duplicate of its delivery.
+# The one dedupe of a Zoom delivery (the dispatcher does not dedupe again). The name is kept as it was so
+# that deliveries recorded before an upgrade are still recognised.
 DELIVERY_SOURCE = "zoom.webhook"
 TOLERANCE = timedelta(seconds=300)
 MAX_BODY_BYTES = 256 * 1024  # Zoom's events are a few kilobytes

@@ -2,8 +2,11 @@
 
 Adapters (Slack, the local web console, the recording fake) implement `ChatPort` for output and turn
 everything they receive into one `InboundEvent` type handed to an `InboundHandler` (convert at the edge,
-dispatch once). Text given to the port is final, already rendered in the audience's language; adapters
-escape it for their own markup.
+dispatch once). The edge does three things once, so nothing downstream does them again: it deduplicates
+the delivery, takes the event's `Place` in its channel's order before any await (see `Places`), and parses
+the chat grammar, putting the `Command` on the event. Text given to the port is final, already rendered in
+the audience's language; adapters escape it for their own markup. The chairs' board is the exception: it
+is a typed `BoardView` each surface renders in its own audience's language.
 """
 
 from __future__ import annotations
@@ -14,6 +17,10 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Protocol
 
+from bot.app.ports.board import BoardView
+from bot.app.ports.places import Place
+from bot.domain.grammar import Command
+
 
 class AudienceKind(StrEnum):
     PARTICIPANTS = "participants"
@@ -22,9 +29,9 @@ class AudienceKind(StrEnum):
 
 class InboundKind(StrEnum):
     MESSAGE = "message"  # a chat message (may be a floor command in the chat grammar)
-    COMMAND = "command"  # an explicit command (`/floor next`, a console button), text is the verb line
+    COMMAND = "command"  # an explicit command (`/floor next`, a console button); `command` None: not understood
     REACTION = "reaction"  # an emoji reaction on a message, e.g. raised_hand on the "floor is open" post
-    ACTION = "action"  # a button press (chair controls); `text` carries the action id + value
+    ACTION = "action"  # a button press (chair controls); its command is on the event
     EDIT = "edit"  # an original message was edited
     DELETE = "delete"  # an original message was deleted
 
@@ -61,7 +68,7 @@ class Post:
     text: str
     author: Author | None = None
     actions: Sequence[Action] = ()
-    key: str | None = None  # stable purpose key, e.g. "cue:session-1/open" or "board:session-1"
+    key: str | None = None  # stable purpose key, e.g. "cue:session-1/open"
     reply_to: MessageRef | None = None  # thread parent or the original of a mirrored copy
     link: str | None = None  # permalink to the original message, for mirrored copies
 
@@ -82,6 +89,13 @@ class InboundEvent:
     channel_language: str | None = None  # the language of the channel it was posted in (mirror mode)
     ref: MessageRef | None = None  # the message itself, or the message reacted to
     extra: Mapping[str, str] = field(default_factory=dict)
+    command: Command | None = None  # parsed once, at the edge; None for plain chat (and not understood)
+    place: Place | None = None  # the event's place in its channel's order, taken at the edge
+
+    @property
+    def channel_key(self) -> str:
+        """The order an event belongs to: its channel; events that name none share one order per surface."""
+        return (self.ref.channel if self.ref is not None else None) or self.extra.get("channel") or ""
 
 
 InboundHandler = Callable[[InboundEvent], Awaitable[None]]
@@ -105,6 +119,10 @@ class ChatPort(Protocol):
 
     async def reply_private(self, user_id: str, text: str, *, context: MessageRef | None = None) -> None:
         """Tell one person something only they see (their place in the list, a refusal, 'you are next')."""
+        ...
+
+    async def show_board(self, board: BoardView) -> None:
+        """Show the chairs the live board of a discussion: one message kept up to date, in their language."""
         ...
 
     async def edit(self, ref: MessageRef, post: Post) -> None: ...

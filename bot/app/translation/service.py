@@ -2,7 +2,8 @@
 
 Platform-neutral: the Slack adapter and the web console both call `translate_message`. It decides the
 source language (channel, else author, else local detection), skips what needs no translation (floor
-commands, emoji/link/mention-only messages), answers repeats from the cache, sends the rest through
+commands, which the caller flags since the edge has parsed them already; emoji/link/mention-only
+messages), answers repeats from the cache, sends the rest through
 the micro-batcher, and bounds each message by a deadline after which the original is returned marked
 unavailable. A spent quota is reported to the chairs once.
 """
@@ -33,7 +34,6 @@ from bot.app.translation.timing import LoopTimer, Timer
 log = logging.getLogger(__name__)
 
 NotifyChairs = Callable[..., Awaitable[None]]  # notify_chairs(message_key, **values)
-CommandPredicate = Callable[[str], bool]
 
 CONTEXT_MESSAGES = 5
 CONTEXT_CHARS = 1500
@@ -53,15 +53,6 @@ NOTICE_KEYS: dict[Status, str] = {
 def notice_key(status: Status) -> str | None:
     """Catalog key of the notice to show with a text of this status, if any."""
     return NOTICE_KEYS.get(status)
-
-
-def floor_command_predicate() -> CommandPredicate:
-    """Whole-message floor commands (bot/domain/grammar.py) are never translated."""
-    try:
-        from bot.domain.grammar import parse
-    except ImportError:  # pragma: no cover - the chat grammar lives in another area
-        return lambda _text: False
-    return lambda text: parse(text) is not None
 
 
 @dataclass(frozen=True)
@@ -84,7 +75,6 @@ class ChatTranslator:
         translator: Translator,
         *,
         notify_chairs: NotifyChairs = _no_notify,
-        is_command: CommandPredicate | None = None,
         deadline: float = 20.0,
         window: float = 0.1,
         burst_interval: float = 3.0,
@@ -94,7 +84,6 @@ class ChatTranslator:
     ) -> None:
         self.translator = translator
         self._notify = notify_chairs
-        self._is_command = is_command if is_command is not None else floor_command_predicate()
         self._deadline = deadline
         self._timer = timer or LoopTimer()
         self.cache = cache or TranslationCache()
@@ -169,12 +158,14 @@ class ChatTranslator:
         channel_lang: Lang | None = None,
         author_lang: Lang | None = None,
         context: Sequence[str] = (),
+        is_command: bool = False,
     ) -> MessageTranslations:
+        """`is_command`: the message is a floor command (the edge parsed it): never translated."""
         source = self.source_language(
             text, channel_lang=channel_lang, author_lang=author_lang, event_languages=event_languages
         )
         targets = [lang for lang in dict.fromkeys(event_languages) if lang != source]
-        if self._is_command(text) or is_trivial(text):
+        if is_command or is_trivial(text):
             return MessageTranslations(
                 source, {t: Translation(text, Status.NOT_NEEDED, t, source) for t in targets}
             )

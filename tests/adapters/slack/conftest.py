@@ -22,7 +22,9 @@ from starlette.routing import Route
 
 from bot.adapters.slack.runtime import SlackRuntime, build_slack
 from bot.app.clock import SimulatedClock
+from bot.app.ports.board import BoardEntry, BoardPerson, BoardView
 from bot.app.ports.chat import InboundEvent
+from bot.app.ports.store import KeyValues, SeenEvents
 from bot.config.model import Schedule
 from bot.config.settings import Settings
 from bot.testing.memory import MemoryKeyValues
@@ -122,7 +124,7 @@ class SlackRig:
     time: VirtualTime
     url: str
     http: httpx.AsyncClient
-    dedupe: MemoryDedupe
+    dedupe: SeenEvents
 
     async def send(self, body: str, headers: dict[str, str] | None = None, **sign: Any) -> httpx.Response:
         return await self.http.post(f"{self.url}/slack/events", content=body,
@@ -167,15 +169,16 @@ def add_people(fake: FakeSlack) -> None:
 
 @contextlib.asynccontextmanager
 async def slack_rig(schedule: Schedule | None = None, *, instant: bool = True,
-                    app_token: str | None = None) -> AsyncIterator[SlackRig]:
+                    app_token: str | None = None, dedupe: SeenEvents | None = None,
+                    kv: KeyValues | None = None) -> AsyncIterator[SlackRig]:
     vt = VirtualTime(instant=instant)
     async with FakeSlackServer(FakeSlack(clock=vt.clock)) as fake:
         add_people(fake)
         settings = Settings(_env_file=None, slack_bot_token=TOKEN, slack_signing_secret=SECRET,  # type: ignore[call-arg]
                             slack_api_url=fake.base_url, slack_app_token=app_token)
         inbox = Inbox()
-        dedupe = MemoryDedupe()
-        slack = build_slack(settings, schedule or make_schedule(), dedupe=dedupe, kv=MemoryKeyValues(),
+        dedupe = dedupe or MemoryDedupe()
+        slack = build_slack(settings, schedule or make_schedule(), dedupe=dedupe, kv=kv or MemoryKeyValues(),
                             clock=SimulatedClock(datetime(2022, 3, 7, 9, 0, tzinfo=UTC)), monotonic=vt.clock,
                             sleep=vt.sleep)
         slack.intake.handler = inbox.handle
@@ -192,3 +195,11 @@ async def slack_rig(schedule: Schedule | None = None, *, instant: bool = True,
 async def rig() -> AsyncIterator[SlackRig]:
     async with slack_rig() as r:
         yield r
+
+
+def board_view(*names: str, discussion: str = "session-1", note: str | None = None) -> BoardView:
+    """A chairs' board with these people waiting (what the dispatcher hands `show_board`)."""
+    entries = tuple(BoardEntry(i, BoardPerson(name, "business", {"en": "Business", "fr": "Entreprises"}, "fr"),
+                               "new", note) for i, name in enumerate(names, start=1))
+    return BoardView(discussion, {"en": "Session 1", "fr": "Séance 1"}, "Europe/Zurich", True, None, entries,
+                     languages=("en", "fr", "es"))

@@ -7,6 +7,8 @@ import json
 import time
 
 from bot.app.ports.chat import Author, InboundEvent, InboundKind, MessageRef, Post
+from bot.domain.floor.state import RequestKind
+from bot.domain.grammar import Command, Verb, parse_floor
 from tests.adapters.slack.conftest import SECRET, SlackRig, action_body, command_body, event_body, signed
 
 
@@ -122,11 +124,14 @@ async def test_reaction_slash_command_and_button(rig: SlackRig) -> None:
     assert reaction.ref == MessageRef("slack", "CFR", "1646643000.000001")
     command = by_kind[InboundKind.COMMAND]
     assert (command.text, command.user_id, command.language) == ("q+ to ask about remedy", "UANA", "es")
+    assert command.command == parse_floor("q+ to ask about remedy")  # parsed once, here at the edge
+    assert reaction.command == Command(Verb.REQUEST, RequestKind.NEW)
     assert command.ref == MessageRef("slack", "CES", "")  # so that replies are ephemeral in that channel
     action = by_kind[InboundKind.ACTION]
     assert (action.text, action.user_id, action.extra["person"]) == ("floor.next session-1", "ULENE", "lene")
     assert action.extra["action_id"] == "floor.next"
     assert action.ref == MessageRef("slack", "CCHAIRS", "1700000000.000001")
+    assert action.command is None  # "session-1" is no verb line
 
 
 async def test_a_mention_in_a_slash_command_names_the_slack_user(rig: SlackRig) -> None:
@@ -195,18 +200,34 @@ async def test_app_home_shows_language_place_and_agenda_in_both_zones(rig: Slack
     assert "Su hora: 04:00–06:00 (America/Bogota)" in text
 
 
-async def test_handlers_see_a_channel_in_arrival_order(rig: SlackRig) -> None:
+async def test_a_channel_keeps_arrival_order_through_its_places(rig: SlackRig) -> None:
+    passed: list[str] = []
+    second_arrived = asyncio.Event()
+
+    async def stage(event: InboundEvent) -> None:  # a stage that keeps order, as the relay's languages do
+        assert event.place is not None
+        if event.text == "segundo":
+            second_arrived.set()
+        await event.place.turn("stage")
+        passed.append(event.text)
+        event.place.release("stage")
+
+    rig.inbox.react = stage
     await rig.event(message("UANA", "CES", "hola", "1646643600.000800"), "EvWarm")  # Ana's profile is cached
     await rig.inbox.wait_for(1)
     gate = rig.fake.hold("users.info")  # Jules's lookup is slow
     await rig.event(message("UJULES", "CES", "premier", "1646643600.000801"), "EvFirst")
     await rig.fake.wait_for(lambda fake: ("users.info", {"user": "UJULES", "include_locale": "1"}) in fake.arrived)
     await rig.event(message("UANA", "CES", "segundo", "1646643600.000802"), "EvSecond")
+    await second_arrived.wait()  # "segundo" reaches the dispatcher while "premier" is still looked up...
     await rig.time.settle()
-    assert len(rig.inbox.events) == 1  # "segundo" is ready but waits for "premier"
+    assert passed == ["hola"]  # ...but waits for it at the stage where order matters
     gate.set()
     events = await rig.inbox.wait_for(3)
-    assert [e.text for e in events] == ["hola", "premier", "segundo"]
+    await rig.settle()
+    assert [e.text for e in events] == ["hola", "segundo", "premier"]
+    assert passed == ["hola", "premier", "segundo"]
+    assert [e.place.n for e in events if e.place is not None] == [0, 2, 1]  # places are taken on arrival
 
 
 async def test_replies_in_a_thread_are_copied_into_the_copies_thread(rig: SlackRig) -> None:
@@ -242,17 +263,3 @@ async def test_profile_from_the_event_when_users_info_is_rate_limited(rig: Slack
     await rig.event(message("UNEW", "CEN", "again", "1646643600.001001"), "EvNew2")
     events = await rig.inbox.wait_for(2)
     assert events[1].email == "new@example.org"
-
-
-async def test_a_dispatcher_deduping_in_the_same_store_still_gets_the_event(rig: SlackRig) -> None:
-    seen: list[bool] = []
-
-    async def dispatcher(event: InboundEvent) -> None:  # as bot.app.engine does, with the same store
-        seen.append(await rig.dedupe.seen_before(event.source, event.event_id, event.at))
-
-    rig.inbox.react = dispatcher
-    body = event_body(message("UANA", "CES", "mano", "1646643600.002000"), "EvShared")
-    for retry in ("", "1"):
-        await rig.send(body, {**signed(body), **({"X-Slack-Retry-Num": retry} if retry else {})})
-    await rig.settle()
-    assert seen == [False]

@@ -8,10 +8,17 @@ import asyncio
 import pytest
 
 from bot.adapters.slack.outbox import DeliveryFailed
-from bot.app.ports.chat import Action, AudienceKind, Author, MessageRef, Post
-from tests.adapters.slack.conftest import SlackRig, make_schedule, slack_rig
+from bot.app.ports.chat import AudienceKind, Author, MessageRef, Post
+from bot.i18n.board import board_text
+from bot.i18n.catalog import render
+from tests.adapters.slack.conftest import SlackRig, board_view, make_schedule, slack_rig
 
 ORIGINAL = MessageRef("slack", "CFR", "1646643600.000100")
+
+
+def chairs_messages(rig: SlackRig) -> list[str]:
+    """The ts of each message in the chairs' channel, as the fake Slack holds them."""
+    return [ts for channel, ts in rig.fake.messages if channel == "CCHAIRS"]
 JULES = Author("Jules Martin", "https://avatars.example/UJULES.png")
 
 
@@ -61,17 +68,18 @@ async def test_thread_mode_announces_once_and_replies_in_the_thread() -> None:
 
 
 async def test_board_is_one_live_message_updated_coalesced(rig: SlackRig) -> None:
-    actions = [Action("floor.next", "Next speaker", "session-1", "primary"), Action("floor.close", "Close list")]
-    board = [Post(f"List of speakers v{i}", actions=actions, key="board:session-1") for i in range(6)]
-    refs = await asyncio.gather(*(rig.slack.chat.post("en", post, audience=AudienceKind.CHAIRS) for post in board))
-    assert len(set(refs)) == 1
+    boards = [board_view(*(f"Speaker {n}" for n in range(i + 1))) for i in range(6)]
+    await asyncio.gather(*(rig.slack.chat.show_board(board) for board in boards))
     (created,) = rig.fake.posts("CCHAIRS")
     buttons = created["blocks"][-1]["elements"]
-    assert [b["action_id"] for b in buttons] == ["floor.next#0", "floor.close#1"]
-    assert buttons[0]["style"] == "primary" and buttons[0]["value"] == "session-1"
+    assert [b["action_id"] for b in buttons][:2] == ["floor:next#0", "floor:skip#1"]
+    assert buttons[0]["style"] == "primary" and buttons[0]["value"] == "next"
+    assert buttons[0]["text"]["text"] == render("runtime.button.next", "en")
     updates = rig.fake.of("chat.update")
     assert 1 <= len(updates) < 5  # coalesced: not one call per change
-    assert rig.fake.messages[("CCHAIRS", refs[0].id)]["text"] == "List of speakers v5"  # the latest wins
+    (ts,) = chairs_messages(rig)
+    latest = rig.fake.messages[("CCHAIRS", ts)]["text"]
+    assert "6. Speaker 5" in latest and latest == board_text(boards[-1], "en")  # the latest wins
 
 
 async def test_private_replies_ephemeral_in_context_else_dm(rig: SlackRig) -> None:
@@ -147,13 +155,16 @@ async def test_posts_keep_call_order_even_when_a_copy_waits_for_a_lookup(rig: Sl
 
 
 async def test_a_deleted_board_is_posted_again(rig: SlackRig) -> None:
-    first = await rig.slack.chat.post("en", Post("v1", key="board:s1"), audience=AudienceKind.CHAIRS)
-    del rig.fake.messages[("CCHAIRS", first.id)]  # a chair deleted it by hand
-    second = await rig.slack.chat.post("en", Post("v2", key="board:s1"), audience=AudienceKind.CHAIRS)
-    assert second != first
-    assert [p["text"] for p in rig.fake.posts("CCHAIRS")] == ["v1", "v2"]  # no failure report
-    await rig.slack.chat.post("en", Post("v3", key="board:s1"), audience=AudienceKind.CHAIRS)
-    assert rig.fake.messages[("CCHAIRS", second.id)]["text"] == "v3"
+    v1, v2, v3 = (board_view(*names, discussion="s1") for names in (["A"], ["A", "B"], ["A", "B", "C"]))
+    await rig.slack.chat.show_board(v1)
+    (first,) = chairs_messages(rig)
+    del rig.fake.messages[("CCHAIRS", first)]  # a chair deleted it by hand
+    await rig.slack.chat.show_board(v2)
+    assert [p["text"] for p in rig.fake.posts("CCHAIRS")] == [board_text(v1, "en"), board_text(v2, "en")]
+    (second,) = chairs_messages(rig)
+    assert second != first  # a new post, and no failure report
+    await rig.slack.chat.show_board(v3)
+    assert rig.fake.messages[("CCHAIRS", second)]["text"] == board_text(v3, "en")
 
 
 async def test_deleting_a_message_without_copies_is_quiet(rig: SlackRig) -> None:
@@ -175,11 +186,14 @@ async def test_edit_of_an_original_changes_its_copy_in_that_language(rig: SlackR
     assert all(c.args["channel"] != "CFR" for c in rig.fake.of("chat.update"))  # never the user's own message
 
 
-async def test_chairs_read_their_board_in_the_event_language(rig: SlackRig) -> None:
-    await rig.slack.chat.announce({"en": "List of speakers", "fr": "Liste des orateurs", "es": "Lista de oradores"},
-                                  audience=AudienceKind.CHAIRS, key="board:session-1")
-    (board,) = rig.fake.posts("CCHAIRS")
-    assert board["text"] == "List of speakers"
+async def test_chairs_read_their_notes_and_board_in_the_event_language(rig: SlackRig) -> None:
+    await rig.slack.chat.announce({"en": "Quota low", "fr": "Quota bas", "es": "Cuota baja"},
+                                  audience=AudienceKind.CHAIRS, key="chairs:quota")
+    await rig.slack.chat.show_board(board_view("Marc Dubois"))
+    note, board = rig.fake.posts("CCHAIRS")
+    assert note["text"] == "Quota low"
+    assert board["text"] == board_text(board_view("Marc Dubois"), "en")
+    assert render("runtime.board.title", "en", title="Session 1") in board["text"] and "Business" in board["text"]
 
 
 async def test_a_backlogged_channel_gets_bundled_copies_that_follow_edits_and_deletions() -> None:

@@ -21,7 +21,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bot.app.ports.chat import AudienceKind, Author, InboundEvent, InboundKind, Post
-from tests.adapters.slack.conftest import SlackRig, slack_rig
+from tests.adapters.slack.conftest import SlackRig, board_view, slack_rig
 from tests.fakes.slack_api import Call
 
 ALLOWED = re.compile(r"<https://fake\.slack\.test/archives/[A-Z0-9]+/p\d+\|[^<>|]+>")
@@ -100,7 +100,7 @@ def mirror(rig: SlackRig) -> Any:
             await chat.post(lang, Post(event.text, author=author, reply_to=event.ref))
         await chat.reply_private(event.user_id, f"You said: {event.text}", context=event.ref)
         await chat.announce({"en": event.text, "fr": event.text}, audience=AudienceKind.CHAIRS)
-        await chat.post("en", Post(f"Board: {event.display_name}", key="board:wire"), audience=AudienceKind.CHAIRS)
+        await chat.show_board(board_view(event.display_name, discussion="wire", note=event.text))
 
     return react
 

@@ -11,6 +11,7 @@ import pytest
 from bot.adapters.translation.glossary import Glossary
 from bot.app.ports.translation import Status
 from bot.app.translation.service import ChatTranslator, notice_key
+from bot.domain.grammar import parse
 from bot.testing.timing import VirtualTimer
 from tests.adapters.translation.conftest import make_deepl
 from tests.fakes.deepl_server import FakeDeepL
@@ -87,7 +88,9 @@ async def test_commands_and_wordless_messages_are_never_sent(
     chat: ChatTranslator, virtual: VirtualTimer, fake_deepl: FakeDeepL
 ) -> None:
     texts = ["q+", "main levée", "pido la palabra", "/floor", ":+1:", "👏👏", "https://www.ohchr.org/b-tech", "<@U1>"]
-    results = await _run(virtual, *(chat.translate_message(t, channel_lang="en") for t in texts))
+    # The edge parses the grammar once and tells the translator which messages are commands.
+    results = await _run(virtual, *(chat.translate_message(t, channel_lang="en", is_command=parse(t) is not None)
+                                    for t in texts))
     for text, message in zip(texts, results, strict=True):
         assert all(t.status is Status.NOT_NEEDED and t.text == text for t in message.translations.values())
     assert fake_deepl.translate_calls == 0

@@ -40,7 +40,8 @@ def test_nothing_is_fetched_from_the_internet() -> None:
 
 
 def test_every_string_the_page_uses_is_in_the_catalog() -> None:
-    from bot.adapters.web.console import REQUEST_KINDS, console_strings
+    from bot.adapters.web.buttons import REQUEST_KINDS
+    from bot.adapters.web.console import console_strings
     from bot.adapters.web.views import LedgerState
 
     html = (STATIC_DIR / "console.html").read_text(encoding="utf-8")
@@ -274,12 +275,14 @@ async def test_a_dispatcher_failure_is_reported_not_raised(client: httpx.AsyncCl
     ({"action": "announce", "text": "Lunch until 15:00"}, "announce", None),
 ])
 def test_the_verb_lines_are_understood_by_the_real_grammar(body: dict[str, str], verb: str, kind: str | None) -> None:
+    from bot.adapters.web.buttons import button_command
     from bot.adapters.web.console import WebConsole
     from bot.domain.grammar import parse_floor
 
-    _, line, _ = WebConsole._floor_intent(body)
+    _, line, extra = WebConsole._floor_intent(body)
     command = parse_floor(line)
     assert command is not None, line
+    assert button_command(extra) == command, "the button builds the very command its line means"
     assert command.verb.value == verb
     if kind is not None:
         assert command.kind is not None and command.kind.value == kind

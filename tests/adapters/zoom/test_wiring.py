@@ -28,6 +28,7 @@ from bot.app.clock import SimulatedClock
 from bot.app.ports.store import KeyValues as KeyValueStore
 from bot.app.ports.store import SeenEvents
 from bot.config.loader import parse_schedule
+from bot.domain.grammar import parse
 from bot.domain.identity import IdentityResolver
 from tests.fakes.zoom_api import FakeZoom
 
@@ -108,16 +109,14 @@ class _NeverSeen:
         return False
 
 
-async def test_chat_requests_reach_the_engine_once_through_the_shared_intake(engine: AsyncEngine) -> None:
+async def test_chat_requests_reach_the_engine_once_deduplicated_and_parsed_by_the_webhook(engine: AsyncEngine) -> None:
     from bot.adapters.zoom.engine_bridge import EngineFloorRequests
     from bot.app.ports.chat import InboundEvent, InboundKind
 
     intake = InboundEvents(engine)
     handled: list[InboundEvent] = []
 
-    async def engine_handle(event: InboundEvent) -> None:  # what Engine.handle does first
-        if await intake.seen_before(event.source, event.event_id, event.at):
-            return
+    async def engine_handle(event: InboundEvent) -> None:  # the dispatcher trusts the edge: no second dedupe
         handled.append(event)
 
     clock = SimulatedClock(datetime(2022, 3, 7, 9, 5, tzinfo=UTC))
@@ -136,5 +135,6 @@ async def test_chat_requests_reach_the_engine_once_through_the_shared_intake(eng
     assert statuses == ["ok", "duplicate"]
     [event] = handled
     assert (event.source, event.kind, event.text) == ("zoom", InboundKind.MESSAGE, "q+ to ask about remedy")
+    assert event.command == parse("q+ to ask about remedy")  # the webhook's parse travels on the event
     assert event.email == "Ana@Example.org" and event.user_id == "" and event.display_name == "Ana"
     assert event.extra["meeting_id"] == "81234567890"

@@ -15,6 +15,7 @@ from bot.app.engine import Engine
 from bot.app.ports.chat import InboundEvent, InboundKind
 from bot.app.timers import SimulatedTimers
 from bot.config.loader import load_schedule
+from bot.domain.grammar import parse_floor
 from bot.wiring import build_engine, open_store
 from tests.conftest import ROOT
 
@@ -39,6 +40,6 @@ async def engine(tmp_path: Path) -> AsyncIterator[Engine]:
 async def test_give_to_a_slack_mention_of_someone_not_seen_yet(engine: Engine) -> None:
     # The Slack adapter writes `/floor give <@U0PEGGY|peggy>` so.
     await engine.handle(InboundEvent("web", "e1", InboundKind.COMMAND, "web:lene-wendland", engine.clock.now(),
-                                     "give @slack:U0PEGGY"))
+                                     "give @slack:U0PEGGY", command=parse_floor("give @slack:U0PEGGY")))
     state = await engine.floor.state("session-1")
     assert state.speaking is not None and state.speaking.request.person == "peggy-hicks"

@@ -1,0 +1,172 @@
+"""A command's use case: a parsed `Command` from a participant, carried out.
+
+Floor verbs become one floor operation run by the FloorService (serialised, authorised, audited) and
+their outcome goes to the effects; the chair verbs outside the list of speakers (a question, an
+announcement) are authorised and audited the same way here (`_guarded`); help, language and position
+are answered directly.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any
+
+from bot.app.context import EventContext, as_lang
+from bot.app.discussion import Discussions
+from bot.app.effects import Effects
+from bot.app.floor import (
+    FloorOp,
+    FloorService,
+    close_op,
+    extend_op,
+    give_op,
+    move_op,
+    next_op,
+    open_op,
+    remove_op,
+    request_op,
+    skip_op,
+    stop_op,
+    withdraw_op,
+)
+from bot.app.ports.chat import InboundEvent
+from bot.app.ports.places import FLOOR_STAGE
+from bot.app.ports.store import AuditLog, AuditRecord
+from bot.app.relay import Relay
+from bot.domain import authz
+from bot.domain.floor import explain
+from bot.domain.floor.events import Outcome
+from bot.domain.floor.state import FloorState, Participant, RequestKind, Source
+from bot.domain.grammar import Command, Verb
+from bot.i18n import catalog as i18n
+
+
+def _sources() -> dict[str, Source]:
+    return {s.value: s for s in Source}
+
+
+@dataclass
+class Commands:
+    ctx: EventContext
+    floor: FloorService
+    effects: Effects
+    discussions: Discussions
+    relay: Relay
+    audit: AuditLog | None = None
+
+    async def run(self, command: Command, event: InboundEvent, who: Participant) -> Outcome | None:
+        """Carry out one command from `who` (the platform user id in `event` is what authorises it)."""
+        replies = self.effects.replies
+        source = _sources().get(event.source, Source.WEB)
+        if command.verb is Verb.HELP:
+            await replies.reply(who.person, event, "floor.help.attendee")
+            item = self.ctx.item(self.discussions.current)
+            if authz.authorize(event.user_id, Verb.NEXT, item, self.ctx.schedule).allowed:
+                await replies.reply(who.person, event, "floor.help.chair")
+            return None
+        if command.verb is Verb.LANG:
+            if command.language in self.ctx.languages:
+                self.ctx.people.set_language(who.person, command.language)
+                await replies.reply(who.person, event, "floor.reply.language_set")
+            return None
+        if command.verb is Verb.QUESTION:
+            await self._guarded(event, who, command, self.discussions.post_question, command.number)
+            return None
+        if command.verb is Verb.ANNOUNCE:
+            await self._guarded(event, who, command, self._announce_from_chair, who, command.text or "")
+            return None
+        discussion = self.discussions.current
+        if discussion is None:
+            await replies.reply(who.person, event, "runtime.no_discussion")
+            return None
+        if event.place is not None:
+            # Requests keep the platform's order: the channel's earlier events reach the list first.
+            await event.place.turn(FLOOR_STAGE)
+        try:
+            state = await self.floor.state(discussion)
+            if command.verb is Verb.POSITION:
+                now = self.ctx.clock.now()
+                message = explain.reply(Outcome(state), who.person, now, self.ctx.policy, self.ctx.present())
+                await replies.reply_message(who.person, event, message)
+                return None
+            op = self._operation(command, who, source, state)
+            if op is None:
+                await replies.reply(who.person, event, "runtime.unknown_person",
+                                    name=command.target.handle if command.target else "")
+                return None
+            outcome = await self.floor.execute(discussion, op, event.user_id, self.ctx.clock.now())
+        finally:
+            if event.place is not None:
+                event.place.release(FLOOR_STAGE)
+        await self.effects.after(discussion, outcome, actor=who, event=event, chair=command.is_chair)
+        return outcome
+
+    def _operation(self, command: Command, who: Participant, source: Source, state: FloorState) -> FloorOp | None:
+        verb = command.verb
+        present = self.ctx.present()
+        if verb is Verb.REQUEST:
+            return request_op(who, command.kind or RequestKind.NEW, note=command.note, source=source)
+        if verb is Verb.WITHDRAW:
+            return withdraw_op(who.person)
+        if verb is Verb.NEXT:
+            return next_op(present)
+        if verb is Verb.SKIP:
+            return skip_op(present)
+        if verb is Verb.CLOSE:
+            return close_op()
+        if verb is Verb.OPEN:
+            return open_op()
+        if verb is Verb.STOP:
+            return stop_op()
+        if verb is Verb.EXTEND:
+            return extend_op(command.duration or self.ctx.policy.warn_before * 2)
+        target = self._target(command)
+        if target is None:
+            return None
+        if verb is Verb.GIVE:
+            return give_op(target, source=source)
+        if verb is Verb.REMOVE:
+            return remove_op(target.person)
+        if verb is Verb.MOVE:
+            mine = [r for r in state.pending if r.person == target.person]
+            if not mine:
+                return None
+            return move_op(mine[0].id, command.number or 1)
+        return None
+
+    def _target(self, command: Command) -> Participant | None:
+        people = self.ctx.people
+        if command.target is None:
+            return None
+        source, _, user_id = command.target.handle.partition(":")
+        if source == "slack" and user_id:  # a mention, as the Slack adapter writes it: resolved by Slack id
+            key = people.identity.resolve("slack", user_id)
+            return people.participant(key)
+        return people.find(command.target.handle)
+
+    async def _guarded(
+        self, event: InboundEvent, who: Participant, command: Command,
+        action: Callable[..., Awaitable[None]], *args: Any,
+    ) -> None:
+        """Chair verbs outside the list of speakers: authorised and audited like the floor's own.
+        Authorisation matches the platform user id exactly as signed by the platform (Slack id, web:<id>)."""
+        current = self.discussions.current
+        decision = authz.authorize(event.user_id, command.verb, self.ctx.item(current), self.ctx.schedule)
+        if self.audit is not None:
+            await self.audit.append(AuditRecord(
+                at=self.ctx.clock.now(), actor=event.user_id, verb=command.verb.value, target=current or "-",
+                allowed=decision.allowed, reason=decision.reason_key,
+                details={"person": who.person, "number": command.number},
+            ))
+        if not decision.allowed:
+            await self.effects.replies.reply(who.person, event, decision.reason_key)
+            return
+        await action(*args)
+
+    async def _announce_from_chair(self, who: Participant, text: str) -> None:
+        author_lang = as_lang(self.ctx.people.language(who.person))
+        bodies = await self.relay.translated(text, author_lang=author_lang)
+        texts = {lang: i18n.render("runtime.announcement", lang, name=who.name, text=bodies.get(lang, text))
+                 for lang in self.ctx.languages}
+        await self.ctx.chat.announce(texts, key=f"announce:{self.ctx.clock.now().isoformat()}")

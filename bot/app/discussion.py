@@ -1,0 +1,148 @@
+"""A discussion's lifecycle: opened and closed on the conductor's cues, its questions, carry-over.
+
+The run of show's cues reach the floor here (`on_cue`): the list opens at the discussion and closes at
+the session's end, where whoever still waits is told their request was not served (or, under the
+schedule's `carry_over`, that it moves to the next discussion). What must survive a restart (the running
+discussion, questions posted, where "the floor is open" was posted) is kept in the key-value store.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+from typing import Any
+
+from bot.app.context import EventContext
+from bot.app.effects import Effects
+from bot.app.floor import SYSTEM_ACTOR, FloorOp, FloorService, open_op, request_op, stop_op
+from bot.app.ports.chat import MessageRef
+from bot.app.ports.store import KeyValues
+from bot.config.model import Question, Text
+from bot.domain.agenda.timeline import CueKind
+from bot.domain.floor.events import FloorEvent, Outcome, RequestCarried, RequestUnserved
+from bot.domain.floor.policy import FloorPolicy
+from bot.domain.floor.rules import position, queue
+from bot.domain.floor.state import FloorState, Participant, RequestKind, Source
+from bot.i18n import catalog as i18n
+from bot.i18n.cues import question_text
+
+RUNTIME_NS = "runtime"
+
+
+@dataclass
+class Discussions:
+    """Which discussion runs, and what happens when one opens or closes."""
+
+    ctx: EventContext
+    floor: FloorService
+    kv: KeyValues
+    effects: Effects
+    current: str | None = None  # the item id whose discussion is running
+    question_index: dict[str, int] = field(default_factory=dict)  # item id -> questions posted so far
+    floor_posts: set[tuple[str, str]] = field(default_factory=set)  # (channel, id) of "the floor is open"
+    carried: list[tuple[Participant, RequestKind, str | None, Source]] = field(default_factory=list)
+
+    async def restore(self) -> None:
+        """Pick up where a previous process stopped: the running discussion, questions posted, timers."""
+        self.current = await self.kv.get(RUNTIME_NS, "current", None)
+        self.question_index = dict(await self.kv.get(RUNTIME_NS, "questions", {}) or {})
+        self.floor_posts = {(str(c), str(i)) for c, i in await self.kv.get(RUNTIME_NS, "floor_posts", []) or []}
+        if self.current is not None:
+            self.effects.arm_timers(await self.floor.state(self.current))
+
+    async def save(self) -> None:
+        now = self.ctx.clock.now()
+        await self.kv.set(RUNTIME_NS, "current", self.current, now)
+        await self.kv.set(RUNTIME_NS, "questions", self.question_index, now)
+        await self.kv.set(RUNTIME_NS, "floor_posts", sorted(self.floor_posts), now)
+
+    def remember_floor_posts(self, refs: list[MessageRef]) -> None:
+        self.floor_posts.update((r.channel, r.id) for r in refs)
+
+    def is_floor_post(self, ref: MessageRef | None) -> bool:
+        if ref is None:
+            return self.current is not None
+        return (ref.channel, ref.id) in self.floor_posts or not self.floor_posts
+
+    async def on_cue(self, cue: Any, now: datetime) -> None:
+        """A cue's effects on the floor, before its text is posted."""
+        kind = CueKind(cue.kind)
+        if kind is CueKind.FLOOR_OPEN:
+            await self.open(cue.item, now)
+        elif kind is CueKind.QUESTION:
+            # Question cues are numbered from 1; question_index counts the questions posted so far.
+            self.question_index[cue.item] = max(self.question_index.get(cue.item, 0), int(cue.data.get("index", 0)))
+            await self.save()
+        elif kind is CueKind.SESSION_CLOSE:
+            await self.close(cue.item, now)
+
+    async def open(self, item_id: str, now: datetime) -> None:
+        previous = self.current
+        if previous is not None and previous != item_id:
+            await self.close(previous, now)
+        self.current = item_id
+        state = await self.floor.state(item_id)
+        if not state.is_open:
+            await self.floor.execute(item_id, open_op(), SYSTEM_ACTOR, now)
+        carried, self.carried = self.carried, []
+        for participant, kind, note, source in carried:
+            await self.floor.execute(item_id, request_op(participant, kind, note=note, source=source),
+                                     SYSTEM_ACTOR, now)
+        await self.save()
+        await self.effects.floor_changed(item_id, await self.floor.state(item_id))
+
+    async def close(self, item_id: str, now: datetime) -> None:
+        """The session ends: the speaker's turn is recorded, and whoever is still waiting is told their
+        request was not served (or, under `carry_over`, that it moves to the next discussion)."""
+        state = await self.floor.state(item_id)
+        if state.speaking is not None:
+            outcome = await self.floor.execute(item_id, stop_op(), SYSTEM_ACTOR, now)
+            await self.effects.after(item_id, outcome, actor=None, event=None)
+        carry = self.ctx.policy.carry_over and bool(state.pending)
+        if carry:
+            self.carried = [(r.participant, r.kind, r.note, r.source) for r in queue(state, self.ctx.policy)]
+        outcome = await self.floor.execute(item_id, end_discussion_op(carried=carry), SYSTEM_ACTOR, now)
+        await self.effects.after(item_id, outcome, actor=None, event=None)
+        self.effects.disarm_timers(item_id)
+        if self.current == item_id:
+            self.current = None
+        await self.save()
+
+    async def place_of(self, source: str, user_id: str, email: str | None = None) -> int | None:
+        """A user's 1-based place in the running discussion's list, if they are on it (for App Home)."""
+        if self.current is None:
+            return None
+        person = self.ctx.people.key_for(source, user_id, email)
+        state = await self.floor.state(self.current)
+        return position(state, person, self.ctx.clock.now(), self.ctx.policy, self.ctx.present()).place
+
+    async def post_question(self, number: int | None) -> None:
+        """The chair's `question [n]`: the next (or n-th) of the discussion's questions, in every language."""
+        item = self.ctx.item(self.current)
+        if item is None or item.discussion is None or not item.discussion.questions:
+            return
+        questions = item.discussion.questions
+        index = (number - 1) if number else self.question_index.get(item.id, 0)
+        if not 0 <= index < len(questions):
+            return
+        self.question_index[item.id] = max(self.question_index.get(item.id, 0), index + 1)
+        await self.save()
+        question: Question | Text = questions[index]
+        texts = {lang: i18n.render("runtime.question", lang, number=index + 1, total=len(questions),
+                                   question=question_text(question, lang)) for lang in self.ctx.languages}
+        now = self.ctx.clock.now()
+        await self.ctx.chat.announce(texts, key=f"question:{item.id}:{index + 1}:{now.isoformat()}")
+
+
+def end_discussion_op(*, carried: bool) -> FloorOp:
+    """Close a list for good at the end of its session: pending requests become unserved (or carried)."""
+
+    def apply(state: FloorState, now: datetime, policy: FloorPolicy) -> Outcome:
+        if not state.pending and not state.is_open:
+            return Outcome(state, noop_reason="floor.noop.list_empty")
+        events: tuple[FloorEvent, ...] = tuple(
+            RequestCarried(now, r, "next") if carried else RequestUnserved(now, r) for r in state.pending
+        )
+        return Outcome(replace(state, is_open=False, pending=(), version=state.version + 1), events)
+
+    return FloorOp("close", apply, {"end_of_session": True, "carried": carried})
