@@ -12,7 +12,8 @@ from rich.table import Table
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.adapters.zoom.client import DAILY_WRITE_BUDGET, ZoomClient, ZoomError
-from bot.adapters.zoom.provision import Outcome, Provisioner, plan_meetings
+from bot.adapters.zoom.meeting_plan import plan_meetings
+from bot.adapters.zoom.provision import Outcome, Provisioner
 from bot.app.clock import SystemClock
 from bot.app.ports.store import KeyValues as KeyValueStore
 from bot.config.loader import load_schedule
