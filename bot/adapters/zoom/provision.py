@@ -21,14 +21,8 @@ from dataclasses import dataclass, field
 from datetime import UTC
 
 from bot.adapters.retry import RetryPolicy
-from bot.adapters.zoom.client import (
-    JSON,
-    ZoomClient,
-    ZoomNotFound,
-    ZoomServerError,
-    ZoomUnavailable,
-    is_transient,
-)
+from bot.adapters.zoom.client import JSON, ZoomClient
+from bot.adapters.zoom.errors import ZoomNotFound, ZoomServerError, ZoomUnavailable, is_transient
 from bot.adapters.zoom.meeting_plan import Change, MeetingPlan, all_changes, diff, plan_meetings, utc_text
 from bot.adapters.zoom.times import zoom_time
 from bot.app.clock import Clock, SystemClock

@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.adapters.zoom.client import ZoomClient, ZoomServerError
+from bot.adapters.zoom.client import ZoomClient
+from bot.adapters.zoom.errors import ZoomServerError
 from bot.adapters.zoom.meeting_plan import plan_meetings
 from bot.adapters.zoom.provision import (
     NS_BY_ID,
