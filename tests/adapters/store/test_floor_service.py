@@ -5,6 +5,7 @@ import random
 from collections import Counter
 from datetime import UTC, datetime, timedelta
 
+import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.adapters.store.audit import AuditLog
@@ -221,3 +222,9 @@ async def test_a_process_never_acts_on_a_list_another_process_changed(db_url: st
         assert len(await FloorLists(engine).interventions(D)) == 1
     finally:
         await other_engine.dispose()
+
+
+def test_the_authorizer_is_never_implicit(engine: AsyncEngine) -> None:
+    # A forgotten argument must not hand every chair verb to everyone.
+    with pytest.raises(TypeError):
+        FloorService(FloorLists(engine))  # type: ignore[call-arg]
