@@ -56,7 +56,8 @@ class Authorizer(Protocol):
 
 
 def allow_everyone(actor: str, verb: str, discussion_id: str) -> Decision:
-    """For tests and tools without a schedule: every verb allowed (still audited)."""
+    """For tests and tools without a schedule: every verb allowed (still audited). Never a default: a
+    forgotten `authorize` must fail loudly, not hand every chair verb to everyone."""
     return Decision(True, "floor.authz.anyone")
 
 
@@ -106,7 +107,7 @@ class FloorService:
         self,
         store: FloorStore,
         *,
-        authorize: Authorizer = allow_everyone,
+        authorize: Authorizer,
         policy_for: Callable[[str], FloorPolicy] = lambda _discussion_id: FloorPolicy(),
     ) -> None:
         self._store = store

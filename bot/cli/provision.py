@@ -11,8 +11,11 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.table import Table
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bot.adapters.zoom.client import DAILY_WRITE_BUDGET, ZoomClient, ZoomError
-from bot.adapters.zoom.provision import Outcome, Provisioner, plan_meetings
+from bot.adapters.zoom.budget import DAILY_WRITE_BUDGET
+from bot.adapters.zoom.client import ZoomClient
+from bot.adapters.zoom.errors import ZoomError
+from bot.adapters.zoom.meeting_plan import plan_meetings
+from bot.adapters.zoom.provision import Outcome, Provisioner
 from bot.app.clock import SystemClock
 from bot.app.ports.store import KeyValues as KeyValueStore
 from bot.config.loader import load_schedule

@@ -69,7 +69,8 @@ async def _build(schedule_file: Path | None, settings: Settings, database_url: s
         schedule: Schedule = result.schedule
         attendance: list[AttendanceLine] = []
         if settings.zoom_enabled:
-            from bot.adapters.zoom.client import ZoomClient, ZoomError
+            from bot.adapters.zoom.client import ZoomClient
+            from bot.adapters.zoom.errors import ZoomError
 
             try:
                 attendance = await zoom_attendance(schedule, store.kv, ZoomClient.from_settings(settings))

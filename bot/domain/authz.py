@@ -8,10 +8,7 @@ chat ids never carry chair powers: Zoom's in-meeting chat is read-only for the b
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime
-from typing import Any
 
 from bot.domain.grammar import CHAIR_VERBS, Verb
 from bot.domain.schedule import Agenda, AgendaItem, ListedPerson
@@ -25,42 +22,6 @@ class Decision:
 
     allowed: bool
     reason_key: str
-
-
-@dataclass(frozen=True)
-class AuditEntry:
-    """One attempt at a chair control, allowed or not (the store keeps these)."""
-
-    at: datetime
-    actor: str
-    verb: str
-    target: str | None
-    allowed: bool
-    reason: str
-    item: str | None = None
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "at": self.at.isoformat(),
-            "actor": self.actor,
-            "verb": self.verb,
-            "target": self.target,
-            "allowed": self.allowed,
-            "reason": self.reason,
-            "item": self.item,
-        }
-
-    @classmethod
-    def from_json(cls, data: Mapping[str, Any]) -> AuditEntry:
-        return cls(
-            at=datetime.fromisoformat(data["at"]),
-            actor=str(data["actor"]),
-            verb=str(data["verb"]),
-            target=data.get("target"),
-            allowed=bool(data["allowed"]),
-            reason=str(data["reason"]),
-            item=data.get("item"),
-        )
 
 
 def web_id(person_id: str) -> str:

@@ -13,7 +13,7 @@ Learning an email later links the identities: the same key comes out for every h
 and a key handed out earlier is mapped to the current one by `IdentityResolver.canonical` (so a request
 already in the list under ``zoom:123`` is found again as ``email:ana@example.org``).
 
-`preferred_key` is the pure core; `IdentityResolver` adds the small in-memory cache of links.
+`PeopleIndex` matches a sighting against the schedule; `IdentityResolver` adds the in-memory cache of links.
 """
 
 from __future__ import annotations
@@ -68,19 +68,6 @@ class PeopleIndex:
         return None
 
 
-def preferred_key(index: PeopleIndex, source: str, user_id: str | None, email: str | None) -> str:
-    """The canonical key of one sighting taken alone (no links learned before)."""
-    person = index.match(source, user_id, email)
-    if person:
-        return person
-    normalized = normalize_email(email)
-    if normalized:
-        return EMAIL_PREFIX + normalized
-    if not user_id:
-        raise ValueError("a sighting needs a platform user id or an email")
-    return f"{source}:{user_id}"
-
-
 def _rank(handle: str) -> int:
     # Lower is preferred: person id, then email, then a platform handle.
     if handle.startswith("person:"):
@@ -129,9 +116,6 @@ class IdentityResolver:
         if handle not in self._parent:
             return key
         return self._key_of(self._find(handle))
-
-    def same_person(self, a: str, b: str) -> bool:
-        return self.canonical(a) == self.canonical(b)
 
     def display_name(self, key: str) -> str | None:
         """The last display name seen for this person (for lists; never used to authorise anything)."""

@@ -32,10 +32,6 @@ class DiscussionReport:
     requests: Mapping[str, int]  # requested, served, withdrawn, removed, unserved
     questions_posted: int
 
-    @property
-    def total_time(self) -> timedelta:
-        return sum((i.duration for i in self.interventions), timedelta(0))
-
 
 @dataclass(frozen=True)
 class AttendanceLine:

@@ -1,11 +1,9 @@
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 import pytest
 
 from bot.config.model import Schedule
-from bot.domain.authz import AuditEntry, authorize, chairs_of, person_for, platform_ids, web_id
+from bot.domain.authz import authorize, chairs_of, person_for, platform_ids, web_id
 from bot.domain.grammar import CHAIR_VERBS, Verb
 from bot.i18n import catalog as i18n
 
@@ -80,9 +78,3 @@ def test_every_reason_is_written_in_every_language(lang: str) -> None:
     assert len(keys) == 7
     for key in keys:
         assert i18n.render(key, lang).strip()
-
-
-def test_audit_entry_round_trips() -> None:
-    entry = AuditEntry(datetime(2022, 3, 7, 9, 5, tzinfo=UTC), "U0ANA", "next", None, False,
-                       "floor.authz.not_chair", "session-1")
-    assert AuditEntry.from_json(entry.to_json()) == entry

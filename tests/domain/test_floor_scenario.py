@@ -88,8 +88,8 @@ class Room:
         self.read.append((person, render(message, SCHEDULE.people[person].language)))
 
     def run_timers_until(self, until: datetime) -> None:
-        while (d := timer.next_deadline(self.state, POLICY)) is not None and d.at <= until:
-            self.clock.set(d.at)
+        while (upcoming := timer.deadlines(self.state, POLICY)) and upcoming[0].at <= until:
+            self.clock.set(upcoming[0].at)
             self.apply(f.tick(self.state, self.clock.now(), POLICY))
         self.clock.set(until)
 

@@ -21,11 +21,10 @@ def test_deadlines_follow_the_speaker_and_drop_once_fired() -> None:
     warn, expiry = timer.deadlines(s, pol)
     assert (warn.kind, warn.at) == (timer.DeadlineKind.WARNING, at(3, 30))
     assert (expiry.kind, expiry.at) == (timer.DeadlineKind.EXPIRY, at(4))
-    assert timer.next_deadline(s, pol) == warn
     s = f.tick(s, warn.at, pol).state
     assert timer.deadlines(s, pol) == [expiry]
     s = f.tick(s, expiry.at, pol).state
-    assert timer.deadlines(s, pol) == [] and timer.next_deadline(s, pol) is None
+    assert timer.deadlines(s, pol) == []
 
 
 def test_a_scheduler_driven_by_the_deadlines_emits_each_event_once() -> None:
@@ -35,7 +34,8 @@ def test_a_scheduler_driven_by_the_deadlines_emits_each_event_once() -> None:
     s = f.next_speaker(ask(FloorState("s1"), person("ana"), clock.now(), pol), clock.now(), pol).state
     s = f.extend(s, timedelta(minutes=1), clock.advance(timedelta(seconds=30)), pol).state
     names: list[tuple[str, object]] = []
-    while (d := timer.next_deadline(s, pol)) is not None:
+    while upcoming := timer.deadlines(s, pol):
+        d = upcoming[0]
         clock.set(d.at)
         out = f.tick(s, clock.now(), pol)
         names += [(e.name, e.at - T0) for e in out.events]
@@ -60,10 +60,9 @@ def test_warning_never_before_the_start_and_none_when_zero() -> None:
     assert [d.kind for d in timer.deadlines(s, policy(warn_before=timedelta(0)))] == [timer.DeadlineKind.EXPIRY]
 
 
-def test_remaining_and_elapsed() -> None:
+def test_remaining() -> None:
     pol = policy()
     s = speaking_state(pol)
     assert timer.remaining(s, at(2)) == timedelta(minutes=2)
     assert timer.remaining(s, at(5)) == timedelta(minutes=-1)
-    assert timer.elapsed(s, at(2)) == timedelta(minutes=1)
-    assert timer.remaining(FloorState("x"), at(2)) is None and timer.elapsed(FloorState("x"), at(2)) is None
+    assert timer.remaining(FloorState("x"), at(2)) is None

@@ -10,7 +10,7 @@ from bot.adapters.store.floor_lists import FloorLists
 from bot.adapters.store.intake import KEEP_SEEN_FOR, InboundEvents
 from bot.adapters.store.key_values import KeyValues
 from bot.adapters.store.lease import LeaderLease, LeaseRecord
-from bot.adapters.store.ledger import CueLedger, CueRecord, CueState
+from bot.adapters.store.ledger import CueLedger
 from bot.adapters.store.migrate import current_revision, head_revision, upgrade_to_head
 from bot.adapters.store.urls import UnsupportedDatabaseError, async_url
 
@@ -18,8 +18,6 @@ __all__ = [
     "KEEP_SEEN_FOR",
     "AuditLog",
     "CueLedger",
-    "CueRecord",
-    "CueState",
     "FloorLists",
     "InboundEvents",
     "KeyValues",

@@ -7,7 +7,6 @@ the callers' clocks, so instances must keep them in step (NTP), as any lease sch
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -17,7 +16,6 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from bot.adapters.store.engine import reading
 from bot.adapters.store.tables import leader_leases as _leases
 from bot.adapters.store.upsert import insert_on_conflict
-from bot.app.clock import Clock
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,14 +81,6 @@ class LeaderLease:
                 )
             )
         return found is not None
-
-    def checker(self, name: str, holder: str, clock: Clock) -> Callable[[], Awaitable[bool]]:
-        """`is_held` as a no-argument check at the clock's time: what bot.app.run_of_show's `is_leader` expects."""
-
-        async def check() -> bool:
-            return await self.is_held(name, holder, clock.now())
-
-        return check
 
     async def current(self, name: str) -> LeaseRecord | None:
         async with reading(self._engine) as connection:

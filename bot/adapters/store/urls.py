@@ -34,7 +34,3 @@ def async_url(url: str | URL) -> URL:
 
 def is_sqlite(url: URL) -> bool:
     return url.get_backend_name() == "sqlite"
-
-
-def is_postgresql(url: URL) -> bool:
-    return url.get_backend_name() == "postgresql"

@@ -5,38 +5,42 @@ OAuth token once, in its constructor, without a timeout, and never refreshes it;
 `requests.Response` objects whatever the status; it has no retries, no 429 handling and no pagination.
 This module adds all of that, and runs every blocking call in a worker thread (`asyncio.to_thread`).
 
-Errors come out typed (`ZoomError` and subclasses) with Zoom's own `code` and `message`; no error, log
-line or repr ever contains the access token or the client secret.
+Errors come out typed (bot.adapters.zoom.errors); the token is fetched and read by bot.adapters.zoom.oauth,
+the daily write budget counted by bot.adapters.zoom.budget.
 """
 
 from __future__ import annotations
 
 import asyncio
-import base64
 import functools
 import logging
 from collections.abc import Awaitable, Callable, Mapping
-from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
-from email.utils import parsedate_to_datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any, cast
 
 import requests
-import zoomus
 from pydantic import SecretStr
-from zoomus import util as zoomus_util
 
 from bot.adapters.retry import RetryPolicy
+from bot.adapters.zoom.budget import DailyBudget
+from bot.adapters.zoom.errors import (
+    ZoomAuthError,
+    ZoomError,
+    ZoomNotFound,
+    ZoomRateLimited,
+    ZoomServerError,
+    ZoomUnavailable,
+    error_details,
+    is_transient,
+    parse_retry_after,
+)
+from bot.adapters.zoom.oauth import ZOOM_OAUTH_URL, AccessToken, PreauthorizedZoomus, read_token, request_token
 from bot.app.clock import Clock, SystemClock
 from bot.config.settings import Settings
 
 log = logging.getLogger(__name__)
 
 ZOOM_API_URL = "https://api.zoom.us/v2"
-ZOOM_OAUTH_URL = "https://zoom.us/oauth/token"
-
-# Zoom allows 100 meeting/webinar create or update requests per user per day.
-DAILY_WRITE_BUDGET = 100
 
 # Zoom's "Invalid access token" code; it also comes with HTTP 401 once a token has expired.
 INVALID_TOKEN_CODE = 124
@@ -44,158 +48,8 @@ INVALID_TOKEN_CODE = 124
 Sleep = Callable[[float], Awaitable[None]]
 JSON = dict[str, Any]
 
-
-class ZoomError(Exception):
-    """Zoom answered with an error (or could not be reached)."""
-
-    def __init__(self, operation: str, status: int | None, code: int | None, message: str) -> None:
-        self.operation = operation
-        self.status = status
-        self.code = code
-        self.message = message
-        super().__init__(str(self))
-
-    def __str__(self) -> str:
-        where = f"HTTP {self.status}" if self.status is not None else "no answer"
-        code = f", Zoom code {self.code}" if self.code is not None else ""
-        return f"Zoom {self.operation} failed ({where}{code}): {self.message}"
-
-
-class ZoomAuthError(ZoomError):
-    """The credentials were refused, or a fresh token was refused too."""
-
-
-class ZoomNotFound(ZoomError):
-    """The meeting, webinar or user does not exist (HTTP 404)."""
-
-
-class ZoomRateLimited(ZoomError):
-    """HTTP 429 that outlasted our patience; `retry_after` says when Zoom will accept again."""
-
-    def __init__(self, operation: str, code: int | None, message: str, retry_after: float | None) -> None:
-        self.retry_after = retry_after
-        super().__init__(operation, 429, code, message)
-
-
-class ZoomServerError(ZoomError):
-    """Zoom failed on its side (5xx) every time we asked."""
-
-
-class ZoomUnavailable(ZoomError):
-    """Zoom could not be reached (timeout, connection refused) every time we tried."""
-
-
-class ZoomBudgetExceeded(ZoomError):
-    """Our own count says this user has used up today's create/update budget."""
-
-
 # Delays double from 1 s up to 30 s; a Retry-After over 2 minutes (the daily limit) is not waited out.
 ZOOM_RETRY = RetryPolicy(attempts=4, first_delay=1.0, multiplier=2.0, max_delay=30.0, max_wait=120.0)
-
-
-def is_transient(error: BaseException) -> bool:
-    """Zoom failed on its side or could not be reached: worth another try (when the call is idempotent)."""
-    return isinstance(error, ZoomServerError | ZoomUnavailable)
-
-
-@dataclass
-class DailyBudget:
-    """Counts meeting create/update requests per Zoom user per UTC day."""
-
-    limit: int = DAILY_WRITE_BUDGET
-    _used: dict[tuple[str, date], int] = field(default_factory=dict)
-
-    def used(self, user_id: str, now: datetime) -> int:
-        return self._used.get((user_id, now.astimezone(UTC).date()), 0)
-
-    def remaining(self, user_id: str, now: datetime) -> int:
-        return max(0, self.limit - self.used(user_id, now))
-
-    def check(self, user_id: str, now: datetime, operation: str) -> None:
-        if self.remaining(user_id, now) <= 0:
-            raise ZoomBudgetExceeded(
-                operation, None, None,
-                f"the daily budget of {self.limit} meeting creations/updates for user {user_id!r} is used up",
-            )
-
-    def preload(self, user_id: str, now: datetime, used: int) -> None:
-        """Start from a count kept elsewhere (the store), so separate runs share one day's budget."""
-        key = (user_id, now.astimezone(UTC).date())
-        self._used[key] = max(self._used.get(key, 0), used)
-
-    def spend(self, user_id: str, now: datetime) -> None:
-        key = (user_id, now.astimezone(UTC).date())
-        self._used[key] = self._used.get(key, 0) + 1
-
-
-@dataclass(frozen=True)
-class AccessToken:
-    value: SecretStr
-    expires_at: datetime
-
-
-class _PreauthorizedZoomus(zoomus.ZoomClient):  # type: ignore[misc]
-    """zoomus's client without the constructor's own token request (blocking, no timeout, status unchecked).
-
-    We fetch the token ourselves and hand it in; everything else is zoomus's (components share
-    `config`, so replacing config["token"] later reaches every component, as zoomus's refresh does).
-    """
-
-    def __init__(self, *, client_id: str, client_secret: str, api_account_id: str, base_uri: str,
-                 oauth_uri: str, token: str, timeout: float) -> None:
-        zoomus_util.ApiClient.__init__(self, base_uri=base_uri, timeout=int(timeout))
-        self.components = zoomus.client.COMPONENT_CLASSES[zoomus_util.API_VERSION_2].copy()
-        self.config = {
-            "client_id": client_id,
-            "client_secret": client_secret,
-            "api_account_id": api_account_id,
-            "data_type": "json",
-            "version": zoomus_util.API_VERSION_2,
-            "base_uri": self.base_uri,
-            "oauth_uri": oauth_uri,
-            "token": token,
-        }
-        for name, component in self.components.items():
-            self.components[name] = component(base_uri=self.base_uri, config=self.config, timeout=int(timeout))
-
-    def refresh_token(self) -> None:  # pragma: no cover - guard against zoomus's own (unsafe) refresh
-        raise RuntimeError("tokens are refreshed by bot.adapters.zoom.client.ZoomClient")
-
-
-def _error_details(response: requests.Response) -> tuple[int | None, str]:
-    """Zoom's error code and message from a response body, whatever shape it has."""
-    try:
-        body = response.json()
-    except ValueError:
-        text = response.text.strip()
-        return None, text[:300] or response.reason or "no details"
-    if isinstance(body, dict):
-        code = body.get("code")
-        message = body.get("message") or body.get("reason") or body.get("error") or response.reason
-        return (code if isinstance(code, int) else None), str(message)
-    return None, str(body)[:300]
-
-
-def parse_retry_after(value: str | None, now: datetime) -> float | None:
-    """Seconds to wait from a Retry-After header: delta-seconds, an HTTP date or an ISO 8601 time."""
-    if not value:
-        return None
-    value = value.strip()
-    try:
-        return max(0.0, float(value))
-    except ValueError:
-        pass
-    when: datetime | None
-    try:
-        when = parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        try:
-            when = datetime.fromisoformat(value)
-        except ValueError:
-            return None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=UTC)
-    return max(0.0, (when - now).total_seconds())
 
 
 class ZoomClient:
@@ -228,9 +82,8 @@ class ZoomClient:
         self.budget = budget or DailyBudget()
         self._refresh_margin = refresh_margin
         self._token: AccessToken | None = None
-        self._zoomus: _PreauthorizedZoomus | None = None
+        self._zoomus: PreauthorizedZoomus | None = None
         self._token_lock = asyncio.Lock()
-        self.token_fetches = 0
 
     @classmethod
     def from_settings(cls, settings: Settings, **kwargs: Any) -> ZoomClient:
@@ -246,16 +99,6 @@ class ZoomClient:
 
     # --- token -------------------------------------------------------------------------------------
 
-    def _fetch_token_blocking(self) -> requests.Response:
-        credentials = f"{self._client_id}:{self._client_secret.get_secret_value()}"
-        basic = base64.b64encode(credentials.encode()).decode("ascii")
-        return requests.post(
-            self._oauth_uri,
-            data={"grant_type": "account_credentials", "account_id": self._account_id},
-            headers={"Authorization": f"Basic {basic}"},
-            timeout=self._timeout,
-        )
-
     async def _refresh_token(self) -> None:
         async for attempt in self._retry.retrying(is_transient, sleep=self._sleep, what="Zoom token request"):
             with attempt:
@@ -263,27 +106,15 @@ class ZoomClient:
 
     async def _fetch_token(self) -> None:
         try:
-            response = await asyncio.to_thread(self._fetch_token_blocking)
+            response = await asyncio.to_thread(
+                request_token, self._oauth_uri, self._client_id, self._client_secret, self._account_id, self._timeout
+            )
         except requests.RequestException as exc:
             raise ZoomUnavailable("token request", None, None, type(exc).__name__) from None
-        code, message = _error_details(response)
-        if response.status_code == 429:  # not waited out here: the caller's call is rate limited as a whole
-            wait = parse_retry_after(response.headers.get("Retry-After"), self._clock.now())
-            raise ZoomRateLimited("token request", code, message, wait)
-        if response.status_code >= 500:
-            raise ZoomServerError("token request", response.status_code, code, message)
-        if response.status_code != 200:
-            raise ZoomAuthError("token request", response.status_code, code, message)
-        try:
-            body = response.json()
-            token = str(body["access_token"])
-            lifetime = float(body.get("expires_in", 3600))
-        except (ValueError, KeyError, TypeError):
-            raise ZoomAuthError("token request", 200, None, "the token endpoint sent no access_token") from None
-        self.token_fetches += 1
-        self._token = AccessToken(SecretStr(token), self._clock.now() + timedelta(seconds=lifetime))
+        self._token = read_token(response, self._clock.now())
+        token = self._token.value.get_secret_value()
         if self._zoomus is None:
-            self._zoomus = _PreauthorizedZoomus(
+            self._zoomus = PreauthorizedZoomus(
                 client_id=self._client_id, client_secret=self._client_secret.get_secret_value(),
                 api_account_id=self._account_id, base_uri=self._base_uri, oauth_uri=self._oauth_uri,
                 token=token, timeout=self._timeout,
@@ -307,7 +138,7 @@ class ZoomClient:
     async def _call(
         self,
         operation: str,
-        call: Callable[[_PreauthorizedZoomus], requests.Response],
+        call: Callable[[PreauthorizedZoomus], requests.Response],
         *,
         retry_server_errors: bool = True,
     ) -> requests.Response:
@@ -330,7 +161,7 @@ class ZoomClient:
                     assert self._zoomus is not None and self._token is not None
                     used_token = self._token.value
                     response = await self._send(operation, call, self._zoomus)
-                    code, message = _error_details(response) if response.status_code >= 400 else (None, "")
+                    code, message = error_details(response) if response.status_code >= 400 else (None, "")
                     if response.status_code == 401 or code == INVALID_TOKEN_CODE:
                         if refreshed:
                             raise ZoomAuthError(operation, response.status_code, code, message)
@@ -342,7 +173,7 @@ class ZoomClient:
 
     @staticmethod
     async def _send(
-        operation: str, call: Callable[[_PreauthorizedZoomus], requests.Response], client: _PreauthorizedZoomus,
+        operation: str, call: Callable[[PreauthorizedZoomus], requests.Response], client: PreauthorizedZoomus,
     ) -> requests.Response:
         try:
             return await asyncio.to_thread(call, client)
@@ -354,7 +185,7 @@ class ZoomClient:
         status = response.status_code
         if status < 400:
             return response
-        code, message = _error_details(response)
+        code, message = error_details(response)
         if status == 429:
             wait = parse_retry_after(response.headers.get("Retry-After"), self._clock.now())
             raise ZoomRateLimited(operation, code, message, self._retry.backoff(attempt) if wait is None else wait)
@@ -372,7 +203,7 @@ class ZoomClient:
         return cast(JSON, body) if isinstance(body, dict) else {"items": body}
 
     async def _write(
-        self, operation: str, user_id: str, call: Callable[[_PreauthorizedZoomus], requests.Response],
+        self, operation: str, user_id: str, call: Callable[[PreauthorizedZoomus], requests.Response],
         *, retry_server_errors: bool,
     ) -> requests.Response:
         self.budget.check(user_id, self._clock.now(), operation)
@@ -385,7 +216,7 @@ class ZoomClient:
 
     async def _paginate(
         self, operation: str, items_key: str,
-        call: Callable[[_PreauthorizedZoomus, dict[str, Any]], requests.Response],
+        call: Callable[[PreauthorizedZoomus, dict[str, Any]], requests.Response],
         page_size: int = 300,
     ) -> list[JSON]:
         """Every page of a list endpoint, following next_page_token (zoomus does not)."""
@@ -431,18 +262,6 @@ class ZoomClient:
             lambda z, p: z.meeting.list(user_id=user_id, type=kind, **p),
         )
 
-    async def add_meeting_registrant(self, meeting_id: int | str, registrant: Mapping[str, Any]) -> JSON:
-        return self._json(await self._call(
-            "meeting registrant add", lambda z: z.meeting.add_registrant(id=meeting_id, **dict(registrant)),
-            retry_server_errors=False,
-        ))
-
-    async def list_meeting_registrants(self, meeting_id: int | str) -> list[JSON]:
-        return await self._paginate(
-            "meeting registrant list", "registrants",
-            lambda z, p: z.meeting.list_registrants(id=meeting_id, **p),
-        )
-
     # Webinars -------------------------------------------------------------------------------------
 
     async def create_webinar(self, user_id: str, body: Mapping[str, Any]) -> JSON:
@@ -468,12 +287,6 @@ class ZoomClient:
             "webinar list", "webinars", lambda z, p: z.webinar.list(user_id=user_id, **p),
         )
 
-    async def list_webinar_registrants(self, webinar_id: int | str) -> list[JSON]:
-        return await self._paginate(
-            "webinar registrant list", "registrants",
-            lambda z, p: z.webinar.get_registrants(id=webinar_id, **p),
-        )
-
     # Past meetings --------------------------------------------------------------------------------
 
     async def past_meeting_participants(self, meeting_uuid: str) -> list[JSON]:
@@ -485,9 +298,9 @@ class ZoomClient:
 
 
 def _with_params(
-    call: Callable[[_PreauthorizedZoomus, dict[str, Any]], requests.Response],
+    call: Callable[[PreauthorizedZoomus, dict[str, Any]], requests.Response],
     params: dict[str, Any],
-    client: _PreauthorizedZoomus,
+    client: PreauthorizedZoomus,
 ) -> requests.Response:
     return call(client, dict(params))  # a copy: zoomus may mutate what it is given
 

@@ -76,11 +76,6 @@ def zone_of(schedule: Agenda) -> ZoneInfo:
     return ZoneInfo(schedule.event.timezone)
 
 
-def shift(at: datetime, delta: timedelta, zone: ZoneInfo) -> datetime:
-    """`at` moved by real elapsed time (through UTC), shown in `zone`."""
-    return (at.astimezone(UTC) + delta).astimezone(zone)
-
-
 class _Planner:
     """Works in UTC throughout (aware datetimes sharing one zoneinfo compare and subtract by wall
     clock, which is wrong across a DST switch); cues and their data are shown in the event's zone."""

@@ -10,7 +10,7 @@ now; `--speed X` compresses it X times (a rehearsal on real chat). Durations sca
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
 
 @dataclass(frozen=True)
@@ -36,6 +36,3 @@ class TimeMap:
 
     def to_agenda(self, wall_time: datetime) -> datetime:
         return self.agenda_origin + (wall_time.astimezone(UTC) - self.wall_origin) * self.speed
-
-    def wall_duration(self, agenda_duration: timedelta) -> timedelta:
-        return agenda_duration / self.speed

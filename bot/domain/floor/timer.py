@@ -46,19 +46,8 @@ def deadlines(state: FloorState, policy: FloorPolicy) -> list[Deadline]:
     return out
 
 
-def next_deadline(state: FloorState, policy: FloorPolicy) -> Deadline | None:
-    upcoming = deadlines(state, policy)
-    return upcoming[0] if upcoming else None
-
-
 def remaining(state: FloorState, now: datetime) -> timedelta | None:
     """Time left to the current speaker (negative once over time); None when nobody speaks."""
     if state.speaking is None:
         return None
     return state.speaking.ends_at - now
-
-
-def elapsed(state: FloorState, now: datetime) -> timedelta | None:
-    if state.speaking is None:
-        return None
-    return max(timedelta(0), now - state.speaking.started_at)

@@ -5,6 +5,7 @@ import random
 from collections import Counter
 from datetime import UTC, datetime, timedelta
 
+import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.adapters.store.audit import AuditLog
@@ -13,6 +14,7 @@ from bot.adapters.store.floor_lists import FloorLists
 from bot.app.floor import (
     SYSTEM_ACTOR,
     FloorService,
+    allow_everyone,
     close_op,
     extend_op,
     give_op,
@@ -157,7 +159,7 @@ async def _hammer(services: list[FloorService], requests: int, nexts: int) -> li
 
 
 async def _check_nothing_lost_or_doubled(engine: AsyncEngine, requests: int, nexts: int) -> None:
-    service = FloorService(FloorLists(engine))
+    service = FloorService(FloorLists(engine), authorize=allow_everyone)
     state = await service.state(D)
     lists = FloorLists(engine)
     spoken = [row["participant_id"] for row in await lists.interventions(D)]
@@ -200,7 +202,8 @@ async def test_a_process_never_acts_on_a_list_another_process_changed(db_url: st
     # Each service remembers the lists it last wrote; the other one's writes must make that memory stale.
     other_engine = create_engine(db_url)
     try:
-        a, b = FloorService(FloorLists(engine)), FloorService(FloorLists(other_engine))
+        a = FloorService(FloorLists(engine), authorize=allow_everyone)
+        b = FloorService(FloorLists(other_engine), authorize=allow_everyone)
         await a.execute(D, request_op(person(1)), "U1", T0)
         await b.execute(D, request_op(person(2)), "U2", T0 + timedelta(seconds=1))
         # a's remembered list lacks p02; a change through a must still keep p02.
@@ -219,3 +222,9 @@ async def test_a_process_never_acts_on_a_list_another_process_changed(db_url: st
         assert len(await FloorLists(engine).interventions(D)) == 1
     finally:
         await other_engine.dispose()
+
+
+def test_the_authorizer_is_never_implicit(engine: AsyncEngine) -> None:
+    # A forgotten argument must not hand every chair verb to everyone.
+    with pytest.raises(TypeError):
+        FloorService(FloorLists(engine))  # type: ignore[call-arg]

@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.adapters.store.engine import create_engine, reading
 from bot.adapters.store.floor_lists import FloorLists
-from bot.app.floor import FloorService, request_op
+from bot.app.floor import FloorService, allow_everyone, request_op
 from bot.domain.floor.state import Participant
 from tests.conftest import ROOT
 
@@ -23,13 +23,13 @@ WRITER = """
 import asyncio, sys
 from datetime import UTC, datetime, timedelta
 from bot.domain.floor.state import Participant
-from bot.app.floor import FloorService, request_op
+from bot.app.floor import FloorService, allow_everyone, request_op
 from bot.adapters.store.engine import create_engine
 from bot.adapters.store.floor_lists import FloorLists
 
 async def main(url):
     engine = create_engine(url)
-    service = FloorService(FloorLists(engine))
+    service = FloorService(FloorLists(engine), authorize=allow_everyone)
     t0 = datetime(2022, 3, 7, 10, 30, tzinfo=UTC)
     for i in range(100_000):
         who = Participant(f"p{i:05d}", f"Person {i}", "states", "en")
@@ -93,7 +93,7 @@ async def test_committed_requests_survive_sigkill(db_url: str, engine: AsyncEngi
         assert sorted(r["participant_id"] for r in rows) == sorted(listed)
         # And the list keeps working after the restart.
         later = datetime(2022, 3, 7, 12, 0, tzinfo=UTC)
-        after = await FloorService(FloorLists(reopened)).execute(
+        after = await FloorService(FloorLists(reopened), authorize=allow_everyone).execute(
             "session-1", request_op(Participant("late", "Late", "un", "fr")), "U-late", later
         )
         assert after.changed

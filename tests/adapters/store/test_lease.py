@@ -8,6 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from bot.adapters.store.engine import create_engine
 from bot.adapters.store.lease import LeaderLease
 from bot.app.clock import SimulatedClock
+from bot.app.leader import Leadership
 
 T0 = datetime(2022, 3, 7, 9, 0, tzinfo=UTC)
 TTL = timedelta(seconds=15)
@@ -73,8 +74,8 @@ async def test_simultaneous_candidates_elect_exactly_one(db_url: str, engine: As
 async def test_the_leader_check_reads_the_clock_each_time(engine: AsyncEngine) -> None:
     lease = LeaderLease(engine)
     clock = SimulatedClock(T0)
-    await lease.acquire("conductor", "a", clock.now(), TTL)
-    is_leader = lease.checker("conductor", "a", clock)
-    assert await is_leader()
+    leadership = Leadership(lease, "conductor", "a", clock, TTL)
+    assert await leadership.try_lead()
+    assert await leadership.check()
     clock.advance(TTL)
-    assert not await is_leader()
+    assert not await leadership.check()

@@ -9,7 +9,7 @@ from collections import Counter
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bot.adapters.store.ledger import CueLedger
+from tests.adapters.store.ledger_rows import ledger_rows
 from tests.conftest import ROOT
 
 CLAIMER = """
@@ -24,7 +24,7 @@ async def main(url, owner, cues):
     sys.stdin.readline()  # start together
     now = datetime(2022, 3, 7, 10, 0, tzinfo=UTC)
     for i in range(cues):
-        if await ledger.claim(f"cue-{i}", owner, now):
+        if await ledger.claim_cue(f"cue-{i}", owner, now):
             print(f"cue-{i}", flush=True)
     await engine.dispose()
 
@@ -58,7 +58,7 @@ async def test_each_cue_is_won_by_exactly_one_process(db_url: str, engine: Async
     wins = Counter(line for out, _ in results for line in out.decode().split())
     assert wins == Counter({f"cue-{i}": 1 for i in range(CUES)})
     # The ledger agrees with what the winners were told.
-    owners = {r.cue_id: r.claimed_by for r in await CueLedger(engine).all()}
+    owners = {cue: row.claimed_by for cue, row in (await ledger_rows(engine)).items()}
     for n, (out, _) in enumerate(results):
         for cue in out.decode().split():
             assert owners[cue] == f"instance-{n}"

@@ -89,11 +89,8 @@ async def build_stack(database: Path) -> Stack:
     stack.console.handler = handler
     ledger = bot.store.ledger
     for cue_id, state in LEDGER.items():
-        await ledger.claim(cue_id, "console-test", clock.now())
-        if state is LedgerState.MISSED:
-            await ledger.mark_missed(cue_id, "console-test", clock.now())
-        else:
-            await ledger.mark_posted(cue_id, "console-test", clock.now(), late=state is LedgerState.LATE)
+        await ledger.claim_cue(cue_id, "console-test", clock.now())
+        await ledger.mark_cue(cue_id, state, clock.now())
     await bot.engine.restore()
     floor_open = bot.conductor.cues["session-1/floor"]
     assert floor_open.kind == CueKind.FLOOR_OPEN

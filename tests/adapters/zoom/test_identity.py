@@ -7,7 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from bot.config.model import Person
-from bot.domain.identity import IdentityResolver, PeopleIndex, preferred_key
+from bot.domain.identity import IdentityResolver
 
 PEOPLE = {
     "lene-wendland": Person(name="Lene Wendland", group="un", slack="U0LENE", email="Lene.Wendland@UN.org"),
@@ -52,7 +52,6 @@ def test_learning_an_email_later_links_identities() -> None:
     assert resolver.resolve("zoom", "z-7") == resolver.resolve("slack", "U7") == "email:kim@example.net"
     # Keys handed out before the link map to the current one.
     assert resolver.canonical(early_zoom) == resolver.canonical(early_slack) == "email:kim@example.net"
-    assert resolver.same_person(early_zoom, early_slack)
     assert resolver.display_name(early_zoom) == "Kim"
 
 
@@ -77,7 +76,7 @@ def test_a_sighting_needs_something() -> None:
     with pytest.raises(ValueError):
         IdentityResolver(PEOPLE).resolve("zoom", None, None)
     with pytest.raises(ValueError):
-        preferred_key(PeopleIndex.from_people(PEOPLE), "zoom", None, "not-an-email")
+        IdentityResolver(PEOPLE).resolve("zoom", None, "not-an-email")
 
 
 sources = st.sampled_from(["zoom", "slack", "web"])

@@ -8,15 +8,15 @@ from pathlib import Path
 
 import pytest
 
-from bot.adapters.zoom.client import ZoomClient, ZoomServerError
+from bot.adapters.zoom.client import ZoomClient
+from bot.adapters.zoom.errors import ZoomServerError
+from bot.adapters.zoom.meeting_plan import plan_meetings
 from bot.adapters.zoom.provision import (
     NS_BY_ID,
     NS_ITEM,
     NS_MEETING,
     Provisioner,
     links_for_item,
-    meeting_items,
-    plan_meetings,
 )
 from bot.config.loader import load_schedule, parse_schedule
 from bot.config.model import Schedule
@@ -93,7 +93,7 @@ async def test_first_run_creates_with_the_right_settings_on_the_wire(
     links = await links_for_item(store, "zoom-test", "opening")
     assert links is not None and links.join_url == outcomes[0].join_url
     assert links.registration_url and links.registration_url.startswith("https://zoom.us/meeting/register/")
-    assert await meeting_items(store, outcomes[1].meeting_id or "") == ["session-2", "closing"]
+    assert store.data[(NS_BY_ID, outcomes[1].meeting_id)]["items"] == ["session-2", "closing"]
     assert (NS_MEETING, "zoom-test/session-1") in store.data
     assert (NS_ITEM, "zoom-test/closing") in store.data
     assert (NS_BY_ID, outcomes[0].meeting_id) in store.data

@@ -20,7 +20,8 @@ from bot.adapters.store.engine import create_engine
 from bot.adapters.store.intake import InboundEvents
 from bot.adapters.store.key_values import KeyValues
 from bot.adapters.store.migrate import upgrade_to_head
-from bot.adapters.zoom.client import ZoomAuthError, ZoomClient
+from bot.adapters.zoom.client import ZoomClient
+from bot.adapters.zoom.errors import ZoomAuthError
 from bot.adapters.zoom.presence import PresenceRegistry
 from bot.adapters.zoom.provision import Provisioner, links_for_item
 from bot.adapters.zoom.webhooks import ZoomWebhook

@@ -8,11 +8,11 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.adapters.zoom.client import (
-    DailyBudget,
+from bot.adapters.zoom.budget import DailyBudget
+from bot.adapters.zoom.client import ZoomClient
+from bot.adapters.zoom.errors import (
     ZoomAuthError,
     ZoomBudgetExceeded,
-    ZoomClient,
     ZoomNotFound,
     ZoomRateLimited,
     ZoomServerError,

@@ -138,7 +138,7 @@ async def test_a_cue_claimed_by_a_dead_process_is_retried_not_dropped(tmp_path) 
         start = datetime(2022, 3, 7, 9, 0, tzinfo=UTC)
         clock = SimulatedClock(start + timedelta(seconds=30))
         ledger = CueLedger(db)
-        assert await ledger.claim("q1", "dead-process", start + timedelta(seconds=5))  # died before posting
+        assert await ledger.claim_cue("q1", "dead-process", start + timedelta(seconds=5))  # died before posting
         chat = RecordingChat()
         runner = CueRunner(chat, ledger, render, ["en"], "successor", clock)
         conductor = Conductor(runner, [FakeCue("q1", start)], timemap=TimeMap.identity(start), zone=ZONE)
