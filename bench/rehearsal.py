@@ -30,7 +30,6 @@ sys.path.insert(0, str(ROOT))
 from apscheduler.schedulers.asyncio import AsyncIOScheduler  # noqa: E402
 from apscheduler.triggers.date import DateTrigger  # noqa: E402
 
-from bot.adapters.recording import RecordingChat  # noqa: E402
 from bot.app.ports.chat import Action, AudienceKind, MessageRef  # noqa: E402
 from bot.app.run_of_show import Conductor  # noqa: E402
 from bot.config.loader import load_schedule  # noqa: E402
@@ -38,6 +37,7 @@ from bot.config.model import Schedule  # noqa: E402
 from bot.config.settings import Settings  # noqa: E402
 from bot.domain.agenda.timeline import plan  # noqa: E402
 from bot.domain.agenda.timemap import TimeMap  # noqa: E402
+from bot.rehearsal.recording import RecordingChat  # noqa: E402
 from bot.rehearsal.run import rehearse  # noqa: E402
 from bot.rehearsal.scenario import Generate, ScenarioFile, build_scenario  # noqa: E402
 from bot.wiring import build  # noqa: E402

@@ -53,6 +53,7 @@ from bot.domain.agenda.timeline import Cue, CueKind, plan
 from bot.domain.agenda.timemap import TimeMap
 from bot.i18n import catalog as i18n
 from bot.i18n.cues import render_cue
+from bot.i18n.texts import CatalogTexts
 
 log = logging.getLogger(__name__)
 
@@ -205,8 +206,8 @@ def build_engine(
 ) -> Engine:
     """The engine and the floor service beneath it: the one place they are constructed."""
     floor = FloorService(store.floor, authorize=runtime_authorizer(schedule), policy_for=schedule_policy(schedule))
-    return Engine(schedule, chat, floor, store.kv, clock, timers, translator=translator,
-                  audit=store.audit, publish_board=publish_board)
+    return Engine(schedule, chat, floor, store.kv, clock, timers, CatalogTexts(schedule.group_names()),
+                  translator=translator, audit=store.audit, publish_board=publish_board)
 
 
 def _translator(settings: Settings, schedule: Schedule, chat: ChatPort, schedule_path: Path | None) -> ChatTranslator:
@@ -267,7 +268,7 @@ async def build(
     # The runner and its conductor come first (the engine's timers live on the conductor's scheduler); the
     # engine's cue effects are attached once the engine exists.
     runner = CueRunner(chat, store.ledger, lambda cue, lang: render_cue(cue, schedule, lang),  # type: ignore[arg-type]
-                       [str(lang) for lang in schedule.event.languages], owner, wall)
+                       [str(lang) for lang in schedule.event.languages], owner, wall, CatalogTexts())
     if lead:
         runner.is_leader = leadership.check
     conductor = Conductor(runner, cues, timemap=timemap, zone=ZoneInfo(schedule.event.timezone))

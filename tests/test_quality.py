@@ -22,3 +22,21 @@ def test_ruff_is_clean() -> None:
 def test_mypy_is_clean() -> None:
     result = subprocess.run([sys.executable, "-m", "mypy"], cwd=ROOT, capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+@pytest.mark.slow
+def test_the_layers_hold() -> None:
+    """The import contracts of pyproject.toml ([tool.importlinter]): domain pure, app over ports, adapters apart."""
+    lint = shutil.which("lint-imports")
+    assert lint, "import-linter is part of the test extra"
+    result = subprocess.run([lint], cwd=ROOT, capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "0 broken" in result.stdout
+
+
+def test_no_module_in_bot_is_over_420_lines() -> None:
+    """Small modules with names that explain themselves: a module past ~400 lines is doing several jobs."""
+    sizes = {p.relative_to(ROOT).as_posix(): len(p.read_text(encoding="utf-8").splitlines())
+             for p in (ROOT / "bot").rglob("*.py") if "migrations" not in p.parts}
+    assert sizes, "the package's modules were found"
+    assert {path: n for path, n in sizes.items() if n > 420} == {}

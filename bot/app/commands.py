@@ -39,7 +39,6 @@ from bot.domain.floor import explain
 from bot.domain.floor.events import Outcome
 from bot.domain.floor.state import FloorState, Participant, RequestKind, Source
 from bot.domain.grammar import Command, Verb
-from bot.i18n import catalog as i18n
 
 
 def _sources() -> dict[str, Source]:
@@ -167,6 +166,6 @@ class Commands:
     async def _announce_from_chair(self, who: Participant, text: str) -> None:
         author_lang = as_lang(self.ctx.people.language(who.person))
         bodies = await self.relay.translated(text, author_lang=author_lang)
-        texts = {lang: i18n.render("runtime.announcement", lang, name=who.name, text=bodies.get(lang, text))
+        texts = {lang: self.ctx.texts.render("runtime.announcement", lang, name=who.name, text=bodies.get(lang, text))
                  for lang in self.ctx.languages}
         await self.ctx.chat.announce(texts, key=f"announce:{self.ctx.clock.now().isoformat()}")

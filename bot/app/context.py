@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 from bot.app.clock import Clock
 from bot.app.people import People
 from bot.app.ports.chat import ChatPort
+from bot.app.ports.texts import Texts
 from bot.app.ports.translation import LANGS, Lang
 from bot.config.model import Item, Schedule, Text
 from bot.domain.floor.policy import FloorPolicy
@@ -20,6 +21,7 @@ class EventContext:
     chat: ChatPort
     clock: Clock
     people: People
+    texts: Texts
     present: Callable[[], frozenset[str] | None] = lambda: None  # who is in the meeting (Zoom presence)
     policy: FloorPolicy = field(init=False)
     languages: list[str] = field(init=False)

@@ -23,8 +23,6 @@ from bot.domain.floor.events import FloorEvent, Outcome, RequestCarried, Request
 from bot.domain.floor.policy import FloorPolicy
 from bot.domain.floor.rules import position, queue
 from bot.domain.floor.state import FloorState, Participant, RequestKind, Source
-from bot.i18n import catalog as i18n
-from bot.i18n.cues import question_text
 
 RUNTIME_NS = "runtime"
 
@@ -128,8 +126,8 @@ class Discussions:
         self.question_index[item.id] = max(self.question_index.get(item.id, 0), index + 1)
         await self.save()
         question: Question | Text = questions[index]
-        texts = {lang: i18n.render("runtime.question", lang, number=index + 1, total=len(questions),
-                                   question=question_text(question, lang)) for lang in self.ctx.languages}
+        texts = {lang: self.ctx.texts.render("runtime.question", lang, number=index + 1, total=len(questions),
+                                   question=self.ctx.texts.question(question, lang)) for lang in self.ctx.languages}
         now = self.ctx.clock.now()
         await self.ctx.chat.announce(texts, key=f"question:{item.id}:{index + 1}:{now.isoformat()}")
 

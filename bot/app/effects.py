@@ -7,7 +7,7 @@ can be written to), in the language the person asked for, else the channel's, el
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -17,13 +17,9 @@ from bot.app.floor import SYSTEM_ACTOR, FloorService, tick_op
 from bot.app.people import REPLYABLE_SOURCES
 from bot.app.ports.chat import InboundEvent
 from bot.app.timers import Timers
-from bot.config.model import Text
 from bot.domain.floor import explain, timer
 from bot.domain.floor.events import FloorGiven, ListClosed, ListReopened, Outcome
 from bot.domain.floor.state import FloorState, Participant
-from bot.i18n import catalog as i18n
-from bot.i18n.messages import group_name
-from bot.i18n.messages import render as render_message
 
 log = logging.getLogger(__name__)
 
@@ -50,7 +46,7 @@ class Replies:
             log.info("no surface to answer %s on", person)
             return
         lang = self.ctx.people.reply_language(person, event)
-        await self.ctx.chat.reply_private(user_id, render_message(message, lang, self.ctx.groups), context=event.ref)
+        await self.ctx.chat.reply_private(user_id, self.ctx.texts.message(message, lang), context=event.ref)
 
     async def tell(self, person: str, message: explain.Message) -> None:
         user_id = self.ctx.people.reach(person)
@@ -58,11 +54,18 @@ class Replies:
             log.info("no way to reach %s privately", person)
             return
         lang = self.ctx.people.language(person)
-        await self.ctx.chat.reply_private(user_id, render_message(message, lang, self.ctx.groups))
+        await self.ctx.chat.reply_private(user_id, self.ctx.texts.message(message, lang))
+
+    def _localize(self, value: Any, lang: str) -> Any:
+        if isinstance(value, LanguageName):
+            return self.ctx.texts.language_name(value.code, lang)
+        if isinstance(value, explain.GroupName):
+            return self.ctx.texts.group_name(value.group, lang)
+        return value
 
     async def announce(self, message_key: str, announce_key: str, **values: Any) -> None:
         texts = {
-            lang: i18n.render(message_key, lang, **{k: _localize(v, lang, self.ctx.groups) for k, v in values.items()})
+            lang: self.ctx.texts.render(message_key, lang, **{k: self._localize(v, lang) for k, v in values.items()})
             for lang in self.ctx.languages
         }
         await self.ctx.chat.announce(texts, key=announce_key)
@@ -148,14 +151,4 @@ class LanguageName:
     code: str
 
 
-def language_name(code: str, reader: str) -> str:
-    key = f"common.language_name.{code}"
-    return i18n.render(key, reader) if i18n.has(key) else code
 
-
-def _localize(value: Any, lang: str, groups: Mapping[str, Text]) -> Any:
-    if isinstance(value, LanguageName):
-        return language_name(value.code, lang)
-    if isinstance(value, explain.GroupName):
-        return group_name(value.group, lang, groups)
-    return value

@@ -25,6 +25,7 @@ from bot.app.people import People
 from bot.app.ports.chat import ChatPort, InboundEvent, MessageRef
 from bot.app.ports.places import Places
 from bot.app.ports.store import AuditLog, KeyValues
+from bot.app.ports.texts import Texts
 from bot.app.relay import Relay
 from bot.app.timers import Timers
 from bot.app.translation.service import ChatTranslator
@@ -46,6 +47,7 @@ class Engine:
         kv: KeyValues,
         clock: Clock,
         timers: Timers,
+        texts: Texts,
         translator: ChatTranslator | None = None,
         audit: AuditLog | None = None,
         publish_board: bool = False,  # the surface shows one live board per discussion (Slack's chairs channel)
@@ -57,7 +59,7 @@ class Engine:
         self.kv = kv
         self.clock = clock
         self.people = People(schedule, kv)
-        self.context = EventContext(schedule, chat, clock, self.people, present)
+        self.context = EventContext(schedule, chat, clock, self.people, texts, present)
         replies = Replies(self.context)
         self.effects = Effects(self.context, floor, timers, replies, publish_board)
         self.discussions = Discussions(self.context, floor, kv, self.effects)

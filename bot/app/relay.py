@@ -16,7 +16,6 @@ from bot.app.ports.chat import Author, InboundEvent, MessageRef, Post
 from bot.app.ports.translation import Lang
 from bot.app.translation.service import ChatTranslator, notice_key
 from bot.domain.floor.state import Participant
-from bot.i18n import catalog as i18n
 
 CONTEXT_LINES = 5
 MAX_TRACKED_ORIGINALS = 5000
@@ -29,10 +28,6 @@ def _ref_key(ref: MessageRef) -> RefKey:
     return (ref.surface, ref.channel, ref.id)
 
 
-def with_notice(body: str, notice: str | None, lang: str) -> str:
-    return f"{body}\n_{i18n.render(notice, lang)}_" if notice else body
-
-
 @dataclass
 class Relay:
     ctx: EventContext
@@ -41,13 +36,16 @@ class Relay:
     # Mirrored copies of each original message (by surface, channel, id), so edits and deletions follow.
     _copies: dict[RefKey, dict[str, MessageRef]] = field(default_factory=dict)
 
+    def _with_notice(self, body: str, notice: str | None, lang: str) -> str:
+        return f"{body}\n_{self.ctx.texts.render(notice, lang)}_" if notice else body
+
     async def translated(self, text: str, *, author_lang: Lang | None) -> dict[str, str]:
         """A chair's text in each other language, with its notice (nothing without a translator)."""
         if self.translator is None:
             return {}
         result = await self.translator.translate_message(text, event_languages=self.ctx.langs(),
                                                          author_lang=author_lang)
-        return {lang: with_notice(t.text, notice_key(t.status), lang) for lang, t in result.translations.items()}
+        return {lang: self._with_notice(t.text, notice_key(t.status), lang) for lang, t in result.translations.items()}
 
     async def relay(self, event: InboundEvent, who: Participant, *, edit: bool = False) -> None:
         """A participant's message (or its edit), translated into every other event language."""
@@ -76,7 +74,7 @@ class Relay:
             if event.place is not None:
                 await event.place.turn(lang)
             try:
-                shown = with_notice(body, notice, lang)
+                shown = self._with_notice(body, notice, lang)
                 if edit and event.ref is not None:
                     # The copies change with their original; one the relay does not know (posted before a
                     # restart) is left to the surface, which keeps its own index of copies.

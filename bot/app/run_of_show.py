@@ -21,9 +21,9 @@ from apscheduler.triggers.date import DateTrigger
 from bot.app.clock import Clock
 from bot.app.ports.chat import AudienceKind, ChatPort, MessageRef
 from bot.app.ports.store import CueLedger
+from bot.app.ports.texts import Texts
 from bot.domain.agenda.recovery import Decision, Fate, LedgerState, decide
 from bot.domain.agenda.timemap import TimeMap
-from bot.i18n import catalog as i18n
 
 log = logging.getLogger(__name__)
 
@@ -60,6 +60,7 @@ class CueRunner:
     languages: Sequence[str]
     owner: str
     clock: Clock
+    texts: Texts
     on_cue: CueHook | None = None
     is_leader: LeaderCheck = _always_leader
     on_posted: Callable[[CueLike, list[MessageRef]], None] | None = None
@@ -90,7 +91,7 @@ class CueRunner:
             return
         minutes = max(1, round(lateness.total_seconds() / 60))
         texts = {
-            lang: i18n.render("conductor.missed", lang, cue=self.render(cue, lang), minutes=minutes)
+            lang: self.texts.render("conductor.missed", lang, cue=self.render(cue, lang), minutes=minutes)
             for lang in self.languages
         }
         await self.chat.announce(texts, audience=AudienceKind.CHAIRS, key=f"missed:{cue.id}")

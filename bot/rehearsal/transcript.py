@@ -12,10 +12,10 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime, tzinfo
 from typing import Any
 
-from bot.adapters.recording import RecordingChat
 from bot.app.clock import Clock
 from bot.app.ports.board import BoardView
 from bot.app.ports.chat import Action, AudienceKind, MessageRef, Post
+from bot.rehearsal.recording import RecordingChat
 
 
 @dataclass(frozen=True)

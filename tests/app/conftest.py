@@ -10,7 +10,6 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.adapters.recording import RecordingChat
 from bot.adapters.store.audit import AuditLog
 from bot.app.clock import SimulatedClock
 from bot.app.engine import Engine
@@ -18,6 +17,7 @@ from bot.app.ports.chat import InboundEvent, InboundKind, MessageRef
 from bot.app.timers import SimulatedTimers
 from bot.config.loader import load_schedule
 from bot.domain.grammar import Command, parse, parse_floor
+from bot.rehearsal.recording import RecordingChat
 from bot.wiring import build_engine, open_store
 from tests.conftest import ROOT
 

@@ -9,13 +9,13 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.adapters.recording import RecordingChat
 from bot.app.clock import SimulatedClock
 from bot.app.engine import Engine
 from bot.app.ports.chat import InboundEvent, InboundKind
 from bot.app.timers import SimulatedTimers
 from bot.config.loader import load_schedule
 from bot.domain.grammar import parse_floor
+from bot.rehearsal.recording import RecordingChat
 from bot.wiring import build_engine, open_store
 from tests.conftest import ROOT
 

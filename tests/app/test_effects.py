@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from bot.adapters.recording import RecordingChat
 from bot.app.ports.board import BoardView
 from bot.app.ports.chat import InboundKind
 from bot.i18n import catalog as i18n
+from bot.rehearsal.recording import RecordingChat
 from tests.app.conftest import Rig
 
 

@@ -25,11 +25,12 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from bot.adapters.slack.blocks import action_of
+from bot.adapters.slack.channels import SlackChannels
 from bot.adapters.slack.escape import mentioned_users, to_plain
 from bot.adapters.slack.home import AppHome
 from bot.adapters.slack.identity import SlackDirectory, language_of_locale
 from bot.adapters.slack.stores import LanguageChoices
-from bot.adapters.slack.surface import SURFACE, SlackChannels, SlackChat
+from bot.adapters.slack.surface import SURFACE, SlackChat
 from bot.app.ports.chat import InboundEvent, InboundHandler, InboundKind, MessageRef
 from bot.app.ports.places import Place, Places
 from bot.app.ports.store import SeenEvents

@@ -23,6 +23,7 @@ from starlette.routing import Route
 
 from bot.adapters.slack.app import SlackIntake
 from bot.adapters.slack.bundles import BundleIndex
+from bot.adapters.slack.channels import SlackChannels, classify_slack_error
 from bot.adapters.slack.home import AppHome
 from bot.adapters.slack.identity import SlackDirectory
 from bot.adapters.slack.outbox import Outbox
@@ -33,7 +34,7 @@ from bot.adapters.slack.stores import (
     LanguageChoices,
     NoHomeFacts,
 )
-from bot.adapters.slack.surface import SlackChannels, SlackChat, classify_slack_error
+from bot.adapters.slack.surface import SlackChat
 from bot.app.clock import Clock, SystemClock
 from bot.app.ports.chat import InboundEvent
 from bot.app.ports.store import KeyValues, SeenEvents

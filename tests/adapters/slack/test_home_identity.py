@@ -7,11 +7,11 @@ from datetime import UTC, datetime
 
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.adapters.slack.channels import classify_slack_error
 from bot.adapters.slack.home import AppHome, home_view
 from bot.adapters.slack.identity import SlackDirectory, language_of_locale
 from bot.adapters.slack.outbox import Outbox
 from bot.adapters.slack.stores import LanguageChoices
-from bot.adapters.slack.surface import classify_slack_error
 from bot.config.model import Schedule
 from bot.testing.memory import MemoryKeyValues
 from tests.adapters.slack.conftest import SCHEDULE, TOKEN, add_people, make_schedule

@@ -6,12 +6,13 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bot.adapters.recording import RecordingChat
 from bot.adapters.store.lease import LeaderLease
 from bot.adapters.store.ledger import CueLedger
 from bot.app.clock import SimulatedClock
 from bot.app.leader import Leadership
 from bot.app.run_of_show import CueRunner
+from bot.i18n.texts import CatalogTexts
+from bot.rehearsal.recording import RecordingChat
 
 T0 = datetime(2022, 3, 7, 9, 0, tzinfo=UTC)
 
@@ -37,10 +38,12 @@ async def test_a_frozen_leader_is_replaced_and_posts_nothing_when_it_wakes(engin
 
     chat = RecordingChat()
     ledger = CueLedger(engine)
-    woken = CueRunner(chat, ledger, lambda cue, lang: "text", ["en"], "instance-a", clock, is_leader=a.check)
+    woken = CueRunner(chat, ledger, lambda cue, lang: "text", ["en"], "instance-a", clock, CatalogTexts(),
+                      is_leader=a.check)
     assert await woken.fire(Cue()) is False, "the old leader checks before posting, and stands down"
     assert chat.transcript == [] and not a.leading
-    leader = CueRunner(chat, ledger, lambda cue, lang: "text", ["en"], "instance-b", clock, is_leader=b.check)
+    leader = CueRunner(chat, ledger, lambda cue, lang: "text", ["en"], "instance-b", clock, CatalogTexts(),
+                       is_leader=b.check)
     assert await leader.fire(Cue()) is True
     assert len(chat.transcript) == 1
 

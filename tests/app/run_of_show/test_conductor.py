@@ -8,12 +8,13 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from bot.adapters.recording import RecordingChat
 from bot.app.clock import SimulatedClock, SystemClock
 from bot.app.ports.chat import AudienceKind
 from bot.app.run_of_show import Conductor, CueRunner
 from bot.domain.agenda.recovery import LedgerState
 from bot.domain.agenda.timemap import TimeMap
+from bot.i18n.texts import CatalogTexts
+from bot.rehearsal.recording import RecordingChat
 
 ZONE = ZoneInfo("Europe/Zurich")
 
@@ -61,7 +62,7 @@ async def test_restart_posts_late_once_reports_missed_and_schedules_future() -> 
     ]
     ledger = MemoryLedger({"done": LedgerState.POSTED})
     chat = RecordingChat()
-    runner = CueRunner(chat, ledger, render, ["en", "fr", "es"], "test", clock)
+    runner = CueRunner(chat, ledger, render, ["en", "fr", "es"], "test", clock, CatalogTexts())
     conductor = Conductor(runner, cues, timemap=TimeMap.identity(start), zone=ZONE, grace=timedelta(minutes=2))
     report = await conductor.start(paused=True)
     try:
@@ -82,7 +83,7 @@ async def test_restart_posts_late_once_reports_missed_and_schedules_future() -> 
 
     # A second start (restart) posts nothing again.
     chat2 = RecordingChat()
-    runner2 = CueRunner(chat2, ledger, render, ["en", "fr", "es"], "test", clock)
+    runner2 = CueRunner(chat2, ledger, render, ["en", "fr", "es"], "test", clock, CatalogTexts())
     conductor2 = Conductor(runner2, cues, timemap=TimeMap.identity(start), zone=ZONE, grace=timedelta(minutes=2))
     report2 = await conductor2.start(paused=True)
     conductor2.shutdown()
@@ -99,7 +100,7 @@ async def test_a_due_job_fires_through_the_scheduler_exactly_once() -> None:
     async def on_cue(cue: object, at: datetime) -> None:
         fired.set()
 
-    runner = CueRunner(chat, ledger, render, ["en"], "test", clock, on_cue=on_cue)
+    runner = CueRunner(chat, ledger, render, ["en"], "test", clock, CatalogTexts(), on_cue=on_cue)
     # Scheduled "now": APScheduler runs it on its first wake-up, no wall-clock wait in the test.
     cue = FakeCue("now", now + timedelta(milliseconds=1))
     conductor = Conductor(runner, [cue], timemap=TimeMap.identity(now), zone=ZONE)
@@ -120,8 +121,8 @@ async def test_two_runners_never_post_the_same_cue_twice() -> None:
     ledger = MemoryLedger()
     chat = RecordingChat()
     cue = FakeCue("x", clock.now())
-    a = CueRunner(chat, ledger, render, ["en"], "a", clock)
-    b = CueRunner(chat, ledger, render, ["en"], "b", clock)
+    a = CueRunner(chat, ledger, render, ["en"], "a", clock, CatalogTexts())
+    b = CueRunner(chat, ledger, render, ["en"], "b", clock, CatalogTexts())
     results = await asyncio.gather(a.fire(cue), b.fire(cue))
     assert sorted(results) == [False, True]
     assert [e.audience for e in chat.transcript] == [AudienceKind.PARTICIPANTS.value]
@@ -140,7 +141,7 @@ async def test_a_cue_claimed_by_a_dead_process_is_retried_not_dropped(tmp_path) 
         ledger = CueLedger(db)
         assert await ledger.claim_cue("q1", "dead-process", start + timedelta(seconds=5))  # died before posting
         chat = RecordingChat()
-        runner = CueRunner(chat, ledger, render, ["en"], "successor", clock)
+        runner = CueRunner(chat, ledger, render, ["en"], "successor", clock, CatalogTexts())
         conductor = Conductor(runner, [FakeCue("q1", start)], timemap=TimeMap.identity(start), zone=ZONE)
         report = await conductor.start(paused=True)
         assert report.retrying == ["q1"] and chat.transcript == []
