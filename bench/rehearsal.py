@@ -30,7 +30,7 @@ sys.path.insert(0, str(ROOT))
 from apscheduler.schedulers.asyncio import AsyncIOScheduler  # noqa: E402
 from apscheduler.triggers.date import DateTrigger  # noqa: E402
 
-from bot.app.ports.chat import Action, AudienceKind, MessageRef  # noqa: E402
+from bot.app.ports.chat import AudienceKind, Button, MessageRef  # noqa: E402
 from bot.app.run_of_show import Conductor  # noqa: E402
 from bot.config.loader import load_schedule  # noqa: E402
 from bot.config.model import Schedule  # noqa: E402
@@ -73,7 +73,7 @@ class TimedChat(RecordingChat):
         self.arrivals: dict[str, datetime] = {}
 
     async def announce(self, texts: Mapping[str, str], *, audience: AudienceKind = AudienceKind.PARTICIPANTS,
-                       key: str | None = None, actions: tuple[Action, ...] = ()) -> list[MessageRef]:  # type: ignore[override]
+                       key: str | None = None, actions: tuple[Button, ...] = ()) -> list[MessageRef]:  # type: ignore[override]
         refs = await super().announce(texts, audience=audience, key=key, actions=actions)
         if key:
             self.arrivals[key.removeprefix("cue:")] = datetime.now(UTC)

@@ -30,7 +30,7 @@ from pydantic import SecretStr  # noqa: E402
 
 from bot.adapters.translation.deepl import DEEPL_RETRY, DeepLTranslator  # noqa: E402
 from bot.adapters.translation.glossary import load_glossary  # noqa: E402
-from bot.app.ports.translation import Lang, Source, Status, Translation, Usage  # noqa: E402
+from bot.app.ports.translation import Lang, SourceText, Status, Translation, Usage  # noqa: E402
 from bot.app.translation.service import ChatTranslator  # noqa: E402
 from bot.domain.grammar import parse  # noqa: E402
 from bot.testing.timing import VirtualTimer  # noqa: E402
@@ -189,7 +189,7 @@ class Measuring:
     async def usage(self) -> Usage | None:
         return await self.inner.usage()
 
-    async def translate(self, texts: Sequence[Source], target: Lang) -> list[Translation]:
+    async def translate(self, texts: Sequence[SourceText], target: Lang) -> list[Translation]:
         started, before = self.timer.now(), self.inner.requests_made
         real = time.perf_counter()
         results = await self.inner.translate(texts, target)

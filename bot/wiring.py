@@ -1,6 +1,6 @@
 """The composition root: the one place where Floorbot's parts are chosen and connected.
 
-`build(schedule, settings, clock=...)` returns the whole bot — store, floor service, engine, run of show,
+`build(schedule, settings, clock=...)` returns the whole bot — store, floor service, runtime, run of show,
 leadership, translation, the web console, Slack when configured, the Zoom webhook — for `floorbot serve`,
 the rehearsals, the benchmarks and the tests alike. What differs between them is passed in (the clock, the
 store, a chat surface of their own, the timers), never wired by hand elsewhere.
@@ -25,13 +25,13 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import BaseRoute, Route
 
-from bot.adapters.store.audit import AuditLog
+from bot.adapters.store.audit import SqlAuditLog
 from bot.adapters.store.engine import create_engine
 from bot.adapters.store.floor_lists import FloorLists
 from bot.adapters.store.intake import InboundEvents
-from bot.adapters.store.key_values import KeyValues
+from bot.adapters.store.key_values import SqlKeyValues
 from bot.adapters.store.lease import LeaderLease
-from bot.adapters.store.ledger import CueLedger
+from bot.adapters.store.ledger import SqlCueLedger
 from bot.adapters.store.migrate import upgrade_to_head
 from bot.adapters.web.console import WebConsole
 from bot.adapters.web.console_model import RuntimeConsoleModel
@@ -39,12 +39,12 @@ from bot.adapters.web.local_chat import LocalChat
 from bot.adapters.zoom.meeting_links import with_meeting_links
 from bot.app.agenda_clock import AgendaClock
 from bot.app.clock import Clock, SystemClock
-from bot.app.engine import Engine, runtime_authorizer
 from bot.app.fanout import FanoutChat
 from bot.app.floor import FloorService, schedule_policy
 from bot.app.leader import Leadership
 from bot.app.ports.chat import AudienceKind, ChatPort, MessageRef
 from bot.app.run_of_show import Conductor, CueRunner
+from bot.app.runtime import EventRuntime, runtime_authorizer
 from bot.app.timers import SchedulerTimers, Timers
 from bot.app.translation.service import ChatTranslator
 from bot.config.model import Schedule
@@ -66,10 +66,10 @@ class Store:
 
     db: AsyncEngine
     floor: FloorLists
-    kv: KeyValues
+    kv: SqlKeyValues
     seen: InboundEvents
-    ledger: CueLedger
-    audit: AuditLog
+    ledger: SqlCueLedger
+    audit: SqlAuditLog
     lease: LeaderLease
 
     async def close(self) -> None:
@@ -80,7 +80,8 @@ async def open_store(url: str) -> Store:
     """The database at `url`, migrated to the latest schema."""
     db = create_engine(url)
     await upgrade_to_head(db)
-    return Store(db, FloorLists(db), KeyValues(db), InboundEvents(db), CueLedger(db), AuditLog(db), LeaderLease(db))
+    return Store(db, FloorLists(db), SqlKeyValues(db), InboundEvents(db), SqlCueLedger(db), SqlAuditLog(db),
+                 LeaderLease(db))
 
 
 def time_map(cues: list[Cue], *, start_now: bool, start_at: datetime | None, speed: float, now: datetime) -> TimeMap:
@@ -108,7 +109,7 @@ class Bot:
     schedule: Schedule
     settings: Settings
     store: Store
-    engine: Engine
+    runtime: EventRuntime
     runner: CueRunner
     conductor: Conductor
     leadership: Leadership
@@ -143,12 +144,12 @@ class Bot:
             "cues": {"total": len(self.conductor.cues), "done": len(states)},
             "next_cue": {"id": next_cue[0].removeprefix("cue:"), "at": next_cue[1].isoformat()} if next_cue else None,
             "translation": self.translator.describe() if self.translator is not None else None,
-            "discussion": self.engine.current,
+            "discussion": self.runtime.current,
             "slack": self.slack.health() if self.slack is not None else None,
         })
 
     async def start(self) -> None:
-        await self.engine.restore()
+        await self.runtime.restore()
         if self.translator is not None:
             await self.translator.start()
         if self.slack is not None:
@@ -200,14 +201,14 @@ class Bot:
         return Starlette(routes=self.routes(), lifespan=lifespan)
 
 
-def build_engine(
+def build_runtime(
     schedule: Schedule, chat: ChatPort, store: Store, clock: Clock, timers: Timers, *,
     translator: ChatTranslator | None, publish_board: bool,
-) -> Engine:
-    """The engine and the floor service beneath it: the one place they are constructed."""
+) -> EventRuntime:
+    """The runtime and the floor service beneath it: the one place they are constructed."""
     floor = FloorService(store.floor, authorize=runtime_authorizer(schedule), policy_for=schedule_policy(schedule))
-    return Engine(schedule, chat, floor, store.kv, clock, timers, CatalogTexts(schedule.group_names()),
-                  translator=translator, audit=store.audit, publish_board=publish_board)
+    return EventRuntime(schedule, chat, floor, store.kv, clock, timers, CatalogTexts(schedule.group_names()),
+                        translator=translator, audit=store.audit, publish_board=publish_board)
 
 
 def _translator(settings: Settings, schedule: Schedule, chat: ChatPort, schedule_path: Path | None) -> ChatTranslator:
@@ -265,63 +266,63 @@ async def build(
     chat_translator = _translator(settings, schedule, chat, schedule_path) if translator == "settings" else translator
     owner = owner or f"floorbot-{uuid.uuid4().hex[:10]}"
     leadership = Leadership(store.lease, f"event:{schedule.event.id}", owner, wall)
-    # The runner and its conductor come first (the engine's timers live on the conductor's scheduler); the
-    # engine's cue effects are attached once the engine exists.
+    # The runner and its conductor come first (the runtime's timers live on the conductor's scheduler); the
+    # runtime's cue effects are attached once the runtime exists.
     runner = CueRunner(chat, store.ledger, lambda cue, lang: render_cue(cue, schedule, lang),  # type: ignore[arg-type]
                        [str(lang) for lang in schedule.event.languages], owner, wall, CatalogTexts())
     if lead:
         runner.is_leader = leadership.check
     conductor = Conductor(runner, cues, timemap=timemap, zone=ZoneInfo(schedule.event.timezone))
-    engine = build_engine(schedule, chat, store, agenda, timers or SchedulerTimers(conductor, timemap),
-                          translator=chat_translator, publish_board=slack is not None)
+    runtime = build_runtime(schedule, chat, store, agenda, timers or SchedulerTimers(conductor, timemap),
+                            translator=chat_translator, publish_board=slack is not None)
 
     def on_posted(cue: Any, refs: list[MessageRef]) -> None:
         if cue.kind == CueKind.FLOOR_OPEN:
-            engine.remember_floor_posts(refs)
+            runtime.remember_floor_posts(refs)
 
-    runner.on_cue = engine.on_cue
+    runner.on_cue = runtime.on_cue
     runner.on_posted = on_posted
     console = None
     if local is not None:
-        console = WebConsole(chat=local, model=RuntimeConsoleModel(engine, store.ledger, cues), handler=engine.handle,
+        console = WebConsole(chat=local, model=RuntimeConsoleModel(runtime, store.ledger, cues), handler=runtime.handle,
                              clock=agenda)
 
         async def refresh_console(_discussion: str, local: LocalChat = local) -> None:
             local.changed()
 
-        engine.listeners.append(refresh_console)
-    bot = Bot(schedule, settings, store, engine, runner, conductor, leadership, chat_translator, wall, chat, console,
+        runtime.listeners.append(refresh_console)
+    bot = Bot(schedule, settings, store, runtime, runner, conductor, leadership, chat_translator, wall, chat, console,
               slack, owns_store)
     if slack is not None:
-        slack.intake.handler = engine.handle
-        slack.home.facts = _SlackHomeFacts(engine)  # the engine exists only now
+        slack.intake.handler = runtime.handle
+        slack.home.facts = _SlackHomeFacts(runtime)  # the runtime exists only now
         bot.extra_routes += slack.routes()
     # Signature windows are about real time: the webhook checks them on the wall clock, not the agenda.
-    bot.extra_routes.append(_zoom_route(settings, schedule, engine, store, wall))
+    bot.extra_routes.append(_zoom_route(settings, schedule, runtime, store, wall))
     return bot
 
 
 @dataclass
 class _SlackHomeFacts:
-    engine: Engine
+    runtime: EventRuntime
 
     async def place_of(self, user_id: str, email: str | None) -> int | None:
-        return await self.engine.place_of("slack", user_id, email)
+        return await self.runtime.place_of("slack", user_id, email)
 
 
-def _zoom_route(settings: Settings, schedule: Schedule, engine: Engine, store: Store, clock: Clock) -> BaseRoute:
+def _zoom_route(settings: Settings, schedule: Schedule, runtime: EventRuntime, store: Store, clock: Clock) -> BaseRoute:
     """`POST /zoom/webhook`: refuses everything until ZOOM_WEBHOOK_SECRET_TOKEN is set. Presence feeds the
-    floor's "present only" policy; chat requests go to the engine like any other inbound event."""
-    from bot.adapters.zoom.engine_bridge import EngineFloorRequests
+    floor's "present only" policy; chat requests go to the runtime like any other inbound event."""
     from bot.adapters.zoom.presence import PresenceRegistry
+    from bot.adapters.zoom.runtime_bridge import RuntimeFloorRequests
     from bot.adapters.zoom.webhooks import ZoomWebhook
 
-    presence = PresenceRegistry(engine.people.identity.canonical)
-    engine.present = presence.present_or_none
+    presence = PresenceRegistry(runtime.people.identity.canonical)
+    runtime.present = presence.present_or_none
     webhook = ZoomWebhook(settings.zoom_webhook_secret_token, store.seen, presence,
-                          engine.people.identity, floor=EngineFloorRequests(engine.handle), schedule=schedule,
+                          runtime.people.identity, floor=RuntimeFloorRequests(runtime.handle), schedule=schedule,
                           clock=clock)
     return webhook.route()
 
 
-__all__ = ["SCHEDULE_PATH_KEY", "Bot", "Store", "build", "build_engine", "open_store", "time_map"]
+__all__ = ["SCHEDULE_PATH_KEY", "Bot", "Store", "build", "build_runtime", "open_store", "time_map"]

@@ -41,15 +41,15 @@ async def test_the_live_bot_and_the_rehearsal_are_built_alike(tmp_path: Path) ->
         rehearsed = rehearsal.bot
         for bot in (live, rehearsed):
             # Zoom presence feeds the floor's "present only" policy, and the webhook is routed, in both.
-            assert bot.engine.present.__qualname__.startswith("PresenceRegistry.")
+            assert bot.runtime.present.__qualname__.startswith("PresenceRegistry.")
             assert {"/healthz", "/zoom/webhook"} <= paths(bot)
-            assert bot.engine.floor is not None and bot.runner.on_cue == bot.engine.on_cue
-            assert not bot.engine.effects.publish_board, "no Slack configured: no chairs' board to publish"
+            assert bot.runtime.floor is not None and bot.runner.on_cue == bot.runtime.on_cue
+            assert not bot.runtime.effects.publish_board, "no Slack configured: no chairs' board to publish"
         # What differs is what was asked for: the surface, the timers, the leader lease.
         assert isinstance(live.chat, LocalChat) and live.console is not None and "/api/state" in paths(live)
-        assert isinstance(live.engine.timers, SchedulerTimers)
+        assert isinstance(live.runtime.timers, SchedulerTimers)
         assert rehearsed.chat is rehearsal.chat and rehearsed.console is None
-        assert isinstance(rehearsed.engine.timers, SimulatedTimers)
+        assert isinstance(rehearsed.runtime.timers, SimulatedTimers)
         assert rehearsed.translator is None and live.translator is not None
         assert live.runner.is_leader == live.leadership.check
         assert await rehearsed.runner.is_leader()

@@ -37,12 +37,12 @@ from bot.app.relay import Relay
 from bot.domain import authz
 from bot.domain.floor import explain
 from bot.domain.floor.events import Outcome
-from bot.domain.floor.state import FloorState, Participant, RequestKind, Source
+from bot.domain.floor.state import FloorState, Participant, RequestKind, Surface
 from bot.domain.grammar import Command, Verb
 
 
-def _sources() -> dict[str, Source]:
-    return {s.value: s for s in Source}
+def _sources() -> dict[str, Surface]:
+    return {s.value: s for s in Surface}
 
 
 @dataclass
@@ -57,7 +57,7 @@ class Commands:
     async def run(self, command: Command, event: InboundEvent, who: Participant) -> Outcome | None:
         """Carry out one command from `who` (the platform user id in `event` is what authorises it)."""
         replies = self.effects.replies
-        source = _sources().get(event.source, Source.WEB)
+        source = _sources().get(event.source, Surface.WEB)
         if command.verb is Verb.HELP:
             await replies.reply(who.person, event, "floor.help.attendee")
             item = self.ctx.item(self.discussions.current)
@@ -101,7 +101,7 @@ class Commands:
         await self.effects.after(discussion, outcome, actor=who, event=event, chair=command.is_chair)
         return outcome
 
-    def _operation(self, command: Command, who: Participant, source: Source, state: FloorState) -> FloorOp | None:
+    def _operation(self, command: Command, who: Participant, source: Surface, state: FloorState) -> FloorOp | None:
         verb = command.verb
         present = self.ctx.present()
         if verb is Verb.REQUEST:

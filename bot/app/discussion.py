@@ -22,7 +22,7 @@ from bot.domain.agenda.timeline import CueKind
 from bot.domain.floor.events import FloorEvent, Outcome, RequestCarried, RequestUnserved
 from bot.domain.floor.policy import FloorPolicy
 from bot.domain.floor.rules import position, queue
-from bot.domain.floor.state import FloorState, Participant, RequestKind, Source
+from bot.domain.floor.state import FloorState, Participant, RequestKind, Surface
 
 RUNTIME_NS = "runtime"
 
@@ -38,7 +38,7 @@ class Discussions:
     current: str | None = None  # the item id whose discussion is running
     question_index: dict[str, int] = field(default_factory=dict)  # item id -> questions posted so far
     floor_posts: set[tuple[str, str]] = field(default_factory=set)  # (channel, id) of "the floor is open"
-    carried: list[tuple[Participant, RequestKind, str | None, Source]] = field(default_factory=list)
+    carried: list[tuple[Participant, RequestKind, str | None, Surface]] = field(default_factory=list)
 
     async def restore(self) -> None:
         """Pick up where a previous process stopped: the running discussion, questions posted, timers."""

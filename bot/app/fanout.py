@@ -10,7 +10,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from bot.app.ports.board import BoardView
-from bot.app.ports.chat import Action, AudienceKind, ChatPort, MessageRef, Post
+from bot.app.ports.chat import AudienceKind, Button, ChatPort, MessageRef, Post
 
 WEB_PREFIX = "web:"
 
@@ -29,7 +29,7 @@ class FanoutChat:
 
     async def announce(
         self, texts: Mapping[str, str], *, audience: AudienceKind = AudienceKind.PARTICIPANTS,
-        key: str | None = None, actions: Sequence[Action] = (),
+        key: str | None = None, actions: Sequence[Button] = (),
     ) -> list[MessageRef]:
         refs: list[MessageRef] = []
         for port in self._ports():

@@ -24,11 +24,11 @@ from typing import Any, Protocol
 from bot.app.ports.store import AuditRecord, FloorStore, FloorTransaction
 from bot.config.model import Schedule
 from bot.domain import authz
-from bot.domain.authz import Decision
+from bot.domain.authz import Permission
 from bot.domain.floor import rules as core
 from bot.domain.floor.events import Outcome, Refusal
 from bot.domain.floor.policy import FloorPolicy
-from bot.domain.floor.state import FloorState, Participant, RequestKind, Source
+from bot.domain.floor.state import FloorState, Participant, RequestKind, Surface
 from bot.domain.grammar import Verb
 
 Apply = Callable[[FloorState, datetime, FloorPolicy], Outcome]
@@ -52,19 +52,19 @@ class FloorOp:
 
 
 class Authorizer(Protocol):
-    def __call__(self, actor: str, verb: str, discussion_id: str) -> Decision: ...
+    def __call__(self, actor: str, verb: str, discussion_id: str) -> Permission: ...
 
 
-def allow_everyone(actor: str, verb: str, discussion_id: str) -> Decision:
+def allow_everyone(actor: str, verb: str, discussion_id: str) -> Permission:
     """For tests and tools without a schedule: every verb allowed (still audited). Never a default: a
     forgotten `authorize` must fail loudly, not hand every chair verb to everyone."""
-    return Decision(True, "floor.authz.anyone")
+    return Permission(True, "floor.authz.anyone")
 
 
 def schedule_authorizer(schedule: Schedule) -> Authorizer:
     """Chair verbs for the discussion's chairs and the event's organisers (discussion id = item id)."""
 
-    def check(actor: str, verb: str, discussion_id: str) -> Decision:
+    def check(actor: str, verb: str, discussion_id: str) -> Permission:
         try:
             item = schedule.item(discussion_id)
         except KeyError:
@@ -184,10 +184,10 @@ class FloorService:
         """The list as committed (a fresh empty list if it was never written)."""
         return await self._store.state(discussion_id) or FloorState(discussion=discussion_id)
 
-    def _decide(self, actor: str, verb: str, discussion_id: str) -> Decision:
+    def _decide(self, actor: str, verb: str, discussion_id: str) -> Permission:
         if verb == SYSTEM_VERB_TICK:
             # The timer is the bot's own clock work; nobody else can ask for it.
-            return Decision(
+            return Permission(
                 actor == SYSTEM_ACTOR, "floor.authz.system" if actor == SYSTEM_ACTOR else "floor.authz.unknown_verb"
             )
         return self._authorize(actor, verb, discussion_id)
@@ -198,7 +198,7 @@ def _audit_record(
     operation: FloorOp,
     actor: str,
     now: datetime,
-    decision: Decision,
+    decision: Permission,
     outcome: Outcome,
     version: int,
 ) -> AuditRecord:
@@ -233,7 +233,7 @@ def request_op(
     kind: RequestKind = RequestKind.NEW,
     *,
     note: str | None = None,
-    source: Source = Source.WEB,
+    source: Surface = Surface.WEB,
 ) -> FloorOp:
     def apply(state: FloorState, now: datetime, policy: FloorPolicy) -> Outcome:
         return core.request(state, participant, kind, now, policy, note=note, source=source)
@@ -255,7 +255,7 @@ def next_op(present: frozenset[str] | None = None) -> FloorOp:
     return FloorOp(Verb.NEXT, apply)
 
 
-def give_op(participant: Participant, kind: RequestKind = RequestKind.NEW, source: Source = Source.WEB) -> FloorOp:
+def give_op(participant: Participant, kind: RequestKind = RequestKind.NEW, source: Surface = Surface.WEB) -> FloorOp:
     def apply(state: FloorState, now: datetime, policy: FloorPolicy) -> Outcome:
         return core.give(state, participant, now, policy, kind=kind, source=source)
 

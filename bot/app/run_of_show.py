@@ -22,7 +22,7 @@ from bot.app.clock import Clock
 from bot.app.ports.chat import AudienceKind, ChatPort, MessageRef
 from bot.app.ports.store import CueLedger
 from bot.app.ports.texts import Texts
-from bot.domain.agenda.recovery import Decision, Fate, LedgerState, decide
+from bot.domain.agenda.recovery import CueDecision, Fate, LedgerState, decide
 from bot.domain.agenda.timemap import TimeMap
 
 log = logging.getLogger(__name__)
@@ -143,7 +143,7 @@ class Conductor:
         self.scheduler.start(paused=paused)
         return report
 
-    async def _apply(self, decision: Decision, report: StartReport) -> None:
+    async def _apply(self, decision: CueDecision, report: StartReport) -> None:
         cue = self.cues[decision.cue_id]
         if decision.fate is Fate.DONE:
             report.already_done += 1

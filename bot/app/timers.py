@@ -1,4 +1,4 @@
-"""Where the engine arms one-off jobs (a speaker's warning and expiry): the live scheduler or a simulation."""
+"""Where the runtime arms one-off jobs (a speaker's warning and expiry): the live scheduler or a simulation."""
 
 from __future__ import annotations
 

@@ -18,7 +18,7 @@ from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import YAMLError
 
-from bot.app.ports.translation import LANGS, Lang, Source, Translator
+from bot.app.ports.translation import LANGS, Lang, SourceText, Translator
 from bot.i18n import catalog as i18n
 
 MACHINE_MARK = "machine-translated: review"
@@ -105,7 +105,7 @@ async def prefill(
         declared = (data.get("event") or {}).get("languages") if isinstance(data, CommentedMap) else None
         languages = [lang for lang in LANGS if not declared or lang in declared]
 
-    work: dict[Lang, list[tuple[CommentedMap, Source]]] = {}
+    work: dict[Lang, list[tuple[CommentedMap, SourceText]]] = {}
     kept = 0
     parents_of: dict[int, list[Any]] = {}
     for text_map, parents in _text_maps(data):
@@ -117,7 +117,7 @@ async def prefill(
             if lang == origin:
                 continue
             if _missing(text_map.get(lang)):
-                work.setdefault(lang, []).append((text_map, Source(str(text_map[origin]), origin)))
+                work.setdefault(lang, []).append((text_map, SourceText(str(text_map[origin]), origin)))
             else:
                 kept += 1
 

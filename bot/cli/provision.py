@@ -15,7 +15,7 @@ from bot.adapters.zoom.budget import DAILY_WRITE_BUDGET
 from bot.adapters.zoom.client import ZoomClient
 from bot.adapters.zoom.errors import ZoomError
 from bot.adapters.zoom.meeting_plan import plan_meetings
-from bot.adapters.zoom.provision import Outcome, Provisioner
+from bot.adapters.zoom.provision import MeetingResult, Provisioner
 from bot.app.clock import SystemClock
 from bot.app.ports.store import KeyValues as KeyValueStore
 from bot.config.loader import load_schedule
@@ -32,12 +32,12 @@ def _t(key: str, **values: object) -> str:
 
 async def _open_store(settings: Settings) -> tuple[KeyValueStore, AsyncEngine]:
     from bot.adapters.store.engine import create_engine
-    from bot.adapters.store.key_values import KeyValues
+    from bot.adapters.store.key_values import SqlKeyValues
     from bot.adapters.store.migrate import upgrade_to_head
 
     engine = create_engine(settings.floorbot_database_url)
     await upgrade_to_head(engine)
-    return KeyValues(engine), engine
+    return SqlKeyValues(engine), engine
 
 
 async def provision_command(
@@ -94,11 +94,11 @@ async def _provision(
     return 0
 
 
-def _action(outcome: Outcome) -> str:
+def _action(outcome: MeetingResult) -> str:
     return render(f"zoom.provision.action.{outcome.action}", LANG)
 
 
-def _diff_table(outcomes: list[Outcome]) -> Table | str:
+def _diff_table(outcomes: list[MeetingResult]) -> Table | str:
     if all(o.action == "unchanged" for o in outcomes):
         return _t("nothing_to_change")
     table = Table(title=_t("dry_run_title"), show_lines=True)
@@ -118,7 +118,7 @@ def _short(value: str, limit: int = 160) -> str:
     return value if len(value) <= limit else value[: limit - 1] + "…"
 
 
-def _links_table(schedule: Schedule, outcomes: list[Outcome]) -> Table:
+def _links_table(schedule: Schedule, outcomes: list[MeetingResult]) -> Table:
     zone = ZoneInfo(schedule.event.timezone)
     label = schedule.event.timezone_label or schedule.event.timezone
     table = Table(title=_t("links_title", event=text_in(schedule.event.title, LANG)[:80]))

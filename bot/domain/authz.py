@@ -17,7 +17,7 @@ WEB_PREFIX = "web:"
 
 
 @dataclass(frozen=True)
-class Decision:
+class Permission:
     """`reason_key` is a message key in prompts/<lang>/floor.yaml (``floor.authz.*``)."""
 
     allowed: bool
@@ -61,21 +61,21 @@ def chairs_of(item: AgendaItem | None, schedule: Agenda) -> list[str]:
     return chairs
 
 
-def authorize(actor_platform_id: str, verb: Verb | str, item: AgendaItem | None, schedule: Agenda) -> Decision:
+def authorize(actor_platform_id: str, verb: Verb | str, item: AgendaItem | None, schedule: Agenda) -> Permission:
     """May this platform user do `verb` during `item` (None: between items)?"""
     try:
         verb = Verb(verb)
     except ValueError:
-        return Decision(False, "floor.authz.unknown_verb")
+        return Permission(False, "floor.authz.unknown_verb")
     if verb not in CHAIR_VERBS:
-        return Decision(True, "floor.authz.anyone")
+        return Permission(True, "floor.authz.anyone")
     person_id = person_for(actor_platform_id, schedule)
     if person_id is None:
-        return Decision(False, "floor.authz.unknown_person")
+        return Permission(False, "floor.authz.unknown_person")
     if person_id in schedule.event.organizers:
-        return Decision(True, "floor.authz.organizer")
+        return Permission(True, "floor.authz.organizer")
     if person_id in chairs_of(item, schedule):
-        return Decision(True, "floor.authz.chair")
+        return Permission(True, "floor.authz.chair")
     if item is None:
-        return Decision(False, "floor.authz.no_session")
-    return Decision(False, "floor.authz.not_chair")
+        return Permission(False, "floor.authz.no_session")
+    return Permission(False, "floor.authz.not_chair")

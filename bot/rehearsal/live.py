@@ -26,7 +26,7 @@ def attach_scenario(bot: Bot, path: Path) -> SimulatedPeople:
     def original(lang: str, author: str, text: str, user_id: str) -> MessageRef:
         return local.record_inbound(user_id, author, lang, text)
 
-    people = SimulatedPeople(bot.schedule, bot.engine, bot.engine.clock, original)
+    people = SimulatedPeople(bot.schedule, bot.runtime, bot.runtime.clock, original)
     timemap = bot.conductor.timemap
     for n, action in enumerate(scenario.actions):
         async def act(action=action) -> None:  # type: ignore[no-untyped-def]

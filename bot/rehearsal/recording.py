@@ -7,7 +7,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from bot.app.ports.board import BoardView
-from bot.app.ports.chat import Action, AudienceKind, MessageRef, Post
+from bot.app.ports.chat import AudienceKind, Button, MessageRef, Post
 from bot.i18n.board import board_buttons, board_text
 
 
@@ -20,7 +20,7 @@ class Entry:
     key: str | None = None
     user_id: str | None = None
     ref: MessageRef | None = None
-    actions: tuple[Action, ...] = ()
+    actions: tuple[Button, ...] = ()
     author: str | None = None
 
 
@@ -37,7 +37,7 @@ class RecordingChat:
 
     async def announce(
         self, texts: Mapping[str, str], *, audience: AudienceKind = AudienceKind.PARTICIPANTS,
-        key: str | None = None, actions: Sequence[Action] = (),
+        key: str | None = None, actions: Sequence[Button] = (),
     ) -> list[MessageRef]:
         refs = []
         for lang, text in texts.items():
@@ -62,7 +62,7 @@ class RecordingChat:
     async def show_board(self, board: BoardView) -> None:
         """Recorded in every language of the event (each surface shows its readers one of them)."""
         for lang in board.languages:
-            actions = tuple(Action(*button) for button in board_buttons(board, lang))
+            actions = tuple(Button(*button) for button in board_buttons(board, lang))
             self.transcript.append(Entry("board", "chairs", lang, board_text(board, lang),
                                          key=f"board:{board.discussion}", actions=actions))
 

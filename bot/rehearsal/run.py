@@ -1,6 +1,6 @@
 """Rehearse a whole event on a simulated clock that jumps from one happening to the next.
 
-The same parts as a live run, built by bot.wiring — the cue runner and its ledger, the engine, the floor
+The same parts as a live run, built by bot.wiring — the cue runner and its ledger, the runtime, the floor
 service and its store, the chat grammar — driven by a loop instead of APScheduler: cues, the speakers'
 timers, the scenario's attendees and a simulated chair (who gives the floor to the next speaker whenever
 it is free) are merged in time order. Nothing waits on the wall clock, so two days run in seconds.
@@ -17,9 +17,9 @@ from pathlib import Path
 from typing import Any
 
 from bot.app.clock import Clock, SimulatedClock
-from bot.app.engine import Engine
 from bot.app.ports.chat import InboundEvent, InboundKind, MessageRef
 from bot.app.run_of_show import StartReport
+from bot.app.runtime import EventRuntime
 from bot.app.timers import SimulatedTimers
 from bot.app.translation.service import ChatTranslator
 from bot.config.model import Schedule
@@ -28,7 +28,7 @@ from bot.domain.agenda.recovery import LedgerState
 from bot.domain.agenda.timeline import Cue, plan
 from bot.domain.authz import chairs_of, web_id
 from bot.domain.grammar import Command, Verb, parse, parse_floor
-from bot.rehearsal.scenario import Do, Scenario, SimAction
+from bot.rehearsal.scenario import Do, Scenario, SimStep
 from bot.rehearsal.transcript import TranscriptChat
 from bot.report.collect import collect_report
 from bot.report.model import Report
@@ -58,7 +58,7 @@ class RehearsalResult:
 @dataclass
 class SimulatedPeople:
     schedule: Schedule
-    engine: Engine
+    runtime: EventRuntime
     clock: Clock
     original: Callable[[str, str, str, str], MessageRef]  # (lang, author, text, user id): the attendee's own post
     speaks: dict[str, timedelta] = field(default_factory=dict)
@@ -71,13 +71,13 @@ class SimulatedPeople:
         return InboundEvent("simulated", f"sim-{next(self.ids)}", kind, user_id, self.clock.now(), text,
                             command=command, **extra)
 
-    async def act(self, action: SimAction) -> None:
+    async def act(self, action: SimStep) -> None:
         who = action.who
         user_id = f"sim:{who.id}" if who.id not in self.schedule.people else web_id(who.id)
         common = {"display_name": who.name, "language": who.language, "extra": {"group": who.group}}
         if action.do is Do.SAY:
             ref = self.original(who.language, who.name, action.text or "", user_id)
-            await self.engine.handle(self.event(user_id, InboundKind.MESSAGE, action.text or "", ref=ref, **common))
+            await self.runtime.handle(self.event(user_id, InboundKind.MESSAGE, action.text or "", ref=ref, **common))
             return
         text = _SAY[action.do][who.language]
         if action.do is Do.REQUEST and action.note:
@@ -85,14 +85,14 @@ class SimulatedPeople:
         if action.speaks is not None:
             self.speaks[user_id] = action.speaks
         ref = self.original(who.language, who.name, text, user_id)
-        await self.engine.handle(self.event(user_id, InboundKind.MESSAGE, text, ref=ref, **common))
+        await self.runtime.handle(self.event(user_id, InboundKind.MESSAGE, text, ref=ref, **common))
 
     async def chair_step(self) -> None:
         """The simulated chair: the floor goes to the next speaker as soon as it is free."""
-        discussion = self.engine.current
+        discussion = self.runtime.current
         if discussion is None:
             return
-        state = await self.engine.floor.state(discussion)
+        state = await self.runtime.floor.state(discussion)
         now = self.clock.now()
         if state.speaking is not None and now < self._speech_end(state.speaking.request.id,
                                                                  state.speaking.request.person,
@@ -103,10 +103,10 @@ class SimulatedPeople:
         chair = self._chair(discussion)
         verb = Verb.NEXT if state.pending else Verb.STOP
         event = self.event(web_id(chair), InboundKind.COMMAND, verb.value)
-        participant = self.engine.people.participant(chair)
+        participant = self.runtime.people.participant(chair)
         if participant is None:
             return
-        outcome = await self.engine.run(Command(verb), event, participant)
+        outcome = await self.runtime.run(Command(verb), event, participant)
         speaking = outcome.state.speaking if outcome is not None else None
         if speaking is not None:
             self._speech_end(speaking.request.id, speaking.request.person, speaking.started_at)
@@ -114,7 +114,7 @@ class SimulatedPeople:
     def _speech_end(self, request_id: str, person: str, started_at: datetime) -> datetime:
         """When this speaker stops talking (their scenario `speaks`, else a little under the speaking time)."""
         if request_id not in self.done_at:
-            length = self.speaks.get(self._user_of(person), self.engine.policy.speaking_time - SPEECH_MARGIN)
+            length = self.speaks.get(self._user_of(person), self.runtime.policy.speaking_time - SPEECH_MARGIN)
             self.done_at[request_id] = started_at + length
         return self.done_at[request_id]
 
@@ -123,7 +123,7 @@ class SimulatedPeople:
         return min(pending) if pending else None
 
     def _user_of(self, person: str) -> str:
-        return self.engine.people.reach(person) or person
+        return self.runtime.people.reach(person) or person
 
     def _chair(self, discussion: str) -> str:
         item = self.schedule.item(discussion)
@@ -169,11 +169,11 @@ class Rehearsal:
         self.clock = clock
         self.chat = chat
         self.timers = timers
-        self.engine = bot.engine
+        self.runtime = bot.runtime
         self.ledger = bot.store.ledger
         self.runner = bot.runner
-        self.people = SimulatedPeople(self.schedule, self.engine, self.clock, self.chat.original)
-        self.actions: Sequence[SimAction] = [
+        self.people = SimulatedPeople(self.schedule, self.runtime, self.clock, self.chat.original)
+        self.actions: Sequence[SimStep] = [
             a for a in (scenario.actions if scenario else ()) if a.at >= self.clock.now()
         ]
         self._cue_i = next((i for i, c in enumerate(self.cues) if c.at >= self.clock.now()), len(self.cues))
@@ -205,7 +205,7 @@ class Rehearsal:
         from bot.app.run_of_show import Conductor
         from bot.domain.agenda.timemap import TimeMap
 
-        await self.engine.restore()
+        await self.runtime.restore()
         past = [c for c in self.cues if c.at <= self.clock.now()]
         conductor = Conductor(self.runner, past, timemap=TimeMap.identity(self.cues[0].at),
                               zone=ZoneInfo(self.schedule.event.timezone), grace=grace)
@@ -247,6 +247,6 @@ class Rehearsal:
 
     async def result(self) -> RehearsalResult:
         report = await collect_report(self.schedule, self.store.floor, self.ledger, self.cues,
-                                      self.engine.question_index)
+                                      self.runtime.question_index)
         return RehearsalResult(self.chat, report, self.cues, await self.ledger.cue_states(), self.steps)
 

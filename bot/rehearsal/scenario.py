@@ -51,7 +51,7 @@ class Attendee(_Strict):
     language: LanguageCode | None = None
 
 
-class Action(_Strict):
+class Step(_Strict):
     at: str = Field(description="agenda time 'YYYY-MM-DD HH:MM[:SS]' in the event's zone")
     who: Identifier
     do: Do
@@ -69,7 +69,7 @@ class Generate(_Strict):
 
 class ScenarioFile(_Strict):
     attendees: dict[Identifier, Attendee] = Field(default_factory=dict)
-    actions: list[Action] = Field(default_factory=list)
+    actions: list[Step] = Field(default_factory=list)
     generate: Generate | None = None
 
 
@@ -86,7 +86,7 @@ class SimAttendee:
 
 
 @dataclass(frozen=True)
-class SimAction:
+class SimStep:
     at: datetime
     who: SimAttendee
     do: Do
@@ -98,7 +98,7 @@ class SimAction:
 @dataclass(frozen=True)
 class Scenario:
     attendees: dict[str, SimAttendee]
-    actions: list[SimAction]
+    actions: list[SimStep]
 
 
 def _parse_at(value: str, zone: ZoneInfo) -> datetime:
@@ -146,8 +146,8 @@ def build_scenario(data: ScenarioFile, schedule: Schedule, origin: str = "scenar
         if action.do is Do.SAY and not action.text:
             raise ScenarioError(f"{origin}: actions[{index}]: 'say' needs a text")
         actions.append(
-            SimAction(_parse_at(action.at, zone), attendees[action.who], action.do, action.text, action.note,
-                      action.speaks)
+            SimStep(_parse_at(action.at, zone), attendees[action.who], action.do, action.text, action.note,
+                    action.speaks)
         )
     if data.generate is not None:
         extra_attendees, extra_actions = generate(schedule, data.generate)
@@ -167,7 +167,7 @@ _GENERATED_LINES = {
 }
 
 
-def generate(schedule: Schedule, spec: Generate) -> tuple[list[SimAttendee], list[SimAction]]:
+def generate(schedule: Schedule, spec: Generate) -> tuple[list[SimAttendee], list[SimStep]]:
     """Synthetic attendees and their actions, deterministic for a seed (load rehearsals, benchmarks)."""
     rng = random.Random(spec.seed)  # noqa: S311 - simulation, not security
     groups = sorted(set(schedule.groups) | {"states", "civil-society", "business", "academia", "nhri", "un"})
@@ -176,7 +176,7 @@ def generate(schedule: Schedule, spec: Generate) -> tuple[list[SimAttendee], lis
         SimAttendee(f"sim-{n:05d}", f"Attendee {n}", rng.choice(groups), rng.choice(languages))
         for n in range(spec.attendees)
     ]
-    actions: list[SimAction] = []
+    actions: list[SimStep] = []
     if not attendees:
         return attendees, actions
     zone = ZoneInfo(schedule.event.timezone)
@@ -191,13 +191,13 @@ def generate(schedule: Schedule, spec: Generate) -> tuple[list[SimAttendee], lis
                 who = rng.choice(attendees)
                 when = start + timedelta(seconds=rng.uniform(0, span))
                 do = rng.choices([Do.REQUEST, Do.CLARIFY, Do.REPLY, Do.POINT_OF_ORDER], [80, 10, 8, 2])[0]
-                actions.append(SimAction(when, who, do, speaks=timedelta(seconds=rng.randint(60, 200))))
+                actions.append(SimStep(when, who, do, speaks=timedelta(seconds=rng.randint(60, 200))))
                 if rng.random() < 0.1:
-                    actions.append(SimAction(when + timedelta(minutes=rng.randint(1, 20)), who, Do.WITHDRAW))
+                    actions.append(SimStep(when + timedelta(minutes=rng.randint(1, 20)), who, Do.WITHDRAW))
             for _ in range(spec.messages_per_discussion):
                 who = rng.choice(attendees)
                 when = start + timedelta(seconds=rng.uniform(0, span))
-                actions.append(SimAction(when, who, Do.SAY, text=rng.choice(_GENERATED_LINES[who.language])))
+                actions.append(SimStep(when, who, Do.SAY, text=rng.choice(_GENERATED_LINES[who.language])))
     return attendees, actions
 
 

@@ -14,12 +14,12 @@ from typing import Any
 
 from bot.app.clock import Clock
 from bot.app.ports.board import BoardView
-from bot.app.ports.chat import Action, AudienceKind, MessageRef, Post
+from bot.app.ports.chat import AudienceKind, Button, MessageRef, Post
 from bot.rehearsal.recording import RecordingChat
 
 
 @dataclass(frozen=True)
-class Line:
+class TranscriptLine:
     at: datetime
     op: str  # announce | post | private | original | edit | delete | react
     audience: str  # participants | chairs | user
@@ -36,18 +36,18 @@ class TranscriptChat:
 
     clock: Clock
     surface: str = "rehearsal"
-    lines: list[Line] = field(default_factory=list)
+    lines: list[TranscriptLine] = field(default_factory=list)
     _inner: RecordingChat = field(default_factory=RecordingChat)
 
     def _stamp(self, before: int) -> None:
         now = self.clock.now()
         for entry in self._inner.transcript[before:]:
-            self.lines.append(Line(now, entry.op, entry.audience, entry.lang, entry.text, entry.author,
-                                   entry.user_id, entry.key))
+            self.lines.append(TranscriptLine(now, entry.op, entry.audience, entry.lang, entry.text, entry.author,
+                                             entry.user_id, entry.key))
 
     async def announce(
         self, texts: Mapping[str, str], *, audience: AudienceKind = AudienceKind.PARTICIPANTS,
-        key: str | None = None, actions: Sequence[Action] = (),
+        key: str | None = None, actions: Sequence[Button] = (),
     ) -> list[MessageRef]:
         before = len(self._inner.transcript)
         refs = await self._inner.announce(texts, audience=audience, key=key, actions=actions)
@@ -87,10 +87,10 @@ class TranscriptChat:
 
     def original(self, lang: str, author: str, text: str, user_id: str) -> MessageRef:
         """An attendee's own message as their audience sees it."""
-        self.lines.append(Line(self.clock.now(), "original", "participants", lang, text, author, user_id))
+        self.lines.append(TranscriptLine(self.clock.now(), "original", "participants", lang, text, author, user_id))
         return MessageRef(self.surface, f"participants:{lang}", f"orig-{len(self.lines)}")
 
-    def for_language(self, lang: str) -> list[Line]:
+    def for_language(self, lang: str) -> list[TranscriptLine]:
         """What a participant reading `lang` sees in the conversation."""
         return [line for line in self.lines if line.audience == "participants" and line.lang == lang]
 

@@ -15,7 +15,7 @@ from pathlib import Path
 from bot.i18n.catalog import render
 from bot.report.model import REQUEST_STATUSES, DiscussionReport, Report
 
-GroupName = Callable[[str], str]
+GroupNamer = Callable[[str], str]
 
 
 def _mmss(value: timedelta) -> str:
@@ -44,7 +44,7 @@ def _md_cell(text: str) -> str:
     return text.replace("|", "\\|").replace("\n", " ")
 
 
-def to_markdown(report: Report, lang: str, zone: tzinfo, group_name: GroupName) -> str:
+def to_markdown(report: Report, lang: str, zone: tzinfo, group_name: GroupNamer) -> str:
     t = _translator(lang)
     lines = [f"# {t('title', event=report.event_title)}", ""]
     for d in report.discussions:
@@ -112,7 +112,7 @@ def attendance_csv(report: Report, zone: tzinfo) -> str:
     return out.getvalue()
 
 
-def bar_chart_svg(values: Mapping[str, timedelta], label: GroupName, title: str) -> str:
+def bar_chart_svg(values: Mapping[str, timedelta], label: GroupNamer, title: str) -> str:
     """A horizontal bar chart, accessible (role=img, title), no scripts, no external assets."""
     rows = list(values.items())
     # Labels are right-aligned before the bars: size the margin for the longest one (about 7 px a character
@@ -141,7 +141,7 @@ def bar_chart_svg(values: Mapping[str, timedelta], label: GroupName, title: str)
     return "".join(parts)
 
 
-def to_html(report: Report, lang: str, zone: tzinfo, group_name: GroupName) -> str:
+def to_html(report: Report, lang: str, zone: tzinfo, group_name: GroupNamer) -> str:
     t = _translator(lang)
     e = html.escape
     body = [f"<h1>{e(t('title', event=report.event_title))}</h1>"]
@@ -186,7 +186,7 @@ def to_html(report: Report, lang: str, zone: tzinfo, group_name: GroupName) -> s
     )
 
 
-def write_report(report: Report, out: Path, lang: str, zone: tzinfo, group_name: GroupName) -> list[Path]:
+def write_report(report: Report, out: Path, lang: str, zone: tzinfo, group_name: GroupNamer) -> list[Path]:
     out.mkdir(parents=True, exist_ok=True)
     files = {
         "report.md": to_markdown(report, lang, zone, group_name),

@@ -10,15 +10,15 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.adapters.store.audit import AuditLog
+from bot.adapters.store.audit import SqlAuditLog
 from bot.app.clock import SimulatedClock
-from bot.app.engine import Engine
 from bot.app.ports.chat import InboundEvent, InboundKind, MessageRef
+from bot.app.runtime import EventRuntime
 from bot.app.timers import SimulatedTimers
 from bot.config.loader import load_schedule
 from bot.domain.grammar import Command, parse, parse_floor
 from bot.rehearsal.recording import RecordingChat
-from bot.wiring import build_engine, open_store
+from bot.wiring import build_runtime, open_store
 from tests.conftest import ROOT
 
 ZONE = ZoneInfo("Europe/Zurich")
@@ -35,17 +35,17 @@ def edge_command(kind: InboundKind, text: str) -> Command | None:
 
 @dataclass
 class Rig:
-    engine: Engine
+    runtime: EventRuntime
     chat: RecordingChat
     clock: SimulatedClock
     timers: SimulatedTimers
-    audit: AuditLog
+    audit: SqlAuditLog
     n: int = 0
 
     async def say(self, user: str, text: str, *, kind: InboundKind = InboundKind.MESSAGE, lang: str | None = None,
                   name: str = "", ref: MessageRef | None = None, event_id: str | None = None) -> None:
         self.n += 1
-        await self.engine.handle(InboundEvent(
+        await self.runtime.handle(InboundEvent(
             "web", event_id or f"e{self.n}", kind, user, self.clock.now(), text, display_name=name or user,
             language=lang, ref=ref, extra={"group": "civil-society"}, command=edge_command(kind, text),
         ))
@@ -63,9 +63,9 @@ async def rig(tmp_path: Path) -> AsyncIterator[Rig]:
     clock = SimulatedClock(datetime(2022, 3, 7, 10, 50, tzinfo=ZONE))
     chat = RecordingChat()
     timers = SimulatedTimers()
-    engine = build_engine(schedule, chat, store, clock, timers, translator=None, publish_board=False)
-    engine.current = "session-1"
+    runtime = build_runtime(schedule, chat, store, clock, timers, translator=None, publish_board=False)
+    runtime.current = "session-1"
     try:
-        yield Rig(engine, chat, clock, timers, store.audit)
+        yield Rig(runtime, chat, clock, timers, store.audit)
     finally:
         await store.close()

@@ -10,18 +10,18 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.app.clock import SimulatedClock
-from bot.app.engine import Engine
 from bot.app.ports.chat import InboundEvent, InboundKind
+from bot.app.runtime import EventRuntime
 from bot.app.timers import SimulatedTimers
 from bot.config.loader import load_schedule
 from bot.domain.grammar import parse_floor
 from bot.rehearsal.recording import RecordingChat
-from bot.wiring import build_engine, open_store
+from bot.wiring import build_runtime, open_store
 from tests.conftest import ROOT
 
 
 @pytest.fixture
-async def engine(tmp_path: Path) -> AsyncIterator[Engine]:
+async def runtime(tmp_path: Path) -> AsyncIterator[EventRuntime]:
     loaded = load_schedule(ROOT / "schedules" / "ungp-tech-2022.yaml").schedule
     assert loaded is not None
     people = dict(loaded.people)
@@ -29,7 +29,8 @@ async def engine(tmp_path: Path) -> AsyncIterator[Engine]:
     schedule = loaded.model_copy(update={"people": people})
     store = await open_store(f"sqlite:///{tmp_path / 'store.sqlite'}")
     clock = SimulatedClock(datetime(2022, 3, 7, 10, 50, tzinfo=ZoneInfo("Europe/Zurich")))
-    bot = build_engine(schedule, RecordingChat(), store, clock, SimulatedTimers(), translator=None, publish_board=False)
+    bot = build_runtime(schedule, RecordingChat(), store, clock, SimulatedTimers(), translator=None,
+                        publish_board=False)
     bot.current = "session-1"
     try:
         yield bot
@@ -37,9 +38,9 @@ async def engine(tmp_path: Path) -> AsyncIterator[Engine]:
         await store.close()
 
 
-async def test_give_to_a_slack_mention_of_someone_not_seen_yet(engine: Engine) -> None:
+async def test_give_to_a_slack_mention_of_someone_not_seen_yet(runtime: EventRuntime) -> None:
     # The Slack adapter writes `/floor give <@U0PEGGY|peggy>` so.
-    await engine.handle(InboundEvent("web", "e1", InboundKind.COMMAND, "web:lene-wendland", engine.clock.now(),
-                                     "give @slack:U0PEGGY", command=parse_floor("give @slack:U0PEGGY")))
-    state = await engine.floor.state("session-1")
+    await runtime.handle(InboundEvent("web", "e1", InboundKind.COMMAND, "web:lene-wendland", runtime.clock.now(),
+                                      "give @slack:U0PEGGY", command=parse_floor("give @slack:U0PEGGY")))
+    state = await runtime.floor.state("session-1")
     assert state.speaking is not None and state.speaking.request.person == "peggy-hicks"

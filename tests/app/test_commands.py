@@ -10,7 +10,7 @@ from tests.app.conftest import Rig
 async def test_a_non_chair_next_changes_nothing_and_is_audited(rig: Rig) -> None:
     await rig.say("web:guest:amina", "main", lang="fr", name="Amina")
     await rig.say("web:guest:mallory", "next", kind=InboundKind.COMMAND, lang="en", name="Lene Wendland")
-    state = await rig.engine.floor.state("session-1")
+    state = await rig.runtime.floor.state("session-1")
     assert state.speaking is None and len(state.pending) == 1
     [refusal] = rig.private("web:guest:mallory")
     assert refusal == i18n.render("floor.authz.unknown_person", "en")
@@ -21,7 +21,7 @@ async def test_a_non_chair_next_changes_nothing_and_is_audited(rig: Rig) -> None
 async def test_give_to_a_named_guest_and_help(rig: Rig) -> None:
     await rig.say("web:guest:amina", "bonjour à tous", lang="fr", name="Amina")
     await rig.say("web:lene-wendland", "give @web:guest:amina", kind=InboundKind.COMMAND)
-    state = await rig.engine.floor.state("session-1")
+    state = await rig.runtime.floor.state("session-1")
     assert state.speaking is not None and state.speaking.request.person == "web:guest:amina"
     await rig.say("web:lene-wendland", "help", kind=InboundKind.COMMAND)
     assert rig.private("web:lene-wendland")[-2:] == [

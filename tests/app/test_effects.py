@@ -14,7 +14,7 @@ from tests.app.conftest import Rig
 async def test_the_chair_gives_the_floor_and_the_timer_warns(rig: Rig) -> None:
     await rig.say("web:guest:amina", "main", lang="fr", name="Amina")
     await rig.say("web:lene-wendland", "next", kind=InboundKind.COMMAND)
-    state = await rig.engine.floor.state("session-1")
+    state = await rig.runtime.floor.state("session-1")
     assert state.speaking is not None and state.speaking.request.participant.name == "Amina"
     announced = rig.chat.texts(op="announce", lang="es")
     assert announced[-1] == "🎙️ Se concede la palabra a Amina (Sociedad civil), que intervendrá en francés."
@@ -40,8 +40,8 @@ class ViewsChat(RecordingChat):
 
 async def test_the_board_is_a_view_each_surface_renders_in_its_language(rig: Rig) -> None:
     chat = ViewsChat()
-    rig.engine.context.chat = chat
-    rig.engine.effects.publish_board = True
+    rig.runtime.context.chat = chat
+    rig.runtime.effects.publish_board = True
     await rig.say("web:guest:amina", "main", lang="fr", name="Amina")
     board = chat.views[-1]
     assert board.discussion == "session-1" and board.speaking is None and board.is_open

@@ -6,7 +6,7 @@ import asyncio
 from collections.abc import Sequence
 
 from bot.app.ports.chat import InboundEvent, InboundKind, MessageRef
-from bot.app.ports.translation import Lang, Source, Status, Translation
+from bot.app.ports.translation import Lang, SourceText, Status, Translation
 from bot.app.translation.service import ChatTranslator
 from tests.app.conftest import Rig
 
@@ -44,7 +44,7 @@ class GatedTranslator:
     async def usage(self) -> None:
         return None
 
-    async def translate(self, texts: Sequence[Source], target: Lang) -> list[Translation]:
+    async def translate(self, texts: Sequence[SourceText], target: Lang) -> list[Translation]:
         if any("slow" in t.text for t in texts):
             await self.gate.wait()
         self.done += [t.text for t in texts]
@@ -58,7 +58,7 @@ class GatedTranslator:
 
 async def test_a_fast_translation_never_overtakes_an_earlier_message(rig: Rig) -> None:
     backend = GatedTranslator()
-    rig.engine.translator = ChatTranslator(backend, window=0, burst_interval=0)
+    rig.runtime.translator = ChatTranslator(backend, window=0, burst_interval=0)
     first = asyncio.create_task(rig.say("web:guest:amina", "a slow first message", lang="en", name="Amina"))
     second = asyncio.create_task(rig.say("web:guest:ann", "a quick second one", lang="en", name="Ann"))
     await asyncio.wait_for(backend.quick_done.wait(), timeout=5)  # translated while the first still waits
@@ -73,9 +73,9 @@ async def test_a_fast_translation_never_overtakes_an_earlier_message(rig: Rig) -
 async def test_chairs_channel_and_direct_messages_are_never_mirrored(rig: Rig) -> None:
     for audience in ("chairs", "direct"):
         rig.n += 1
-        await rig.engine.handle(InboundEvent("web", f"p{rig.n}", InboundKind.MESSAGE, "web:lene-wendland",
-                                             rig.clock.now(), "Between us: let's close the list at 11:50",
-                                             extra={"audience": audience}))
+        await rig.runtime.handle(InboundEvent("web", f"p{rig.n}", InboundKind.MESSAGE, "web:lene-wendland",
+                                              rig.clock.now(), "Between us: let's close the list at 11:50",
+                                              extra={"audience": audience}))
     assert [e for e in rig.chat.transcript if e.op == "post"] == []
     await rig.say("web:guest:amina", "Bonjour", lang="fr", name="Amina")
     assert {e.lang for e in rig.chat.transcript if e.op == "post"} == {"en", "es"}

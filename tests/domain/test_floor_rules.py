@@ -28,7 +28,7 @@ from bot.domain.floor.events import (
     TimerStopped,
 )
 from bot.domain.floor.policy import FloorPolicy, OrderPolicy
-from bot.domain.floor.state import FloorState, RequestKind, Source, Speaking
+from bot.domain.floor.state import FloorState, RequestKind, Speaking, Surface
 from tests.domain.helpers import T0, ask, at, order, person, policy
 
 K = RequestKind
@@ -43,13 +43,13 @@ def fresh() -> FloorState:
 
 
 def test_request_is_listed_with_its_details_and_an_id() -> None:
-    out = f.request(fresh(), A, K.NEW, at(1), policy(), note="remedy", source=Source.SLACK)
+    out = f.request(fresh(), A, K.NEW, at(1), policy(), note="remedy", source=Surface.SLACK)
     (event,) = out.events
     assert isinstance(event, FloorRequested)
     assert event.request == out.state.pending[0]
     r = out.state.pending[0]
     assert (r.id, r.person, r.kind, r.note, r.source, r.at) == ("session-1:1", "ana", K.NEW, "remedy",
-                                                                 Source.SLACK, at(1))
+                                                                 Surface.SLACK, at(1))
     assert out.state.version == 1
 
 
@@ -228,10 +228,10 @@ def test_give_to_someone_not_listed_creates_a_request() -> None:
     pol = policy()
     s = ask(fresh(), A, at(0), pol)
     s = f.next_speaker(s, at(1), pol).state
-    out = f.give(s, C, at(2), pol, source=Source.ZOOM)
+    out = f.give(s, C, at(2), pol, source=Surface.ZOOM)
     kinds = [type(e) for e in out.events]
     assert kinds == [TimerStopped, FloorRequested, FloorGiven]
-    assert out.state.speaking is not None and out.state.speaking.request.source is Source.ZOOM
+    assert out.state.speaking is not None and out.state.speaking.request.source is Surface.ZOOM
     assert out.state.pending == ()
     assert [i.person for i in out.state.interventions] == ["ana"]
 

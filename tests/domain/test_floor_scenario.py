@@ -12,7 +12,7 @@ from bot.domain.floor import explain, timer
 from bot.domain.floor import rules as f
 from bot.domain.floor.events import Outcome
 from bot.domain.floor.policy import FloorPolicy
-from bot.domain.floor.state import FloorState, Participant, Source
+from bot.domain.floor.state import FloorState, Participant, Surface
 from bot.domain.grammar import Verb, parse
 from bot.i18n.messages import render
 
@@ -61,7 +61,7 @@ class Room:
         if command.verb is Verb.REQUEST:
             assert command.kind is not None
             out = f.request(self.state, self.participant(person), command.kind, now, POLICY, note=command.note,
-                            source=Source.SLACK)
+                            source=Surface.SLACK)
         elif command.verb is Verb.WITHDRAW:
             out = f.withdraw(self.state, person, now, POLICY)
         elif command.verb is Verb.POSITION:

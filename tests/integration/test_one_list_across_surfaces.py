@@ -46,14 +46,14 @@ async def test_slack_and_zoom_requests_of_one_person_make_one_entry(tmp_path: Pa
         try:
             floor_open = next(c for c in bot.conductor.cues.values()
                               if c.kind == CueKind.FLOOR_OPEN and c.item == "session-1")
-            await bot.engine.on_cue(floor_open, bot.engine.clock.now())
+            await bot.runtime.on_cue(floor_open, bot.runtime.clock.now())
             async with serve(bot.routes()) as url, httpx.AsyncClient(timeout=10) as http:
                 body = event_body({"type": "message", "user": "UANA", "channel": ES, "text": "pido la palabra",
                                    "ts": "1646643600.000001", "channel_type": "channel"}, "EvAnaSlack")
                 sent = await http.post(f"{url}/slack/events", content=body, headers=signed(body))
                 assert sent.status_code == 200, sent.text
                 await bot.slack.intake.drain()
-                state = await bot.engine.floor.state("session-1")
+                state = await bot.runtime.floor.state("session-1")
                 assert [r.participant.name for r in state.pending] == ["Ana García"]
 
                 zoom = json.dumps({"event": "meeting.chat_message_sent", "event_ts": 1646644000000, "payload": {
@@ -65,7 +65,7 @@ async def test_slack_and_zoom_requests_of_one_person_make_one_entry(tmp_path: Pa
                 tampered = zoom.replace(b"mano", b"main")
                 refused = await http.post(f"{url}/zoom/webhook", content=tampered, headers=zoom_signed(zoom))
                 assert refused.status_code == 401
-            state = await bot.engine.floor.state("session-1")
+            state = await bot.runtime.floor.state("session-1")
             assert len(state.pending) == 1, "the same person asked twice, from two surfaces: one entry"
             assert state.pending[0].source.value == "slack"
             await bot.slack.outbox.drain()

@@ -56,7 +56,7 @@ async def test_restart_mid_session(schedule: Schedule, tmp_path: Path, restart: 
     try:
         first = await Rehearsal.open(schedule, store, scenario=scenario(schedule))
         await first.run(until=at("11:04:00"))
-        state_at_kill = state_to_json(await first.engine.floor.state("session-1"))
+        state_at_kill = state_to_json(await first.runtime.floor.state("session-1"))
         assert state_at_kill["speaking"] is not None, "someone has the floor when the process dies"
         ends_at = state_at_kill["speaking"]["ends_at"]
         assert len(state_at_kill["pending"]) == 2
@@ -64,9 +64,9 @@ async def test_restart_mid_session(schedule: Schedule, tmp_path: Path, restart: 
         second = await Rehearsal.open(schedule, store, scenario=scenario(schedule), start=at(restart))
         report = await second.resume(GRACE)
 
-        state_at_restart = state_to_json(await second.engine.floor.state("session-1"))
+        state_at_restart = state_to_json(await second.runtime.floor.state("session-1"))
         assert state_at_restart == state_at_kill, "the list of speakers is as it was"
-        assert second.engine.current == "session-1"
+        assert second.runtime.current == "session-1"
         armed = second.timers.next_at()
         assert armed is not None and armed.isoformat() <= ends_at, "the running timer is re-armed"
 

@@ -18,7 +18,7 @@ from bot.adapters.slack.escape import (
     plain_label,
     split_text,
 )
-from bot.app.ports.chat import Action
+from bot.app.ports.chat import Button
 
 # Slack allows 50 blocks per message and 25 elements per actions block.
 _MAX_SECTIONS = 45
@@ -41,7 +41,7 @@ def link(url: str, label: str) -> str:
     return f"<{escape(url).replace('|', '%7C')}|{escape(label).replace('|', '/')}>"
 
 
-def button_id(action: Action, index: int) -> str:
+def button_id(action: Button, index: int) -> str:
     # action_id must be unique within a message: the same verb may appear twice with different values.
     return f"{action.id}{ACTION_SEPARATOR}{index}"
 
@@ -51,7 +51,7 @@ def action_of(action_id: str) -> str:
     return head if sep else action_id
 
 
-def blocks_for(text: str, actions: Sequence[Action]) -> list[dict[str, Any]]:
+def blocks_for(text: str, actions: Sequence[Button]) -> list[dict[str, Any]]:
     """Sections for the plain text (each ≤ 3,000 characters once escaped) and one actions block of buttons."""
     sections = split_text(text, TEXT_OBJECT_LIMIT, _escaped_len)[:_MAX_SECTIONS]
     blocks: list[dict[str, Any]] = [
@@ -74,7 +74,7 @@ def blocks_for(text: str, actions: Sequence[Action]) -> list[dict[str, Any]]:
     return blocks
 
 
-def message_payload(text: str, actions: Sequence[Action] = (), *, trailer: str = "") -> dict[str, Any]:
+def message_payload(text: str, actions: Sequence[Button] = (), *, trailer: str = "") -> dict[str, Any]:
     """Arguments for chat.postMessage / chat.update carrying one plain part, escaped; `trailer` is markup we
     made ourselves (a permalink). Never link_names, never parse=full; no unfurling of anything."""
     escaped = escape(text) + trailer

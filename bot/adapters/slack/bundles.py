@@ -23,7 +23,7 @@ MAX_BUNDLED_TEXT = 600
 
 
 @dataclass(frozen=True)
-class Line:
+class BundledLine:
     """One mirrored message inside a bundle (plain text; escaped when rendered)."""
 
     name: str
@@ -36,7 +36,7 @@ class Line:
         return (self.original_channel, self.original_id) == (original.channel, original.id)
 
 
-def render_bundle(lines: list[Line], lang: str) -> str:
+def render_bundle(lines: list[BundledLine], lang: str) -> str:
     """mrkdwn of a bundle; user-derived parts escaped, links are permalinks Slack gave us."""
     label = render("slack.original_link", lang)
     out = []
@@ -52,11 +52,11 @@ class BundleIndex:
         self._kv = kv
         self._now = now
 
-    async def lines(self, ref: MessageRef) -> list[Line] | None:
+    async def lines(self, ref: MessageRef) -> list[BundledLine] | None:
         stored = await self._kv.get(BUNDLES_NAMESPACE, f"{ref.channel}/{ref.id}")
-        return [Line(**line) for line in stored] if stored else None
+        return [BundledLine(**line) for line in stored] if stored else None
 
-    async def set(self, ref: MessageRef, lines: list[Line]) -> None:
+    async def set(self, ref: MessageRef, lines: list[BundledLine]) -> None:
         await self._kv.set(BUNDLES_NAMESPACE, f"{ref.channel}/{ref.id}", [asdict(line) for line in lines],
                            self._now())
 

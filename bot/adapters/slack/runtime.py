@@ -1,6 +1,6 @@
 """Wiring: Settings + schedule + the store's protocols → a running Slack surface (ChatPort + intake routes).
 
-    slack = build_slack(settings, schedule, dedupe=InboundEvents(engine), kv=KeyValues(engine),
+    slack = build_slack(settings, schedule, dedupe=InboundEvents(engine), kv=SqlKeyValues(engine),
                         home_facts=floor_service)
     slack.intake.handler = dispatcher.handle        # InboundEvent -> floor / translation -> slack.chat
     routes = slack.routes()                         # POST /slack/events, for the Starlette app

@@ -28,13 +28,13 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.adapters.slack.blocks import link, markup_payload, message_parts, message_payload
-from bot.adapters.slack.bundles import MAX_BUNDLED_TEXT, BundleIndex, Line, render_bundle
+from bot.adapters.slack.bundles import MAX_BUNDLED_TEXT, BundledLine, BundleIndex, render_bundle
 from bot.adapters.slack.channels import SlackChannels
 from bot.adapters.slack.escape import plain_label
 from bot.adapters.slack.outbox import Bundling, DeliveryFailed, Failure, Outbox, Slot
 from bot.adapters.slack.stores import BoardIndex, CopyIndex
 from bot.app.ports.board import BoardView
-from bot.app.ports.chat import Action, AudienceKind, MessageRef, Post
+from bot.app.ports.chat import AudienceKind, Button, MessageRef, Post
 from bot.config.model import ChatMode
 from bot.i18n.board import board_buttons, board_text
 from bot.i18n.catalog import render
@@ -86,7 +86,7 @@ class SlackChat:
         self._board_interval = board_interval
         self._chairs_language = chairs_language
         self._bundles = bundles  # None: never bundle copies
-        self._fresh_bundles: dict[tuple[str, str], list[Line]] = {}
+        self._fresh_bundles: dict[tuple[str, str], list[BundledLine]] = {}
         self._board_state: dict[str, _Board] = {}
         self._dm_channels: dict[str, str] = {}
         self._thread_roots: OrderedDict[tuple[str, str], str] = OrderedDict()
@@ -97,7 +97,7 @@ class SlackChat:
 
     async def announce(
         self, texts: Mapping[str, str], *, audience: AudienceKind = AudienceKind.PARTICIPANTS,
-        key: str | None = None, actions: Sequence[Action] = (),
+        key: str | None = None, actions: Sequence[Button] = (),
     ) -> list[MessageRef]:
         if audience is AudienceKind.CHAIRS or self.channels.mode is ChatMode.THREAD:
             channel = self._chairs() if audience is AudienceKind.CHAIRS else self.channels.shared
@@ -153,7 +153,7 @@ class SlackChat:
 
     async def show_board(self, board: BoardView) -> None:
         lang = self._chairs_language
-        actions = [Action(*button) for button in board_buttons(board, lang)]
+        actions = [Button(*button) for button in board_buttons(board, lang)]
         await self._show_board(f"{BOARD_PREFIX}{board.discussion}", board_text(board, lang), actions)
 
     async def edit(self, ref: MessageRef, post: Post) -> None:
@@ -240,7 +240,7 @@ class SlackChat:
         )
 
     async def _post_text(
-        self, channel: str, text: str, *, actions: Sequence[Action] = (), key: str | None = None,
+        self, channel: str, text: str, *, actions: Sequence[Button] = (), key: str | None = None,
         thread_ts: str | None = None, extra: Mapping[str, Any] | None = None, trailer: str = "",
         lane: str | None = None, report: bool = True, slot: Slot | None = None,
     ) -> MessageRef:
@@ -293,7 +293,7 @@ class SlackChat:
                 return existing
             thread_ts = await self._thread_for_copy(original, lang)
             if self._bundles is not None and thread_ts is None and len(text) <= MAX_BUNDLED_TEXT:
-                line = Line(post.author.name, text, url, original.channel, original.id)
+                line = BundledLine(post.author.name, text, url, original.channel, original.id)
                 ref = await self._bundleable_copy(slot, channel, lang, line, text, trailer, identity)
             else:
                 ref = await self._post_text(channel, text, trailer=trailer, extra=identity, thread_ts=thread_ts,
@@ -303,7 +303,7 @@ class SlackChat:
         await self._copies.add(original, lang, ref)
         return ref
 
-    async def _bundleable_copy(self, slot: Slot, channel: str, lang: str, line: Line, text: str, trailer: str,
+    async def _bundleable_copy(self, slot: Slot, channel: str, lang: str, line: BundledLine, text: str, trailer: str,
                                identity: Mapping[str, Any]) -> MessageRef:
         """Posted alone under the author's name, or merged with the copies queued behind it (see bundles.py)."""
         alone = partial(self._client.chat_postMessage, channel=channel,
@@ -379,7 +379,7 @@ class SlackChat:
             self._dm_channels[user_id] = str(response["channel"]["id"])
         return self._dm_channels[user_id]
 
-    async def _show_board(self, key: str, text: str, actions: Sequence[Action]) -> MessageRef:
+    async def _show_board(self, key: str, text: str, actions: Sequence[Button]) -> MessageRef:
         board = self._board_state.setdefault(key, _Board())
         channel = self._chairs()
         async with board.lock:

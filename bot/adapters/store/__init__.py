@@ -4,23 +4,23 @@ Start-up: `engine = create_engine(settings.floorbot_database_url)` then `await u
 The schema exists only through the Alembic migrations in bot/adapters/store/migrations. See docs/state.md.
 """
 
-from bot.adapters.store.audit import AuditLog
+from bot.adapters.store.audit import SqlAuditLog
 from bot.adapters.store.engine import create_engine, reading
 from bot.adapters.store.floor_lists import FloorLists
 from bot.adapters.store.intake import KEEP_SEEN_FOR, InboundEvents
-from bot.adapters.store.key_values import KeyValues
+from bot.adapters.store.key_values import SqlKeyValues
 from bot.adapters.store.lease import LeaderLease, LeaseRecord
-from bot.adapters.store.ledger import CueLedger
+from bot.adapters.store.ledger import SqlCueLedger
 from bot.adapters.store.migrate import current_revision, head_revision, upgrade_to_head
 from bot.adapters.store.urls import UnsupportedDatabaseError, async_url
 
 __all__ = [
     "KEEP_SEEN_FOR",
-    "AuditLog",
-    "CueLedger",
+    "SqlAuditLog",
+    "SqlCueLedger",
     "FloorLists",
     "InboundEvents",
-    "KeyValues",
+    "SqlKeyValues",
     "LeaderLease",
     "LeaseRecord",
     "UnsupportedDatabaseError",

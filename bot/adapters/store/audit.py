@@ -29,7 +29,7 @@ async def write_audit(connection: AsyncConnection, record: AuditRecord) -> None:
     )
 
 
-class AuditLog:
+class SqlAuditLog:
     """Reading and appending the audit log (bot.app.ports.store.AuditLog)."""
 
     def __init__(self, engine: AsyncEngine) -> None:

@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from datetime import datetime, timedelta
 from typing import Any
 
-from bot.domain.floor.state import FloorState, Intervention, Participant, Request, RequestKind, Source, Speaking
+from bot.domain.floor.state import FloorState, Intervention, Participant, Request, RequestKind, Speaking, Surface
 
 
 def state_to_json(state: FloorState) -> dict[str, Any]:
@@ -89,7 +89,7 @@ def _request_from(d: Mapping[str, Any]) -> Request:
         participant=Participant(str(p["person"]), str(p["name"]), str(p["group"]), str(p["language"])),
         kind=RequestKind(d["kind"]),
         note=d.get("note"),
-        source=Source(d["source"]),
+        source=Surface(d["source"]),
         at=_from_dt(d["at"]),
         over_budget=bool(d.get("over_budget", False)),
         pinned_after=frozenset(pinned) if pinned is not None else None,
@@ -142,7 +142,7 @@ def _intervention_from(d: Mapping[str, Any]) -> Intervention:
         group=str(d["group"]),
         language=str(d["language"]),
         kind=RequestKind(d["kind"]),
-        source=Source(d["source"]),
+        source=Surface(d["source"]),
         start=_from_dt(d["start"]),
         end=_from_dt(d["end"]),
         duration=_from_td(d["duration"]),

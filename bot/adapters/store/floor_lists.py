@@ -37,7 +37,7 @@ from bot.domain.floor.events import (
     RequestWithdrawn,
     TimerStopped,
 )
-from bot.domain.floor.state import FloorState, Intervention, Request, RequestKind, Source
+from bot.domain.floor.state import FloorState, Intervention, Request, RequestKind, Surface
 
 
 class ConcurrentUpdateError(RuntimeError):
@@ -315,7 +315,7 @@ def _intervention(row: Mapping[str, Any]) -> Intervention:
         group=details.get("group", "other"),
         language=details.get("language", "en"),
         kind=RequestKind(row["kind"]),
-        source=Source(details.get("source", "web")),
+        source=Surface(details.get("source", "web")),
         start=row["started_at"],
         end=end,
         duration=timedelta(microseconds=int(details.get("duration_us", measured))),

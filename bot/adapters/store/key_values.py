@@ -13,7 +13,7 @@ from bot.adapters.store.tables import key_values as _kv
 from bot.adapters.store.upsert import insert_on_conflict
 
 
-class KeyValues:
+class SqlKeyValues:
     """JSON values under (namespace, key). Namespaces keep areas apart: "user.language", "zoom.meeting"."""
 
     def __init__(self, engine: AsyncEngine) -> None:

@@ -22,7 +22,7 @@ from bot.domain.agenda.recovery import LedgerState
 STALE_CLAIM_AFTER = timedelta(minutes=1)
 
 
-class CueLedger:
+class SqlCueLedger:
     """Claims and outcomes of cues (bot.app.ports.store.CueLedger); the states are the pure core's, so the
     conductor's recovery decisions read the ledger as it is."""
 

@@ -24,7 +24,7 @@ from bot.adapters.translation.glossary import Glossary
 from bot.app.ports.translation import (
     Lang,
     QuotaExhaustedError,
-    Source,
+    SourceText,
     Status,
     Translation,
     TranslatorAuthError,
@@ -134,7 +134,7 @@ class DeepLTranslator:
             return None
         return Usage(int(character.count or 0), character.limit)
 
-    async def translate(self, texts: Sequence[Source], target: Lang) -> list[Translation]:
+    async def translate(self, texts: Sequence[SourceText], target: Lang) -> list[Translation]:
         # A refused key was reported by start(); the translation below fails the same way and says so.
         with contextlib.suppress(TranslatorAuthError):
             await self._sync_if_due()
@@ -162,7 +162,7 @@ class DeepLTranslator:
     async def _translate_chunk(
         self,
         protected: list[Protected],
-        sources: Sequence[Source],
+        sources: Sequence[SourceText],
         indices: list[int],
         lang: Lang | None,
         context: str | None,

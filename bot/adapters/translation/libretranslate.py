@@ -14,7 +14,7 @@ from typing import Any
 import httpx
 from pydantic import SecretStr
 
-from bot.app.ports.translation import LANGS, Lang, Source, Status, Translation, TranslatorAuthError, Usage
+from bot.app.ports.translation import LANGS, Lang, SourceText, Status, Translation, TranslatorAuthError, Usage
 from bot.app.translation.chunking import chunk, encoded_size
 from bot.app.translation.entities import protect, restore
 
@@ -72,7 +72,7 @@ class LibreTranslateTranslator:
     async def usage(self) -> Usage | None:
         return None
 
-    async def translate(self, texts: Sequence[Source], target: Lang) -> list[Translation]:
+    async def translate(self, texts: Sequence[SourceText], target: Lang) -> list[Translation]:
         results: list[Translation | None] = [None] * len(texts)
         protected = [protect(source.text) for source in texts]
         groups: dict[Lang | None, list[int]] = {}

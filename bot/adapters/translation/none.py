@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from bot.app.ports.translation import Lang, Source, Status, Translation, Usage
+from bot.app.ports.translation import Lang, SourceText, Status, Translation, Usage
 from bot.app.translation.entities import is_trivial
 
 
@@ -24,7 +24,7 @@ class NoTranslator:
     async def usage(self) -> Usage | None:
         return None
 
-    async def translate(self, texts: Sequence[Source], target: Lang) -> list[Translation]:
+    async def translate(self, texts: Sequence[SourceText], target: Lang) -> list[Translation]:
         return [
             Translation(
                 source.text,

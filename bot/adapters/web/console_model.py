@@ -1,4 +1,4 @@
-"""The web console's read model, from the real services: the engine's floor, the ledger and the plan."""
+"""The web console's read model, from the real services: the runtime's floor, the ledger and the plan."""
 
 from __future__ import annotations
 
@@ -7,10 +7,10 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from bot.adapters.web.views import (
+    CueStatus,
     CueView,
     EventView,
     FloorView,
-    LedgerState,
     Localized,
     PersonView,
     PlaceView,
@@ -19,11 +19,11 @@ from bot.adapters.web.views import (
     RequestView,
     TimerView,
 )
-from bot.app.engine import Engine
 from bot.app.ports.store import CueLedger
+from bot.app.runtime import EventRuntime
 from bot.config.model import Question, Text
 from bot.domain import authz
-from bot.domain.agenda.recovery import LedgerState as Ledger
+from bot.domain.agenda.recovery import LedgerState
 from bot.domain.agenda.timeline import Cue
 from bot.domain.floor import explain
 from bot.domain.floor.rules import position, queue
@@ -42,16 +42,16 @@ def _localized(text: Text | None, languages: Sequence[str]) -> Localized:
 
 @dataclass
 class RuntimeConsoleModel:
-    engine: Engine
+    runtime: EventRuntime
     ledger: CueLedger
     cues: Sequence[Cue]
 
     @property
     def _languages(self) -> list[str]:
-        return self.engine.languages
+        return self.runtime.languages
 
     async def event(self) -> EventView:
-        s = self.engine.schedule
+        s = self.runtime.schedule
         groups = {gid: _localized(name, self._languages) for gid, name in s.group_names().items()}
         return EventView(s.event.id, _localized(s.event.title, self._languages), s.event.timezone,
                          s.event.timezone_label, tuple(self._languages), groups)
@@ -59,33 +59,33 @@ class RuntimeConsoleModel:
     async def people(self) -> Sequence[PersonView]:
         return [
             PersonView(pid, p.name, p.group, p.language, _localized(p.role, self._languages) if p.role else None)
-            for pid, p in self.engine.schedule.people.items()
+            for pid, p in self.runtime.schedule.people.items()
         ]
 
     async def person_key(self, user_id: str) -> str:
-        return self.engine.people.key_for("web", user_id)
+        return self.runtime.people.key_for("web", user_id)
 
     async def powers(self, user_id: str) -> Powers:
-        s = self.engine.schedule
-        item = self.engine.item(self.engine.current)
+        s = self.runtime.schedule
+        item = self.runtime.item(self.runtime.current)
         person = authz.person_for(user_id, s)
         organizer = person is not None and person in s.event.organizers
         chair = organizer or (person is not None and person in authz.chairs_of(item, s))
         return Powers(chair=chair, organizer=organizer)
 
     async def _state(self, discussion: str | None) -> FloorState | None:
-        discussion = discussion or self.engine.current
+        discussion = discussion or self.runtime.current
         if discussion is None:
             return None
-        return await self.engine.floor.state(discussion)
+        return await self.runtime.floor.state(discussion)
 
     async def floor_view(self, discussion: str | None = None) -> FloorView:
         state = await self._state(discussion)
         if state is None:
             return FloorView(None)
-        now = self.engine.clock.now()
-        policy = self.engine.policy
-        present = self.engine.present()
+        now = self.runtime.clock.now()
+        policy = self.runtime.policy
+        present = self.runtime.present()
         requests = []
         for place, r in enumerate(queue(state, policy), start=1):
             pos = position(state, r.person, now, policy, present)
@@ -94,7 +94,7 @@ class RuntimeConsoleModel:
                 r.id, r.person, p.name, p.group, p.language, r.kind.value, r.note, r.at, place,
                 int(pos.wait.total_seconds()), r.over_budget, pos.absent,
             ))
-        item = self.engine.item(state.discussion)
+        item = self.runtime.item(state.discussion)
         title: Localized = {lang: item_title(item, lang) for lang in self._languages} if item else {}
         return FloorView(state.discussion, title, state.is_open, self._timer(state), tuple(requests))
 
@@ -103,7 +103,7 @@ class RuntimeConsoleModel:
         if speaking is None:
             return None
         p = speaking.request.participant
-        warn = self.engine.policy.warn_before
+        warn = self.runtime.policy.warn_before
         return TimerView(p.person, p.name, p.group, p.language, speaking.request.kind.value, speaking.started_at,
                          speaking.ends_at, speaking.ends_at - warn if warn > timedelta(0) else None)
 
@@ -112,10 +112,10 @@ class RuntimeConsoleModel:
         if state is None:
             return None
         person = await self.person_key(user_id)
-        pos = position(state, person, self.engine.clock.now(), self.engine.policy, self.engine.present())
+        pos = position(state, person, self.runtime.clock.now(), self.runtime.policy, self.runtime.present())
         if pos.place is None or pos.request is None:
             return None
-        reasons = [render(explain.reason_message(r), lang, self.engine.groups) for r in pos.reasons]
+        reasons = [render(explain.reason_message(r), lang, self.runtime.groups) for r in pos.reasons]
         return PlaceView(pos.place, int(pos.wait.total_seconds()), pos.request.kind.value, reasons)
 
     async def timer(self) -> TimerView | None:
@@ -123,11 +123,11 @@ class RuntimeConsoleModel:
         return self._timer(state) if state is not None else None
 
     async def next_question(self) -> QuestionView | None:
-        item = self.engine.item(self.engine.current)
+        item = self.runtime.item(self.runtime.current)
         if item is None or item.discussion is None or not item.discussion.questions:
             return None
         questions = item.discussion.questions
-        index = self.engine.question_index.get(item.id, 0)
+        index = self.runtime.question_index.get(item.id, 0)
         if index >= len(questions):
             return None
         q = questions[index]
@@ -136,20 +136,20 @@ class RuntimeConsoleModel:
                             tuple(_localized(p, self._languages) for p in points))
 
     async def run_of_show(self) -> Sequence[CueView]:
-        states: Mapping[str, Ledger] = await self.ledger.cue_states()
+        states: Mapping[str, LedgerState] = await self.ledger.cue_states()
         views = []
         for cue in self.cues:
-            item = self.engine.item(cue.item)
+            item = self.runtime.item(cue.item)
             title: Localized = {lang: item_title(item, lang) for lang in self._languages} if item else {}
             views.append(CueView(cue.at, cue.kind.value, cue.item, title, _ledger_view(states.get(cue.id))))
         return views
 
 
-def _ledger_view(state: Ledger | None) -> LedgerState:
-    if state in (Ledger.POSTED, Ledger.CLAIMED):
-        return LedgerState.POSTED
-    if state is Ledger.LATE:
-        return LedgerState.LATE
-    if state is Ledger.MISSED:
-        return LedgerState.MISSED
-    return LedgerState.PENDING
+def _ledger_view(state: LedgerState | None) -> CueStatus:
+    if state in (LedgerState.POSTED, LedgerState.CLAIMED):
+        return CueStatus.POSTED
+    if state is LedgerState.LATE:
+        return CueStatus.LATE
+    if state is LedgerState.MISSED:
+        return CueStatus.MISSED
+    return CueStatus.PENDING

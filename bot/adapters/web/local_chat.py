@@ -20,7 +20,7 @@ from typing import Any
 
 from bot.app.clock import Clock
 from bot.app.ports.board import BoardView
-from bot.app.ports.chat import Action, AudienceKind, MessageRef, Post
+from bot.app.ports.chat import AudienceKind, Button, MessageRef, Post
 from bot.i18n import catalog as i18n
 from bot.i18n.board import board_buttons, board_text
 
@@ -42,7 +42,7 @@ class ConsoleMessage:
     author: str | None = None
     user_id: str | None = None  # the writer of an inbound message, the recipient of a private one
     key: str | None = None
-    actions: tuple[Action, ...] = ()
+    actions: tuple[Button, ...] = ()
     original_id: str | None = None  # the original of a mirrored (translated) copy
     link: str | None = None
     edited: bool = False
@@ -136,7 +136,7 @@ class LocalChat:
 
     async def announce(
         self, texts: Mapping[str, str], *, audience: AudienceKind = AudienceKind.PARTICIPANTS,
-        key: str | None = None, actions: Sequence[Action] = (),
+        key: str | None = None, actions: Sequence[Button] = (),
     ) -> list[MessageRef]:
         return [
             self._append(audience_channel(audience, lang), "announce", lang, text, key=key, actions=tuple(actions))
@@ -158,7 +158,7 @@ class LocalChat:
         """One live board per discussion in each language's chairs pane, updated in place."""
         for lang in board.languages:
             text = board_text(board, lang)
-            actions = tuple(Action(*button) for button in board_buttons(board, lang))
+            actions = tuple(Button(*button) for button in board_buttons(board, lang))
             ref = self._boards.get((board.discussion, lang))
             if ref is not None and ref.id in self._messages:
                 self._update(ref, text=text, actions=actions)

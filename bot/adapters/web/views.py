@@ -29,7 +29,7 @@ def pick(text: Localized | str | None, lang: str) -> str:
     return next(iter(text.values()), "")
 
 
-class LedgerState(StrEnum):
+class CueStatus(StrEnum):
     """What the conductor's ledger says about one cue of the run of show."""
 
     POSTED = "posted"
@@ -139,7 +139,7 @@ class CueView:
     kind: str  # the cue kind, e.g. item-open, question, floor-open, reminder
     item: str  # item id
     title: Localized
-    state: LedgerState = LedgerState.PENDING
+    state: CueStatus = CueStatus.PENDING
 
 
 class ConsoleModel(Protocol):

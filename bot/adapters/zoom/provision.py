@@ -39,7 +39,7 @@ NS_BY_ID = "zoom.by_id"
 NS_BUDGET = "zoom.budget"  # <host>/<UTC date> -> create/update requests made that day
 
 @dataclass
-class Outcome:
+class MeetingResult:
     """What happened (or, in a dry run, would happen) to one planned meeting."""
 
     plan: MeetingPlan
@@ -66,7 +66,7 @@ class Provisioner:
     def _store_key(self, plan: MeetingPlan) -> str:
         return f"{self.schedule.event.id}/{plan.key}"
 
-    async def run(self, *, dry_run: bool = False, progress: ProgressHook | None = None) -> list[Outcome]:
+    async def run(self, *, dry_run: bool = False, progress: ProgressHook | None = None) -> list[MeetingResult]:
         plans = plan_meetings(self.schedule)
         hosts = sorted({plan.host for plan in plans})
         await self._load_budget(hosts)
@@ -122,14 +122,14 @@ class Provisioner:
                 return meeting
         return None
 
-    async def _one(self, plan: MeetingPlan, *, dry_run: bool) -> Outcome:
+    async def _one(self, plan: MeetingPlan, *, dry_run: bool) -> MeetingResult:
         stored = await self.store.get(NS_MEETING, self._store_key(plan))
         if self.client is None:
             # No credentials: say what the schedule calls for; comparing needs Zoom.
             if stored:
-                return Outcome(plan, "unknown", str(stored.get("id")), stored.get("join_url"),
-                               stored.get("registration_url"))
-            return Outcome(plan, "create", changes=all_changes(plan))
+                return MeetingResult(plan, "unknown", str(stored.get("id")), stored.get("join_url"),
+                                     stored.get("registration_url"))
+            return MeetingResult(plan, "create", changes=all_changes(plan))
         current: JSON | None = None
         action = "update"
         if stored:
@@ -144,10 +144,10 @@ class Provisioner:
                 action = "adopt"
         if current is None:
             if dry_run:
-                return Outcome(plan, "create", changes=all_changes(plan))
+                return MeetingResult(plan, "create", changes=all_changes(plan))
             created = await self._create(plan)
-            outcome = Outcome(plan, "create", str(created["id"]), created.get("join_url"),
-                              created.get("registration_url"), all_changes(plan))
+            outcome = MeetingResult(plan, "create", str(created["id"]), created.get("join_url"),
+                                    created.get("registration_url"), all_changes(plan))
             await self._remember(plan, created)
             return outcome
         changes = diff(plan, current)
@@ -163,8 +163,8 @@ class Provisioner:
             current = await self._get(plan, meeting_id)  # links may change (registration on/off)
         if not dry_run:
             await self._remember(plan, current)
-        return Outcome(plan, action, str(current["id"]), current.get("join_url"),
-                       current.get("registration_url"), changes)
+        return MeetingResult(plan, action, str(current["id"]), current.get("join_url"),
+                             current.get("registration_url"), changes)
 
     async def _create(self, plan: MeetingPlan) -> JSON:
         """Create, and if Zoom fails ambiguously (5xx, no answer) look before creating again."""

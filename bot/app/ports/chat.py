@@ -54,7 +54,7 @@ class Author:
 
 
 @dataclass(frozen=True)
-class Action:
+class Button:
     """A button offered with a post (chair controls); adapters render what they can."""
 
     id: str
@@ -67,7 +67,7 @@ class Action:
 class Post:
     text: str
     author: Author | None = None
-    actions: Sequence[Action] = ()
+    actions: Sequence[Button] = ()
     key: str | None = None  # stable purpose key, e.g. "cue:session-1/open"
     reply_to: MessageRef | None = None  # thread parent or the original of a mirrored copy
     link: str | None = None  # permalink to the original message, for mirrored copies
@@ -108,7 +108,7 @@ class ChatPort(Protocol):
 
     async def announce(
         self, texts: Mapping[str, str], *, audience: AudienceKind = AudienceKind.PARTICIPANTS,
-        key: str | None = None, actions: Sequence[Action] = (),
+        key: str | None = None, actions: Sequence[Button] = (),
     ) -> list[MessageRef]:
         """Post one announcement rendered per language ({lang: text}) to every language's audience."""
         ...

@@ -28,7 +28,7 @@ class Status(StrEnum):
 
 
 @dataclass(frozen=True, slots=True)
-class Source:
+class SourceText:
     """One text to translate. `lang` None lets the backend detect it (and then no glossary applies)."""
 
     text: str
@@ -93,8 +93,8 @@ class Translator(Protocol):
     async def usage(self) -> Usage | None:
         ...
 
-    async def translate(self, texts: Sequence[Source], target: Lang) -> list[Translation]:
-        """One Translation per Source, in order. Never raises for per-text problems."""
+    async def translate(self, texts: Sequence[SourceText], target: Lang) -> list[Translation]:
+        """One Translation per SourceText, in order. Never raises for per-text problems."""
         ...
 
     async def aclose(self) -> None:

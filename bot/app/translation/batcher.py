@@ -17,7 +17,7 @@ from collections.abc import Coroutine
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from bot.app.ports.translation import Lang, Source, Translation, Translator
+from bot.app.ports.translation import Lang, SourceText, Translation, Translator
 from bot.app.translation.chunking import MAX_TEXTS
 from bot.app.translation.timing import LoopTimer, Timer
 
@@ -26,7 +26,7 @@ log = logging.getLogger(__name__)
 
 @dataclass
 class _Pending:
-    sources: list[Source] = field(default_factory=list)
+    sources: list[SourceText] = field(default_factory=list)
     futures: list[asyncio.Future[Translation]] = field(default_factory=list)
     flusher: asyncio.Task[None] | None = None
 
@@ -51,7 +51,7 @@ class MicroBatcher:
         self._pending: dict[Lang, _Pending] = {}
         self._tasks: set[asyncio.Task[None]] = set()
 
-    async def translate(self, source: Source, target: Lang) -> Translation:
+    async def translate(self, source: SourceText, target: Lang) -> Translation:
         future: asyncio.Future[Translation] = asyncio.get_running_loop().create_future()
         pending = self._pending.setdefault(target, _Pending())
         pending.sources.append(source)

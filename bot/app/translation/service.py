@@ -18,7 +18,7 @@ from dataclasses import dataclass, replace
 from bot.app.ports.translation import (
     LANGS,
     Lang,
-    Source,
+    SourceText,
     Status,
     Translation,
     Translator,
@@ -170,7 +170,7 @@ class ChatTranslator:
                 source, {t: Translation(text, Status.NOT_NEEDED, t, source) for t in targets}
             )
         joined = "\n".join(line for line in context[-CONTEXT_MESSAGES:] if line.strip())[-CONTEXT_CHARS:]
-        request = Source(text, source, joined or None)
+        request = SourceText(text, source, joined or None)
         results = await asyncio.gather(*(self._one(request, target) for target in targets))
         translations = dict(zip(targets, results, strict=True))
         if any(t.status is Status.QUOTA_EXHAUSTED for t in results) and not self._quota_reported:
@@ -178,7 +178,7 @@ class ChatTranslator:
             await self._tell_chairs("translate.chairs.quota_exhausted", backend=self.translator.name)
         return MessageTranslations(source, translations)
 
-    async def _one(self, source: Source, target: Lang) -> Translation:
+    async def _one(self, source: SourceText, target: Lang) -> Translation:
         key: CacheKey = (source.text, source.lang, target, self.translator.glossary_id)
         cached = self.cache.get(key)
         if cached is not None:
@@ -204,7 +204,7 @@ class ChatTranslator:
             self.cache.put(key, task.result())
 
     async def _within_deadline(
-        self, task: asyncio.Task[Translation], source: Source, target: Lang
+        self, task: asyncio.Task[Translation], source: SourceText, target: Lang
     ) -> Translation:
         expiry = asyncio.ensure_future(self._timer.sleep(self._deadline))
         try:

@@ -29,7 +29,7 @@ class Fate(StrEnum):
 
 
 @dataclass(frozen=True)
-class Decision:
+class CueDecision:
     cue_id: str
     wall_at: datetime
     fate: Fate
@@ -41,7 +41,7 @@ def decide(
     ledger: Mapping[str, LedgerState],
     now: datetime,
     grace: timedelta,
-) -> list[Decision]:
+) -> list[CueDecision]:
     """One decision per (cue id, wall time), in the given order."""
     decisions = []
     for cue_id, wall_at in cues:
@@ -55,5 +55,5 @@ def decide(
             fate = Fate.POST_LATE
         else:
             fate = Fate.REPORT_MISSED
-        decisions.append(Decision(cue_id, wall_at, fate, max(lateness, timedelta(0))))
+        decisions.append(CueDecision(cue_id, wall_at, fate, max(lateness, timedelta(0))))
     return decisions

@@ -50,7 +50,7 @@ from bot.domain.floor.events import (
 )
 from bot.domain.floor.order import Position
 from bot.domain.floor.policy import FloorPolicy
-from bot.domain.floor.state import FloorState, Intervention, Participant, Request, RequestKind, Source, Speaking
+from bot.domain.floor.state import FloorState, Intervention, Participant, Request, RequestKind, Speaking, Surface
 
 # ---------------------------------------------------------------- ordering & position
 
@@ -82,7 +82,7 @@ def request(
     policy: FloorPolicy,
     *,
     note: str | None = None,
-    source: Source = Source.WEB,
+    source: Surface = Surface.WEB,
     request_id: str | None = None,
 ) -> Outcome:
     """Add a request. Twice the same kind is a no-op; while closed only points of order are taken."""
@@ -162,7 +162,7 @@ def give(
     policy: FloorPolicy,
     *,
     kind: RequestKind = RequestKind.NEW,
-    source: Source = Source.WEB,
+    source: Surface = Surface.WEB,
     request_id: str | None = None,
 ) -> Outcome:
     """The chair gives the floor to a named person (an override): their pending request if they have

@@ -26,7 +26,7 @@ class RequestKind(StrEnum):
 _KIND_ORDER: tuple[RequestKind, ...] = tuple(RequestKind)
 
 
-class Source(StrEnum):
+class Surface(StrEnum):
     SLACK = "slack"
     ZOOM = "zoom"
     WEB = "web"
@@ -52,7 +52,7 @@ class Request:
     participant: Participant
     kind: RequestKind
     note: str | None
-    source: Source
+    source: Surface
     at: datetime
     over_budget: bool = False
     pinned_after: frozenset[str] | None = None
@@ -73,7 +73,7 @@ class Intervention:
     group: str
     language: str
     kind: RequestKind
-    source: Source
+    source: Surface
     start: datetime
     end: datetime
     duration: timedelta

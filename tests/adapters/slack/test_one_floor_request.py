@@ -18,18 +18,18 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.adapters.store.tables import inbound_events
 from bot.app.clock import SimulatedClock
-from bot.app.engine import Engine
+from bot.app.runtime import EventRuntime
 from bot.app.timers import SimulatedTimers
 from bot.domain import grammar
 from bot.i18n.catalog import render
-from bot.wiring import build_engine, open_store
+from bot.wiring import build_runtime, open_store
 from tests.adapters.slack.conftest import SlackRig, command_body, event_body, make_schedule, signed, slack_rig
 
 
 @dataclass
 class Live:
     rig: SlackRig
-    engine: Engine
+    runtime: EventRuntime
     db: AsyncEngine
     inserts: list[str]
 
@@ -49,11 +49,11 @@ async def live(tmp_path: Path) -> AsyncIterator[Live]:
     try:
         async with slack_rig(schedule, dedupe=store.seen, kv=store.kv) as rig:
             clock = SimulatedClock(datetime(2022, 3, 7, 9, 30, tzinfo=UTC))
-            engine = build_engine(schedule, rig.slack.chat, store, clock, SimulatedTimers(), translator=None,
-                                  publish_board=True)
-            engine.current = "session-1"
-            rig.slack.intake.handler = engine.handle
-            yield Live(rig, engine, db, inserts)
+            runtime = build_runtime(schedule, rig.slack.chat, store, clock, SimulatedTimers(), translator=None,
+                                    publish_board=True)
+            runtime.current = "session-1"
+            rig.slack.intake.handler = runtime.handle
+            yield Live(rig, runtime, db, inserts)
     finally:
         await store.close()
 
@@ -91,7 +91,7 @@ async def test_one_floor_request_is_deduplicated_once_and_parsed_once(live: Live
         await live.rig.settle()
     assert len(live.inserts) == 1, live.inserts
     assert calls == ["parse_floor"]
-    state = await live.engine.floor.state("session-1")
+    state = await live.runtime.floor.state("session-1")
     assert [r.participant.name for r in state.pending] == ["Ana García"]
     (reply,) = live.rig.fake.of("chat.postEphemeral")
     assert (reply.args["channel"], reply.args["user"]) == ("CES", "UANA")
@@ -109,6 +109,6 @@ async def test_a_message_delivered_four_times_has_one_effect(live: Live) -> None
         assert (await live.rig.send(body, headers)).status_code == 200
     await live.rig.settle()
     assert await _rows(live.db) == 1 and len(live.inserts) == 4  # one row: each delivery is checked once
-    state = await live.engine.floor.state("session-1")
+    state = await live.runtime.floor.state("session-1")
     assert [r.participant.name for r in state.pending] == ["Ana García"]
     assert len(live.rig.fake.of("chat.postEphemeral")) == 1, "a redelivered event has one effect"

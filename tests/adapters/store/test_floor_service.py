@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bot.adapters.store.audit import AuditLog
+from bot.adapters.store.audit import SqlAuditLog
 from bot.adapters.store.engine import create_engine
 from bot.adapters.store.floor_lists import FloorLists
 from bot.app.floor import (
@@ -105,7 +105,7 @@ async def test_a_non_chairs_next_changes_nothing_and_is_audited(engine: AsyncEng
     assert (await service.execute(D, close_op(), "Lene Wendland", T0 + timedelta(seconds=6))).refused
     assert await service.state(D) == before
 
-    entries = await AuditLog(engine).entries(target=D)
+    entries = await SqlAuditLog(engine).entries(target=D)
     assert [(e.actor, e.verb, e.allowed, e.reason) for e in entries] == [
         ("U0P1", "request", True, "floor.authz.anyone"),
         ("U0ANA", "next", False, "floor.authz.not_chair"),
@@ -126,7 +126,7 @@ async def test_only_the_bot_runs_the_timer(engine: AsyncEngine) -> None:
     expired = await service.execute(D, tick_op(), SYSTEM_ACTOR, T0 + timedelta(minutes=5))
     assert [e.name for e in expired.events] == ["SpeakerTimeExpired"]
     # The refused attempt and the tick that changed something are audited; the idle tick is not.
-    audited = [(e.actor, e.verb, e.details["result"]) for e in await AuditLog(engine).entries(target=D)]
+    audited = [(e.actor, e.verb, e.details["result"]) for e in await SqlAuditLog(engine).entries(target=D)]
     assert audited[1:] == [("U0ANA", "tick", "refused"), (SYSTEM_ACTOR, "tick", "changed")]
     assert (await service.execute(D, extend_op(timedelta(minutes=1)), CHAIR, T0 + timedelta(minutes=5))).changed
     assert (await service.execute(D, stop_op(), CHAIR, T0 + timedelta(minutes=6))).changed
@@ -168,7 +168,7 @@ async def _check_nothing_lost_or_doubled(engine: AsyncEngine, requests: int, nex
     rows = await lists.requests(D)
     assert len(rows) == requests
     assert len({row["request_id"] for row in rows}) == requests
-    entries = await AuditLog(engine).entries(target=D)
+    entries = await SqlAuditLog(engine).entries(target=D)
     assert len(entries) == requests + nexts
     given = sum(1 for e in entries if "FloorGiven" in e.details["events"])
     changes = sum(1 for e in entries if e.details["result"] == "changed")

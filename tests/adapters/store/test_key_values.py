@@ -4,13 +4,13 @@ from datetime import UTC, datetime
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bot.adapters.store.key_values import KeyValues
+from bot.adapters.store.key_values import SqlKeyValues
 
 T0 = datetime(2022, 3, 7, 9, 0, tzinfo=UTC)
 
 
 async def test_set_get_overwrite_delete(engine: AsyncEngine) -> None:
-    kv = KeyValues(engine)
+    kv = SqlKeyValues(engine)
     assert await kv.get("user.language", "U1") is None
     assert await kv.get("user.language", "U1", "en") == "en"
     await kv.set("user.language", "U1", "fr", T0)

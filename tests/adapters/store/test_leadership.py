@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.adapters.store.lease import LeaderLease
-from bot.adapters.store.ledger import CueLedger
+from bot.adapters.store.ledger import SqlCueLedger
 from bot.app.clock import SimulatedClock
 from bot.app.leader import Leadership
 from bot.app.run_of_show import CueRunner
@@ -37,7 +37,7 @@ async def test_a_frozen_leader_is_replaced_and_posts_nothing_when_it_wakes(engin
     assert await b.try_lead(), "another instance takes over once the lease has expired"
 
     chat = RecordingChat()
-    ledger = CueLedger(engine)
+    ledger = SqlCueLedger(engine)
     woken = CueRunner(chat, ledger, lambda cue, lang: "text", ["en"], "instance-a", clock, CatalogTexts(),
                       is_leader=a.check)
     assert await woken.fire(Cue()) is False, "the old leader checks before posting, and stands down"

@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.adapters.store.engine import create_engine
-from bot.adapters.store.ledger import STALE_CLAIM_AFTER, CueLedger
+from bot.adapters.store.ledger import STALE_CLAIM_AFTER, SqlCueLedger
 from bot.domain.agenda.recovery import LedgerState
 from tests.adapters.store.ledger_rows import LedgerRow, ledger_rows
 
@@ -17,7 +17,7 @@ async def test_exactly_one_claimant_wins_among_many(db_url: str, engine: AsyncEn
     engines = [engine, *(create_engine(db_url) for _ in range(3))]
     try:
         wins = await asyncio.gather(
-            *(CueLedger(engines[i % 4]).claim_cue("s1:open", f"instance-{i}", T0) for i in range(20))
+            *(SqlCueLedger(engines[i % 4]).claim_cue("s1:open", f"instance-{i}", T0) for i in range(20))
         )
     finally:
         for e in engines[1:]:
@@ -29,7 +29,7 @@ async def test_exactly_one_claimant_wins_among_many(db_url: str, engine: AsyncEn
 
 
 async def test_claim_then_post_then_nobody_can_claim_again(engine: AsyncEngine) -> None:
-    ledger = CueLedger(engine)
+    ledger = SqlCueLedger(engine)
     assert await ledger.claim_cue("q1", "a", T0)
     await ledger.mark_cue("q1", LedgerState.POSTED, T0 + timedelta(seconds=2))
     await ledger.mark_cue("q1", LedgerState.POSTED, T0 + timedelta(seconds=3))  # settled once
@@ -40,7 +40,7 @@ async def test_claim_then_post_then_nobody_can_claim_again(engine: AsyncEngine) 
 
 
 async def test_late_and_missed_are_recorded(engine: AsyncEngine) -> None:
-    ledger = CueLedger(engine)
+    ledger = SqlCueLedger(engine)
     assert await ledger.claim_cue("late", "a", T0)
     await ledger.mark_cue("late", LedgerState.LATE, T0 + timedelta(minutes=3))
     assert await ledger.claim_cue("never", "a", T0)
@@ -53,14 +53,14 @@ async def test_late_and_missed_are_recorded(engine: AsyncEngine) -> None:
 
 
 async def test_an_unclaimed_cue_cannot_be_settled(engine: AsyncEngine) -> None:
-    ledger = CueLedger(engine)
+    ledger = SqlCueLedger(engine)
     await ledger.mark_cue("q1", LedgerState.POSTED, T0)
     assert await ledger.cue_states() == {}
     assert await ledger.claim_cue("q1", "a", T0)
 
 
 async def test_a_dead_claimants_cue_is_taken_over_once(engine: AsyncEngine) -> None:
-    ledger = CueLedger(engine)
+    ledger = SqlCueLedger(engine)
     assert await ledger.claim_cue("c", "died", T0)
     soon = T0 + STALE_CLAIM_AFTER / 2
     assert not await ledger.claim_cue("c", "new", soon)  # may still be posting
@@ -71,7 +71,7 @@ async def test_a_dead_claimants_cue_is_taken_over_once(engine: AsyncEngine) -> N
 
 
 async def test_conductor_view(engine: AsyncEngine) -> None:
-    ledger = CueLedger(engine)
+    ledger = SqlCueLedger(engine)
     await ledger.claim_cue("a", "x", T0)
     await ledger.claim_cue("b", "x", T0)
     await ledger.claim_cue("c", "x", T0)

@@ -16,11 +16,11 @@ CLAIMER = """
 import asyncio, sys
 from datetime import UTC, datetime
 from bot.adapters.store.engine import create_engine
-from bot.adapters.store.ledger import CueLedger
+from bot.adapters.store.ledger import SqlCueLedger
 
 async def main(url, owner, cues):
     engine = create_engine(url)
-    ledger = CueLedger(engine)
+    ledger = SqlCueLedger(engine)
     sys.stdin.readline()  # start together
     now = datetime(2022, 3, 7, 10, 0, tzinfo=UTC)
     for i in range(cues):

@@ -12,7 +12,7 @@ from bot.adapters.translation.deepl import DeepLTranslator
 from bot.adapters.translation.factory import translator_from_settings
 from bot.adapters.translation.libretranslate import LibreTranslateTranslator
 from bot.adapters.translation.none import NoTranslator
-from bot.app.ports.translation import Source, Status, TranslatorAuthError
+from bot.app.ports.translation import SourceText, Status, TranslatorAuthError
 from bot.config.settings import Settings
 from tests.fakes.deepl_server import FakeDeepL
 from tests.fakes.libretranslate_server import FakeLibreTranslate
@@ -23,7 +23,8 @@ async def test_libretranslate_translates_a_batch_and_keeps_entities(fake_libre: 
     await translator.start()
     fake_libre.requests.clear()
     results = await translator.translate(
-        [Source("hello <@U1> :wave:", "en"), Source("thanks https://x.org/a", None), Source("👍", "en")], "es"
+        [SourceText("hello <@U1> :wave:", "en"), SourceText("thanks https://x.org/a", None), SourceText("👍", "en")],
+        "es",
     )
     await translator.aclose()
     assert [r.text for r in results] == ["[ES] hola <@U1> :wave:", "[ES] gracias https://x.org/a", "👍"]
@@ -43,13 +44,13 @@ async def test_libretranslate_key_is_sent_and_a_refusal_is_clear(
     try:
         with pytest.raises(TranslatorAuthError, match="LIBRETRANSLATE_API_KEY"):
             await wrong.start()
-        result, = await wrong.translate([Source("hello", "en")], "fr")
+        result, = await wrong.translate([SourceText("hello", "en")], "fr")
     finally:
         await wrong.aclose()
     assert result.status is Status.UNAVAILABLE and result.text == "hello"
     assert "canary-wrong-key" not in caplog.text
     right = LibreTranslateTranslator(fake_libre.url, api_key=SecretStr("right-key"))
-    result, = await right.translate([Source("hello", "en")], "fr")
+    result, = await right.translate([SourceText("hello", "en")], "fr")
     assert result.text == "[FR] bonjour"
     await right.aclose()
 
@@ -57,14 +58,16 @@ async def test_libretranslate_key_is_sent_and_a_refusal_is_clear(
 async def test_libretranslate_down_means_unavailable(fake_libre: FakeLibreTranslate) -> None:
     fake_libre.fail_with = 500
     translator = LibreTranslateTranslator(fake_libre.url)
-    result, = await translator.translate([Source("hello", "en")], "fr")
+    result, = await translator.translate([SourceText("hello", "en")], "fr")
     assert result.status is Status.UNAVAILABLE and result.text == "hello"
     await translator.aclose()
 
 
 async def test_no_translator_marks_originals_untranslated() -> None:
     translator = NoTranslator()
-    results = await translator.translate([Source("hello", "en"), Source(":+1:", "en"), Source("hola", "es")], "es")
+    results = await translator.translate(
+        [SourceText("hello", "en"), SourceText(":+1:", "en"), SourceText("hola", "es")], "es"
+    )
     assert [r.status for r in results] == [Status.UNTRANSLATED, Status.NOT_NEEDED, Status.NOT_NEEDED]
     assert [r.text for r in results] == ["hello", ":+1:", "hola"]
 
@@ -86,6 +89,6 @@ def test_backend_is_chosen_from_the_settings(fake_deepl: FakeDeepL) -> None:
 async def test_libretranslate_down_at_start_is_not_fatal() -> None:
     translator = LibreTranslateTranslator("http://127.0.0.1:9")  # nothing listens on the discard port
     await translator.start()
-    result, = await translator.translate([Source("hello", "en")], "fr")
+    result, = await translator.translate([SourceText("hello", "en")], "fr")
     assert result.status is Status.UNAVAILABLE
     await translator.aclose()

@@ -8,16 +8,16 @@ import pytest
 
 from bot.adapters.translation.deepl import DeepLTranslator
 from bot.adapters.translation.glossary import Glossary, Term
-from bot.app.ports.translation import Source, Status, TranslatorAuthError
+from bot.app.ports.translation import SourceText, Status, TranslatorAuthError
 from tests.adapters.translation.conftest import InstantTimer, make_deepl
 from tests.fakes.deepl_server import MAX_BODY, FakeDeepL
 
 
 async def test_request_carries_target_variant_formality_and_tag_handling(fake_deepl: FakeDeepL) -> None:
     translator = make_deepl(fake_deepl)
-    await translator.translate([Source("hello", "fr")], "en")
-    await translator.translate([Source("hello", "en")], "fr")
-    await translator.translate([Source("hello", "en")], "es")
+    await translator.translate([SourceText("hello", "fr")], "en")
+    await translator.translate([SourceText("hello", "en")], "fr")
+    await translator.translate([SourceText("hello", "en")], "es")
     to_en, to_fr, to_es = fake_deepl.translate_bodies
     assert to_en["target_lang"] == "EN-GB" and "formality" not in to_en
     assert to_fr["target_lang"] == "FR" and to_fr["formality"] == "prefer_more"
@@ -56,15 +56,17 @@ async def test_glossary_gives_the_official_terms_when_the_source_is_known(
     translator = make_deepl(fake_deepl, glossary)
     await translator.start()
     text = "The State duty to protect and human rights due diligence, and access to remedy"
-    fr, = await translator.translate([Source(text, "en")], "fr")
-    es, = await translator.translate([Source(text, "en")], "es")
+    fr, = await translator.translate([SourceText(text, "en")], "fr")
+    es, = await translator.translate([SourceText(text, "en")], "es")
     assert "obligation de protéger incombant à l'État" in fr.text
     assert "diligence raisonnable en matière de droits de l'homme" in fr.text
     assert "accès à des voies de recours" in fr.text
     assert "deber del Estado de proteger" in es.text
     assert "debida diligencia en materia de derechos humanos" in es.text
     assert "acceso a mecanismos de reparación" in es.text
-    back, = await translator.translate([Source("la diligence raisonnable en matière de droits de l'homme", "fr")], "en")
+    back, = await translator.translate(
+        [SourceText("la diligence raisonnable en matière de droits de l'homme", "fr")], "en"
+    )
     assert "human rights due diligence" in back.text
     assert all(body["glossary_id"] == translator.glossary_id for body in fake_deepl.translate_bodies)
 
@@ -72,20 +74,20 @@ async def test_glossary_gives_the_official_terms_when_the_source_is_known(
 async def test_no_glossary_without_a_source_language(fake_deepl: FakeDeepL, glossary: Glossary) -> None:
     translator = make_deepl(fake_deepl, glossary)
     await translator.start()
-    result, = await translator.translate([Source("human rights due diligence", None)], "fr")
+    result, = await translator.translate([SourceText("human rights due diligence", None)], "fr")
     assert result.status is Status.TRANSLATED and result.detected_source == "en"
     assert "glossary_id" not in fake_deepl.translate_bodies[-1]
 
 
 async def test_batches_are_chunked_within_deepl_limits(fake_deepl: FakeDeepL) -> None:
     translator = make_deepl(fake_deepl)
-    results = await translator.translate([Source(f"hello number {i}", "en") for i in range(120)], "fr")
+    results = await translator.translate([SourceText(f"hello number {i}", "en") for i in range(120)], "fr")
     assert [r.text for r in results] == [f"[FR] bonjour number {i}" for i in range(120)]
     assert [len(b["text"]) for b in fake_deepl.translate_bodies] == [50, 50, 20]
 
     fake_deepl.translate_bodies.clear()
     big = "word " * 6000  # 30 kB each: four do not fit in 128 KiB
-    results = await translator.translate([Source(big + str(i), "en") for i in range(8)], "fr")
+    results = await translator.translate([SourceText(big + str(i), "en") for i in range(8)], "fr")
     assert all(r.status is Status.TRANSLATED for r in results)
     assert len(fake_deepl.translate_bodies) >= 2
     assert all(len(str(b["text"]).encode()) < MAX_BODY for b in fake_deepl.translate_bodies)
@@ -93,7 +95,7 @@ async def test_batches_are_chunked_within_deepl_limits(fake_deepl: FakeDeepL) ->
 
 async def test_texts_already_in_the_target_or_without_words_cost_nothing(fake_deepl: FakeDeepL) -> None:
     translator = make_deepl(fake_deepl)
-    results = await translator.translate([Source("bonjour", "fr"), Source(":+1: https://x.org", "en")], "fr")
+    results = await translator.translate([SourceText("bonjour", "fr"), SourceText(":+1: https://x.org", "en")], "fr")
     assert [r.status for r in results] == [Status.NOT_NEEDED, Status.NOT_NEEDED]
     assert fake_deepl.translate_calls == 0
 
@@ -102,7 +104,7 @@ async def test_429_and_5xx_are_retried_with_backoff(fake_deepl: FakeDeepL, insta
     fake_deepl.fail_next(429)
     fake_deepl.fail_next(503)
     translator = make_deepl(fake_deepl, timer=instant)
-    result, = await translator.translate([Source("thanks", "en")], "es")
+    result, = await translator.translate([SourceText("thanks", "en")], "es")
     assert result.status is Status.TRANSLATED and result.text == "[ES] gracias"
     assert fake_deepl.translate_calls == 3
     assert instant.slept == [0.5, 1.0]
@@ -111,7 +113,7 @@ async def test_429_and_5xx_are_retried_with_backoff(fake_deepl: FakeDeepL, insta
 async def test_retries_are_bounded(fake_deepl: FakeDeepL, instant: InstantTimer) -> None:
     fake_deepl.fail_next(500, times=10)
     translator = make_deepl(fake_deepl, timer=instant, attempts=3)
-    result, = await translator.translate([Source("thanks", "en")], "es")
+    result, = await translator.translate([SourceText("thanks", "en")], "es")
     assert result.status is Status.UNAVAILABLE and result.text == "thanks"
     assert fake_deepl.translate_calls == 3
 
@@ -119,7 +121,7 @@ async def test_retries_are_bounded(fake_deepl: FakeDeepL, instant: InstantTimer)
 async def test_retries_stop_at_the_time_budget(fake_deepl: FakeDeepL, instant: InstantTimer) -> None:
     fake_deepl.fail_next(429, times=10)
     translator = make_deepl(fake_deepl, timer=instant, attempts=10, first_delay=2.0, budget=5.0)
-    result, = await translator.translate([Source("thanks", "en")], "fr")
+    result, = await translator.translate([SourceText("thanks", "en")], "fr")
     assert result.status is Status.UNAVAILABLE
     assert sum(instant.slept) <= 5.0
     assert fake_deepl.translate_calls == 2  # 2 s, then 4 s more would pass the 5 s budget
@@ -128,8 +130,8 @@ async def test_retries_stop_at_the_time_budget(fake_deepl: FakeDeepL, instant: I
 async def test_quota_exhausted_stops_all_further_calls(fake_deepl: FakeDeepL, instant: InstantTimer) -> None:
     fake_deepl.quota_exceeded = True
     translator = make_deepl(fake_deepl, timer=instant)
-    first, = await translator.translate([Source("thanks", "en")], "fr")
-    second, = await translator.translate([Source("hello", "en")], "es")
+    first, = await translator.translate([SourceText("thanks", "en")], "fr")
+    second, = await translator.translate([SourceText("hello", "en")], "es")
     assert first.status is Status.QUOTA_EXHAUSTED and first.text == "thanks"
     assert second.status is Status.QUOTA_EXHAUSTED
     assert fake_deepl.translate_calls == 1  # 456 is never retried, and nothing is sent after it
@@ -149,7 +151,7 @@ async def test_wrong_key_is_a_clear_error_without_the_key(
         await translator.start()
     assert "403" in str(refused.value) and "DEEPL_AUTH_KEY" in str(refused.value)
     assert secret not in str(refused.value)
-    result, = await translator.translate([Source("hello", "en")], "fr")
+    result, = await translator.translate([SourceText("hello", "en")], "fr")
     assert result.status is Status.UNAVAILABLE
     assert secret not in caplog.text
     assert secret not in repr(translator.describe())
@@ -163,8 +165,9 @@ async def test_usage_is_read(fake_deepl: FakeDeepL) -> None:
 
 async def test_markup_is_not_billed(fake_deepl: FakeDeepL) -> None:
     translator = make_deepl(fake_deepl)
-    result, = await translator.translate([Source("hello <https://www.ohchr.org/en/business|the page> :wave:", "en")],
-                                         "fr")
+    result, = await translator.translate(
+        [SourceText("hello <https://www.ohchr.org/en/business|the page> :wave:", "en")], "fr"
+    )
     assert result.text == "[FR] bonjour <https://www.ohchr.org/en/business|the page> :wave:"
     assert result.billed_characters == len("hello  ")
 
@@ -192,7 +195,7 @@ async def test_the_key_never_reaches_the_logs(
     translator = make_deepl(fake_deepl, glossary)
     await translator.start()
     await translator.usage()
-    result, = await translator.translate([Source("hello", "en")], "fr")
+    result, = await translator.translate([SourceText("hello", "en")], "fr")
     assert result.translated
     assert "DeepL API" in caplog.text  # the library did log at DEBUG
     assert "canary-good-key-9876" not in caplog.text
@@ -207,6 +210,6 @@ async def test_deepl_down_at_start_is_not_fatal_and_the_glossary_follows(
     await translator.start()
     assert translator.glossary_id is None and fake_deepl.glossaries == {}
     instant.time += 61  # the next sync attempt is due
-    result, = await translator.translate([Source("human rights due diligence", "en")], "fr")
+    result, = await translator.translate([SourceText("human rights due diligence", "en")], "fr")
     assert result.text == "[FR] diligence raisonnable en matière de droits de l'homme"
     assert translator.glossary_id is not None

@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bot.adapters.translation.libretranslate import LibreTranslateTranslator
-from bot.app.ports.translation import Source, Status, Translation
+from bot.app.ports.translation import SourceText, Status, Translation
 from bot.app.translation.entities import find_entities
 from tests.adapters.translation.conftest import make_deepl
 from tests.fakes.deepl_server import FakeDeepL
@@ -38,7 +38,7 @@ def test_entities_survive_or_the_original_is_kept(
     fake_deepl: FakeDeepL, message: str, lang: str | None, target: str
 ) -> None:
     translator = make_deepl(fake_deepl)
-    [result] = asyncio.run(translator.translate([Source(message, lang)], target))  # type: ignore[list-item]
+    [result] = asyncio.run(translator.translate([SourceText(message, lang)], target))  # type: ignore[list-item]
     if result.status is Status.TRANSLATED:
         assert Counter(find_entities(result.text)) == Counter(find_entities(message))
         for entity in find_entities(message):
@@ -52,7 +52,7 @@ def test_entities_survive_or_the_original_is_kept(
 def test_a_backend_that_drops_an_entity_yields_the_whole_original(fake_deepl: FakeDeepL) -> None:
     fake_deepl.mangle = lambda text: text.replace('<x i="0"/>', "")
     translator = make_deepl(fake_deepl)
-    [result] = asyncio.run(translator.translate([Source("hello <@U1> and thanks <@U2>", "en")], "fr"))
+    [result] = asyncio.run(translator.translate([SourceText("hello <@U1> and thanks <@U2>", "en")], "fr"))
     assert result.status is Status.ENTITY_MISMATCH
     assert result.text == "hello <@U1> and thanks <@U2>"
 
@@ -60,7 +60,7 @@ def test_a_backend_that_drops_an_entity_yields_the_whole_original(fake_deepl: Fa
 def test_a_backend_that_duplicates_an_entity_yields_the_whole_original(fake_deepl: FakeDeepL) -> None:
     fake_deepl.mangle = lambda text: text + ' <x i="0"/>'
     translator = make_deepl(fake_deepl)
-    [result] = asyncio.run(translator.translate([Source("hello <@U1>", "en")], "es"))
+    [result] = asyncio.run(translator.translate([SourceText("hello <@U1>", "en")], "es"))
     assert result.status is Status.ENTITY_MISMATCH
     assert result.text == "hello <@U1>"
 
@@ -71,7 +71,7 @@ def test_entities_survive_libretranslate_too(fake_libre: FakeLibreTranslate, mes
     async def run() -> Translation:
         translator = LibreTranslateTranslator(fake_libre.url)
         try:
-            [result] = await translator.translate([Source(message, "en")], target)  # type: ignore[list-item]
+            [result] = await translator.translate([SourceText(message, "en")], target)  # type: ignore[list-item]
         finally:
             await translator.aclose()
         return result

@@ -1,4 +1,4 @@
-"""Fixtures of the web console tests: the console on the real runtime as bot.wiring builds it (engine, floor
+"""Fixtures of the web console tests: the console on the real runtime as bot.wiring builds it (event runtime, floor
 service, SQLite store in tmp_path, identity, authorisation, the local web chat) on a simulated clock, with
 the event of console_event.yaml in its open discussion; in-process (httpx ASGI) or served by a real uvicorn
 on an ephemeral port (SSE and browser tests)."""
@@ -65,7 +65,7 @@ class Stack:
 
     async def advance(self, delta: timedelta) -> None:
         """Move the event's clock, run the speakers' timers now due, and tell the pages (as the scheduler
-        and the engine do on a live clock)."""
+        and the event runtime do on a live clock)."""
         self.clock.advance(delta)
         for job in self.timers.pop_due(self.clock.now()):
             await job()
@@ -91,10 +91,10 @@ async def build_stack(database: Path) -> Stack:
     for cue_id, state in LEDGER.items():
         await ledger.claim_cue(cue_id, "console-test", clock.now())
         await ledger.mark_cue(cue_id, state, clock.now())
-    await bot.engine.restore()
+    await bot.runtime.restore()
     floor_open = bot.conductor.cues["session-1/floor"]
     assert floor_open.kind == CueKind.FLOOR_OPEN
-    await bot.engine.on_cue(floor_open, clock.now())
+    await bot.runtime.on_cue(floor_open, clock.now())
     return stack
 
 

@@ -42,7 +42,7 @@ def test_nothing_is_fetched_from_the_internet() -> None:
 def test_every_string_the_page_uses_is_in_the_catalog() -> None:
     from bot.adapters.web.buttons import REQUEST_KINDS
     from bot.adapters.web.console import console_strings
-    from bot.adapters.web.views import LedgerState
+    from bot.adapters.web.views import CueStatus
 
     html = (STATIC_DIR / "console.html").read_text(encoding="utf-8")
     js = (STATIC_DIR / "console.js").read_text(encoding="utf-8")
@@ -53,7 +53,7 @@ def test_every_string_the_page_uses_is_in_the_catalog() -> None:
         missing = {k for k in used if k not in strings and not any(s.startswith(k + ".") for s in strings)}
         assert not missing, (lang, missing)
         dynamic = [f"console.kind.{k}" for k in (*REQUEST_KINDS, "point-of-order")]
-        dynamic += [f"console.run.state.{s.value}" for s in LedgerState]
+        dynamic += [f"console.run.state.{s.value}" for s in CueStatus]
         dynamic += [f"common.language_name.{code}" for code in ("en", "fr", "es")]
         assert all(key in strings for key in dynamic), lang
 
@@ -137,7 +137,7 @@ async def test_requesting_the_floor_shows_the_place_and_wait_in_the_readers_lang
     assert state["floor"]["queue"][0]["name"] == "Marc Dubois"
     assert state["floor"]["queue"][0]["kind"] == "clarifying"
     assert state["floor"]["next_language"] == "fr"
-    # The engine's own reply, in his language, through the local chat.
+    # The event runtime's own reply, in his language, through the local chat.
     replies = [m.text for m in stack.chat.history("web:marc-dubois", "fr") if m.kind == "private"]
     assert len(replies) == 1
     assert replies[0].startswith("Votre demande (question de clarification) est enregistrée"), replies
@@ -155,7 +155,7 @@ async def test_chair_verbs_from_an_attendee_reach_the_dispatcher_which_refuses_t
     audit = await stack.bot.store.audit.entries(target="session-1")
     assert [(e.actor, e.verb, e.allowed) for e in audit if e.actor == "web:ana-garcia"] == [
         ("web:ana-garcia", "close", False)]
-    assert (await stack.bot.engine.floor.state("session-1")).is_open
+    assert (await stack.bot.runtime.floor.state("session-1")).is_open
     assert stack.chat.history("web:ana-garcia", "es")[-1].text == (
         "Solo la Presidencia de esta sesión o los organizadores del evento pueden hacerlo.")
 

@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 from bot.adapters.web.local_chat import LocalChat, StreamEvent
 from bot.app.clock import SimulatedClock
-from bot.app.ports.chat import Action, AudienceKind, Author, MessageRef, Post
+from bot.app.ports.chat import AudienceKind, Author, Button, MessageRef, Post
 from bot.i18n.catalog import render
 
 T0 = datetime(2022, 3, 7, 9, 0, tzinfo=UTC)
@@ -68,7 +68,7 @@ async def test_history_is_bounded_per_channel_and_evicted_messages_are_forgotten
 
 async def test_edit_delete_and_react_update_the_message_for_its_readers() -> None:
     chat, _ = make_chat()
-    ref = await chat.post("en", Post("Draft", actions=[Action("floor.request", "Raise hand")]))
+    ref = await chat.post("en", Post("Draft", actions=[Button("floor.request", "Raise hand")]))
     with chat.subscribe("web:a", "en") as sub:
         await chat.edit(ref, Post("Final"))
         await chat.react(ref, "raised_hand")

@@ -12,7 +12,7 @@ import httpx
 import pytest
 from starlette.applications import Starlette
 
-from bot.adapters.store.audit import AuditLog
+from bot.adapters.store.audit import SqlAuditLog
 from bot.app.clock import SimulatedClock
 from bot.app.timers import SimulatedTimers
 from bot.config.loader import load_schedule
@@ -29,8 +29,8 @@ async def bot(tmp_path: Path) -> AsyncGenerator[Bot, None]:
     assert loaded.schedule is not None
     live = await build(loaded.schedule, Settings(_env_file=None), clock=SimulatedClock(DISCUSSION),
                        database_url=f"sqlite:///{tmp_path / 'console.sqlite'}", timers=SimulatedTimers())
-    await live.engine.restore()
-    await live.engine.on_cue(live.conductor.cues["session-1/floor"], DISCUSSION)
+    await live.runtime.restore()
+    await live.runtime.on_cue(live.conductor.cues["session-1/floor"], DISCUSSION)
     yield live
     await live.translator.aclose()
     await live.db.dispose()
@@ -55,7 +55,7 @@ async def test_typed_grammar_buttons_and_refusals_on_the_real_runtime(bot: Bot) 
         # An attendee's chair verb: refused by the server, audited, and the list stays open.
         assert (await imane.post("/api/floor", json={"action": "close"})).status_code == 200
         assert (await imane.get("/api/state")).json()["floor"]["is_open"] is True
-        audit = await AuditLog(bot.db).entries()
+        audit = await SqlAuditLog(bot.db).entries()
         assert any(e.actor == "web:imane-bello" and not e.allowed for e in audit)
 
         chair = (await lene.get("/api/state")).json()

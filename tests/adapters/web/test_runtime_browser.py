@@ -1,4 +1,4 @@
-"""The console on the real runtime (`bot.wiring.build`: engine, floor service, SQLite store, identity,
+"""The console on the real runtime (`bot.wiring.build`: event runtime, floor service, SQLite store, identity,
 authorization, the console's read model) served by uvicorn, in headless Chromium. The reference event's
 session 1 is in its open discussion on a simulated clock; the speakers' timers are popped as the test
 moves the clock, as the rehearsal does."""
@@ -75,10 +75,10 @@ async def build(clock: SimulatedClock, database_url: str) -> tuple[Bot, Simulate
     timers = SimulatedTimers()  # the conductor's scheduler is not started: time is the test's
     bot = await wiring.build(loaded.schedule, Settings(_env_file=None), clock=clock, database_url=database_url,
                              timers=timers)
-    await bot.engine.restore()
+    await bot.runtime.restore()
     floor_open = bot.conductor.cues["session-1/floor"]
     assert floor_open.kind == CueKind.FLOOR_OPEN
-    await bot.engine.on_cue(floor_open, clock.now())
+    await bot.runtime.on_cue(floor_open, clock.now())
     return bot, timers
 
 

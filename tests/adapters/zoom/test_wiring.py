@@ -18,7 +18,7 @@ from starlette.applications import Starlette
 
 from bot.adapters.store.engine import create_engine
 from bot.adapters.store.intake import InboundEvents
-from bot.adapters.store.key_values import KeyValues
+from bot.adapters.store.key_values import SqlKeyValues
 from bot.adapters.store.migrate import upgrade_to_head
 from bot.adapters.zoom.client import ZoomClient
 from bot.adapters.zoom.errors import ZoomAuthError
@@ -50,9 +50,9 @@ async def test_provisioning_with_the_real_key_value_store(
 ) -> None:
     result = parse_schedule((HERE / "schedule_zoom.yaml").read_text(), "schedule_zoom.yaml")
     assert result.schedule is not None
-    store: KeyValueStore = KeyValues(engine)
+    store: KeyValueStore = SqlKeyValues(engine)
     await Provisioner(result.schedule, store, make_client()).run()
-    again = await Provisioner(result.schedule, KeyValues(engine), make_client()).run()
+    again = await Provisioner(result.schedule, SqlKeyValues(engine), make_client()).run()
     assert [o.action for o in again] == ["unchanged", "unchanged"]
     links = await links_for_item(store, "zoom-test", "session-2")
     assert links is not None and links.join_url and links.join_url.startswith("https://zoom.us/j/")
@@ -111,7 +111,7 @@ class _NeverSeen:
 
 
 async def test_chat_requests_reach_the_engine_once_deduplicated_and_parsed_by_the_webhook(engine: AsyncEngine) -> None:
-    from bot.adapters.zoom.engine_bridge import EngineFloorRequests
+    from bot.adapters.zoom.runtime_bridge import RuntimeFloorRequests
     from bot.app.ports.chat import InboundEvent, InboundKind
 
     intake = InboundEvents(engine)
@@ -122,7 +122,7 @@ async def test_chat_requests_reach_the_engine_once_deduplicated_and_parsed_by_th
 
     clock = SimulatedClock(datetime(2022, 3, 7, 9, 5, tzinfo=UTC))
     hook = ZoomWebhook(SecretStr("s3cret"), intake, PresenceRegistry(), IdentityResolver(),
-                       EngineFloorRequests(engine_handle), clock=clock)
+                       RuntimeFloorRequests(engine_handle), clock=clock)
     body = json.dumps({"event": "meeting.chat_message_sent", "event_ts": 1646644000000, "payload": {"object": {
         "id": "81234567890", "uuid": "inst==", "chat_message": {
             "date_time": "2022-03-07T09:03:00Z", "sender_name": "Ana", "sender_email": "Ana@Example.org",

@@ -130,7 +130,7 @@ async def test_two_runners_never_post_the_same_cue_twice() -> None:
 
 async def test_a_cue_claimed_by_a_dead_process_is_retried_not_dropped(tmp_path) -> None:  # type: ignore[no-untyped-def]
     from bot.adapters.store.engine import create_engine
-    from bot.adapters.store.ledger import CueLedger
+    from bot.adapters.store.ledger import SqlCueLedger
     from bot.adapters.store.migrate import upgrade_to_head
 
     db = create_engine(f"sqlite:///{tmp_path / 'ledger.sqlite'}")
@@ -138,7 +138,7 @@ async def test_a_cue_claimed_by_a_dead_process_is_retried_not_dropped(tmp_path) 
     try:
         start = datetime(2022, 3, 7, 9, 0, tzinfo=UTC)
         clock = SimulatedClock(start + timedelta(seconds=30))
-        ledger = CueLedger(db)
+        ledger = SqlCueLedger(db)
         assert await ledger.claim_cue("q1", "dead-process", start + timedelta(seconds=5))  # died before posting
         chat = RecordingChat()
         runner = CueRunner(chat, ledger, render, ["en"], "successor", clock, CatalogTexts())

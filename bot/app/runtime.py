@@ -1,7 +1,7 @@
-"""The bot's application layer behind one small façade: `Engine(...)` builds the use cases and wires them.
+"""The bot's application layer behind one small façade: `EventRuntime(...)` builds the use cases and wires them.
 
 Convert at the edge, dispatch once: Slack, Zoom, the web console and the rehearsal's simulated attendees
-all hand an `InboundEvent` to `Engine.handle` (bot/app/dispatch.py). A floor command is carried out by
+all hand an `InboundEvent` to `EventRuntime.handle` (bot/app/dispatch.py). A floor command is carried out by
 bot/app/commands.py and its outcome becomes replies, announcements, timers and a refreshed board
 (bot/app/effects.py); plain chat is translated and copied by bot/app/relay.py; the conductor's cues reach
 the floor through `on_cue` (bot/app/discussion.py). Everything runs on agenda time (`clock`); only the
@@ -36,7 +36,7 @@ from bot.domain.floor.state import Participant
 from bot.domain.grammar import Command
 
 
-class Engine:
+class EventRuntime:
     """The use cases of one running event, built from its ports. See the module docstring."""
 
     def __init__(
@@ -148,13 +148,13 @@ class Engine:
 def runtime_authorizer(schedule: Schedule) -> Authorizer:
     """The schedule's chairs and organisers, plus the bot itself for the run of show's own operations
     (opening the list at the discussion, closing it at the session's end)."""
-    from bot.domain.authz import Decision
+    from bot.domain.authz import Permission
 
     schedule_check = schedule_authorizer(schedule)
 
-    def check(actor: str, verb: str, discussion_id: str) -> Decision:
+    def check(actor: str, verb: str, discussion_id: str) -> Permission:
         if actor == SYSTEM_ACTOR:
-            return Decision(True, "floor.authz.system")
+            return Permission(True, "floor.authz.system")
         return schedule_check(actor, verb, discussion_id)
 
     return check

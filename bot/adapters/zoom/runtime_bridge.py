@@ -1,8 +1,8 @@
-"""Zoom chat requests into the runtime engine: convert at the edge, dispatch once.
+"""Zoom chat requests into the runtime: convert at the edge, dispatch once.
 
-`EngineFloorRequests` is the `FloorRequests` the live app gives `ZoomWebhook`: it turns a chat-grammar
+`RuntimeFloorRequests` is the `FloorRequests` the live app gives `ZoomWebhook`: it turns a chat-grammar
 command typed in Zoom into the platform-neutral `InboundEvent` (source "zoom") and hands it to the one
-inbound handler (`bot.app.engine.Engine.handle`), which applies it to the running discussion's list
+inbound handler (`bot.app.runtime.EventRuntime.handle`), which applies it to the running discussion's list
 (FloorService: serialised, authorised, audited) and answers the person itself. So it returns no reply of
 its own, and the webhook should then be built without a notifier. The webhook has already verified,
 deduplicated and parsed the delivery: the event carries the webhook's `Command`, never parsed again.
@@ -30,8 +30,8 @@ def to_inbound_event(request: ZoomFloorCommand) -> InboundEvent:
     )
 
 
-class EngineFloorRequests:
-    """FloorRequests backed by the engine's single inbound entry point."""
+class RuntimeFloorRequests:
+    """FloorRequests backed by the runtime's single inbound entry point."""
 
     def __init__(self, handle: InboundHandler) -> None:
         self._handle = handle
