@@ -33,7 +33,7 @@ from bot.adapters.translation.glossary import load_glossary  # noqa: E402
 from bot.app.ports.translation import Lang, SourceText, Status, Translation, Usage  # noqa: E402
 from bot.app.translation.service import ChatTranslator  # noqa: E402
 from bot.domain.grammar import parse  # noqa: E402
-from bot.testing.timing import VirtualTimer  # noqa: E402
+from bot.testing.timing import VirtualWaits  # noqa: E402
 from tests.fakes.deepl_server import running_fake_deepl  # noqa: E402
 
 LANG_SHARE: list[tuple[Lang, float]] = [("en", 0.55), ("fr", 0.25), ("es", 0.20)]
@@ -169,7 +169,7 @@ class Measuring:
     """Wraps a Translator; remembers, per (text, target), when its request started (virtual) and how
     long it took (real), and how many HTTP requests each call made."""
 
-    def __init__(self, inner: DeepLTranslator, timer: VirtualTimer) -> None:
+    def __init__(self, inner: DeepLTranslator, timer: VirtualWaits) -> None:
         self.inner = inner
         self.timer = timer
         self.name = inner.name
@@ -235,7 +235,7 @@ def burst_spans(messages: list[Message]) -> list[tuple[float, float]]:
 async def run_ours(messages: list[Message], window: float = 0.1, burst_interval: float = 3.0) -> ArmResult:
     result = ArmResult()
     with running_fake_deepl() as fake:
-        timer = VirtualTimer()
+        timer = VirtualWaits()
         backend = DeepLTranslator(
             SecretStr(fake.auth_key), server_url=fake.url, glossary=load_glossary(), retry=DEEPL_RETRY, timer=timer
         )

@@ -119,8 +119,8 @@ def provision(
 # -- rehearsal, report and the live bot (bodies in bot/cli/rehearse.py, bot/cli/report.py, bot/serve.py)
 
 
-@app.command()
-def rehearse(
+@app.command("rehearse")
+def rehearse_command(
     file: Annotated[Path, typer.Argument(help="the schedule file")],
     instant: Annotated[bool, typer.Option("--instant", help="jump from cue to cue; finishes in seconds")] = False,
     speed: Annotated[

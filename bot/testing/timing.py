@@ -1,4 +1,4 @@
-"""Virtual time for the translation pipeline's `Timer` port (bot.app.translation.timing): the tests and the
+"""Virtual time for the translation pipeline's `Waits` port (bot.app.translation.timing): the tests and the
 translation benchmark (bench/translation.py) run batching windows, backoffs and deadlines without sleeping."""
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ import itertools
 from collections.abc import Awaitable, Callable
 
 
-class VirtualTimer:
+class VirtualWaits:
     """Virtual time that moves only on `advance`; sleepers wake in order of their due time."""
 
     def __init__(self, start: float = 0.0) -> None:

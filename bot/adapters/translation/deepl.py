@@ -33,7 +33,7 @@ from bot.app.ports.translation import (
 )
 from bot.app.translation.chunking import MAX_REQUEST_BYTES, MAX_TEXTS, chunk, encoded_size
 from bot.app.translation.entities import PLACEHOLDER_TAG, Protected, protect, restore
-from bot.app.translation.timing import LoopTimer, Timer
+from bot.app.translation.timing import LoopWaits, Waits
 
 log = logging.getLogger(__name__)
 
@@ -75,11 +75,11 @@ class DeepLTranslator:
         server_url: str | None = None,
         glossary: Glossary | None = None,
         retry: RetryPolicy = DEEPL_RETRY,
-        timer: Timer | None = None,
+        timer: Waits | None = None,
         request_timeout: float = REQUEST_TIMEOUT,
     ) -> None:
         self._retry = retry
-        self._timer = timer or LoopTimer()
+        self._timer = timer or LoopWaits()
         # Module-level knobs of the deepl library: our retries replace its own.
         deepl.http_client.max_network_retries = 0
         deepl.http_client.min_connection_timeout = request_timeout

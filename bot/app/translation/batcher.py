@@ -19,7 +19,7 @@ from typing import Any
 
 from bot.app.ports.translation import Lang, SourceText, Translation, Translator
 from bot.app.translation.chunking import MAX_TEXTS
-from bot.app.translation.timing import LoopTimer, Timer
+from bot.app.translation.timing import LoopWaits, Waits
 
 log = logging.getLogger(__name__)
 
@@ -39,7 +39,7 @@ class MicroBatcher:
         window: float = 0.1,
         burst_interval: float = 3.0,
         max_texts: int = MAX_TEXTS,
-        timer: Timer | None = None,
+        timer: Waits | None = None,
     ) -> None:
         self._translator = translator
         self._window = window
@@ -47,7 +47,7 @@ class MicroBatcher:
         self._last_sent: dict[Lang, float] = {}
         self._sending: set[asyncio.Task[None]] = set()
         self._max_texts = max_texts
-        self._timer = timer or LoopTimer()
+        self._timer = timer or LoopWaits()
         self._pending: dict[Lang, _Pending] = {}
         self._tasks: set[asyncio.Task[None]] = set()
 

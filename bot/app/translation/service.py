@@ -29,7 +29,7 @@ from bot.app.translation.batcher import MicroBatcher
 from bot.app.translation.cache import CacheKey, TranslationCache
 from bot.app.translation.detect import LocalDetector
 from bot.app.translation.entities import is_trivial
-from bot.app.translation.timing import LoopTimer, Timer
+from bot.app.translation.timing import LoopWaits, Waits
 
 log = logging.getLogger(__name__)
 
@@ -78,14 +78,14 @@ class ChatTranslator:
         deadline: float = 20.0,
         window: float = 0.1,
         burst_interval: float = 3.0,
-        timer: Timer | None = None,
+        timer: Waits | None = None,
         cache: TranslationCache | None = None,
         min_confidence: float | None = None,
     ) -> None:
         self.translator = translator
         self._notify = notify_chairs
         self._deadline = deadline
-        self._timer = timer or LoopTimer()
+        self._timer = timer or LoopWaits()
         self.cache = cache or TranslationCache()
         self.batcher = MicroBatcher(translator, window=window, burst_interval=burst_interval, timer=self._timer)
         self._min_confidence = min_confidence

@@ -1,5 +1,5 @@
 """Time for waits (batching window, retry backoff, per-message deadline), injectable so tests and the
-benchmark run on virtual time instead of sleeping (bot.testing.timing.VirtualTimer)."""
+benchmark run on virtual time instead of sleeping (bot.testing.timing.VirtualWaits)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import asyncio
 from typing import Protocol
 
 
-class Timer(Protocol):
+class Waits(Protocol):
     def now(self) -> float:
         """Monotonic seconds."""
         ...
@@ -15,7 +15,7 @@ class Timer(Protocol):
     async def sleep(self, seconds: float) -> None: ...
 
 
-class LoopTimer:
+class LoopWaits:
     """Real time: the running loop's monotonic clock."""
 
     def now(self) -> float:

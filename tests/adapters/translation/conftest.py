@@ -10,7 +10,7 @@ from pydantic import SecretStr
 
 from bot.adapters.translation.deepl import DEEPL_RETRY, DeepLTranslator
 from bot.adapters.translation.glossary import Glossary, load_glossary
-from bot.testing.timing import VirtualTimer
+from bot.testing.timing import VirtualWaits
 from tests.fakes.deepl_server import FakeDeepL, running_fake_deepl
 from tests.fakes.libretranslate_server import FakeLibreTranslate, running_fake_libretranslate
 
@@ -53,8 +53,8 @@ def instant() -> InstantTimer:
 
 
 @pytest.fixture
-def virtual() -> VirtualTimer:
-    return VirtualTimer()
+def virtual() -> VirtualWaits:
+    return VirtualWaits()
 
 
 def make_deepl(

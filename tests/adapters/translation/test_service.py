@@ -12,7 +12,7 @@ from bot.adapters.translation.glossary import Glossary
 from bot.app.ports.translation import Status
 from bot.app.translation.service import ChatTranslator, notice_key
 from bot.domain.grammar import parse
-from bot.testing.timing import VirtualTimer
+from bot.testing.timing import VirtualWaits
 from tests.adapters.translation.conftest import make_deepl
 from tests.fakes.deepl_server import FakeDeepL
 
@@ -34,7 +34,7 @@ def chairs() -> Chairs:
 
 @pytest.fixture
 async def chat(
-    fake_deepl: FakeDeepL, glossary: Glossary, virtual: VirtualTimer, chairs: Chairs
+    fake_deepl: FakeDeepL, glossary: Glossary, virtual: VirtualWaits, chairs: Chairs
 ) -> AsyncIterator[ChatTranslator]:
     service = ChatTranslator(
         make_deepl(fake_deepl, glossary), notify_chairs=chairs, timer=virtual, burst_interval=1.0
@@ -45,7 +45,7 @@ async def chat(
     await service.aclose()
 
 
-async def _run(virtual: VirtualTimer, *coroutines: Any) -> list[Any]:
+async def _run(virtual: VirtualWaits, *coroutines: Any) -> list[Any]:
     """Start the messages, let the batching window (and any burst spacing) pass, collect the results."""
     tasks = [asyncio.ensure_future(c) for c in coroutines]
     await virtual.advance(1.0)
@@ -53,7 +53,7 @@ async def _run(virtual: VirtualTimer, *coroutines: Any) -> list[Any]:
 
 
 async def test_translates_into_the_other_event_languages_only(
-    chat: ChatTranslator, virtual: VirtualTimer, fake_deepl: FakeDeepL
+    chat: ChatTranslator, virtual: VirtualWaits, fake_deepl: FakeDeepL
 ) -> None:
     [message] = await _run(virtual, chat.translate_message("thanks and hello", channel_lang="en"))
     assert message.source_lang == "en"
@@ -76,7 +76,7 @@ async def test_source_is_channel_then_author_then_detected(chat: ChatTranslator)
 
 
 async def test_unsure_detection_leaves_the_source_to_deepl(
-    chat: ChatTranslator, virtual: VirtualTimer, fake_deepl: FakeDeepL
+    chat: ChatTranslator, virtual: VirtualWaits, fake_deepl: FakeDeepL
 ) -> None:
     [message] = await _run(virtual, chat.translate_message("hola"))
     assert message.source_lang is None
@@ -85,7 +85,7 @@ async def test_unsure_detection_leaves_the_source_to_deepl(
 
 
 async def test_commands_and_wordless_messages_are_never_sent(
-    chat: ChatTranslator, virtual: VirtualTimer, fake_deepl: FakeDeepL
+    chat: ChatTranslator, virtual: VirtualWaits, fake_deepl: FakeDeepL
 ) -> None:
     texts = ["q+", "main levée", "pido la palabra", "/floor", ":+1:", "👏👏", "https://www.ohchr.org/b-tech", "<@U1>"]
     # The edge parses the grammar once and tells the translator which messages are commands.
@@ -97,7 +97,7 @@ async def test_commands_and_wordless_messages_are_never_sent(
 
 
 async def test_a_repeated_text_costs_nothing(
-    chat: ChatTranslator, virtual: VirtualTimer, fake_deepl: FakeDeepL
+    chat: ChatTranslator, virtual: VirtualWaits, fake_deepl: FakeDeepL
 ) -> None:
     [first] = await _run(virtual, chat.translate_message("thanks a lot", channel_lang="en"))
     calls = fake_deepl.translate_calls
@@ -112,7 +112,7 @@ async def test_a_repeated_text_costs_nothing(
 
 
 async def test_a_burst_becomes_one_request_per_target(
-    chat: ChatTranslator, virtual: VirtualTimer, fake_deepl: FakeDeepL
+    chat: ChatTranslator, virtual: VirtualWaits, fake_deepl: FakeDeepL
 ) -> None:
     burst = [chat.translate_message(f"good point number {i}", channel_lang="en",
                                     context=["hello", f"before {i}"]) for i in range(30)]
@@ -124,7 +124,7 @@ async def test_a_burst_becomes_one_request_per_target(
 
 
 async def test_nothing_is_sent_before_the_window_ends(
-    chat: ChatTranslator, virtual: VirtualTimer, fake_deepl: FakeDeepL
+    chat: ChatTranslator, virtual: VirtualWaits, fake_deepl: FakeDeepL
 ) -> None:
     task = asyncio.ensure_future(chat.translate_message("hello", channel_lang="en"))
     await virtual.advance(0.05)
@@ -135,7 +135,7 @@ async def test_nothing_is_sent_before_the_window_ends(
 
 
 async def test_in_a_burst_batches_leave_at_most_once_a_second(
-    chat: ChatTranslator, virtual: VirtualTimer, fake_deepl: FakeDeepL
+    chat: ChatTranslator, virtual: VirtualWaits, fake_deepl: FakeDeepL
 ) -> None:
     first = asyncio.ensure_future(chat.translate_message("hello", channel_lang="en", event_languages=["en", "fr"]))
     await virtual.advance(0.1)
@@ -152,7 +152,7 @@ async def test_in_a_burst_batches_leave_at_most_once_a_second(
 
 
 async def test_deadline_returns_the_original_marked_unavailable(
-    chat: ChatTranslator, virtual: VirtualTimer, fake_deepl: FakeDeepL
+    chat: ChatTranslator, virtual: VirtualWaits, fake_deepl: FakeDeepL
 ) -> None:
     fake_deepl.hang()
     task = asyncio.ensure_future(chat.translate_message("hello", channel_lang="en"))
@@ -168,7 +168,7 @@ async def test_deadline_returns_the_original_marked_unavailable(
 
 
 async def test_quota_exhaustion_tells_the_chairs_once(
-    chat: ChatTranslator, virtual: VirtualTimer, fake_deepl: FakeDeepL, chairs: Chairs
+    chat: ChatTranslator, virtual: VirtualWaits, fake_deepl: FakeDeepL, chairs: Chairs
 ) -> None:
     fake_deepl.quota_exceeded = True
     for text in ("hello", "thanks", "good morning"):
@@ -179,7 +179,7 @@ async def test_quota_exhaustion_tells_the_chairs_once(
     assert fake_deepl.translate_calls in (1, 2)
 
 
-async def test_low_quota_at_start_is_reported(fake_deepl: FakeDeepL, chairs: Chairs, virtual: VirtualTimer) -> None:
+async def test_low_quota_at_start_is_reported(fake_deepl: FakeDeepL, chairs: Chairs, virtual: VirtualWaits) -> None:
     fake_deepl.character_count = fake_deepl.character_limit - 1000
     service = ChatTranslator(make_deepl(fake_deepl), notify_chairs=chairs, timer=virtual)
     await service.start(expected_characters=50_000)
@@ -192,7 +192,7 @@ async def test_low_quota_at_start_is_reported(fake_deepl: FakeDeepL, chairs: Cha
     await service.aclose()
 
 
-async def test_without_a_backend_nothing_waits(virtual: VirtualTimer) -> None:
+async def test_without_a_backend_nothing_waits(virtual: VirtualWaits) -> None:
     from bot.adapters.translation.none import NoTranslator
 
     service = ChatTranslator(NoTranslator(), timer=virtual)
