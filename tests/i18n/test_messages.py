@@ -181,7 +181,7 @@ def test_notices_for_the_speaker_and_the_next_one() -> None:
     ]
     removed = f.remove(skipped.state, "ben", at(6), pol)
     assert [n.message.key for n in e.notices(removed, at(6), pol)] == ["floor.notice.removed", "floor.notice.next"]
-    carried = f.carry(removed.state, "s2", at(7), policy(carry_over=True))
+    carried = f.carry(FloorState("s2"), removed.state, at(7), policy(carry_over=True))
     assert [render(n.message, "fr") for n in e.notices(carried, at(7), pol)] == [
         "Le débat est terminé ; votre demande de parole est reportée à la séance suivante."
     ]
