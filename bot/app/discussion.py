@@ -14,15 +14,15 @@ from typing import Any
 
 from bot.app.context import EventContext
 from bot.app.effects import Effects
-from bot.app.floor import SYSTEM_ACTOR, FloorOp, FloorService, open_op, request_op, stop_op
+from bot.app.floor import SYSTEM_ACTOR, FloorOp, FloorService, open_op, stop_op
 from bot.app.ports.chat import MessageRef
 from bot.app.ports.store import KeyValues
 from bot.config.model import Question, Text
-from bot.domain.agenda.timeline import CueKind
+from bot.domain.agenda.timeline import CueKind, plan
 from bot.domain.floor.events import FloorEvent, Outcome, RequestCarried, RequestUnserved
 from bot.domain.floor.policy import FloorPolicy
-from bot.domain.floor.rules import position, queue
-from bot.domain.floor.state import FloorState, Participant, RequestKind, Surface
+from bot.domain.floor.rules import carry, position
+from bot.domain.floor.state import FloorState
 
 RUNTIME_NS = "runtime"
 
@@ -38,7 +38,7 @@ class Discussions:
     current: str | None = None  # the item id whose discussion is running
     question_index: dict[str, int] = field(default_factory=dict)  # item id -> questions posted so far
     floor_posts: set[tuple[str, str]] = field(default_factory=set)  # (channel, id) of "the floor is open"
-    carried: list[tuple[Participant, RequestKind, str | None, Surface]] = field(default_factory=list)
+    _order: list[str] | None = None  # the discussions in run-of-show order, from the plan
 
     async def restore(self) -> None:
         """Pick up where a previous process stopped: the running discussion, questions posted, timers."""
@@ -82,10 +82,6 @@ class Discussions:
         state = await self.floor.state(item_id)
         if not state.is_open:
             await self.floor.execute(item_id, open_op(), SYSTEM_ACTOR, now)
-        carried, self.carried = self.carried, []
-        for participant, kind, note, source in carried:
-            await self.floor.execute(item_id, request_op(participant, kind, note=note, source=source),
-                                     SYSTEM_ACTOR, now)
         await self.save()
         await self.effects.floor_changed(item_id, await self.floor.state(item_id))
 
@@ -96,15 +92,29 @@ class Discussions:
         if state.speaking is not None:
             outcome = await self.floor.execute(item_id, stop_op(), SYSTEM_ACTOR, now)
             await self.effects.after(item_id, outcome, actor=None, event=None)
-        carry = self.ctx.policy.carry_over and bool(state.pending)
-        if carry:
-            self.carried = [(r.participant, r.kind, r.note, r.source) for r in queue(state, self.ctx.policy)]
-        outcome = await self.floor.execute(item_id, end_discussion_op(carried=carry), SYSTEM_ACTOR, now)
+            state = outcome.state
+        following = self.following(item_id)
+        carrying = self.ctx.policy.carry_over and bool(state.pending) and following is not None
+        if carrying and following is not None:
+            # The next list takes the requests durably before this one lets them go: a crash in between
+            # retries the close, and the next list does not take a request twice.
+            await self.floor.execute(following, carry_op(state), SYSTEM_ACTOR, now)
+        outcome = await self.floor.execute(item_id, end_discussion_op(carried=carrying), SYSTEM_ACTOR, now)
         await self.effects.after(item_id, outcome, actor=None, event=None)
         self.effects.disarm_timers(item_id)
         if self.current == item_id:
             self.current = None
         await self.save()
+
+    def following(self, item_id: str) -> str | None:
+        """The discussion after `item_id` in the run of show: where carried requests go."""
+        if self._order is None:
+            opens = sorted((c for c in plan(self.ctx.schedule) if c.kind is CueKind.FLOOR_OPEN), key=lambda c: c.at)
+            self._order = [c.item for c in opens]
+        if item_id not in self._order:
+            return None
+        index = self._order.index(item_id)
+        return self._order[index + 1] if index + 1 < len(self._order) else None
 
     async def place_of(self, source: str, user_id: str, email: str | None = None) -> int | None:
         """A user's 1-based place in the running discussion's list, if they are on it (for App Home)."""
@@ -130,6 +140,15 @@ class Discussions:
                                    question=self.ctx.texts.question(question, lang)) for lang in self.ctx.languages}
         now = self.ctx.clock.now()
         await self.ctx.chat.announce(texts, key=f"question:{item.id}:{index + 1}:{now.isoformat()}")
+
+
+def carry_op(source: FloorState) -> FloorOp:
+    """The next discussion's list takes what `source` did not serve (domain rule `carry`)."""
+
+    def apply(state: FloorState, now: datetime, policy: FloorPolicy) -> Outcome:
+        return carry(state, source, now, policy)
+
+    return FloorOp("carry", apply, {"from": source.discussion})
 
 
 def end_discussion_op(*, carried: bool) -> FloorOp:

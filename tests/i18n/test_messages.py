@@ -181,7 +181,7 @@ def test_notices_for_the_speaker_and_the_next_one() -> None:
     ]
     removed = f.remove(skipped.state, "ben", at(6), pol)
     assert [n.message.key for n in e.notices(removed, at(6), pol)] == ["floor.notice.removed", "floor.notice.next"]
-    carried = f.carry(removed.state, "s2", at(7), policy(carry_over=True))
+    carried = f.carry(FloorState("s2"), removed.state, at(7), policy(carry_over=True))
     assert [render(n.message, "fr") for n in e.notices(carried, at(7), pol)] == [
         "Le débat est terminé ; votre demande de parole est reportée à la séance suivante."
     ]
@@ -214,3 +214,18 @@ def test_balanced_explains_a_second_request_from_the_same_group() -> None:
         "• En el orden equilibrado, los grupos de partes interesadas se turnan: el grupo «Estados» ya tiene una "
         "solicitud antes de la suya, así que entre tanto intervendrán otros grupos.",
     ]
+
+
+@pytest.mark.parametrize(("left", "en", "fr"), [
+    (timedelta(minutes=1), "The “Civil society” group has about 1 minute of speaking time left.",
+     "Il reste environ 1 minute de temps de parole pour le groupe « Société civile »."),
+    (timedelta(minutes=5), "The “Civil society” group has about 5 minutes of speaking time left.",
+     "Il reste environ 5 minutes de temps de parole pour le groupe « Société civile »."),
+])
+def test_a_groups_remaining_budget_agrees_with_its_number(left: timedelta, en: str, fr: str) -> None:
+    pol = policy(group_budgets={"civil-society": left})
+    s = ask(FloorState("s1"), CHO, at(0), pol)
+    why = [line for line in e.position_message(f.position(s, "cho", at(0), pol)).lines
+           if line.key == "floor.why.budget_left"]
+    assert len(why) == 1
+    assert (render(why[0], "en"), render(why[0], "fr")) == (en, fr)

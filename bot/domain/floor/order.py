@@ -184,7 +184,7 @@ def _reasons(
     elif group in policy.group_budgets:
         used = state.used_by_group.get(group, timedelta(0))
         left = max(timedelta(0), policy.group_budgets[group] - used)
-        reasons.append(Reason("floor.why.budget_left", {"group": group, "minutes": _minutes(left)}))
+        reasons.append(Reason("floor.why.budget_left", {"group": group, "count": _minutes(left)}))
     if policy.order is OrderPolicy.BALANCED:
         heard = any(i.group == group for i in state.interventions) or (
             state.speaking is not None and state.speaking.request.participant.group == group

@@ -41,7 +41,6 @@ from bot.domain.floor.events import (
     RequestPassedOver,
     RequestRemoved,
     RequestSkipped,
-    RequestUnserved,
     RequestWithdrawn,
     SpeakerTimeExpired,
     SpeakerWarned,
@@ -294,21 +293,24 @@ def stop(state: FloorState, now: datetime, policy: FloorPolicy) -> Outcome:
     return Outcome(_bump(state_after), events)
 
 
-def carry(state: FloorState, next_discussion: str, now: datetime, policy: FloorPolicy) -> Outcome:
-    """Start the next discussion's list. Unserved requests move to it under carry_over (keeping their
-    time of request and order), else they are dropped and reported. The outcome's state is the NEW list; the
-    old one should have been `stop`ped first (a speaker still on the floor is not carried)."""
-    fresh = FloorState(discussion=next_discussion)
-    events: list[FloorEvent] = []
-    order = queue(state, policy)
-    if policy.carry_over:
-        # Chair placements are kept (their ids travel too) so the order carries over unchanged.
-        kept = tuple(replace(r, over_budget=_over_budget(r.participant.group, {}, policy)) for r in order)
-        fresh = replace(fresh, pending=kept, version=1 if kept else 0, seq=state.seq)
-        events = [RequestCarried(now, r, next_discussion) for r in kept]
-    else:
-        events = [RequestUnserved(now, r) for r in order]
-    return Outcome(fresh, tuple(events))
+def carry(state: FloorState, source: FloorState, now: datetime, policy: FloorPolicy) -> Outcome:
+    """The next discussion's list (`state`) takes what the closing one (`source`) did not serve, under
+    carry_over: each request keeps its time of request, note and id, and the chairs' placements travel with
+    it, so the order carries over unchanged; a speaker still on the floor is not carried (stop them first).
+    A request the list already holds is not taken twice: a close retried after a crash carries nothing more.
+    Without carry_over nothing moves (the closing list reports its requests unserved)."""
+    if not policy.carry_over:
+        return Outcome(state, noop_reason="floor.noop.list_empty")
+    held = {r.id for r in state.pending}
+    incoming = tuple(
+        replace(r, over_budget=_over_budget(r.participant.group, state.used_by_group, policy))
+        for r in queue(source, policy) if r.id not in held
+    )
+    if not incoming:
+        return Outcome(state, noop_reason="floor.noop.list_empty")
+    # The placements' sequence numbers come from the source list: keep counting above both.
+    moved = _bump(state, pending=(*state.pending, *incoming), seq=max(state.seq, source.seq))
+    return Outcome(moved, tuple(RequestCarried(now, r, state.discussion) for r in incoming))
 
 
 # ---------------------------------------------------------------- helpers
