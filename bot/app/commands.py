@@ -30,8 +30,8 @@ from bot.app.floor import (
     stop_op,
     withdraw_op,
 )
+from bot.app.places import FLOOR_STAGE
 from bot.app.ports.chat import InboundEvent
-from bot.app.ports.places import FLOOR_STAGE
 from bot.app.ports.store import AuditLog, AuditRecord
 from bot.app.relay import Relay
 from bot.domain import authz

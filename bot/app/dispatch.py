@@ -14,8 +14,8 @@ from dataclasses import dataclass, replace
 from bot.app.commands import Commands
 from bot.app.context import EventContext
 from bot.app.discussion import Discussions
+from bot.app.places import FLOOR_STAGE, Places
 from bot.app.ports.chat import InboundEvent, InboundKind
-from bot.app.ports.places import FLOOR_STAGE, Places
 from bot.app.relay import Relay
 
 log = logging.getLogger(__name__)

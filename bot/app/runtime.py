@@ -22,8 +22,8 @@ from bot.app.dispatch import Dispatch
 from bot.app.effects import Effects, FloorListener, Replies
 from bot.app.floor import SYSTEM_ACTOR, Authorizer, FloorService, schedule_authorizer
 from bot.app.people import People
+from bot.app.places import Places
 from bot.app.ports.chat import ChatPort, InboundEvent, MessageRef
-from bot.app.ports.places import Places
 from bot.app.ports.store import AuditLog, KeyValues
 from bot.app.ports.texts import Texts
 from bot.app.relay import Relay

@@ -31,8 +31,8 @@ from bot.adapters.slack.home import AppHome
 from bot.adapters.slack.identity import SlackDirectory, language_of_locale
 from bot.adapters.slack.stores import LanguageChoices
 from bot.adapters.slack.surface import SURFACE, SlackChat
+from bot.app.places import Place, Places
 from bot.app.ports.chat import InboundEvent, InboundHandler, InboundKind, MessageRef
-from bot.app.ports.places import Place, Places
 from bot.app.ports.store import SeenEvents
 from bot.domain.floor.state import RequestKind
 from bot.domain.grammar import Command, Verb, parse, parse_floor

@@ -36,8 +36,8 @@ from bot.adapters.web.buttons import MAX_MESSAGE, InvalidButton, button_command,
 from bot.adapters.web.local_chat import LocalChat
 from bot.adapters.web.views import ConsoleModel, EventView, FloorView, Powers, RequestView, pick, to_json
 from bot.app.clock import Clock
+from bot.app.places import Places
 from bot.app.ports.chat import InboundEvent, InboundHandler, InboundKind
-from bot.app.ports.places import Places
 from bot.domain.grammar import Command, parse, parse_floor
 from bot.i18n import catalog as i18n
 from bot.i18n import formats

@@ -17,8 +17,8 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Protocol
 
+from bot.app.places import Place
 from bot.app.ports.board import BoardView
-from bot.app.ports.places import Place
 from bot.domain.grammar import Command
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 
-from bot.app.ports.places import Places
+from bot.app.places import Places
 
 
 async def _passes(places_order: list[str], name: str, turn: asyncio.Future[None] | asyncio.Task[None]) -> None:
