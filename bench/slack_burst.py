@@ -5,7 +5,7 @@ Run:  python bench/slack_burst.py [--attendees 300] [--window 10] [--scale 10]
 Everything real except Slack: signed requests go over HTTP to uvicorn + bolt (our routes), and our posts
 go through slack_sdk to the loopback fake Web API, which enforces ~1 chat.postMessage per second per
 channel (burst 3) and answers 429 + Retry-After beyond it. Slack time runs `--scale` times faster than the
-wall clock (the outbox's clock and sleep and the fake's rate limiter share that scaled clock), so the
+wall clock (the outbox's waits and the fake's rate limiter share that scaled clock), so the
 ~2 minutes Slack needs to drain the burst take seconds. Ack latency is wall-clock time.
 
 Two pipelines, same run, same traffic, same fake:
@@ -55,13 +55,13 @@ REQUESTS = {"en": "hand", "fr": "main", "es": "mano"}
 
 
 class ScaledTime:
-    """Slack time: the wall clock sped up `scale` times (monotonic seconds since start)."""
+    """Slack time, as the `Waits` port: the wall clock sped up `scale` times (monotonic seconds since start)."""
 
     def __init__(self, scale: float) -> None:
         self.scale = scale
         self.start = time.monotonic()
 
-    def clock(self) -> float:
+    def now(self) -> float:
         return (time.monotonic() - self.start) * self.scale
 
     async def sleep(self, seconds: float) -> None:
@@ -108,7 +108,7 @@ def floorbot_handler(slack: SlackRuntime, st: ScaledTime, tally: Tally) -> Calla
     async def handle(event: InboundEvent) -> None:
         if event.kind is not InboundKind.MESSAGE or event.ref is None:
             return
-        got = st.clock()
+        got = st.now()
         tally.arrived(event.text)
         lang = event.channel_language or "en"
         chat = slack.chat
@@ -116,7 +116,7 @@ def floorbot_handler(slack: SlackRuntime, st: ScaledTime, tally: Tally) -> Calla
             queue.append(event.display_name)
             tally.expected += 1
             await chat.reply_private(event.user_id, f"You are number {len(queue)}.", context=event.ref)
-            tally.reply_delays.append(st.clock() - got)
+            tally.reply_delays.append(st.now() - got)
             await chat.show_board(BoardView(
                 "bench", {"en": "bench"}, "UTC", True, None,
                 tuple(BoardEntry(place, BoardPerson(name, "other", {"en": "Other"}, "en"), "new")
@@ -128,7 +128,7 @@ def floorbot_handler(slack: SlackRuntime, st: ScaledTime, tally: Tally) -> Calla
 
         async def copy(other: str) -> None:
             await chat.post(other, Post(f"[{other}] {event.text}", author=author, reply_to=ref))
-            tally.delays.append(st.clock() - got)
+            tally.delays.append(st.now() - got)
 
         others = [other for other in CHANNELS if other != lang]
         tally.expected += len(others)
@@ -152,7 +152,7 @@ def naive_handler(client: AsyncWebClient, st: ScaledTime, tally: Tally) -> Calla
     async def handle(event: InboundEvent) -> None:
         if event.kind is not InboundKind.MESSAGE or event.ref is None:
             return
-        got = st.clock()
+        got = st.now()
         tally.arrived(event.text)
         lang = event.channel_language or "en"
         if event.text in REQUESTS.values():
@@ -163,7 +163,7 @@ def naive_handler(client: AsyncWebClient, st: ScaledTime, tally: Tally) -> Calla
                     channel=event.ref.channel, user=event.user_id, text=f"You are number {len(queue)}."
                 )
             ):
-                tally.reply_delays.append(st.clock() - got)
+                tally.reply_delays.append(st.now() - got)
             text = escape("List of speakers:\n" + "\n".join(queue))
             if "ts" in board:
                 await attempt(client.chat_update(channel="CCHAIRS", ts=board["ts"], text=text))
@@ -180,7 +180,7 @@ def naive_handler(client: AsyncWebClient, st: ScaledTime, tally: Tally) -> Calla
                     channel=channel, text=escape(f"[{other}] {event.text}"), username=event.display_name
                 )
             ):
-                tally.delays.append(st.clock() - got)
+                tally.delays.append(st.now() - got)
 
         others = [(other, channel) for other, channel in CHANNELS.items() if other != lang]
         tally.expected += len(others)
@@ -191,7 +191,7 @@ def naive_handler(client: AsyncWebClient, st: ScaledTime, tally: Tally) -> Calla
 
 async def run(kind: str, attendees: int, window: float, scale: float) -> dict[str, Any]:
     st = ScaledTime(scale)
-    fake = FakeSlack(clock=st.clock, post_rate=(1.0, 3), method_rates=SLACK_TIERS)
+    fake = FakeSlack(clock=st.now, post_rate=(1.0, 3), method_rates=SLACK_TIERS)
     async with FakeSlackServer(fake):
         langs = list(CHANNELS)
         for n in range(attendees):
@@ -208,8 +208,7 @@ async def run(kind: str, attendees: int, window: float, scale: float) -> dict[st
             dedupe=MemoryDedupe(),
             kv=MemoryKeyValues(),
             clock=SimulatedClock(datetime(2022, 3, 7, 9, tzinfo=UTC)),
-            monotonic=st.clock,
-            sleep=st.sleep,
+            waits=st,
         )
         await slack.start()  # caches the workspace's profiles (users.list), as `serve` does
         tally = Tally()
@@ -258,10 +257,10 @@ async def run(kind: str, attendees: int, window: float, scale: float) -> dict[st
                 await st.sleep(window / attendees)
                 sends.append(asyncio.create_task(one(n)))
             await asyncio.gather(*sends)
-            drain_started = st.clock()
+            drain_started = st.now()
             await slack.intake.drain()
             await slack.outbox.drain()
-            drained_at = st.clock()
+            drained_at = st.now()
             await slack.aclose()
         calls = [c for c in fake.calls if c.method != "auth.test"]
         delivered_copies = sum(

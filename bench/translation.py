@@ -169,9 +169,9 @@ class Measuring:
     """Wraps a Translator; remembers, per (text, target), when its request started (virtual) and how
     long it took (real), and how many HTTP requests each call made."""
 
-    def __init__(self, inner: DeepLTranslator, timer: VirtualWaits) -> None:
+    def __init__(self, inner: DeepLTranslator, waits: VirtualWaits) -> None:
         self.inner = inner
-        self.timer = timer
+        self.waits = waits
         self.name = inner.name
         self.request_log: list[tuple[float, int]] = []  # (virtual start, HTTP requests)
         self.timing: dict[tuple[str, Lang], tuple[float, float]] = {}
@@ -190,7 +190,7 @@ class Measuring:
         return await self.inner.usage()
 
     async def translate(self, texts: Sequence[SourceText], target: Lang) -> list[Translation]:
-        started, before = self.timer.now(), self.inner.requests_made
+        started, before = self.waits.now(), self.inner.requests_made
         real = time.perf_counter()
         results = await self.inner.translate(texts, target)
         duration = time.perf_counter() - real
@@ -235,19 +235,19 @@ def burst_spans(messages: list[Message]) -> list[tuple[float, float]]:
 async def run_ours(messages: list[Message], window: float = 0.1, burst_interval: float = 3.0) -> ArmResult:
     result = ArmResult()
     with running_fake_deepl() as fake:
-        timer = VirtualWaits()
+        virtual = VirtualWaits()
         backend = DeepLTranslator(
-            SecretStr(fake.auth_key), server_url=fake.url, glossary=load_glossary(), retry=DEEPL_RETRY, timer=timer
+            SecretStr(fake.auth_key), server_url=fake.url, glossary=load_glossary(), retry=DEEPL_RETRY, waits=virtual
         )
-        measuring = Measuring(backend, timer)
-        chat = ChatTranslator(measuring, timer=timer, window=window, burst_interval=burst_interval)
+        measuring = Measuring(backend, virtual)
+        chat = ChatTranslator(measuring, waits=virtual, window=window, burst_interval=burst_interval)
         await chat.start()
         seen: set[tuple[str, Lang]] = set()
         repeat_or_command: list[bool] = []
         tasks = []
         history: list[str] = []
         for message in messages:
-            await timer.advance_to(message.at, between=chat.batcher.drain)
+            await virtual.advance_to(message.at, between=chat.batcher.drain)
             repeat_or_command.append((message.text, message.lang) in seen or message.kind in ("command",))
             seen.add((message.text, message.lang))
             tasks.append(
@@ -257,7 +257,7 @@ async def run_ours(messages: list[Message], window: float = 0.1, burst_interval:
                 )
             )
             history.append(message.text)
-        await timer.advance(5.0, between=chat.batcher.drain)
+        await virtual.advance(5.0, between=chat.batcher.drain)
         outcomes = await asyncio.gather(*tasks)
         spans = burst_spans(messages)
         for started, count in measuring.request_log:

@@ -3,7 +3,7 @@
 `build(schedule, settings, clock=...)` returns the whole bot — store, floor service, runtime, run of show,
 leadership, translation, the web console, Slack when configured, the Zoom webhook — for `floorbot serve`,
 the rehearsals, the benchmarks and the tests alike. What differs between them is passed in (the clock, the
-store, a chat surface of their own, the timers), never wired by hand elsewhere.
+monotonic waits, the store, a chat surface of their own, the timers), never wired by hand elsewhere.
 """
 
 from __future__ import annotations
@@ -38,11 +38,12 @@ from bot.adapters.web.console_model import RuntimeConsoleModel
 from bot.adapters.web.local_chat import LocalChat
 from bot.adapters.zoom.meeting_links import with_meeting_links
 from bot.app.agenda_clock import AgendaClock
-from bot.app.clock import Clock, SystemClock
+from bot.app.clock import Clock, LoopWaits, SystemClock
 from bot.app.fanout import FanoutChat
 from bot.app.floor import FloorService, schedule_policy
 from bot.app.leader import Leadership
 from bot.app.ports.chat import AudienceKind, ChatPort, MessageRef
+from bot.app.ports.waits import Waits
 from bot.app.run_of_show import Conductor, CueRunner
 from bot.app.runtime import EventRuntime, runtime_authorizer
 from bot.app.timers import SchedulerTimers, Timers
@@ -211,7 +212,8 @@ def build_runtime(
                         translator=translator, audit=store.audit, publish_board=publish_board)
 
 
-def _translator(settings: Settings, schedule: Schedule, chat: ChatPort, schedule_path: Path | None) -> ChatTranslator:
+def _translator(settings: Settings, schedule: Schedule, chat: ChatPort, schedule_path: Path | None,
+                waits: Waits) -> ChatTranslator:
     from bot.adapters.translation.factory import translator_from_settings
     from bot.adapters.translation.glossary import load_glossary
 
@@ -219,8 +221,8 @@ def _translator(settings: Settings, schedule: Schedule, chat: ChatPort, schedule
         texts = {str(lang): i18n.render(message_key, str(lang), **values) for lang in schedule.event.languages}
         await chat.announce(texts, audience=AudienceKind.CHAIRS, key=f"chairs:{message_key}")
 
-    backend = translator_from_settings(settings, glossary=load_glossary(schedule_path))
-    return ChatTranslator(backend, notify_chairs=notify_chairs)
+    backend = translator_from_settings(settings, glossary=load_glossary(schedule_path), waits=waits)
+    return ChatTranslator(backend, notify_chairs=notify_chairs, waits=waits)
 
 
 async def build(
@@ -228,7 +230,7 @@ async def build(
     database_url: str | None = None, timemap: TimeMap | None = None, start_now: bool = False,
     start_at: datetime | None = None, speed: float = 1.0, surface: ChatPort | None = None,
     timers: Timers | None = None, translator: ChatTranslator | Literal["settings"] | None = "settings",
-    schedule_path: Path | None = None, lead: bool = True, owner: str | None = None,
+    schedule_path: Path | None = None, lead: bool = True, owner: str | None = None, waits: Waits | None = None,
 ) -> Bot:
     """The whole bot for `schedule`.
 
@@ -238,8 +240,10 @@ async def build(
     close. `surface` replaces the web console and Slack as the only chat (a rehearsal's transcript);
     `timers` replaces the scheduler's for the speakers' timers (a simulated clock's are popped by hand);
     `translator` None means no translation at all; `lead=False` posts cues without a leader lease (a
-    rehearsal alone on its own store)."""
+    rehearsal alone on its own store). `waits` is the monotonic time the Slack outbox paces on and the
+    translation pipeline batches, backs off and gives up on (the loop's by default)."""
     wall = clock or SystemClock()
+    waits = waits or LoopWaits()
     owns_store = store is None
     if store is None:
         store = await open_store(database_url or settings.floorbot_database_url)
@@ -260,10 +264,11 @@ async def build(
         if settings.slack_enabled:
             from bot.adapters.slack.runtime import build_slack
 
-            slack = build_slack(settings, schedule, dedupe=store.seen, kv=store.kv, clock=agenda)
+            slack = build_slack(settings, schedule, dedupe=store.seen, kv=store.kv, clock=agenda, waits=waits)
             chat = FanoutChat(slack.chat, local)
 
-    chat_translator = _translator(settings, schedule, chat, schedule_path) if translator == "settings" else translator
+    chat_translator = (_translator(settings, schedule, chat, schedule_path, waits) if translator == "settings"
+                       else translator)
     owner = owner or f"floorbot-{uuid.uuid4().hex[:10]}"
     leadership = Leadership(store.lease, f"event:{schedule.event.id}", owner, wall)
     # The runner and its conductor come first (the runtime's timers live on the conductor's scheduler); the

@@ -1,7 +1,9 @@
-"""Clocks. The core never reads the wall clock; adapters pass a Clock in."""
+"""Clocks. The core never reads the wall clock; adapters pass a Clock in. `LoopWaits` is the real side of the
+`Waits` port (bot.app.ports.waits): monotonic seconds and sleeping, for pacing, backoff and deadlines."""
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime, timedelta
 from typing import Protocol
 
@@ -42,3 +44,13 @@ class SimulatedClock:
             raise ValueError("time does not run backwards")
         self._now = when
         return self._now
+
+
+class LoopWaits:
+    """Real monotonic time: the running loop's clock, and its sleep."""
+
+    def now(self) -> float:
+        return asyncio.get_running_loop().time()
+
+    async def sleep(self, seconds: float) -> None:
+        await asyncio.sleep(max(0.0, seconds))

@@ -1,5 +1,6 @@
-"""Virtual time for the translation pipeline's `Waits` port (bot.app.translation.timing): the tests and the
-translation benchmark (bench/translation.py) run batching windows, backoffs and deadlines without sleeping."""
+"""Virtual time for the `Waits` port (bot.app.ports.waits), the one simulated monotonic clock: the translation
+pipeline's and the Slack outbox's tests and the benchmarks (bench/translation.py) run batching windows,
+pacing, backoffs and deadlines without sleeping."""
 
 from __future__ import annotations
 
@@ -10,28 +11,52 @@ from collections.abc import Awaitable, Callable
 
 
 class VirtualWaits:
-    """Virtual time that moves only on `advance`; sleepers wake in order of their due time."""
+    """Virtual time that moves only on `advance`; sleepers wake in order of their due time.
 
-    def __init__(self, start: float = 0.0) -> None:
+    With `instant=True`, `sleep(d)` returns at once having moved the clock on by d: good enough where a test
+    only needs time to pass (retry backoff), not to watch it pass. `slept` records every sleep asked for.
+    """
+
+    def __init__(self, start: float = 0.0, *, instant: bool = False) -> None:
         self._now = start
+        self.instant = instant
+        self.slept: list[float] = []
         self._sleepers: list[tuple[float, int, asyncio.Future[None]]] = []
         self._order = itertools.count()
+        self._asleep = asyncio.Condition()
 
     def now(self) -> float:
         return self._now
 
     async def sleep(self, seconds: float) -> None:
+        self.slept.append(seconds)
+        if seconds <= 0:  # as asyncio.sleep(0): a turn of the loop, no wait for `advance`
+            await asyncio.sleep(0)
+            return
+        if self.instant:
+            self._now += seconds
+            await asyncio.sleep(0)
+            return
         future: asyncio.Future[None] = asyncio.get_running_loop().create_future()
-        heapq.heappush(self._sleepers, (self._now + max(0.0, seconds), next(self._order), future))
+        heapq.heappush(self._sleepers, (self._now + seconds, next(self._order), future))
+        async with self._asleep:
+            self._asleep.notify_all()
         await future
 
     @property
-    def pending(self) -> int:
-        return sum(1 for _, _, f in self._sleepers if not f.done())
+    def wake_times(self) -> list[float]:
+        """When the tasks asleep now are due, earliest first."""
+        return sorted(due for due, _, future in self._sleepers if not future.done())
 
-    async def settle(self) -> None:
-        """Let every task that can run do so before time moves again."""
-        for _ in range(20):
+    async def wait_for_sleepers(self, count: int) -> None:
+        """Wait (on an event, not the wall clock) until `count` tasks are asleep."""
+        async with asyncio.timeout(10), self._asleep:
+            await self._asleep.wait_for(lambda: len(self.wake_times) >= count)
+
+    @staticmethod
+    async def settle(turns: int = 50) -> None:
+        """Let every task that can run do so before time moves again (in-process work only: no sockets)."""
+        for _ in range(turns):
             await asyncio.sleep(0)
 
     async def advance(self, seconds: float, between: Callable[[], Awaitable[None]] | None = None) -> None:
@@ -51,3 +76,10 @@ class VirtualWaits:
                 await between()
                 await self.settle()
         self._now = max(self._now, when)
+
+    async def run_until_idle(self, limit: float = 10_000.0) -> None:
+        """Advance to each next wake-up until nobody sleeps (or `limit` virtual seconds pass)."""
+        start = self._now
+        await self.settle()
+        while self._sleepers and self._now - start < limit:
+            await self.advance(max(0.0, self._sleepers[0][0] - self._now))

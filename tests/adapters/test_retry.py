@@ -3,6 +3,7 @@
 import pytest
 
 from bot.adapters.retry import RetryPolicy
+from bot.testing.timing import VirtualWaits
 
 
 class Busy(Exception):
@@ -15,22 +16,9 @@ class Refused(Exception):
     pass
 
 
-class VirtualTime:
-    def __init__(self) -> None:
-        self.now = 0.0
-        self.slept: list[float] = []
-
-    def clock(self) -> float:
-        return self.now
-
-    async def sleep(self, seconds: float) -> None:
-        self.slept.append(seconds)
-        self.now += seconds
-
-
-async def run(policy: RetryPolicy, failures: list[Exception], time: VirtualTime) -> int:
+async def run(policy: RetryPolicy, failures: list[Exception], time: VirtualWaits) -> int:
     tries = 0
-    async for attempt in policy.retrying(lambda e: isinstance(e, Busy), sleep=time.sleep, now=time.clock):
+    async for attempt in policy.retrying(lambda e: isinstance(e, Busy), sleep=time.sleep, now=time.now):
         with attempt:
             tries += 1
             if failures:
@@ -40,35 +28,35 @@ async def run(policy: RetryPolicy, failures: list[Exception], time: VirtualTime)
 
 
 async def test_backoff_doubles_up_to_its_cap_and_retry_after_wins() -> None:
-    time = VirtualTime()
+    time = VirtualWaits(instant=True)
     policy = RetryPolicy(attempts=6, first_delay=1.0, max_delay=4.0)
     assert await run(policy, [Busy(), Busy(), Busy(7.0), Busy(), Busy()], time) == 6
     assert time.slept == [1.0, 2.0, 7.0, 4.0, 4.0]
 
 
 async def test_attempts_are_bounded_and_the_last_error_is_raised() -> None:
-    time = VirtualTime()
+    time = VirtualWaits(instant=True)
     with pytest.raises(Busy):
         await run(RetryPolicy(attempts=3), [Busy() for _ in range(5)], time)
     assert len(time.slept) == 2
 
 
 async def test_errors_not_worth_retrying_are_raised_at_once() -> None:
-    time = VirtualTime()
+    time = VirtualWaits(instant=True)
     with pytest.raises(Refused):
         await run(RetryPolicy(), [Refused()], time)
     assert time.slept == []
 
 
 async def test_a_long_retry_after_is_not_waited_out() -> None:
-    time = VirtualTime()
+    time = VirtualWaits(instant=True)
     with pytest.raises(Busy) as caught:
         await run(RetryPolicy(max_wait=120.0), [Busy(36000.0)], time)
     assert caught.value.retry_after == 36000.0 and time.slept == []
 
 
 async def test_the_budget_bounds_the_total_wait() -> None:
-    time = VirtualTime()
+    time = VirtualWaits(instant=True)
     with pytest.raises(Busy):
         await run(RetryPolicy(attempts=10, first_delay=2.0, budget=5.0), [Busy() for _ in range(10)], time)
     assert time.slept == [2.0]  # 2 s, then 4 s more would pass the 5 s budget

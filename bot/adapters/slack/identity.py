@@ -8,13 +8,14 @@ known only by their Slack profile. Authorisation uses the resulting person key, 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.app.ports.waits import Waits
 from bot.config.model import Schedule
 
 log = logging.getLogger(__name__)
@@ -50,12 +51,12 @@ def _user_from(data: dict[str, Any]) -> SlackUser:
 
 
 class SlackDirectory:
-    """Cached Slack profiles and the Slack-id → person-key map. `clock()` is monotonic seconds."""
+    """Cached Slack profiles and the Slack-id → person-key map; a profile is kept `ttl` seconds of
+    `waits.now()`."""
 
-    def __init__(self, client: AsyncWebClient, schedule: Schedule, *, clock: Callable[[], float],
-                 ttl: float = 3600.0) -> None:
+    def __init__(self, client: AsyncWebClient, schedule: Schedule, *, waits: Waits, ttl: float = 3600.0) -> None:
         self._client = client
-        self._clock = clock
+        self._waits = waits
         self._ttl = ttl
         self._users: dict[str, tuple[float, SlackUser | None]] = {}
         self._people_by_slack = {p.slack: key for key, p in schedule.people.items() if p.slack}
@@ -75,7 +76,7 @@ class SlackDirectory:
                 continue
             user = _user_from(response["user"])
             self._people_by_slack[user.id] = key
-            self._users[user.id] = (self._clock(), user)
+            self._users[user.id] = (self._waits.now(), user)
             found += 1
         return found
 
@@ -90,7 +91,7 @@ class SlackDirectory:
             except (SlackApiError, OSError) as error:
                 log.warning("users.list failed; profiles will be looked up one by one: %s", error)
                 break
-            now = self._clock()
+            now = self._waits.now()
             for member in response.get("members") or []:
                 user = _user_from(member)
                 self._users[user.id] = (now, user)
@@ -102,7 +103,7 @@ class SlackDirectory:
 
     async def user(self, user_id: str) -> SlackUser | None:
         cached = self._users.get(user_id)
-        if cached is not None and self._clock() - cached[0] < self._ttl:
+        if cached is not None and self._waits.now() - cached[0] < self._ttl:
             return cached[1]
         user: SlackUser | None
         try:
@@ -116,7 +117,7 @@ class SlackDirectory:
         except OSError as error:  # connection trouble: an unknown profile must not stop the intake
             log.warning("users.info %s failed: %s", user_id, error)
             return cached[1] if cached else None
-        self._users[user_id] = (self._clock(), user)
+        self._users[user_id] = (self._waits.now(), user)
         return user
 
     async def person_key(self, user_id: str) -> str | None:

@@ -5,7 +5,8 @@ Platform-agnostic: a call is an awaitable factory plus the method name and chann
 final. Each *lane* (by default the channel) is worked by one task in FIFO order, so order within a
 channel is kept while other channels carry on. Token buckets pace each method, per channel where the
 platform limits per channel (Slack's chat.postMessage) and per workspace otherwise (its tiers). Time is
-injected — `clock()` in seconds and `sleep(seconds)` — so tests and benchmarks run on simulated time.
+injected as the `Waits` port (monotonic `now()` and `sleep(seconds)`), so tests and benchmarks run on
+simulated time.
 """
 
 from __future__ import annotations
@@ -17,6 +18,8 @@ from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any, Generic, TypeVar
+
+from bot.app.ports.waits import Waits
 
 log = logging.getLogger(__name__)
 
@@ -83,7 +86,7 @@ class Stats:
     coalesced: int = 0
     bundled: int = 0  # calls saved by merging queued calls
     delivered: int = 0
-    last_delivered_at: float | None = None  # the outbox clock's reading at the last success
+    last_delivered_at: float | None = None  # the outbox's `waits.now()` at the last success
 
 
 class _Bucket:
@@ -187,8 +190,7 @@ class Outbox:
         self,
         classify: Classify,
         *,
-        clock: Callable[[], float],
-        sleep: Callable[[float], Awaitable[None]],
+        waits: Waits,
         limits: Mapping[str, Limit] = SLACK_LIMITS,
         max_attempts: int = 4,
         backoff: float = 1.0,
@@ -196,8 +198,7 @@ class Outbox:
         on_failure: Callable[[Failure], Awaitable[None]] | None = None,
     ) -> None:
         self._classify = classify
-        self._clock = clock
-        self._sleep = sleep
+        self._waits = waits
         self._limits = limits
         self._max_attempts = max_attempts
         self._backoff = backoff
@@ -278,7 +279,7 @@ class Outbox:
     def _buckets_for(self, item: _Item) -> list[_Bucket]:
         limit = self._limits.get(item.method, DEFAULT_LIMIT)
         key = (item.method, item.channel) if limit.per_channel else (item.method,)
-        now = self._clock()
+        now = self._waits.now()
         buckets = [self._buckets.setdefault(key, _Bucket(limit, now))]
         if item.throttle:
             throttle = Limit(1.0 / item.throttle, burst=1)
@@ -287,13 +288,13 @@ class Outbox:
 
     async def _wait_turn(self, buckets: list[_Bucket]) -> None:
         while True:
-            now = self._clock()
+            now = self._waits.now()
             wait = max(bucket.wait(now) for bucket in buckets)
             if wait <= 0:
                 for bucket in buckets:
                     bucket.take(now)
                 return
-            await self._sleep(wait)
+            await self._waits.sleep(wait)
 
     async def _work(self, lane: str) -> None:
         queue = self._lanes[lane]
@@ -372,20 +373,20 @@ class Outbox:
                     rate_limited += 1
                     self.stats.rate_limited += 1
                     # Pause only this method (for this channel, if it is limited per channel).
-                    buckets[0].blocked_until = max(buckets[0].blocked_until, self._clock() + max(retry_after, 1.0))
+                    buckets[0].blocked_until = max(buckets[0].blocked_until, self._waits.now() + max(retry_after, 1.0))
                     log.info("%s on %s rate limited; pausing %.1fs", item.method, item.channel, retry_after)
                     await self._wait_turn(buckets)
                     continue
                 attempts += 1
                 if verdict is Verdict.RETRY and attempts < self._max_attempts:
                     self.stats.retried += 1
-                    await self._sleep(self._backoff * 2 ** (attempts - 1))
+                    await self._waits.sleep(self._backoff * 2 ** (attempts - 1))
                     await self._wait_turn(buckets)
                     continue
                 self._fail(item, error, attempts + rate_limited)
                 return
             self.stats.delivered += 1
-            self.stats.last_delivered_at = self._clock()
+            self.stats.last_delivered_at = self._waits.now()
             self._settle(item, result)
             return
 

@@ -11,10 +11,7 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
-import time
-from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
 from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
@@ -35,9 +32,10 @@ from bot.adapters.slack.stores import (
     NoHomeFacts,
 )
 from bot.adapters.slack.surface import SlackChat
-from bot.app.clock import Clock, SystemClock
+from bot.app.clock import Clock, LoopWaits, SystemClock
 from bot.app.ports.chat import InboundEvent
 from bot.app.ports.store import KeyValues, SeenEvents
+from bot.app.ports.waits import Waits
 from bot.config.model import Schedule
 from bot.config.settings import Settings
 
@@ -56,8 +54,8 @@ class SlackRuntime:
     directory: SlackDirectory
     home: AppHome
     intake: SlackIntake
+    waits: Waits
     app_token: str | None = None
-    _monotonic: Callable[[], float] = time.monotonic
     socket: AsyncSocketModeHandler | None = field(default=None, init=False)
 
     def routes(self) -> list[Route]:
@@ -66,7 +64,7 @@ class SlackRuntime:
     def health(self) -> dict[str, object]:
         """For /healthz: what the outbox holds and has done, and how long ago it last delivered something."""
         stats = self.outbox.stats
-        since = None if stats.last_delivered_at is None else round(self._monotonic() - stats.last_delivered_at, 1)
+        since = None if stats.last_delivered_at is None else round(self.waits.now() - stats.last_delivered_at, 1)
         return {"mode": "socket" if self.app_token else "http", "queued": self.outbox.queued,
                 "delivered": stats.delivered, "rate_limited": stats.rate_limited, "retried": stats.retried,
                 "failed": stats.failed, "bundled": stats.bundled, "coalesced": stats.coalesced,
@@ -96,23 +94,24 @@ def build_slack(
     kv: KeyValues,
     home_facts: HomeFacts | None = None,
     clock: Clock | None = None,
-    monotonic: Callable[[], float] = time.monotonic,
-    sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+    waits: Waits | None = None,
     client: AsyncWebClient | None = None,
     bundle_copies: bool = True,
 ) -> SlackRuntime:
-    """Everything Slack, from settings. Requires `settings.slack_enabled`."""
+    """Everything Slack, from settings. Requires `settings.slack_enabled`. `clock` is the wall clock (what the
+    indexes stamp); `waits` the monotonic time of the outbox's pacing and the profile cache (real by default)."""
     if settings.slack_bot_token is None:
         raise ValueError("SLACK_BOT_TOKEN is not set")
     clock = clock or SystemClock()
+    waits = waits or LoopWaits()
     client = client or AsyncWebClient(token=settings.slack_bot_token.get_secret_value(),
                                       base_url=settings.slack_api_url)
-    outbox = Outbox(classify_slack_error, clock=monotonic, sleep=sleep)
+    outbox = Outbox(classify_slack_error, waits=waits)
     channels = SlackChannels.from_schedule(schedule)
     chat = SlackChat(client, outbox, channels, copies=CopyIndex(kv, clock.now), boards=BoardIndex(kv, clock.now),
                      chairs_language=schedule.event.languages[0],
                      bundles=BundleIndex(kv, clock.now) if bundle_copies else None)
-    directory = SlackDirectory(client, schedule, clock=monotonic)
+    directory = SlackDirectory(client, schedule, waits=waits)
     languages = LanguageChoices(kv, clock.now)
     home = AppHome(client, outbox, schedule, directory, languages, home_facts or NoHomeFacts())
     secret = settings.slack_signing_secret.get_secret_value() if settings.slack_signing_secret else None
@@ -120,4 +119,4 @@ def build_slack(
                          dedupe=dedupe, languages=languages, home=home, now=clock.now,
                          event_languages=tuple(schedule.event.languages))
     app_token = settings.slack_app_token.get_secret_value() if settings.slack_app_token else None
-    return SlackRuntime(client, outbox, chat, directory, home, intake, app_token, monotonic)
+    return SlackRuntime(client, outbox, chat, directory, home, intake, waits, app_token)

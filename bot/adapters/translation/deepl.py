@@ -21,6 +21,7 @@ from pydantic import SecretStr
 
 from bot.adapters.retry import RetryPolicy
 from bot.adapters.translation.glossary import Glossary
+from bot.app.clock import LoopWaits
 from bot.app.ports.translation import (
     Lang,
     QuotaExhaustedError,
@@ -31,9 +32,9 @@ from bot.app.ports.translation import (
     TranslatorError,
     Usage,
 )
+from bot.app.ports.waits import Waits
 from bot.app.translation.chunking import MAX_REQUEST_BYTES, MAX_TEXTS, chunk, encoded_size
 from bot.app.translation.entities import PLACEHOLDER_TAG, Protected, protect, restore
-from bot.app.translation.timing import LoopWaits, Waits
 
 log = logging.getLogger(__name__)
 
@@ -75,11 +76,11 @@ class DeepLTranslator:
         server_url: str | None = None,
         glossary: Glossary | None = None,
         retry: RetryPolicy = DEEPL_RETRY,
-        timer: Waits | None = None,
+        waits: Waits | None = None,
         request_timeout: float = REQUEST_TIMEOUT,
     ) -> None:
         self._retry = retry
-        self._timer = timer or LoopWaits()
+        self._waits = waits or LoopWaits()
         # Module-level knobs of the deepl library: our retries replace its own.
         deepl.http_client.max_network_retries = 0
         deepl.http_client.min_connection_timeout = request_timeout
@@ -115,7 +116,7 @@ class DeepLTranslator:
     async def _sync_if_due(self) -> None:
         if not self._glossary_due or self._glossary is None or self.quota_exhausted:
             return
-        now = self._timer.now()
+        now = self._waits.now()
         if self._last_sync_attempt is not None and now - self._last_sync_attempt < GLOSSARY_RETRY_INTERVAL:
             return
         self._last_sync_attempt = now
@@ -212,7 +213,7 @@ class DeepLTranslator:
         """Run a blocking library call in a thread, with bounded retries inside the time budget."""
         tries = 0
         try:
-            async for attempt in self._retry.retrying(_retryable, sleep=self._timer.sleep, now=self._timer.now,
+            async for attempt in self._retry.retrying(_retryable, sleep=self._waits.sleep, now=self._waits.now,
                                                       what="DeepL"):
                 with attempt:
                     tries += 1

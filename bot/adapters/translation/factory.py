@@ -7,7 +7,7 @@ from bot.adapters.translation.glossary import Glossary
 from bot.adapters.translation.libretranslate import LibreTranslateTranslator
 from bot.adapters.translation.none import NoTranslator
 from bot.app.ports.translation import Translator
-from bot.app.translation.timing import Waits
+from bot.app.ports.waits import Waits
 from bot.config.settings import Settings
 
 
@@ -16,7 +16,7 @@ def translator_from_settings(
     *,
     glossary: Glossary | None = None,
     retry: RetryPolicy | None = None,
-    timer: Waits | None = None,
+    waits: Waits | None = None,
 ) -> Translator:
     if settings.deepl_auth_key is not None:
         return DeepLTranslator(
@@ -24,7 +24,7 @@ def translator_from_settings(
             server_url=settings.deepl_server_url,
             glossary=glossary,
             retry=retry or DEEPL_RETRY,
-            timer=timer,
+            waits=waits,
         )
     if settings.libretranslate_url:
         return LibreTranslateTranslator(settings.libretranslate_url, api_key=settings.libretranslate_api_key)

@@ -17,9 +17,10 @@ from collections.abc import Coroutine
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from bot.app.clock import LoopWaits
 from bot.app.ports.translation import Lang, SourceText, Translation, Translator
+from bot.app.ports.waits import Waits
 from bot.app.translation.chunking import MAX_TEXTS
-from bot.app.translation.timing import LoopWaits, Waits
 
 log = logging.getLogger(__name__)
 
@@ -39,7 +40,7 @@ class MicroBatcher:
         window: float = 0.1,
         burst_interval: float = 3.0,
         max_texts: int = MAX_TEXTS,
-        timer: Waits | None = None,
+        waits: Waits | None = None,
     ) -> None:
         self._translator = translator
         self._window = window
@@ -47,7 +48,7 @@ class MicroBatcher:
         self._last_sent: dict[Lang, float] = {}
         self._sending: set[asyncio.Task[None]] = set()
         self._max_texts = max_texts
-        self._timer = timer or LoopWaits()
+        self._waits = waits or LoopWaits()
         self._pending: dict[Lang, _Pending] = {}
         self._tasks: set[asyncio.Task[None]] = set()
 
@@ -62,7 +63,7 @@ class MicroBatcher:
             last = self._last_sent.get(target)
             wait = self._window
             if last is not None:
-                wait = max(wait, last + self._burst_interval - self._timer.now())
+                wait = max(wait, last + self._burst_interval - self._waits.now())
             pending.flusher = self._spawn(self._flush_after(target, wait))
         return await future
 
@@ -73,7 +74,7 @@ class MicroBatcher:
         return task
 
     async def _flush_after(self, target: Lang, wait: float) -> None:
-        await self._timer.sleep(wait)
+        await self._waits.sleep(wait)
         pending = self._pending.get(target)
         if pending is not None and pending.flusher is asyncio.current_task():
             pending.flusher = None
@@ -85,7 +86,7 @@ class MicroBatcher:
             return
         if pending.flusher is not None and pending.flusher is not asyncio.current_task():
             pending.flusher.cancel()
-        self._last_sent[target] = self._timer.now()
+        self._last_sent[target] = self._waits.now()
         sending = self._spawn(self._send(pending, target))
         self._sending.add(sending)
         sending.add_done_callback(self._sending.discard)

@@ -15,6 +15,7 @@ import logging
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, replace
 
+from bot.app.clock import LoopWaits
 from bot.app.ports.translation import (
     LANGS,
     Lang,
@@ -25,11 +26,11 @@ from bot.app.ports.translation import (
     TranslatorAuthError,
     TranslatorError,
 )
+from bot.app.ports.waits import Waits
 from bot.app.translation.batcher import MicroBatcher
 from bot.app.translation.cache import CacheKey, TranslationCache
 from bot.app.translation.detect import LocalDetector
 from bot.app.translation.entities import is_trivial
-from bot.app.translation.timing import LoopWaits, Waits
 
 log = logging.getLogger(__name__)
 
@@ -78,16 +79,16 @@ class ChatTranslator:
         deadline: float = 20.0,
         window: float = 0.1,
         burst_interval: float = 3.0,
-        timer: Waits | None = None,
+        waits: Waits | None = None,
         cache: TranslationCache | None = None,
         min_confidence: float | None = None,
     ) -> None:
         self.translator = translator
         self._notify = notify_chairs
         self._deadline = deadline
-        self._timer = timer or LoopWaits()
+        self._waits = waits or LoopWaits()
         self.cache = cache or TranslationCache()
-        self.batcher = MicroBatcher(translator, window=window, burst_interval=burst_interval, timer=self._timer)
+        self.batcher = MicroBatcher(translator, window=window, burst_interval=burst_interval, waits=self._waits)
         self._min_confidence = min_confidence
         self._detectors: dict[tuple[Lang, ...], LocalDetector] = {}
         self._in_flight: dict[CacheKey, asyncio.Task[Translation]] = {}
@@ -206,7 +207,7 @@ class ChatTranslator:
     async def _within_deadline(
         self, task: asyncio.Task[Translation], source: SourceText, target: Lang
     ) -> Translation:
-        expiry = asyncio.ensure_future(self._timer.sleep(self._deadline))
+        expiry = asyncio.ensure_future(self._waits.sleep(self._deadline))
         try:
             done, _ = await asyncio.wait({task, expiry}, return_when=asyncio.FIRST_COMPLETED)
         finally:

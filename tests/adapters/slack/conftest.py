@@ -29,7 +29,7 @@ from bot.config.model import Schedule
 from bot.config.settings import Settings
 from bot.testing.memory import MemoryKeyValues
 from bot.testing.memory import MemorySeenEvents as MemoryDedupe
-from tests.adapters.slack.virtual_time import VirtualTime
+from bot.testing.timing import VirtualWaits
 from tests.fakes.slack_api import FakeSlack, FakeSlackServer
 
 SECRET = "test-signing-secret-0123456789"
@@ -121,7 +121,7 @@ class SlackRig:
     fake: FakeSlack
     slack: SlackRuntime
     inbox: Inbox
-    time: VirtualTime
+    time: VirtualWaits
     url: str
     http: httpx.AsyncClient
     dedupe: SeenEvents
@@ -171,16 +171,15 @@ def add_people(fake: FakeSlack) -> None:
 async def slack_rig(schedule: Schedule | None = None, *, instant: bool = True,
                     app_token: str | None = None, dedupe: SeenEvents | None = None,
                     kv: KeyValues | None = None) -> AsyncIterator[SlackRig]:
-    vt = VirtualTime(instant=instant)
-    async with FakeSlackServer(FakeSlack(clock=vt.clock)) as fake:
+    vt = VirtualWaits(instant=instant)
+    async with FakeSlackServer(FakeSlack(clock=vt.now)) as fake:
         add_people(fake)
         settings = Settings(_env_file=None, slack_bot_token=TOKEN, slack_signing_secret=SECRET,  # type: ignore[call-arg]
                             slack_api_url=fake.base_url, slack_app_token=app_token)
         inbox = Inbox()
         dedupe = dedupe or MemoryDedupe()
         slack = build_slack(settings, schedule or make_schedule(), dedupe=dedupe, kv=kv or MemoryKeyValues(),
-                            clock=SimulatedClock(datetime(2022, 3, 7, 9, 0, tzinfo=UTC)), monotonic=vt.clock,
-                            sleep=vt.sleep)
+                            clock=SimulatedClock(datetime(2022, 3, 7, 9, 0, tzinfo=UTC)), waits=vt)
         slack.intake.handler = inbox.handle
         async with serve(slack.routes()) as url, httpx.AsyncClient(timeout=10) as http:
             try:

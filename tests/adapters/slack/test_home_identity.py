@@ -14,8 +14,8 @@ from bot.adapters.slack.outbox import Outbox
 from bot.adapters.slack.stores import LanguageChoices
 from bot.config.model import Schedule
 from bot.testing.memory import MemoryKeyValues
+from bot.testing.timing import VirtualWaits
 from tests.adapters.slack.conftest import SCHEDULE, TOKEN, add_people, make_schedule
-from tests.adapters.slack.virtual_time import VirtualTime
 from tests.fakes.slack_api import FakeSlackServer
 
 
@@ -66,11 +66,11 @@ def test_language_of_locale() -> None:
 
 
 async def test_directory_caches_with_a_ttl_and_matches_people() -> None:
-    time = VirtualTime()
+    time = VirtualWaits()
     async with FakeSlackServer() as fake:
         add_people(fake)
         directory = SlackDirectory(AsyncWebClient(token=TOKEN, base_url=fake.base_url), make_schedule(),
-                                   clock=time.clock, ttl=600)
+                                   waits=time, ttl=600)
         assert await directory.resolve_people() == 1  # Peggy: e-mail in the schedule, no Slack id
         assert [c.args["email"] for c in fake.of("users.lookupByEmail")] == ["peggy@ohchr.example"]
         assert await directory.person_key("UPEGGY") == "peggy"
@@ -91,7 +91,7 @@ async def test_warm_caches_the_workspace_page_by_page() -> None:
         for n in range(450):
             fake.add_user(f"U{n:04d}", f"Person {n}")
         directory = SlackDirectory(AsyncWebClient(token=TOKEN, base_url=fake.base_url), make_schedule(),
-                                   clock=VirtualTime().clock)
+                                   waits=VirtualWaits())
         assert await directory.warm() == 450
         assert len(fake.of("users.list")) == 3
         person = await directory.user("U0449")
@@ -110,14 +110,14 @@ class Places:
 
 
 async def test_app_home_asks_for_the_place_and_publishes_it() -> None:
-    time = VirtualTime(instant=True)
+    time = VirtualWaits(instant=True)
     async with FakeSlackServer() as fake:
         add_people(fake)
         client = AsyncWebClient(token=TOKEN, base_url=fake.base_url)
         schedule = make_schedule()
         places = Places({"UANA": 2})
-        home = AppHome(client, Outbox(classify_slack_error, clock=time.clock, sleep=time.sleep), schedule,
-                       SlackDirectory(client, schedule, clock=time.clock),
+        home = AppHome(client, Outbox(classify_slack_error, waits=time), schedule,
+                       SlackDirectory(client, schedule, waits=time),
                        LanguageChoices(MemoryKeyValues(), lambda: datetime(2022, 3, 7, tzinfo=UTC)), places)
         await home.publish("UANA")
         (call,) = fake.of("views.publish")

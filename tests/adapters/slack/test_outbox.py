@@ -8,7 +8,7 @@ from collections.abc import Awaitable, Callable
 import pytest
 
 from bot.adapters.slack.outbox import Bundled, Bundling, DeliveryFailed, Failure, Limit, Outbox, Verdict
-from tests.adapters.slack.virtual_time import VirtualTime
+from bot.testing.timing import VirtualWaits
 
 
 class Limited(Exception):
@@ -36,7 +36,7 @@ def classify(error: BaseException) -> tuple[Verdict, float]:
 class Platform:
     """An in-process stand-in for the platform: records (time, channel, label) and fails on request."""
 
-    def __init__(self, time: VirtualTime) -> None:
+    def __init__(self, time: VirtualWaits) -> None:
         self.time = time
         self.delivered: list[tuple[float, str, str]] = []
         self.attempts: list[tuple[float, str, str]] = []
@@ -44,22 +44,22 @@ class Platform:
 
     def call(self, channel: str, label: str) -> Callable[[], Awaitable[str]]:
         async def send() -> str:
-            self.attempts.append((self.time.now, channel, label))
+            self.attempts.append((self.time.now(), channel, label))
             errors = self.script.get(label)
             if errors:
                 raise errors.pop(0)
-            self.delivered.append((self.time.now, channel, label))
+            self.delivered.append((self.time.now(), channel, label))
             return label
         return send
 
 
 @pytest.fixture
-def time() -> VirtualTime:
-    return VirtualTime()
+def time() -> VirtualWaits:
+    return VirtualWaits()
 
 
 @pytest.fixture
-def platform(time: VirtualTime) -> Platform:
+def platform(time: VirtualWaits) -> Platform:
     return Platform(time)
 
 
@@ -69,11 +69,11 @@ def reports() -> list[Failure]:
 
 
 @pytest.fixture
-async def outbox(time: VirtualTime, reports: list[Failure]):  # type: ignore[no-untyped-def]
+async def outbox(time: VirtualWaits, reports: list[Failure]):  # type: ignore[no-untyped-def]
     async def report(failure: Failure) -> None:
         reports.append(failure)
 
-    box = Outbox(classify, clock=time.clock, sleep=time.sleep, max_attempts=3, backoff=2.0, on_failure=report,
+    box = Outbox(classify, waits=time, max_attempts=3, backoff=2.0, on_failure=report,
                  limits={"post": Limit(1.0, burst=3, per_channel=True), "update": Limit(1.0, burst=2)})
     yield box
     await box.aclose()
@@ -85,7 +85,7 @@ def submit_all(outbox: Outbox, platform: Platform, channel: str, labels: list[st
             for label in labels]
 
 
-async def test_burst_then_one_per_second_in_order(outbox: Outbox, platform: Platform, time: VirtualTime) -> None:
+async def test_burst_then_one_per_second_in_order(outbox: Outbox, platform: Platform, time: VirtualWaits) -> None:
     labels = [f"m{i}" for i in range(8)]
     tasks = submit_all(outbox, platform, "A", labels)
     await time.run_until_idle()
@@ -96,7 +96,7 @@ async def test_burst_then_one_per_second_in_order(outbox: Outbox, platform: Plat
     assert times[3:] == pytest.approx([1.0, 2.0, 3.0, 4.0, 5.0])  # then ~1/s sustained
 
 
-async def test_channels_are_paced_independently(outbox: Outbox, platform: Platform, time: VirtualTime) -> None:
+async def test_channels_are_paced_independently(outbox: Outbox, platform: Platform, time: VirtualWaits) -> None:
     tasks = submit_all(outbox, platform, "A", ["a0", "a1", "a2", "a3"]) + submit_all(
         outbox, platform, "B", ["b0", "b1", "b2", "b3"])
     await time.run_until_idle()
@@ -106,7 +106,7 @@ async def test_channels_are_paced_independently(outbox: Outbox, platform: Platfo
 
 
 async def test_429_pauses_only_that_channel_then_resumes_in_order(
-    outbox: Outbox, platform: Platform, time: VirtualTime
+    outbox: Outbox, platform: Platform, time: VirtualWaits
 ) -> None:
     platform.script["a0"] = [Limited(7)]
     a = submit_all(outbox, platform, "A", ["a0", "a1", "a2"])
@@ -125,7 +125,7 @@ async def test_429_pauses_only_that_channel_then_resumes_in_order(
     assert outbox.stats.rate_limited == 1 and outbox.stats.failed == 0
 
 
-async def test_transient_errors_are_retried_with_backoff(outbox: Outbox, platform: Platform, time: VirtualTime,
+async def test_transient_errors_are_retried_with_backoff(outbox: Outbox, platform: Platform, time: VirtualWaits,
                                                          reports: list[Failure]) -> None:
     platform.script["m0"] = [Flaky("502"), Flaky("connection reset")]
     tasks = submit_all(outbox, platform, "A", ["m0", "m1"])
@@ -137,7 +137,7 @@ async def test_transient_errors_are_retried_with_backoff(outbox: Outbox, platfor
 
 
 async def test_bounded_retries_then_reported_and_the_lane_goes_on(
-    outbox: Outbox, platform: Platform, time: VirtualTime, reports: list[Failure]
+    outbox: Outbox, platform: Platform, time: VirtualWaits, reports: list[Failure]
 ) -> None:
     platform.script["m0"] = [Flaky("503")] * 5
     platform.script["m1"] = [Broken("channel_not_found")]
@@ -155,7 +155,7 @@ async def test_bounded_retries_then_reported_and_the_lane_goes_on(
     assert "channel_not_found" in reports[1].error
 
 
-async def test_updates_with_the_same_key_are_coalesced(outbox: Outbox, platform: Platform, time: VirtualTime) -> None:
+async def test_updates_with_the_same_key_are_coalesced(outbox: Outbox, platform: Platform, time: VirtualWaits) -> None:
     gate = asyncio.Event()
     sent: list[str] = []
 
@@ -181,11 +181,11 @@ async def test_updates_with_the_same_key_are_coalesced(outbox: Outbox, platform:
     assert outbox.stats.coalesced == 4
 
 
-async def test_throttle_spaces_updates(outbox: Outbox, time: VirtualTime) -> None:
+async def test_throttle_spaces_updates(outbox: Outbox, time: VirtualWaits) -> None:
     times: list[float] = []
 
     async def send() -> None:
-        times.append(time.now)
+        times.append(time.now())
 
     for _ in range(3):
         task = asyncio.create_task(outbox.submit("update", send, channel="CH", key="board", throttle=1.5))
@@ -194,7 +194,7 @@ async def test_throttle_spaces_updates(outbox: Outbox, time: VirtualTime) -> Non
     assert times == pytest.approx([0.0, 1.5, 3.0])
 
 
-async def test_reserved_places_keep_their_order(outbox: Outbox, platform: Platform, time: VirtualTime) -> None:
+async def test_reserved_places_keep_their_order(outbox: Outbox, platform: Platform, time: VirtualWaits) -> None:
     first, second = outbox.reserve("A"), outbox.reserve("A")
     dropped = outbox.reserve("A")
     late = asyncio.create_task(second.submit("post", platform.call("A", "second")))
@@ -209,7 +209,7 @@ async def test_reserved_places_keep_their_order(outbox: Outbox, platform: Platfo
 
 
 async def test_backlogged_bundleable_calls_travel_together_in_order(
-    outbox: Outbox, platform: Platform, time: VirtualTime
+    outbox: Outbox, platform: Platform, time: VirtualWaits
 ) -> None:
     sent: list[list[str]] = []
 

@@ -1,4 +1,4 @@
-"""Fixtures of the translation tests: the loopback DeepL and LibreTranslate fakes, and timers."""
+"""Fixtures of the translation tests: the loopback DeepL and LibreTranslate fakes, and virtual time."""
 
 from __future__ import annotations
 
@@ -13,21 +13,6 @@ from bot.adapters.translation.glossary import Glossary, load_glossary
 from bot.testing.timing import VirtualWaits
 from tests.fakes.deepl_server import FakeDeepL, running_fake_deepl
 from tests.fakes.libretranslate_server import FakeLibreTranslate, running_fake_libretranslate
-
-
-class InstantTimer:
-    """Sleeps return at once and move virtual time on: retry backoff without waiting."""
-
-    def __init__(self) -> None:
-        self.time = 0.0
-        self.slept: list[float] = []
-
-    def now(self) -> float:
-        return self.time
-
-    async def sleep(self, seconds: float) -> None:
-        self.slept.append(seconds)
-        self.time += seconds
 
 
 @pytest.fixture
@@ -48,8 +33,9 @@ def glossary() -> Glossary:
 
 
 @pytest.fixture
-def instant() -> InstantTimer:
-    return InstantTimer()
+def instant() -> VirtualWaits:
+    """Sleeps return at once and move virtual time on: retry backoff without waiting."""
+    return VirtualWaits(instant=True)
 
 
 @pytest.fixture
@@ -58,12 +44,12 @@ def virtual() -> VirtualWaits:
 
 
 def make_deepl(
-    fake: FakeDeepL, glossary: Glossary | None = None, timer: object = None, **retry: float
+    fake: FakeDeepL, glossary: Glossary | None = None, waits: VirtualWaits | None = None, **retry: float
 ) -> DeepLTranslator:
     return DeepLTranslator(
         SecretStr(fake.auth_key),
         server_url=fake.url,
         glossary=glossary,
         retry=replace(DEEPL_RETRY, **retry),  # type: ignore[arg-type]
-        timer=timer or InstantTimer(),  # type: ignore[arg-type]
+        waits=waits or VirtualWaits(instant=True),
     )

@@ -9,7 +9,8 @@ import pytest
 from bot.adapters.translation.deepl import DeepLTranslator
 from bot.adapters.translation.glossary import Glossary, Term
 from bot.app.ports.translation import SourceText, Status, TranslatorAuthError
-from tests.adapters.translation.conftest import InstantTimer, make_deepl
+from bot.testing.timing import VirtualWaits
+from tests.adapters.translation.conftest import make_deepl
 from tests.fakes.deepl_server import MAX_BODY, FakeDeepL
 
 
@@ -100,36 +101,36 @@ async def test_texts_already_in_the_target_or_without_words_cost_nothing(fake_de
     assert fake_deepl.translate_calls == 0
 
 
-async def test_429_and_5xx_are_retried_with_backoff(fake_deepl: FakeDeepL, instant: InstantTimer) -> None:
+async def test_429_and_5xx_are_retried_with_backoff(fake_deepl: FakeDeepL, instant: VirtualWaits) -> None:
     fake_deepl.fail_next(429)
     fake_deepl.fail_next(503)
-    translator = make_deepl(fake_deepl, timer=instant)
+    translator = make_deepl(fake_deepl, waits=instant)
     result, = await translator.translate([SourceText("thanks", "en")], "es")
     assert result.status is Status.TRANSLATED and result.text == "[ES] gracias"
     assert fake_deepl.translate_calls == 3
     assert instant.slept == [0.5, 1.0]
 
 
-async def test_retries_are_bounded(fake_deepl: FakeDeepL, instant: InstantTimer) -> None:
+async def test_retries_are_bounded(fake_deepl: FakeDeepL, instant: VirtualWaits) -> None:
     fake_deepl.fail_next(500, times=10)
-    translator = make_deepl(fake_deepl, timer=instant, attempts=3)
+    translator = make_deepl(fake_deepl, waits=instant, attempts=3)
     result, = await translator.translate([SourceText("thanks", "en")], "es")
     assert result.status is Status.UNAVAILABLE and result.text == "thanks"
     assert fake_deepl.translate_calls == 3
 
 
-async def test_retries_stop_at_the_time_budget(fake_deepl: FakeDeepL, instant: InstantTimer) -> None:
+async def test_retries_stop_at_the_time_budget(fake_deepl: FakeDeepL, instant: VirtualWaits) -> None:
     fake_deepl.fail_next(429, times=10)
-    translator = make_deepl(fake_deepl, timer=instant, attempts=10, first_delay=2.0, budget=5.0)
+    translator = make_deepl(fake_deepl, waits=instant, attempts=10, first_delay=2.0, budget=5.0)
     result, = await translator.translate([SourceText("thanks", "en")], "fr")
     assert result.status is Status.UNAVAILABLE
     assert sum(instant.slept) <= 5.0
     assert fake_deepl.translate_calls == 2  # 2 s, then 4 s more would pass the 5 s budget
 
 
-async def test_quota_exhausted_stops_all_further_calls(fake_deepl: FakeDeepL, instant: InstantTimer) -> None:
+async def test_quota_exhausted_stops_all_further_calls(fake_deepl: FakeDeepL, instant: VirtualWaits) -> None:
     fake_deepl.quota_exceeded = True
-    translator = make_deepl(fake_deepl, timer=instant)
+    translator = make_deepl(fake_deepl, waits=instant)
     first, = await translator.translate([SourceText("thanks", "en")], "fr")
     second, = await translator.translate([SourceText("hello", "en")], "es")
     assert first.status is Status.QUOTA_EXHAUSTED and first.text == "thanks"
@@ -146,7 +147,7 @@ async def test_wrong_key_is_a_clear_error_without_the_key(
     caplog.set_level(logging.DEBUG)
     secret = "canary-secret-0123456789:fx"
     translator = DeepLTranslator(SecretStr(secret), server_url=fake_deepl.url, glossary=glossary,
-                                 timer=InstantTimer())
+                                 waits=VirtualWaits(instant=True))
     with pytest.raises(TranslatorAuthError) as refused:
         await translator.start()
     assert "403" in str(refused.value) and "DEEPL_AUTH_KEY" in str(refused.value)
@@ -203,13 +204,13 @@ async def test_the_key_never_reaches_the_logs(
 
 
 async def test_deepl_down_at_start_is_not_fatal_and_the_glossary_follows(
-    fake_deepl: FakeDeepL, glossary: Glossary, instant: InstantTimer
+    fake_deepl: FakeDeepL, glossary: Glossary, instant: VirtualWaits
 ) -> None:
     fake_deepl.fail_next(503, times=4)  # every attempt of the start-up sync
-    translator = make_deepl(fake_deepl, glossary, timer=instant)
+    translator = make_deepl(fake_deepl, glossary, waits=instant)
     await translator.start()
     assert translator.glossary_id is None and fake_deepl.glossaries == {}
-    instant.time += 61  # the next sync attempt is due
+    await instant.advance(61)  # the next sync attempt is due
     result, = await translator.translate([SourceText("human rights due diligence", "en")], "fr")
     assert result.text == "[FR] diligence raisonnable en matière de droits de l'homme"
     assert translator.glossary_id is not None

@@ -37,7 +37,7 @@ async def chat(
     fake_deepl: FakeDeepL, glossary: Glossary, virtual: VirtualWaits, chairs: Chairs
 ) -> AsyncIterator[ChatTranslator]:
     service = ChatTranslator(
-        make_deepl(fake_deepl, glossary), notify_chairs=chairs, timer=virtual, burst_interval=1.0
+        make_deepl(fake_deepl, glossary), notify_chairs=chairs, waits=virtual, burst_interval=1.0
     )
     await service.start()
     yield service
@@ -181,7 +181,7 @@ async def test_quota_exhaustion_tells_the_chairs_once(
 
 async def test_low_quota_at_start_is_reported(fake_deepl: FakeDeepL, chairs: Chairs, virtual: VirtualWaits) -> None:
     fake_deepl.character_count = fake_deepl.character_limit - 1000
-    service = ChatTranslator(make_deepl(fake_deepl), notify_chairs=chairs, timer=virtual)
+    service = ChatTranslator(make_deepl(fake_deepl), notify_chairs=chairs, waits=virtual)
     await service.start(expected_characters=50_000)
     assert chairs.told == [("translate.chairs.quota_low",
                             {"remaining": 1000, "limit": fake_deepl.character_limit, "expected": 50_000})]
@@ -195,7 +195,7 @@ async def test_low_quota_at_start_is_reported(fake_deepl: FakeDeepL, chairs: Cha
 async def test_without_a_backend_nothing_waits(virtual: VirtualWaits) -> None:
     from bot.adapters.translation.none import NoTranslator
 
-    service = ChatTranslator(NoTranslator(), timer=virtual)
+    service = ChatTranslator(NoTranslator(), waits=virtual)
     message = await service.translate_message("hello", channel_lang="en")  # no time passes at all
     assert {lang: t.status for lang, t in message.translations.items()} == {
         "fr": Status.UNTRANSLATED, "es": Status.UNTRANSLATED}
