@@ -41,6 +41,23 @@ LEDGER = {"session-1/reminder": LedgerState.MISSED, "opening/start": LedgerState
           "session-1/floor": LedgerState.LATE}
 
 
+# Debian's Chromium, driven by Playwright (which never downloads a browser of its own here).
+CHROMIUM = Path("/usr/bin/chromium")
+ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync", "--no-first-run"]
+
+
+@pytest.fixture(scope="module")
+def browser() -> Generator[Any, None, None]:
+    """One headless Chromium per test module of the browser tests."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        yield chromium
+        chromium.close()
+
+
 @dataclass
 class Stack:
     """Everything one console runs on; `events` is what the dispatcher received, in order."""

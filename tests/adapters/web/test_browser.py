@@ -5,19 +5,15 @@ screenshots go to test-artifacts/."""
 from __future__ import annotations
 
 import re
-from collections.abc import Generator
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
 
-from tests.adapters.web.conftest import LiveServer
+from tests.adapters.web.conftest import CHROMIUM, LiveServer
 from tests.conftest import ROOT
 
-CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = ROOT / "test-artifacts"
-ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run"]
 
 pytestmark = [
     pytest.mark.browser,
@@ -25,15 +21,7 @@ pytestmark = [
 ]
 
 if CHROMIUM.exists():
-    from playwright.sync_api import Browser, Page, expect, sync_playwright
-
-
-@pytest.fixture(scope="module")
-def browser() -> Generator[Browser, None, None]:
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        yield chromium
-        chromium.close()
+    from playwright.sync_api import Browser, Page, expect
 
 
 def seconds(countdown: str) -> int:

@@ -28,8 +28,8 @@ from bot.config.loader import load_schedule
 from bot.config.settings import Settings
 from bot.domain.agenda.timeline import CueKind
 from bot.wiring import Bot
-from tests.adapters.web.conftest import close_loop
-from tests.adapters.web.test_browser import ARGS, CHROMIUM, advance_and_shot_dir, seconds
+from tests.adapters.web.conftest import CHROMIUM, close_loop
+from tests.adapters.web.test_browser import advance_and_shot_dir, seconds
 from tests.conftest import ROOT
 
 T = TypeVar("T")
@@ -42,7 +42,7 @@ pytestmark = [
 ]
 
 if CHROMIUM.exists():
-    from playwright.sync_api import Browser, Page, expect, sync_playwright
+    from playwright.sync_api import Browser, Page, expect
 
 
 @dataclass
@@ -120,13 +120,6 @@ def runtime_server(tmp_path: Path) -> Generator[RuntimeServer, None, None]:
         thread.join(10)
         sock.close()
 
-
-@pytest.fixture(scope="module")
-def browser() -> Generator[Browser, None, None]:
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        yield chromium
-        chromium.close()
 
 
 def sign_in(page: Page, url: str, person: str, lang: str) -> None:
