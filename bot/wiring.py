@@ -162,6 +162,8 @@ class Bot:
                 log.info("run of show: %d scheduled, %d posted late, %d missed, %d done before",
                          report.scheduled, len(report.posted_late), len(report.missed), report.already_done)
             else:
+                # A take-over: the floor as the plan says, whatever the deposed leader left undone.
+                await self.runtime.settle()
                 self.conductor.scheduler.resume()
 
         async def deposed() -> None:
@@ -281,6 +283,7 @@ async def build(
             runtime.remember_floor_posts(refs)
 
     runner.on_cue = runtime.on_cue
+    conductor.settle = runtime.settle
     runner.on_posted = on_posted
     console = None
     if local is not None:
