@@ -88,15 +88,26 @@ class CueRunner:
         return True
 
     async def report_missed(self, cue: CueLike, lateness: timedelta) -> None:
-        if not await self.ledger.claim_cue(cue.id, self.owner, self.clock.now()):
+        await self.report_all_missed([(cue, lateness)])
+
+    async def report_all_missed(self, missed: Sequence[tuple[CueLike, timedelta]]) -> None:
+        """Tell the chairs of each cue past its grace, never post it; claimed and marked in one transaction
+        each, however many a late start finds."""
+        if not missed:
             return
-        minutes = max(1, round(lateness.total_seconds() / 60))
-        texts = {
-            lang: self.texts.render("conductor.missed", lang, cue=self.render(cue, lang), minutes=minutes)
-            for lang in self.languages
-        }
-        await self.chat.announce(texts, audience=AudienceKind.CHAIRS, key=f"missed:{cue.id}")
-        await self.ledger.mark_cue(cue.id, LedgerState.MISSED, self.clock.now())
+        won = await self.ledger.claim_cues([cue.id for cue, _ in missed], self.owner, self.clock.now())
+        reported = []
+        for cue, lateness in missed:
+            if cue.id not in won:
+                continue
+            minutes = max(1, round(lateness.total_seconds() / 60))
+            texts = {
+                lang: self.texts.render("conductor.missed", lang, cue=self.render(cue, lang), minutes=minutes)
+                for lang in self.languages
+            }
+            await self.chat.announce(texts, audience=AudienceKind.CHAIRS, key=f"missed:{cue.id}")
+            reported.append(cue.id)
+        await self.ledger.mark_cues(reported, LedgerState.MISSED, self.clock.now())
 
 
 @dataclass
@@ -144,8 +155,13 @@ class Conductor:
         now = self.timemap.to_agenda(self.runner.clock.now())
         decisions = decide(((c.id, c.at) for c in self.cues.values()), ledger, now, self.grace)
         report = StartReport(0, [], [], 0)
+        # Every missed cue is older than every cue still within grace: report them all first, in one go.
+        missed = [d for d in decisions if d.fate is Fate.REPORT_MISSED]
+        await self.runner.report_all_missed([(self.cues[d.cue_id], d.lateness) for d in missed])
+        report.missed = [d.cue_id for d in missed]
         for decision in decisions:
-            await self._apply(decision, report)
+            if decision.fate is not Fate.REPORT_MISSED:
+                await self._apply(decision, report)
         if self.settle is not None:
             # The cues past grace were only reported: what they would have done to the floor is done here.
             await self.settle()
@@ -169,7 +185,7 @@ class Conductor:
             )
             self._scheduled.add(cue.id)
             report.scheduled += 1
-        elif decision.fate is Fate.POST_LATE:
+        else:
             if await self.runner.fire(cue, late=True):
                 report.posted_late.append(cue.id)
             else:
@@ -178,9 +194,6 @@ class Conductor:
                 self.schedule_call(f"retry:{cue.id}", self.runner.clock.now() + self.reclaim_after,
                                    self._retry_late, cue.id)
                 report.retrying.append(cue.id)
-        else:
-            await self.runner.report_missed(cue, decision.lateness)
-            report.missed.append(cue.id)
 
     async def _retry_late(self, cue_id: str) -> None:
         try:

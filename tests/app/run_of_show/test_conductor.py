@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -45,6 +45,13 @@ class MemoryLedger:
 
     async def mark_cue(self, cue_id: str, state: LedgerState, now: datetime) -> None:
         self.states[cue_id] = state
+
+    async def claim_cues(self, cue_ids: Sequence[str], owner: str, now: datetime) -> set[str]:
+        return {cue_id for cue_id in cue_ids if await self.claim_cue(cue_id, owner, now)}
+
+    async def mark_cues(self, cue_ids: Sequence[str], state: LedgerState, now: datetime) -> None:
+        for cue_id in cue_ids:
+            await self.mark_cue(cue_id, state, now)
 
 
 def render(cue: FakeCue, lang: str) -> str:
