@@ -51,6 +51,7 @@ async def floor_of(rehearsal: Rehearsal) -> tuple[str | None, bool, int]:
     return current, is_open, rehearsal.runtime.question_index.get(current, 0) if current else 0
 
 
+@pytest.mark.slow  # 182 processes, one per instant, each on its own store: about ten seconds
 async def test_a_fresh_start_at_any_instant_has_the_floor_of_an_uninterrupted_run(
     schedule: Schedule, tmp_path: Path
 ) -> None:
