@@ -2,8 +2,10 @@
 
 The run of show's cues reach the floor here (`on_cue`): the list opens at the discussion and closes at
 the session's end, where whoever still waits is told their request was not served (or, under the
-schedule's `carry_over`, that it moves to the next discussion). What must survive a restart (the running
-discussion, questions posted, where "the floor is open" was posted) is kept in the key-value store.
+schedule's `carry_over`, that it moves to the next discussion). On every start `settle` brings the floor
+to the plan's state at the agenda's now, whether or not the cues were posted. What must survive a restart
+(the running discussion, questions posted, where "the floor is open" was posted) is kept in the key-value
+store.
 """
 
 from __future__ import annotations

@@ -3,7 +3,10 @@
 On every start it asks `bot.domain.agenda.recovery.decide` what each cue's fate is given the ledger, so a restart
 never loses a cue and never posts one twice; jobs are derived from the schedule plus the ledger, never
 trusted to a job store (PLATFORM-NOTES: APScheduler's default grace silently drops what a downed process
-missed). Every job sets `misfire_grace_time` explicitly.
+missed). Every job sets `misfire_grace_time` explicitly; the grace is agenda time (a rehearsal at
+`--speed 60` misses what a live run would). A cue past grace is only reported, so once the past cues are
+dealt with the conductor has the floor settled to the plan's state (`settle`, bot/domain/agenda/state.py):
+what the floor should be never depends on what was posted.
 """
 
 from __future__ import annotations
