@@ -64,6 +64,7 @@ def state_at(cues: Iterable[Cue], at: datetime) -> AgendaState:
     turns: int | None = None
     discussion: str | None = None
     question = 0
+    welcome_at: datetime | None = None
     for cue in cues:
         if cue.at.astimezone(UTC) > moment:
             break
@@ -81,7 +82,10 @@ def state_at(cues: Iterable[Cue], at: datetime) -> AgendaState:
             continue
         if kind in (CueKind.OPENING, CueKind.BREAK_START) and discussion is not None:
             continue  # a nested item (a welcome, a pause) does not end a running discussion's phase
+        if kind is CueKind.SESSION_OPEN and phase is Phase.WELCOME and welcome_at == cue.at:
+            continue  # a welcome at the session's start (an opening nested in it) is what runs first
         phase, item = new_phase, cue.item
+        welcome_at = cue.at if kind is CueKind.OPENING else None
         if kind is CueKind.PANEL_TURN:
             turn, turns = _int(cue.data.get("index")), _int(cue.data.get("of"))
         else:

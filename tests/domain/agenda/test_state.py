@@ -27,7 +27,8 @@ def at(day: int, hhmm: str) -> datetime:
 @pytest.mark.parametrize(("instant", "expected"), [
     (at(7, "09:00"), AgendaState()),
     (at(7, "09:55"), AgendaState()),  # reminders say nothing about where the agenda is
-    (at(7, "10:05"), AgendaState(Phase.SESSION_OPEN, "session-1")),
+    (at(7, "10:05"), AgendaState(Phase.WELCOME, "opening")),  # the opening is nested at session 1's start
+    (at(8, "10:05"), AgendaState(Phase.PANEL, "session-3", 1, 7)),
     (at(7, "10:23"), AgendaState(Phase.PANEL, "session-1", 2, 5)),
     (at(7, "10:50"), AgendaState(Phase.DISCUSSION, "session-1", discussion="session-1", question=1)),
     (at(7, "11:06"), AgendaState(Phase.DISCUSSION, "session-1", discussion="session-1", question=2)),
@@ -49,6 +50,12 @@ def test_state_of_the_ungp_schedule(instant: datetime, expected: AgendaState) ->
 def test_the_welcome_phase() -> None:
     cues = [Cue("o/start", at(7, "10:00"), CueKind.OPENING, "o")]
     assert state_at(cues, at(7, "10:01")) == AgendaState(Phase.WELCOME, "o")
+
+
+def test_a_session_opened_after_its_welcome_is_in_session_open() -> None:
+    cues = [Cue("o/start", at(7, "09:50"), CueKind.OPENING, "o"),
+            Cue("s/open", at(7, "10:00"), CueKind.SESSION_OPEN, "s")]
+    assert state_at(cues, at(7, "10:01")) == AgendaState(Phase.SESSION_OPEN, "s")
 
 
 def test_a_pause_within_a_discussion_keeps_its_list_open() -> None:
