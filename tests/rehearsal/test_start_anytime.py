@@ -6,6 +6,7 @@ the whole day; a restart long into a discussion finds the list open with its req
 
 from __future__ import annotations
 
+from collections import Counter
 from datetime import datetime, time, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -129,3 +130,38 @@ async def test_a_restart_thirty_minutes_into_a_discussion_finds_the_list_open_an
 
 async def _no_chair() -> None:
     return None
+
+
+async def test_repeated_crashes_through_both_days_never_post_a_cue_twice_and_keep_the_list_as_planned(
+    schedule: Schedule,
+) -> None:
+    """One store, a process that dies every 25 minutes of both days and is restarted 30 s, 5 min or 30 min
+    later (in turn): after each restart the list is open exactly when the plan says; across all of them no
+    cue is posted twice and every cue is posted or reported missed."""
+    store = await open_store("sqlite://")
+    processes: list[Rehearsal] = []
+    try:
+        outages = [timedelta(seconds=30), timedelta(minutes=5), timedelta(minutes=30)]
+        instants = sweep(schedule)[::5]
+        process = await Rehearsal.open(schedule, store)
+        processes.append(process)
+        for n, crash in enumerate(instants):
+            await process.run(until=crash)
+            died = process.clock.now()  # the crash instant, or later if the last outage ran past it
+            process = await Rehearsal.open(schedule, store, start=died + outages[n % 3])
+            processes.append(process)
+            await process.resume(GRACE)
+            planned = state_at(process.cues, process.clock.now())
+            current, is_open, question = await floor_of(process)
+            assert (current, is_open) == (planned.discussion, planned.list_open), process.clock.now()
+            assert question == planned.question
+        await process.run()
+        posted = Counter(line.key for p in processes for line in p.chat.lines
+                         if line.op == "announce" and line.lang == "en" and line.key and line.key.startswith("cue:"))
+        assert posted and max(posted.values()) == 1, "no cue posted twice"
+        ledger = await process.ledger.cue_states()
+        assert set(ledger) == {cue.id for cue in process.cues}, "every cue posted or reported"
+        assert {f"cue:{c}" for c, s in ledger.items() if s is not LedgerState.MISSED} == set(posted)
+        assert LedgerState.MISSED in ledger.values() and LedgerState.LATE in ledger.values()
+    finally:
+        await store.close()
