@@ -163,7 +163,10 @@ class Bot:
                          report.scheduled, len(report.posted_late), len(report.missed), report.already_done)
             else:
                 # A take-over: the floor as the plan says, whatever the deposed leader left undone.
-                await self.runtime.settle()
+                try:
+                    await self.runtime.settle()
+                except Exception:
+                    log.exception("could not bring the floor to the plan's state")
                 self.conductor.scheduler.resume()
 
         async def deposed() -> None:

@@ -167,7 +167,11 @@ class Conductor:
                 await self._apply(decision, report)
         if self.settle is not None:
             # The cues past grace were only reported: what they would have done to the floor is done here.
-            await self.settle()
+            # A failure must not keep the scheduler from starting: the cues still ahead matter more.
+            try:
+                await self.settle()
+            except Exception:
+                log.exception("could not bring the floor to the plan's state")
         self.scheduler.start(paused=paused)
         return report
 

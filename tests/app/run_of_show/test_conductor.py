@@ -221,3 +221,20 @@ async def test_the_grace_is_agenda_time_under_speed() -> None:
         assert settled == [True], "the floor is settled once the past cues are dealt with"
     finally:
         conductor.shutdown()
+
+
+async def test_a_failing_settle_does_not_keep_the_run_of_show_from_starting() -> None:
+    start = datetime(2022, 3, 7, 9, 0, tzinfo=UTC)
+    clock = SimulatedClock(start)
+    runner = CueRunner(RecordingChat(), MemoryLedger(), render, ["en"], "test", clock, CatalogTexts())
+
+    async def settle() -> None:
+        raise RuntimeError("store unavailable")
+
+    conductor = Conductor(runner, [FakeCue("ahead", start + timedelta(minutes=5))], timemap=TimeMap.identity(start),
+                          zone=ZONE, settle=settle)
+    report = await conductor.start(paused=True)
+    try:
+        assert report.scheduled == 1 and conductor.scheduler.running
+    finally:
+        conductor.shutdown()
