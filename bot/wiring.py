@@ -163,6 +163,11 @@ class Bot:
                 log.info("run of show: %d scheduled, %d posted late, %d missed, %d done before",
                          report.scheduled, len(report.posted_late), len(report.missed), report.already_done)
             else:
+                # A take-over: the floor as the plan says, whatever the deposed leader left undone.
+                try:
+                    await self.runtime.settle()
+                except Exception:
+                    log.exception("could not bring the floor to the plan's state")
                 self.conductor.scheduler.resume()
 
         async def deposed() -> None:
@@ -286,6 +291,7 @@ async def build(
             runtime.remember_floor_posts(refs)
 
     runner.on_cue = runtime.on_cue
+    conductor.settle = runtime.settle
     runner.on_posted = on_posted
     console = None
     if local is not None:

@@ -10,11 +10,12 @@ from starlette.routing import Route
 
 from bot import wiring
 from bot.adapters.web.local_chat import LocalChat
-from bot.app.clock import SimulatedClock
+from bot.app.clock import SimulatedClock, SystemClock
 from bot.app.timers import SchedulerTimers, SimulatedTimers
 from bot.config.loader import load_schedule
 from bot.config.model import Schedule
 from bot.config.settings import Settings
+from bot.domain.agenda.recovery import LedgerState
 from bot.domain.agenda.timeline import plan
 from bot.rehearsal.run import Rehearsal
 from tests.conftest import ROOT
@@ -67,3 +68,25 @@ async def test_the_schedule_path_is_kept_for_the_report(tmp_path: Path) -> None:
         assert await bot.store.kv.get(*wiring.SCHEDULE_PATH_KEY) == str(file.resolve())
     finally:
         await bot.close()
+
+
+async def test_a_live_start_late_into_a_discussion_opens_its_list_whatever_was_posted(tmp_path: Path) -> None:
+    """`serve --start-at` 10 agenda minutes into session 1's open discussion, at `--speed 60`: the grace is
+    agenda time, so the floor-open cue is reported missed (not posted 10 s late), and the list is open."""
+    schedule = reference()
+    cues = plan(schedule)
+    floor_open = next(c for c in cues if c.id == "session-1/floor")
+    speed = 60.0
+    now = SystemClock().now()
+    bot = await wiring.build(schedule, Settings(_env_file=None), database_url=f"sqlite:///{tmp_path / 's.sqlite'}",
+                             start_at=now - (floor_open.at + timedelta(minutes=10) - cues[0].at) / speed, speed=speed)
+    await bot.start()
+    try:
+        assert bot.runtime.current == "session-1"
+        assert (await bot.runtime.floor.state("session-1")).is_open
+        assert bot.runtime.question_index["session-1"] == 1
+        states = await bot.store.ledger.cue_states()
+        assert states["session-1/floor"] is LedgerState.MISSED and states["session-1/question/1"] is LedgerState.MISSED
+        assert all(job.misfire_grace_time == 2 for job in bot.conductor.scheduler.get_jobs()), "2 agenda minutes"
+    finally:
+        await bot.stop()

@@ -2,8 +2,10 @@
 
 The run of show's cues reach the floor here (`on_cue`): the list opens at the discussion and closes at
 the session's end, where whoever still waits is told their request was not served (or, under the
-schedule's `carry_over`, that it moves to the next discussion). What must survive a restart (the running
-discussion, questions posted, where "the floor is open" was posted) is kept in the key-value store.
+schedule's `carry_over`, that it moves to the next discussion). On every start `settle` brings the floor
+to the plan's state at the agenda's now, whether or not the cues were posted. What must survive a restart
+(the running discussion, questions posted, where "the floor is open" was posted) is kept in the key-value
+store.
 """
 
 from __future__ import annotations
@@ -18,7 +20,8 @@ from bot.app.floor import SYSTEM_ACTOR, FloorOp, FloorService, open_op, stop_op
 from bot.app.ports.chat import MessageRef
 from bot.app.ports.store import KeyValues
 from bot.config.model import Question, Text
-from bot.domain.agenda.timeline import CueKind, plan
+from bot.domain.agenda.state import AgendaState, state_at
+from bot.domain.agenda.timeline import Cue, CueKind, plan
 from bot.domain.floor.events import FloorEvent, Outcome, RequestCarried, RequestUnserved
 from bot.domain.floor.policy import FloorPolicy
 from bot.domain.floor.rules import carry, position
@@ -39,6 +42,7 @@ class Discussions:
     question_index: dict[str, int] = field(default_factory=dict)  # item id -> questions posted so far
     floor_posts: set[tuple[str, str]] = field(default_factory=set)  # (channel, id) of "the floor is open"
     _order: list[str] | None = None  # the discussions in run-of-show order, from the plan
+    _cues: list[Cue] | None = None
 
     async def restore(self) -> None:
         """Pick up where a previous process stopped: the running discussion, questions posted, timers."""
@@ -73,6 +77,29 @@ class Discussions:
             await self.save()
         elif kind is CueKind.SESSION_CLOSE:
             await self.close(cue.item, now)
+
+    def planned(self) -> AgendaState:
+        """Where the agenda is now, by the plan (whatever was or was not posted)."""
+        if self._cues is None:
+            self._cues = plan(self.ctx.schedule)
+        return state_at(self._cues, self.ctx.clock.now())
+
+    async def settle(self) -> AgendaState:
+        """Bring the floor to the plan's state (on every start): a discussion that should have ended is
+        closed (its requests carried over if the schedule says so), the one that should run is opened,
+        and its guiding questions due are counted, whether or not their cues were posted. A floor already
+        in that state is left as it is, so a chair's changes to a running list survive a restart."""
+        target = self.planned()
+        now = self.ctx.clock.now()
+        if self.current is not None and self.current != target.discussion:
+            await self.close(self.current, now)
+        if target.discussion is not None:
+            if self.current != target.discussion:
+                await self.open(target.discussion, now)
+            if self.question_index.get(target.discussion, 0) < target.question:
+                self.question_index[target.discussion] = target.question
+                await self.save()
+        return target
 
     async def open(self, item_id: str, now: datetime) -> None:
         previous = self.current

@@ -3,11 +3,15 @@
 On every start it asks `bot.domain.agenda.recovery.decide` what each cue's fate is given the ledger, so a restart
 never loses a cue and never posts one twice; jobs are derived from the schedule plus the ledger, never
 trusted to a job store (PLATFORM-NOTES: APScheduler's default grace silently drops what a downed process
-missed). Every job sets `misfire_grace_time` explicitly.
+missed). Every job sets `misfire_grace_time` explicitly; the grace is agenda time (a rehearsal at
+`--speed 60` misses what a live run would). A cue past grace is only reported, so once the past cues are
+dealt with the conductor has the floor settled to the plan's state (`settle`, bot/domain/agenda/state.py):
+what the floor should be never depends on what was posted.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -87,15 +91,26 @@ class CueRunner:
         return True
 
     async def report_missed(self, cue: CueLike, lateness: timedelta) -> None:
-        if not await self.ledger.claim_cue(cue.id, self.owner, self.clock.now()):
+        await self.report_all_missed([(cue, lateness)])
+
+    async def report_all_missed(self, missed: Sequence[tuple[CueLike, timedelta]]) -> None:
+        """Tell the chairs of each cue past its grace, never post it; claimed and marked in one transaction
+        each, however many a late start finds."""
+        if not missed:
             return
-        minutes = max(1, round(lateness.total_seconds() / 60))
-        texts = {
-            lang: self.texts.render("conductor.missed", lang, cue=self.render(cue, lang), minutes=minutes)
-            for lang in self.languages
-        }
-        await self.chat.announce(texts, audience=AudienceKind.CHAIRS, key=f"missed:{cue.id}")
-        await self.ledger.mark_cue(cue.id, LedgerState.MISSED, self.clock.now())
+        won = await self.ledger.claim_cues([cue.id for cue, _ in missed], self.owner, self.clock.now())
+        reported = []
+        for cue, lateness in missed:
+            if cue.id not in won:
+                continue
+            minutes = max(1, round(lateness.total_seconds() / 60))
+            texts = {
+                lang: self.texts.render("conductor.missed", lang, cue=self.render(cue, lang), minutes=minutes)
+                for lang in self.languages
+            }
+            await self.chat.announce(texts, audience=AudienceKind.CHAIRS, key=f"missed:{cue.id}")
+            reported.append(cue.id)
+        await self.ledger.mark_cues(reported, LedgerState.MISSED, self.clock.now())
 
 
 @dataclass
@@ -119,13 +134,18 @@ class Conductor:
         zone: ZoneInfo,
         grace: timedelta = timedelta(minutes=2),
         reclaim_after: timedelta = timedelta(seconds=61),
+        settle: Callable[[], Awaitable[object]] | None = None,
     ) -> None:
         self.runner = runner
+        self.settle = settle  # brings the floor to the plan's state once the past cues are dealt with
         self.reclaim_after = reclaim_after
         self.cues = {cue.id: cue for cue in cues}
         self.timemap = timemap
-        self.grace = grace
+        self.grace = grace  # agenda time: a rehearsal at --speed 60 misses what a live run would
         self.scheduler = AsyncIOScheduler(timezone=zone)
+        self._firing = asyncio.Lock()
+        self._fired: set[str] = set()
+        self._scheduled: set[str] = set()
 
     def wall_time(self, cue: CueLike) -> datetime:
         return self.timemap.to_wall(cue.at)
@@ -135,11 +155,23 @@ class Conductor:
 
         `paused` keeps the scheduler from running jobs (a simulated clock drives the runner instead)."""
         ledger = await self.runner.ledger.cue_states()
-        now = self.runner.clock.now()
-        decisions = decide(((c.id, self.wall_time(c)) for c in self.cues.values()), ledger, now, self.grace)
+        now = self.timemap.to_agenda(self.runner.clock.now())
+        decisions = decide(((c.id, c.at) for c in self.cues.values()), ledger, now, self.grace)
         report = StartReport(0, [], [], 0)
+        # Every missed cue is older than every cue still within grace: report them all first, in one go.
+        missed = [d for d in decisions if d.fate is Fate.REPORT_MISSED]
+        await self.runner.report_all_missed([(self.cues[d.cue_id], d.lateness) for d in missed])
+        report.missed = [d.cue_id for d in missed]
         for decision in decisions:
-            await self._apply(decision, report)
+            if decision.fate is not Fate.REPORT_MISSED:
+                await self._apply(decision, report)
+        if self.settle is not None:
+            # The cues past grace were only reported: what they would have done to the floor is done here.
+            # A failure must not keep the scheduler from starting: the cues still ahead matter more.
+            try:
+                await self.settle()
+            except Exception:
+                log.exception("could not bring the floor to the plan's state")
         self.scheduler.start(paused=paused)
         return report
 
@@ -150,16 +182,17 @@ class Conductor:
         elif decision.fate is Fate.SCHEDULE:
             self.scheduler.add_job(
                 self._fire_job,
-                trigger=DateTrigger(run_date=decision.wall_at),
+                trigger=DateTrigger(run_date=self.wall_time(cue)),
                 args=[cue.id],
                 id=f"cue:{cue.id}",
                 replace_existing=True,
-                misfire_grace_time=int(self.grace.total_seconds()),
+                misfire_grace_time=self._wall_grace(),
                 coalesce=True,
                 max_instances=1,
             )
+            self._scheduled.add(cue.id)
             report.scheduled += 1
-        elif decision.fate is Fate.POST_LATE:
+        else:
             if await self.runner.fire(cue, late=True):
                 report.posted_late.append(cue.id)
             else:
@@ -168,9 +201,6 @@ class Conductor:
                 self.schedule_call(f"retry:{cue.id}", self.runner.clock.now() + self.reclaim_after,
                                    self._retry_late, cue.id)
                 report.retrying.append(cue.id)
-        else:
-            await self.runner.report_missed(cue, decision.lateness)
-            report.missed.append(cue.id)
 
     async def _retry_late(self, cue_id: str) -> None:
         try:
@@ -178,15 +208,26 @@ class Conductor:
         except Exception:
             log.exception("late cue %s failed again", cue_id)
 
+    def _wall_grace(self) -> int:
+        return max(1, int(self.grace.total_seconds() / self.timemap.speed))
+
     async def _fire_job(self, cue_id: str) -> None:
-        cue = self.cues[cue_id]
-        lateness = self.runner.clock.now() - self.wall_time(cue)
-        try:
-            await self.runner.fire(cue, late=lateness > timedelta(seconds=5))
-        except Exception:
-            # A failed post must not kill the scheduler; the ledger still says "claimed", so the next start
-            # posts it late or reports it missed — it is never silently dropped.
-            log.exception("cue %s failed", cue_id)
+        # The scheduler runs jobs due at the same instant as concurrent tasks, in job-id order: fire all of
+        # that instant's cues here, one after the other in plan order ("the floor is open" before "guiding
+        # question 1"), and let their own jobs find them done.
+        async with self._firing:
+            due = self.wall_time(self.cues[cue_id])
+            siblings = [c for c in self.cues.values()
+                        if c.id in self._scheduled and c.id not in self._fired and self.wall_time(c) == due]
+            for cue in siblings:
+                self._fired.add(cue.id)
+                lateness = self.runner.clock.now() - due
+                try:
+                    await self.runner.fire(cue, late=lateness > timedelta(seconds=5))
+                except Exception:
+                    # A failed post must not kill the scheduler; the ledger still says "claimed", so the next
+                    # start posts it late or reports it missed — it is never silently dropped.
+                    log.exception("cue %s failed", cue.id)
 
     def schedule_call(
         self, job_id: str, at_wall: datetime, func: Callable[..., Awaitable[None]], *args: object
@@ -198,7 +239,7 @@ class Conductor:
             args=list(args),
             id=job_id,
             replace_existing=True,
-            misfire_grace_time=int(self.grace.total_seconds()),
+            misfire_grace_time=self._wall_grace(),
             coalesce=True,
             max_instances=1,
         )

@@ -30,6 +30,7 @@ from bot.app.relay import Relay
 from bot.app.timers import Timers
 from bot.app.translation.service import ChatTranslator
 from bot.config.model import Item, Schedule, Text
+from bot.domain.agenda.state import AgendaState
 from bot.domain.floor.events import Outcome
 from bot.domain.floor.policy import FloorPolicy
 from bot.domain.floor.state import Participant
@@ -131,6 +132,10 @@ class EventRuntime:
 
     async def restore(self) -> None:
         await self.discussions.restore()
+
+    async def settle(self) -> AgendaState:
+        """The floor as the plan says it should be now (on every start, whatever was posted)."""
+        return await self.discussions.settle()
 
     async def on_cue(self, cue: Any, now: datetime) -> None:
         await self.discussions.on_cue(cue, now)

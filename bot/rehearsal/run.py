@@ -199,7 +199,8 @@ class Rehearsal:
     async def resume(self, grace: timedelta) -> StartReport:
         """What a restarted process does first: the floor and its timers as they were, and the cues whose
         time has passed recovered by the conductor from the ledger (posted late within grace, reported
-        missed past it, never twice). The loop then runs only what is still ahead."""
+        missed past it, never twice), then the floor brought to the plan's state (the list that should be
+        open opened, whatever was posted). The loop then runs only what is still ahead."""
         from zoneinfo import ZoneInfo
 
         from bot.app.run_of_show import Conductor
@@ -208,7 +209,8 @@ class Rehearsal:
         await self.runtime.restore()
         past = [c for c in self.cues if c.at <= self.clock.now()]
         conductor = Conductor(self.runner, past, timemap=TimeMap.identity(self.cues[0].at),
-                              zone=ZoneInfo(self.schedule.event.timezone), grace=grace)
+                              zone=ZoneInfo(self.schedule.event.timezone), grace=grace,
+                              settle=self.runtime.settle)
         try:
             return await conductor.start(paused=True)
         finally:

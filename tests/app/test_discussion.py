@@ -88,3 +88,38 @@ async def test_without_a_crash_the_waiting_are_told_their_request_moves_on(sched
     assert chat.texts(op="private", user_id="web:guest:amina")[-1] == (
         "The discussion has ended; your request for the floor carries over to the next session."
     )
+
+
+async def test_a_restart_after_the_session_ended_closes_it_carries_over_and_opens_the_next(
+    schedule: Schedule, store: Store,
+) -> None:
+    """Down from 11:55 to 15:50: session 1's close and session 2's floor-open cues were never run; settling
+    to the plan closes session 1 (its waiting requests carried over), opens session 2, counts its question."""
+    clock = SimulatedClock(datetime(2022, 3, 7, 11, 55, tzinfo=ZONE))
+    first = build_runtime(schedule, RecordingChat(), store, clock, SimulatedTimers(), translator=None,
+                          publish_board=False)
+    assert (await first.settle()).discussion == "session-1"
+    for n, user in enumerate(["web:guest:amina", "web:guest:jose"]):
+        await first.handle(say(user, "main", n, clock))
+    waiting = [r.id for r in queue(await first.floor.state("session-1"), first.policy)]
+    assert len(waiting) == 2
+
+    clock.set(datetime(2022, 3, 7, 15, 50, tzinfo=ZONE))
+    second = build_runtime(schedule, RecordingChat(), store, clock, SimulatedTimers(), translator=None,
+                           publish_board=False)
+    await second.restore()
+    assert second.current == "session-1", "as the dead process left it"
+    planned = await second.settle()
+    assert planned.discussion == "session-2" and second.current == "session-2"
+    closed = await second.floor.state("session-1")
+    assert not closed.is_open and closed.pending == ()
+    opened = await second.floor.state("session-2")
+    assert opened.is_open and [r.id for r in queue(opened, second.policy)] == waiting
+    assert second.question_index["session-2"] == 1
+
+    # Settling again changes nothing: a restart of the restart.
+    third = build_runtime(schedule, RecordingChat(), store, clock, SimulatedTimers(), translator=None,
+                          publish_board=False)
+    await third.restore()
+    await third.settle()
+    assert await third.floor.state("session-2") == opened and third.current == "session-2"

@@ -7,6 +7,7 @@ claimant wins, across tasks, processes and machines.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 
 from sqlalchemy import select, update
@@ -40,24 +41,37 @@ class SqlCueLedger:
 
         Exclusive either way: the take-over moves `claimed_at` to `now`, so a second taker finds a fresh claim.
         """
+        return bool(await self.claim_cues([cue_id], owner, now))
+
+    async def claim_cues(self, cue_ids: Sequence[str], owner: str, now: datetime) -> set[str]:
+        """`claim_cue` for many cues in one transaction (a start reporting a morning's missed cues): the
+        ones this caller now owns."""
+        if not cue_ids:
+            return set()
+        rows = [{"cue_id": cue_id, "state": LedgerState.CLAIMED, "claimed_by": owner, "claimed_at": now,
+                 "posted_at": None} for cue_id in dict.fromkeys(cue_ids)]
         async with self._engine.begin() as connection:
-            insert = insert_on_conflict(connection, _cues).values(
-                cue_id=cue_id, state=LedgerState.CLAIMED, claimed_by=owner, claimed_at=now, posted_at=None
-            )
+            insert = insert_on_conflict(connection, _cues).values(rows)
             statement = insert.on_conflict_do_update(
                 index_elements=["cue_id"],
                 set_={"claimed_by": insert.excluded.claimed_by, "claimed_at": insert.excluded.claimed_at},
                 where=(_cues.c.state == LedgerState.CLAIMED) & (_cues.c.claimed_at < now - STALE_CLAIM_AFTER),
             ).returning(_cues.c.cue_id)
             # RETURNING, not rowcount: the PostgreSQL driver reports -1 for INSERTs built by SQLAlchemy.
-            return (await connection.execute(statement)).first() is not None
+            return {row.cue_id for row in (await connection.execute(statement)).all()}
 
     async def mark_cue(self, cue_id: str, state: LedgerState, now: datetime) -> None:
         """Settle an open claim, whoever holds it (the conductor checked leadership before claiming)."""
+        await self.mark_cues([cue_id], state, now)
+
+    async def mark_cues(self, cue_ids: Sequence[str], state: LedgerState, now: datetime) -> None:
+        """`mark_cue` for many cues in one transaction."""
+        if not cue_ids:
+            return
         posted_at = now if state in (LedgerState.POSTED, LedgerState.LATE) else None
         async with self._engine.begin() as connection:
             await connection.execute(
                 update(_cues)
-                .where(_cues.c.cue_id == cue_id, _cues.c.state == LedgerState.CLAIMED)
+                .where(_cues.c.cue_id.in_(list(cue_ids)), _cues.c.state == LedgerState.CLAIMED)
                 .values(state=state, posted_at=posted_at)
             )

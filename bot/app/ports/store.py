@@ -10,7 +10,7 @@ PostgreSQL through SQLAlchemy), bot/testing/memory.py has in-memory versions of 
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -72,6 +72,11 @@ class CueLedger(Protocol):
     async def claim_cue(self, cue_id: str, owner: str, now: datetime) -> bool: ...
 
     async def mark_cue(self, cue_id: str, state: LedgerState, now: datetime) -> None: ...
+
+    # The same for many cues in one transaction (a late start reports a morning's cues at once).
+    async def claim_cues(self, cue_ids: Sequence[str], owner: str, now: datetime) -> set[str]: ...
+
+    async def mark_cues(self, cue_ids: Sequence[str], state: LedgerState, now: datetime) -> None: ...
 
 
 class Lease(Protocol):

@@ -85,3 +85,18 @@ async def test_conductor_view(engine: AsyncEngine) -> None:
     # A settled cue stays settled.
     await ledger.mark_cue("a", LedgerState.MISSED, T0)
     assert (await ledger.cue_states())["a"] is LedgerState.POSTED
+
+
+async def test_many_cues_claimed_and_marked_at_once(engine: AsyncEngine) -> None:
+    ledger = SqlCueLedger(engine)
+    assert await ledger.claim_cue("posted", "a", T0)
+    await ledger.mark_cue("posted", LedgerState.POSTED, T0)
+    assert await ledger.claim_cue("fresh-claim", "a", T0 + timedelta(minutes=5))
+    assert await ledger.claim_cue("stale-claim", "a", T0)
+    now = T0 + timedelta(minutes=5, seconds=30)
+    won = await ledger.claim_cues(["posted", "fresh-claim", "stale-claim", "new", "new"], "b", now)
+    assert won == {"stale-claim", "new"}, "first claims and stale take-overs only, as one at a time would"
+    await ledger.mark_cues(sorted(won), LedgerState.MISSED, now)
+    assert await ledger.cue_states() == {"posted": LedgerState.POSTED, "fresh-claim": LedgerState.CLAIMED,
+                                         "stale-claim": LedgerState.MISSED, "new": LedgerState.MISSED}
+    assert await ledger.claim_cues([], "b", now) == set()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -45,6 +45,13 @@ class MemoryLedger:
 
     async def mark_cue(self, cue_id: str, state: LedgerState, now: datetime) -> None:
         self.states[cue_id] = state
+
+    async def claim_cues(self, cue_ids: Sequence[str], owner: str, now: datetime) -> set[str]:
+        return {cue_id for cue_id in cue_ids if await self.claim_cue(cue_id, owner, now)}
+
+    async def mark_cues(self, cue_ids: Sequence[str], state: LedgerState, now: datetime) -> None:
+        for cue_id in cue_ids:
+            await self.mark_cue(cue_id, state, now)
 
 
 def render(cue: FakeCue, lang: str) -> str:
@@ -154,3 +161,80 @@ async def test_a_cue_claimed_by_a_dead_process_is_retried_not_dropped(tmp_path) 
         assert (await ledger.cue_states())["q1"] is LedgerState.LATE
     finally:
         await db.dispose()
+
+
+async def test_cues_due_at_the_same_instant_are_posted_in_plan_order() -> None:
+    """"The floor is now open" before "Guiding question 1": the scheduler runs same-instant jobs as
+    concurrent tasks in job-id order, and the floor cue's effects take longer than the question's."""
+    clock = SystemClock()
+    now = clock.now()
+    ledger = MemoryLedger()
+    chat = RecordingChat()
+    both = asyncio.Event()
+
+    async def on_cue(cue: FakeCue, at: datetime) -> None:
+        if cue.kind == "floor-open":
+            for _ in range(5):  # opening the list takes a few round trips to the store
+                await asyncio.sleep(0)
+
+    def on_posted(cue: object, refs: object) -> None:
+        if len(chat.texts(op="announce")) == 2:
+            both.set()
+
+    runner = CueRunner(chat, ledger, render, ["en"], "test", clock, CatalogTexts(), on_cue=on_cue,  # type: ignore[arg-type]
+                       on_posted=on_posted)  # type: ignore[arg-type]
+    at = now + timedelta(milliseconds=1)
+    cues = [FakeCue("z/floor", at, kind="floor-open"), FakeCue("a/question/1", at)]  # ids sort the other way
+    conductor = Conductor(runner, cues, timemap=TimeMap.identity(now), zone=ZONE)
+    await conductor.start()
+    try:
+        await asyncio.wait_for(both.wait(), timeout=5)
+        assert chat.texts(op="announce") == ["[en] z/floor", "[en] a/question/1"]
+        assert ledger.states == {"z/floor": LedgerState.POSTED, "a/question/1": LedgerState.POSTED}
+    finally:
+        conductor.shutdown()
+
+
+async def test_the_grace_is_agenda_time_under_speed() -> None:
+    """At `--speed 60` a start 3 wall seconds after a cue is 3 agenda minutes late: past a 2-minute grace."""
+    agenda_start = datetime(2022, 3, 7, 9, 0, tzinfo=UTC)
+    wall_start = datetime(2026, 1, 1, 12, 0, tzinfo=UTC)
+    clock = SimulatedClock(wall_start + timedelta(seconds=3))
+    cues = [FakeCue("gone", agenda_start), FakeCue("recent", agenda_start + timedelta(minutes=2)),
+            FakeCue("ahead", agenda_start + timedelta(minutes=10))]
+    chat = RecordingChat()
+    runner = CueRunner(chat, MemoryLedger(), render, ["en"], "test", clock, CatalogTexts())
+    settled: list[bool] = []
+
+    async def settle() -> None:
+        settled.append(True)
+
+    conductor = Conductor(runner, cues, timemap=TimeMap(agenda_start, wall_start, 60.0), zone=ZONE,
+                          grace=timedelta(minutes=2), settle=settle)
+    report = await conductor.start(paused=True)
+    try:
+        assert report.missed == ["gone"] and report.posted_late == ["recent"] and report.scheduled == 1
+        assert chat.texts(op="announce")[0] == "⚠️ Missed cue, not posted (3 min past its time): [en] gone"
+        [(job_id, run_at)] = conductor.pending()
+        assert job_id == "cue:ahead" and run_at == wall_start + timedelta(seconds=10)
+        assert conductor.scheduler.get_job("cue:ahead").misfire_grace_time == 2
+        assert settled == [True], "the floor is settled once the past cues are dealt with"
+    finally:
+        conductor.shutdown()
+
+
+async def test_a_failing_settle_does_not_keep_the_run_of_show_from_starting() -> None:
+    start = datetime(2022, 3, 7, 9, 0, tzinfo=UTC)
+    clock = SimulatedClock(start)
+    runner = CueRunner(RecordingChat(), MemoryLedger(), render, ["en"], "test", clock, CatalogTexts())
+
+    async def settle() -> None:
+        raise RuntimeError("store unavailable")
+
+    conductor = Conductor(runner, [FakeCue("ahead", start + timedelta(minutes=5))], timemap=TimeMap.identity(start),
+                          zone=ZONE, settle=settle)
+    report = await conductor.start(paused=True)
+    try:
+        assert report.scheduled == 1 and conductor.scheduler.running
+    finally:
+        conductor.shutdown()
