@@ -53,7 +53,7 @@ from bot.config.settings import Settings
 from bot.domain.agenda.timeline import Cue, CueKind, plan
 from bot.domain.agenda.timemap import TimeMap
 from bot.i18n import catalog as i18n
-from bot.i18n.cues import render_cue
+from bot.i18n.cues import item_title, render_cue
 from bot.i18n.texts import CatalogTexts
 
 log = logging.getLogger(__name__)
@@ -279,7 +279,8 @@ async def build(
     # The runner and its conductor come first (the runtime's timers live on the conductor's scheduler); the
     # runtime's cue effects are attached once the runtime exists.
     runner = CueRunner(chat, store.ledger, lambda cue, lang: render_cue(cue, schedule, lang),  # type: ignore[arg-type]
-                       [str(lang) for lang in schedule.event.languages], owner, wall, CatalogTexts())
+                       [str(lang) for lang in schedule.event.languages], owner, wall, CatalogTexts(),
+                       item_title=lambda item, lang: item_title(schedule.item(item), lang))
     if lead:
         runner.is_leader = leadership.check
     conductor = Conductor(runner, cues, timemap=timemap, zone=ZoneInfo(schedule.event.timezone))

@@ -7,6 +7,10 @@ missed). Every job sets `misfire_grace_time` explicitly; the grace is agenda tim
 `--speed 60` misses what a live run would). A cue past grace is only reported, so once the past cues are
 dealt with the conductor has the floor settled to the plan's state (`settle`, bot/domain/agenda/state.py):
 what the floor should be never depends on what was posted.
+
+What a start finds past grace is told to the chairs once, as a stage manager would: one summary per start
+(where the agenda is, whether the list is open, what was not posted) rather than one notice per cue; what
+attendees still need is posted late, marked so (the rule: `bot.domain.agenda.recovery.still_needed`).
 """
 
 from __future__ import annotations
@@ -15,7 +19,7 @@ import asyncio
 import logging
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
@@ -26,7 +30,9 @@ from bot.app.clock import Clock
 from bot.app.ports.chat import AudienceKind, ChatPort, MessageRef
 from bot.app.ports.store import CueLedger
 from bot.app.ports.texts import Texts
-from bot.domain.agenda.recovery import CueDecision, Fate, LedgerState, decide
+from bot.domain.agenda.recovery import CueDecision, Fate, LedgerState, decide, still_needed
+from bot.domain.agenda.state import AgendaState, state_at
+from bot.domain.agenda.timeline import Cue
 from bot.domain.agenda.timemap import TimeMap
 
 log = logging.getLogger(__name__)
@@ -48,6 +54,11 @@ class CueLike(Protocol):
 Renderer = Callable[[CueLike, str], str]  # (cue, lang) -> text
 CueHook = Callable[[CueLike, datetime], Awaitable[None]]  # side effects of a cue on the floor
 LeaderCheck = Callable[[], Awaitable[bool]]
+ItemTitle = Callable[[str, str], str]  # (item id, lang) -> the item's title as the agenda gives it
+
+
+def _item_id(item: str, lang: str) -> str:
+    return item
 
 
 async def _always_leader() -> bool:
@@ -66,6 +77,7 @@ class CueRunner:
     clock: Clock
     texts: Texts
     on_cue: CueHook | None = None
+    item_title: ItemTitle = _item_id
     is_leader: LeaderCheck = _always_leader
     on_posted: Callable[[CueLike, list[MessageRef]], None] | None = None
     posted: list[str] = field(default_factory=list)
@@ -82,6 +94,8 @@ class CueRunner:
         if self.on_cue is not None:
             await self.on_cue(cue, now)
         texts = {lang: self.render(cue, lang) for lang in self.languages}
+        if late:
+            texts = {lang: f"{self.texts.render('conductor.late_mark', lang)} {text}" for lang, text in texts.items()}
         refs = await self.chat.announce(texts, key=f"cue:{cue.id}")
         if self.on_posted is not None:
             self.on_posted(cue, refs)
@@ -93,24 +107,36 @@ class CueRunner:
     async def report_missed(self, cue: CueLike, lateness: timedelta) -> None:
         await self.report_all_missed([(cue, lateness)])
 
-    async def report_all_missed(self, missed: Sequence[tuple[CueLike, timedelta]]) -> None:
-        """Tell the chairs of each cue past its grace, never post it; claimed and marked in one transaction
-        each, however many a late start finds."""
+    async def report_all_missed(
+        self, missed: Sequence[tuple[CueLike, timedelta]], state: AgendaState | None = None,
+        at: datetime | None = None,
+    ) -> None:
+        """Tell the chairs, in one summary, of every cue past its grace; never post them. Claimed and marked
+        in one transaction however many a late start finds; a cue another process claimed is left to it.
+        `state` is where the agenda is at `at` (agenda time), for the summary's first words."""
         if not missed:
             return
-        won = await self.ledger.claim_cues([cue.id for cue, _ in missed], self.owner, self.clock.now())
-        reported = []
-        for cue, lateness in missed:
-            if cue.id not in won:
-                continue
-            minutes = max(1, round(lateness.total_seconds() / 60))
-            texts = {
-                lang: self.texts.render("conductor.missed", lang, cue=self.render(cue, lang), minutes=minutes)
-                for lang in self.languages
-            }
-            await self.chat.announce(texts, audience=AudienceKind.CHAIRS, key=f"missed:{cue.id}")
-            reported.append(cue.id)
-        await self.ledger.mark_cues(reported, LedgerState.MISSED, self.clock.now())
+        now = self.clock.now()
+        won = await self.ledger.claim_cues([cue.id for cue, _ in missed], self.owner, now)
+        reported = [cue for cue, _ in missed if cue.id in won]
+        if not reported:
+            return
+        texts = {lang: self._summary(reported, state, at or now, lang) for lang in self.languages}
+        await self.chat.announce(texts, audience=AudienceKind.CHAIRS, key=f"missed:{now.isoformat()}")
+        await self.ledger.mark_cues([cue.id for cue in reported], LedgerState.MISSED, self.clock.now())
+
+    def _summary(self, cues: Sequence[CueLike], state: AgendaState | None, at: datetime, lang: str) -> str:
+        listed = ", ".join(
+            self.texts.render("conductor.not_posted_cue", lang, cue=cue.id, time=f"{cue.at:%H:%M}") for cue in cues
+        )
+        if state is None or state.item is None or state.since is None:
+            return self.texts.render("conductor.summary_before", lang, count=len(cues), cues=listed)
+        minutes = max(0, int((at.astimezone(UTC) - state.since.astimezone(UTC)).total_seconds() // 60))
+        phase = self.texts.render(f"conductor.phase.{state.phase.value}", lang,
+                                  title=self.item_title(state.item, lang), turn=state.turn or 0, turns=state.turns or 0)
+        floor = self.texts.render("conductor.list_open" if state.list_open else "conductor.list_closed", lang)
+        return self.texts.render("conductor.summary", lang, minutes=minutes, phase=phase, floor=floor,
+                                 count=len(cues), cues=listed)
 
 
 @dataclass
@@ -156,11 +182,14 @@ class Conductor:
         `paused` keeps the scheduler from running jobs (a simulated clock drives the runner instead)."""
         ledger = await self.runner.ledger.cue_states()
         now = self.timemap.to_agenda(self.runner.clock.now())
-        decisions = decide(((c.id, c.at) for c in self.cues.values()), ledger, now, self.grace)
+        plan = [c for c in self.cues.values() if isinstance(c, Cue)]  # the run of show (test cues say nothing)
+        decisions = decide(((c.id, c.at) for c in self.cues.values()), ledger, now, self.grace,
+                           needed=still_needed(plan, now))
         report = StartReport(0, [], [], 0)
-        # Every missed cue is older than every cue still within grace: report them all first, in one go.
+        # Every missed cue is older than every cue still due: one summary to the chairs first.
         missed = [d for d in decisions if d.fate is Fate.REPORT_MISSED]
-        await self.runner.report_all_missed([(self.cues[d.cue_id], d.lateness) for d in missed])
+        await self.runner.report_all_missed([(self.cues[d.cue_id], d.lateness) for d in missed],
+                                            state_at(plan, now), now)
         report.missed = [d.cue_id for d in missed]
         for decision in decisions:
             if decision.fate is not Fate.REPORT_MISSED:

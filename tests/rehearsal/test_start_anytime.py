@@ -122,8 +122,9 @@ async def test_a_restart_thirty_minutes_into_a_discussion_finds_the_list_open_an
         assert second.runtime.question_index["session-1"] == 3
         ledger = await second.ledger.cue_states()
         assert ledger["session-1/question/2"] is LedgerState.MISSED, "still reported, not posted"
-        notices = [line for line in second.chat.lines if line.key == "missed:session-1/question/2"]
-        assert notices and {line.audience for line in notices} == {"chairs"}
+        notices = [line for line in second.chat.lines if line.key and line.key.startswith("missed:")]
+        assert len(notices) == 3 and {line.audience for line in notices} == {"chairs"}, "one summary per language"
+        assert all("session-1/question/2" in line.text for line in notices)
     finally:
         await store.close()
 

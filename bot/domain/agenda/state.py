@@ -9,7 +9,7 @@ and how many of its guiding questions are due.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from enum import StrEnum
 
@@ -36,6 +36,7 @@ class AgendaState:
     turns: int | None = None  # ... of n
     discussion: str | None = None  # the item whose list of speakers should be open
     question: int = 0  # guiding questions of `discussion` due so far (the current one's number; 0: none)
+    since: datetime | None = field(default=None, compare=False)  # when the phase began (agenda time)
 
     @property
     def list_open(self) -> bool:
@@ -65,6 +66,7 @@ def state_at(cues: Iterable[Cue], at: datetime) -> AgendaState:
     discussion: str | None = None
     question = 0
     welcome_at: datetime | None = None
+    since: datetime | None = None
     for cue in cues:
         if cue.at.astimezone(UTC) > moment:
             break
@@ -84,13 +86,13 @@ def state_at(cues: Iterable[Cue], at: datetime) -> AgendaState:
             continue  # a nested item (a welcome, a pause) does not end a running discussion's phase
         if kind is CueKind.SESSION_OPEN and phase is Phase.WELCOME and welcome_at == cue.at:
             continue  # a welcome at the session's start (an opening nested in it) is what runs first
-        phase, item = new_phase, cue.item
+        phase, item, since = new_phase, cue.item, cue.at
         welcome_at = cue.at if kind is CueKind.OPENING else None
         if kind is CueKind.PANEL_TURN:
             turn, turns = _int(cue.data.get("index")), _int(cue.data.get("of"))
         else:
             turn = turns = None
-    return AgendaState(phase, item, turn, turns, discussion, question)
+    return AgendaState(phase, item, turn, turns, discussion, question, since)
 
 
 def _int(value: object) -> int:

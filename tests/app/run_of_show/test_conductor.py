@@ -79,10 +79,10 @@ async def test_restart_posts_late_once_reports_missed_and_schedules_future() -> 
         assert [job_id for job_id, _ in conductor.pending()] == ["cue:future"]
         assert all(job.misfire_grace_time == 120 for job in conductor.scheduler.get_jobs())
         assert chat.texts(lang="fr", op="announce") == [
-            "⚠️ Annonce manquée, non publiée (10 min après l'heure prévue) : [fr] long-gone",
-            "[fr] just-late",
+            "⚠️ Démarrage tardif. Annonces non publiées (1)\u00a0: long-gone (09:00).",
+            "(publié en retard) [fr] just-late",
         ]
-        assert [e.audience for e in chat.transcript if e.key == "missed:long-gone"] == ["chairs"] * 3
+        assert [e.audience for e in chat.transcript if e.key and e.key.startswith("missed:")] == ["chairs"] * 3
         assert ledger.states["just-late"] is LedgerState.LATE
         assert ledger.states["long-gone"] is LedgerState.MISSED
     finally:
@@ -157,7 +157,7 @@ async def test_a_cue_claimed_by_a_dead_process_is_retried_not_dropped(tmp_path) 
         clock.set(at)
         await conductor._retry_late("q1")
         conductor.shutdown()
-        assert chat.texts(op="announce") == ["[en] q1"]
+        assert chat.texts(op="announce") == ["(posted late) [en] q1"]
         assert (await ledger.cue_states())["q1"] is LedgerState.LATE
     finally:
         await db.dispose()
@@ -214,7 +214,7 @@ async def test_the_grace_is_agenda_time_under_speed() -> None:
     report = await conductor.start(paused=True)
     try:
         assert report.missed == ["gone"] and report.posted_late == ["recent"] and report.scheduled == 1
-        assert chat.texts(op="announce")[0] == "⚠️ Missed cue, not posted (3 min past its time): [en] gone"
+        assert chat.texts(op="announce")[0] == "⚠️ Started late. Not posted (1): gone (09:00)."
         [(job_id, run_at)] = conductor.pending()
         assert job_id == "cue:ahead" and run_at == wall_start + timedelta(seconds=10)
         assert conductor.scheduler.get_job("cue:ahead").misfire_grace_time == 2

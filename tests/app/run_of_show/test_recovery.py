@@ -52,3 +52,31 @@ def test_timemap_is_exact_across_the_dst_switch() -> None:
     assert tm.to_wall(after) - tm.to_wall(before) == timedelta(hours=1)
     fast = TimeMap(agenda_origin=before, wall_origin=T0, speed=60)
     assert fast.to_wall(after) == T0 + timedelta(minutes=1)
+
+
+def test_a_cue_past_grace_that_attendees_still_need_is_posted_late_the_rest_only_reported() -> None:
+    cues = [("floor", T0), ("q1", T0), ("warning", T0)]
+    now = T0 + timedelta(minutes=30)
+    fates = {d.cue_id: d.fate for d in decide(cues, {}, now, timedelta(minutes=2), needed={"floor", "q1"})}
+    assert fates == {"floor": Fate.POST_LATE, "q1": Fate.POST_LATE, "warning": Fate.REPORT_MISSED}
+    done = decide(cues, {"floor": LedgerState.MISSED}, now, timedelta(minutes=2), needed={"floor"})
+    assert done[0].fate is Fate.DONE, "reported once, never posted after"
+
+
+def test_still_needed_is_the_running_discussions_instructions_and_its_current_question_only() -> None:
+    from bot.config.loader import load_schedule
+    from bot.domain.agenda.recovery import still_needed
+    from bot.domain.agenda.timeline import plan
+    from tests.conftest import ROOT
+
+    loaded = load_schedule(ROOT / "schedules" / "ungp-tech-2022.yaml")
+    assert loaded.schedule is not None
+    cues = plan(loaded.schedule)
+    by_id = {cue.id: cue for cue in cues}
+    floor_open = by_id["session-1/floor"].at
+    assert still_needed(cues, floor_open - timedelta(minutes=1)) == frozenset(), "the panel: nothing"
+    assert still_needed(cues, floor_open + timedelta(minutes=10)) == {"session-1/floor", "session-1/question/1"}
+    q2 = by_id["session-1/question/2"].at
+    assert still_needed(cues, q2 + timedelta(minutes=3)) == {"session-1/floor", "session-1/question/2"}
+    closes = next(cue.at for cue in cues if cue.id.startswith("session-1/") and cue.kind.value == "session-close")
+    assert still_needed(cues, closes + timedelta(minutes=1)) == frozenset(), "after the session: nothing"
