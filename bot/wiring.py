@@ -287,6 +287,8 @@ async def build(
     runtime = build_runtime(schedule, chat, store, agenda, timers or SchedulerTimers(conductor, timemap),
                             translator=chat_translator, publish_board=slack is not None)
 
+    runtime.commands.reposter = conductor.repost  # `/floor repost`: the chairs post what a late start skipped
+
     def on_posted(cue: Any, refs: list[MessageRef]) -> None:
         if cue.kind == CueKind.FLOOR_OPEN:
             runtime.remember_floor_posts(refs)

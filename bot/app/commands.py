@@ -34,6 +34,7 @@ from bot.app.places import FLOOR_STAGE
 from bot.app.ports.chat import InboundEvent
 from bot.app.ports.store import AuditLog, AuditRecord
 from bot.app.relay import Relay
+from bot.app.run_of_show import Repost
 from bot.domain import authz
 from bot.domain.floor import explain
 from bot.domain.floor.events import Outcome
@@ -53,6 +54,7 @@ class Commands:
     discussions: Discussions
     relay: Relay
     audit: AuditLog | None = None
+    reposter: Callable[[str], Awaitable[Repost]] | None = None  # the conductor's (wiring sets it)
 
     async def run(self, command: Command, event: InboundEvent, who: Participant) -> Outcome | None:
         """Carry out one command from `who` (the platform user id in `event` is what authorises it)."""
@@ -74,6 +76,9 @@ class Commands:
             return None
         if command.verb is Verb.ANNOUNCE:
             await self._guarded(event, who, command, self._announce_from_chair, who, command.text or "")
+            return None
+        if command.verb is Verb.REPOST:
+            await self._guarded(event, who, command, self._repost, who, event, command.cue or "")
             return None
         discussion = self.discussions.current
         if discussion is None:
@@ -156,7 +161,8 @@ class Commands:
             await self.audit.append(AuditRecord(
                 at=self.ctx.clock.now(), actor=event.user_id, verb=command.verb.value, target=current or "-",
                 allowed=decision.allowed, reason=decision.reason_key,
-                details={"person": who.person, "number": command.number},
+                details={"person": who.person, "number": command.number}
+                | ({"cue": command.cue} if command.cue else {}),
             ))
         if not decision.allowed:
             await self.effects.replies.reply(who.person, event, decision.reason_key)
@@ -169,3 +175,9 @@ class Commands:
         texts = {lang: self.ctx.texts.render("runtime.announcement", lang, name=who.name, text=bodies.get(lang, text))
                  for lang in self.ctx.languages}
         await self.ctx.chat.announce(texts, key=f"announce:{self.ctx.clock.now().isoformat()}")
+
+    async def _repost(self, who: Participant, event: InboundEvent, cue_id: str) -> None:
+        result = Repost.UNKNOWN if self.reposter is None else await self.reposter(cue_id)
+        key = {Repost.POSTED: "floor.reply.reposted", Repost.UNKNOWN: "floor.reply.repost_unknown",
+               Repost.NOT_MISSED: "floor.reply.repost_not_missed"}[result]
+        await self.effects.replies.reply(who.person, event, key, cue=cue_id)

@@ -20,6 +20,7 @@ import logging
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from enum import StrEnum
 from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
@@ -104,6 +105,18 @@ class CueRunner:
         self.last_posted_at = self.clock.now()
         return True
 
+    async def repost(self, cue: CueLike) -> None:
+        """A chair's `/floor repost`: post a cue reported missed, marked late, and mark it posted late. Only
+        the announcement: the floor was already brought to the plan's state when the cue was skipped."""
+        texts = {lang: f"{self.texts.render('conductor.late_mark', lang)} {self.render(cue, lang)}"
+                 for lang in self.languages}
+        refs = await self.chat.announce(texts, key=f"cue:{cue.id}")
+        if self.on_posted is not None:
+            self.on_posted(cue, refs)
+        await self.ledger.mark_cue(cue.id, LedgerState.LATE, self.clock.now())
+        self.posted.append(cue.id)
+        self.last_posted_at = self.clock.now()
+
     async def report_missed(self, cue: CueLike, lateness: timedelta) -> None:
         await self.report_all_missed([(cue, lateness)])
 
@@ -137,6 +150,12 @@ class CueRunner:
         floor = self.texts.render("conductor.list_open" if state.list_open else "conductor.list_closed", lang)
         return self.texts.render("conductor.summary", lang, minutes=minutes, phase=phase, floor=floor,
                                  count=len(cues), cues=listed)
+
+
+class Repost(StrEnum):
+    POSTED = "posted"
+    UNKNOWN = "unknown"  # no cue of that id in the run of show
+    NOT_MISSED = "not-missed"  # posted already, or not reported missed (still ahead, or being posted)
 
 
 @dataclass
@@ -236,6 +255,17 @@ class Conductor:
             await self.runner.fire(self.cues[cue_id], late=True)
         except Exception:
             log.exception("late cue %s failed again", cue_id)
+
+    async def repost(self, cue_id: str) -> Repost:
+        """Post, once, a cue the chairs were told was not posted (`/floor repost <cue>`)."""
+        cue = self.cues.get(cue_id)
+        if cue is None:
+            return Repost.UNKNOWN
+        async with self._firing:  # one at a time, like the scheduler's own posts
+            if (await self.runner.ledger.cue_states()).get(cue_id) is not LedgerState.MISSED:
+                return Repost.NOT_MISSED
+            await self.runner.repost(cue)
+        return Repost.POSTED
 
     def _wall_grace(self) -> int:
         return max(1, int(self.grace.total_seconds() / self.timemap.speed))

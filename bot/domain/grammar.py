@@ -43,6 +43,7 @@ class Verb(StrEnum):
     EXTEND = "extend"
     STOP = "stop"
     ANNOUNCE = "announce"
+    REPOST = "repost"  # post an announcement of the run of show that a late start skipped
 
 
 CHAIR_VERBS: frozenset[Verb] = frozenset(
@@ -58,6 +59,7 @@ CHAIR_VERBS: frozenset[Verb] = frozenset(
         Verb.EXTEND,
         Verb.STOP,
         Verb.ANNOUNCE,
+        Verb.REPOST,
     }
 )
 
@@ -85,6 +87,7 @@ class Command:
     duration: timedelta | None = None  # EXTEND
     text: str | None = None  # ANNOUNCE, verbatim
     language: str | None = None  # LANG
+    cue: str | None = None  # REPOST: the cue's id, as the chairs' summary lists it
 
     @property
     def is_chair(self) -> bool:
@@ -304,6 +307,8 @@ _CHAIR_WORDS: dict[str, Verb] = {
     "extend": Verb.EXTEND, "prolonger": Verb.EXTEND, "prorrogar": Verb.EXTEND, "extender": Verb.EXTEND,
     "stop": Verb.STOP, "arreter": Verb.STOP, "detener": Verb.STOP, "parar": Verb.STOP,
     "announce": Verb.ANNOUNCE, "annoncer": Verb.ANNOUNCE, "anunciar": Verb.ANNOUNCE,
+    "repost": Verb.REPOST, "republier": Verb.REPOST, "republicar": Verb.REPOST,
+    "volver a publicar": Verb.REPOST,
     "help": Verb.HELP, "aide": Verb.HELP, "ayuda": Verb.HELP,
     "lang": Verb.LANG, "language": Verb.LANG, "langue": Verb.LANG, "idioma": Verb.LANG,
     "lengua": Verb.LANG,
@@ -356,6 +361,9 @@ def _chair_args(verb: Verb, rest: list[str], original: str) -> Command | None:
         except ValueError:
             return None
         return Command(verb, duration=duration) if duration > timedelta(0) else None
+    if verb is Verb.REPOST:
+        cue = rest[0].strip("`'\"<>") if len(rest) == 1 else ""
+        return Command(verb, cue=cue) if cue else None
     if verb is Verb.LANG:
         lang = _LANGS.get(normalize(" ".join(rest)).strip(_EDGE_PUNCT)) if len(rest) == 1 else None
         return Command(verb, language=lang) if lang else None

@@ -112,6 +112,10 @@ CHAIR_CASES: list[tuple[str, Command]] = [
     ("announce The session resumes at 15:00.", Command(Verb.ANNOUNCE, text="The session resumes at 15:00.")),
     ("annoncer Reprise à 15 h", Command(Verb.ANNOUNCE, text="Reprise à 15 h")),
     ("anunciar Se reanuda a las 15:00\nGracias", Command(Verb.ANNOUNCE, text="Se reanuda a las 15:00\nGracias")),
+    ("repost session-1/question/2", Command(Verb.REPOST, cue="session-1/question/2")),
+    ("republier `session-1/floor`", Command(Verb.REPOST, cue="session-1/floor")),
+    ("republicar session-2/panel/1", Command(Verb.REPOST, cue="session-2/panel/1")),
+    ("volver a publicar session-2/floor", Command(Verb.REPOST, cue="session-2/floor")),
     ("lang fr", Command(Verb.LANG, language="fr")), ("langue espagnol", Command(Verb.LANG, language="es")),
     ("idioma inglés", Command(Verb.LANG, language="en")),
 ]  # fmt: skip
@@ -128,7 +132,7 @@ def test_chair_verbs_after_slash_floor(args: str, expected: Command) -> None:
     "args",
     ["give", "give bob", "give @a @b", "remove", "move @bob", "move @bob x", "question two", "extend forever",
      "extend 0", "announce", "lang de", "next now", "close it", "stop talking", "skip me please",
-     "give <@U0LENE|lene>"],  # Slack's own syntax is the Slack adapter's to translate
+     "give <@U0LENE|lene>", "repost", "repost a b"],  # Slack's own syntax is the Slack adapter's to translate
 )
 def test_malformed_chair_verbs_are_not_commands(args: str) -> None:
     assert parse_floor(args) is None

@@ -79,7 +79,8 @@ async def test_restart_posts_late_once_reports_missed_and_schedules_future() -> 
         assert [job_id for job_id, _ in conductor.pending()] == ["cue:future"]
         assert all(job.misfire_grace_time == 120 for job in conductor.scheduler.get_jobs())
         assert chat.texts(lang="fr", op="announce") == [
-            "⚠️ Démarrage tardif. Annonces non publiées (1)\u00a0: long-gone (09:00).",
+            ("⚠️ Démarrage tardif. Annonces non publiées (1)\u00a0: long-gone (09:00). "
+             "La présidence peut publier chacune d'elles avec `/floor republier <annonce>`."),
             "(publié en retard) [fr] just-late",
         ]
         assert [e.audience for e in chat.transcript if e.key and e.key.startswith("missed:")] == ["chairs"] * 3
@@ -214,7 +215,7 @@ async def test_the_grace_is_agenda_time_under_speed() -> None:
     report = await conductor.start(paused=True)
     try:
         assert report.missed == ["gone"] and report.posted_late == ["recent"] and report.scheduled == 1
-        assert chat.texts(op="announce")[0] == "⚠️ Started late. Not posted (1): gone (09:00)."
+        assert chat.texts(op="announce")[0] .startswith("⚠️ Started late. Not posted (1): gone (09:00).")
         [(job_id, run_at)] = conductor.pending()
         assert job_id == "cue:ahead" and run_at == wall_start + timedelta(seconds=10)
         assert conductor.scheduler.get_job("cue:ahead").misfire_grace_time == 2
