@@ -105,9 +105,12 @@ class CueRunner:
         self.last_posted_at = self.clock.now()
         return True
 
-    async def repost(self, cue: CueLike) -> None:
-        """A chair's `/floor repost`: post a cue reported missed, marked late, and mark it posted late. Only
-        the announcement: the floor was already brought to the plan's state when the cue was skipped."""
+    async def repost(self, cue: CueLike) -> bool:
+        """A chair's `/floor repost`: post a cue reported missed, marked late, and mark it posted late; False
+        if it was not missed (or another process reposts it). Only the announcement: the floor was already
+        brought to the plan's state when the cue was skipped."""
+        if not await self.ledger.reclaim_missed(cue.id, self.owner, self.clock.now()):
+            return False
         texts = {lang: f"{self.texts.render('conductor.late_mark', lang)} {self.render(cue, lang)}"
                  for lang in self.languages}
         refs = await self.chat.announce(texts, key=f"cue:{cue.id}")
@@ -116,6 +119,7 @@ class CueRunner:
         await self.ledger.mark_cue(cue.id, LedgerState.LATE, self.clock.now())
         self.posted.append(cue.id)
         self.last_posted_at = self.clock.now()
+        return True
 
     async def report_missed(self, cue: CueLike, lateness: timedelta) -> None:
         await self.report_all_missed([(cue, lateness)])
@@ -262,10 +266,8 @@ class Conductor:
         if cue is None:
             return Repost.UNKNOWN
         async with self._firing:  # one at a time, like the scheduler's own posts
-            if (await self.runner.ledger.cue_states()).get(cue_id) is not LedgerState.MISSED:
-                return Repost.NOT_MISSED
-            await self.runner.repost(cue)
-        return Repost.POSTED
+            posted = await self.runner.repost(cue)
+        return Repost.POSTED if posted else Repost.NOT_MISSED
 
     def _wall_grace(self) -> int:
         return max(1, int(self.grace.total_seconds() / self.timemap.speed))

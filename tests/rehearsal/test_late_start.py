@@ -11,10 +11,13 @@ from datetime import timedelta
 
 import pytest
 
+from bot.app.ports.chat import InboundEvent, InboundKind
 from bot.config.loader import load_schedule
 from bot.config.model import Schedule
 from bot.domain.agenda.recovery import LedgerState
 from bot.domain.agenda.timeline import CueKind, plan
+from bot.domain.grammar import parse_floor
+from bot.i18n import catalog as i18n
 from bot.rehearsal.run import Rehearsal
 from bot.wiring import open_store
 from tests.conftest import ROOT
@@ -63,5 +66,50 @@ async def test_a_start_ten_minutes_into_the_discussion_sends_one_summary_and_pos
         assert all(line.text.startswith(marks[line.lang or ""]) for line in to_attendees)
         assert len(to_attendees) == 6, "each in the three languages"
         assert (await bot.runtime.floor.state("session-1")).is_open
+    finally:
+        await store.close()
+
+
+async def _command(bot: Rehearsal, user: str, text: str, n: int) -> None:
+    await bot.runtime.handle(InboundEvent(
+        "web", f"repost-{n}", InboundKind.COMMAND, user, bot.clock.now(), text, display_name=user, language="en",
+        extra={"group": "civil-society"}, command=parse_floor(text),
+    ))
+
+
+async def test_a_chair_reposts_a_skipped_cue_a_non_chair_is_refused_and_both_are_audited(schedule: Schedule) -> None:
+    store = await open_store("sqlite://")
+    try:
+        floor_open_at = next(c.at for c in plan(schedule) if c.id == "session-1/floor")
+        bot = await Rehearsal.open(schedule, store, start=floor_open_at + timedelta(minutes=10))
+        report = await bot.resume(GRACE)
+        turn = next(c.id for c in bot.cues if c.id in report.missed and c.kind is CueKind.PANEL_TURN)
+
+        def posts() -> list[str]:
+            return [line.text for line in bot.chat.lines
+                    if line.op == "announce" and line.key == f"cue:{turn}" and line.lang == "en"]
+
+        await _command(bot, "web:guest:mallory", f"repost {turn}", 1)
+        assert posts() == [], "a non-chair posts nothing"
+        assert [line.text for line in bot.chat.lines if line.user_id == "web:guest:mallory"] == [
+            i18n.render("floor.authz.unknown_person", "en")]
+
+        await _command(bot, "web:lene-wendland", f"republier {turn}", 2)
+        [posted] = posts()
+        assert posted.startswith("(posted late) ") and len(
+            [line for line in bot.chat.lines if line.key == f"cue:{turn}" and line.audience == "participants"]) == 3
+        assert (await bot.ledger.cue_states())[turn] is LedgerState.LATE
+        await _command(bot, "web:lene-wendland", f"repost {turn}", 3)
+        await _command(bot, "web:lene-wendland", "repost session-9/nothing", 4)
+        assert len(posts()) == 1, "posted once"
+        replies = [line.text for line in bot.chat.lines if line.user_id == "web:lene-wendland"]
+        assert replies == [i18n.render("floor.reply.reposted", "en", cue=turn),
+                           i18n.render("floor.reply.repost_not_missed", "en", cue=turn),
+                           i18n.render("floor.reply.repost_unknown", "en", cue="session-9/nothing")]
+
+        entries = [e for e in await bot.store.audit.entries("session-1") if e.verb == "repost"]
+        assert [(e.actor, e.allowed, e.details.get("cue")) for e in entries] == [
+            ("web:guest:mallory", False, turn), ("web:lene-wendland", True, turn),
+            ("web:lene-wendland", True, turn), ("web:lene-wendland", True, "session-9/nothing")]
     finally:
         await store.close()

@@ -1,8 +1,8 @@
 """The cue ledger: every run-of-show cue is claimed in the database before it is posted.
 
 A cue goes claimed -> posted (on time) or late (posted within its grace, after a restart), or missed
-(past its grace: reported, never posted). The claim is one INSERT on the primary key, so exactly one
-claimant wins, across tasks, processes and machines.
+(past its grace: reported, not posted unless a chair reposts it: missed -> claimed -> late). The claim
+is one INSERT on the primary key, so exactly one claimant wins, across tasks, processes and machines.
 """
 
 from __future__ import annotations
@@ -59,6 +59,18 @@ class SqlCueLedger:
             ).returning(_cues.c.cue_id)
             # RETURNING, not rowcount: the PostgreSQL driver reports -1 for INSERTs built by SQLAlchemy.
             return {row.cue_id for row in (await connection.execute(statement)).all()}
+
+    async def reclaim_missed(self, cue_id: str, owner: str, now: datetime) -> bool:
+        """A missed cue claimed again (a chair reposts it): one UPDATE on its row, so one claimant wins;
+        `mark_cue` then settles it as posted late, and a crash in between leaves an open claim to recover."""
+        async with self._engine.begin() as connection:
+            statement = (
+                update(_cues)
+                .where(_cues.c.cue_id == cue_id, _cues.c.state == LedgerState.MISSED)
+                .values(state=LedgerState.CLAIMED, claimed_by=owner, claimed_at=now)
+                .returning(_cues.c.cue_id)
+            )
+            return bool((await connection.execute(statement)).all())
 
     async def mark_cue(self, cue_id: str, state: LedgerState, now: datetime) -> None:
         """Settle an open claim, whoever holds it (the conductor checked leadership before claiming)."""

@@ -78,6 +78,10 @@ class CueLedger(Protocol):
 
     async def mark_cues(self, cue_ids: Sequence[str], state: LedgerState, now: datetime) -> None: ...
 
+    async def reclaim_missed(self, cue_id: str, owner: str, now: datetime) -> bool:
+        """Claim a cue reported missed, for a chair's repost: True for the one caller that now owns it."""
+        ...
+
 
 class Lease(Protocol):
     """Named leases; with several instances exactly one holds a name at a time."""

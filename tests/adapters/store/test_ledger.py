@@ -100,3 +100,27 @@ async def test_many_cues_claimed_and_marked_at_once(engine: AsyncEngine) -> None
     assert await ledger.cue_states() == {"posted": LedgerState.POSTED, "fresh-claim": LedgerState.CLAIMED,
                                          "stale-claim": LedgerState.MISSED, "new": LedgerState.MISSED}
     assert await ledger.claim_cues([], "b", now) == set()
+
+
+async def test_a_missed_cue_is_reclaimed_once_for_a_chairs_repost(db_url: str, engine: AsyncEngine) -> None:
+    ledger = SqlCueLedger(engine)
+    assert await ledger.claim_cue("gone", "a", T0)
+    await ledger.mark_cue("gone", LedgerState.MISSED, T0)
+    assert await ledger.claim_cue("posted", "a", T0)
+    await ledger.mark_cue("posted", LedgerState.POSTED, T0)
+    engines = [engine, *(create_engine(db_url) for _ in range(3))]
+    try:
+        wins = await asyncio.gather(
+            *(SqlCueLedger(engines[i % 4]).reclaim_missed("gone", f"chair-{i}", T0 + timedelta(hours=1))
+              for i in range(8))
+        )
+    finally:
+        for e in engines[1:]:
+            await e.dispose()
+    assert wins.count(True) == 1
+    assert not await ledger.reclaim_missed("posted", "b", T0) and not await ledger.reclaim_missed("ahead", "b", T0)
+    await ledger.mark_cue("gone", LedgerState.LATE, T0 + timedelta(hours=1))
+    assert await ledger_rows(engine) == {
+        "gone": LedgerRow(LedgerState.LATE, f"chair-{wins.index(True)}", T0 + timedelta(hours=1)),
+        "posted": LedgerRow(LedgerState.POSTED, "a", T0),
+    }

@@ -53,6 +53,12 @@ class MemoryLedger:
         for cue_id in cue_ids:
             await self.mark_cue(cue_id, state, now)
 
+    async def reclaim_missed(self, cue_id: str, owner: str, now: datetime) -> bool:
+        if self.states.get(cue_id) is not LedgerState.MISSED:
+            return False
+        self.states[cue_id] = LedgerState.CLAIMED
+        return True
+
 
 def render(cue: FakeCue, lang: str) -> str:
     return f"[{lang}] {cue.id}"
