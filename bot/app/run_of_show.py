@@ -4,9 +4,9 @@ On every start it asks `bot.domain.agenda.recovery.decide` what each cue's fate 
 never loses a cue and never posts one twice; jobs are derived from the schedule plus the ledger, never
 trusted to a job store (PLATFORM-NOTES: APScheduler's default grace silently drops what a downed process
 missed). Every job sets `misfire_grace_time` explicitly; the grace is agenda time (a rehearsal at
-`--speed 60` misses what a live run would). A cue past grace is only reported, so once the past cues are
-dealt with the conductor has the floor settled to the plan's state (`settle`, bot/domain/agenda/state.py):
-what the floor should be never depends on what was posted.
+`--speed 60` misses what a live run would). A cue past grace is reported, not posted, unless attendees
+still need it, so once the past cues are dealt with the conductor has the floor settled to the plan's
+state (`settle`, bot/domain/agenda/state.py): what the floor should be never depends on what was posted.
 
 What a start finds past grace is told to the chairs once, as a stage manager would: one summary per start
 (where the agenda is, whether the list is open, what was not posted) rather than one notice per cue; what
@@ -218,7 +218,7 @@ class Conductor:
             if decision.fate is not Fate.REPORT_MISSED:
                 await self._apply(decision, report)
         if self.settle is not None:
-            # The cues past grace were only reported: what they would have done to the floor is done here.
+            # Most cues past grace were only reported: what they would have done to the floor is done here.
             # A failure must not keep the scheduler from starting: the cues still ahead matter more.
             try:
                 await self.settle()

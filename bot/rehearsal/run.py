@@ -198,9 +198,10 @@ class Rehearsal:
 
     async def resume(self, grace: timedelta) -> StartReport:
         """What a restarted process does first: the floor and its timers as they were, and the cues whose
-        time has passed recovered by the conductor from the ledger (posted late within grace, reported
-        missed past it, never twice), then the floor brought to the plan's state (the list that should be
-        open opened, whatever was posted). The loop then runs only what is still ahead."""
+        time has passed recovered by the conductor from the ledger (posted late within grace or if still
+        needed, the rest listed to the chairs in one summary, never twice), then the floor brought to the
+        plan's state (the list that should be open opened, whatever was posted). The loop then runs only
+        what is still ahead."""
         from zoneinfo import ZoneInfo
 
         from bot.app.run_of_show import Conductor
