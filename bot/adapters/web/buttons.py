@@ -37,6 +37,7 @@ CHAIR_VERBS = {
     "extend": "extend {value}",
     "stop": "stop",
     "announce": "announce {text}",
+    "repost": "repost {value}",  # value: the id of a cue reported missed
 }
 REQUEST_KINDS = ("new", "clarifying", "reply")
 REQUEST_KIND_WORDS = {"new": "", "clarifying": "clarify", "reply": "reply"}  # `q+ clarify to <note>`
@@ -81,6 +82,8 @@ def floor_intent(body: Mapping[str, Any]) -> tuple[InboundKind, str, dict[str, s
             raise InvalidButton("console.error.bad_request")
         if (action in ("question", "extend") and value or action == "move") and not value.isdigit():
             raise InvalidButton("console.error.bad_request")
+        if action == "repost" and (not value or len(value.split()) != 1):
+            raise InvalidButton("console.error.bad_request")
         if action == "announce" and not text:
             raise InvalidButton("console.error.bad_message")
         line = CHAIR_VERBS[action].format(target=target, value=value, text=text).strip()
@@ -114,4 +117,6 @@ def button_command(extra: Mapping[str, str]) -> Command | None:
         return Command(Verb.EXTEND, duration=parse_duration(int(value)) if value else DEFAULT_EXTENSION)
     if action == "announce":
         return Command(Verb.ANNOUNCE, text=extra.get("text"))
+    if action == "repost":
+        return Command(Verb.REPOST, cue=value)
     return None

@@ -204,8 +204,9 @@ class WebConsole:
             zone = ZoneInfo(event.timezone)
             # The event's clock is formatted here, as in chat; only the reader's own clock is left to the page.
             state["run_of_show"] = [
-                {"at": cue.at.isoformat(), "kind": cue.kind, "item": cue.item, "title": pick(cue.title, lang),
-                 "state": cue.state.value, "day": formats.long_date(cue.at.astimezone(zone).date(), lang),
+                {"at": cue.at.isoformat(), "id": cue.id, "kind": cue.kind, "item": cue.item,
+                 "title": pick(cue.title, lang), "state": cue.state.value,
+                 "day": formats.long_date(cue.at.astimezone(zone).date(), lang),
                  "time": formats.clock(cue.at.astimezone(zone), lang)}
                 for cue in await self.model.run_of_show()
             ]

@@ -141,7 +141,8 @@ class RuntimeConsoleModel:
         for cue in self.cues:
             item = self.runtime.item(cue.item)
             title: Localized = {lang: item_title(item, lang) for lang in self._languages} if item else {}
-            views.append(CueView(cue.at, cue.kind.value, cue.item, title, _ledger_view(states.get(cue.id))))
+            views.append(CueView(cue.at, cue.kind.value, cue.item, title, _ledger_view(states.get(cue.id)),
+                                 cue.id))
         return views
 
 

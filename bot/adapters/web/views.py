@@ -140,6 +140,7 @@ class CueView:
     item: str  # item id
     title: Localized
     state: CueStatus = CueStatus.PENDING
+    id: str = ""  # the cue's id in the ledger (what `/floor repost` takes)
 
 
 class ConsoleModel(Protocol):

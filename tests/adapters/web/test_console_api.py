@@ -10,6 +10,7 @@ import pytest
 
 from bot.adapters.web.console import STATIC_DIR, best_language
 from bot.app.ports.chat import InboundKind
+from bot.domain.agenda.recovery import LedgerState
 from tests.adapters.web.conftest import Stack
 
 JSON = {"Content-Type": "application/json"}
@@ -273,6 +274,7 @@ async def test_a_dispatcher_failure_is_reported_not_raised(client: httpx.AsyncCl
     ({"action": "extend", "value": "2"}, "extend", None),
     ({"action": "stop"}, "stop", None),
     ({"action": "announce", "text": "Lunch until 15:00"}, "announce", None),
+    ({"action": "repost", "value": "session-1/panel/1"}, "repost", None),
 ])
 def test_the_verb_lines_are_understood_by_the_real_grammar(body: dict[str, str], verb: str, kind: str | None) -> None:
     from bot.adapters.web.buttons import button_command
@@ -298,3 +300,17 @@ def test_the_page_has_no_text_outside_the_catalogs() -> None:
     body = re.sub(r"\{\{[^}]+\}\}", "", body)
     texts = [t.strip() for t in re.sub(r"<[^>]+>", "\n", body).splitlines()]
     assert {t for t in texts if t} <= {"--:--"}  # the countdown's empty face
+
+
+async def test_the_chair_reposts_a_missed_cue_from_the_run_of_show(client: httpx.AsyncClient, stack: Stack) -> None:
+    await join(client, person="lene-wendland", lang="en")
+    cues = (await client.get("/api/state")).json()["run_of_show"]
+    missed = [c["id"] for c in cues if c["state"] == "missed"]
+    assert missed == ["session-1/reminder"], "the row carries the cue's id for its repost button"
+    response = await client.post("/api/floor", json={"action": "repost", "value": missed[0]})
+    assert response.status_code == 200
+    assert stack.events[-1].text == "repost session-1/reminder"
+    assert (await stack.bot.store.ledger.cue_states())["session-1/reminder"] is LedgerState.LATE
+    after = {c["id"]: c["state"] for c in (await client.get("/api/state")).json()["run_of_show"]}
+    assert after["session-1/reminder"] == "late"
+    assert (await client.post("/api/floor", json={"action": "repost"})).status_code == 400  # needs the cue

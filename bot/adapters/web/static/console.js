@@ -366,7 +366,15 @@
       tr.append(first, el("td", "num", dayTime(c.at)), el("td", "", c.title));
       const cueLabel = S["console.cue." + c.kind] !== undefined ? t("console.cue." + c.kind) : c.kind;
       tr.append(el("td", "", cueLabel));
-      tr.append(el("td", "state state-" + c.state, t("console.run.state." + c.state)));
+      const stateCell = el("td", "state state-" + c.state, t("console.run.state." + c.state));
+      if (c.state === "missed" && state.powers.chair) {
+        // A chair posts a skipped announcement late (`/floor repost <cue>`).
+        const b = el("button", "small", t("console.run.repost"));
+        b.type = "button";
+        b.addEventListener("click", () => act({ action: "repost", value: c.id }));
+        stateCell.append(" ", b);
+      }
+      tr.append(stateCell);
       rows.push(tr);
     });
     $("run").replaceChildren(...rows);
