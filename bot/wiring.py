@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -46,6 +46,7 @@ from bot.app.ports.chat import AudienceKind, ChatPort, MessageRef
 from bot.app.ports.waits import Waits
 from bot.app.run_of_show import Conductor, CueRunner
 from bot.app.runtime import EventRuntime, runtime_authorizer
+from bot.app.startup import Step, StepState, run_step
 from bot.app.timers import SchedulerTimers, Timers
 from bot.app.translation.service import ChatTranslator
 from bot.config.model import Schedule
@@ -95,6 +96,22 @@ def time_map(cues: list[Cue], *, start_now: bool, start_at: datetime | None, spe
     return TimeMap.identity(first)
 
 
+def _next_cue(conductor: Conductor) -> tuple[str, datetime] | None:
+    """The next cue's job and time, read so that a job added before the scheduler started (which has no
+    `next_run_time` attribute in APScheduler 3) is taken at its trigger's time instead of failing."""
+    upcoming = []
+    for job in conductor.scheduler.get_jobs():
+        if not job.id.startswith("cue:"):
+            continue
+        at = getattr(job, "next_run_time", None) or job.trigger.get_next_fire_time(None, conductor.runner.clock.now())
+        if at is not None:
+            upcoming.append((at, job.id))
+    if not upcoming:
+        return None
+    at, job_id = min(upcoming)
+    return job_id, at
+
+
 def _absolute(path: Path) -> str:
     return str(path.resolve())
 
@@ -123,6 +140,8 @@ class Bot:
     extra_routes: list[BaseRoute] = field(default_factory=list)
     background: list[asyncio.Task[None]] = field(default_factory=list)
     started: bool = False
+    waits: Waits = field(default_factory=LoopWaits)
+    steps: dict[str, Step] = field(default_factory=dict)
 
     @property
     def db(self) -> AsyncEngine:
@@ -132,12 +151,29 @@ class Bot:
         console = self.console.routes() if self.console is not None else []
         return [Route("/healthz", self.healthz, methods=["GET"]), *self.extra_routes, *console]
 
+    @property
+    def ready(self) -> bool:
+        """Started: the run of show is running (leader) or standing by; the neighbours may still be retried."""
+        step = self.steps.get("run_of_show")
+        return step is not None and step.state is StepState.OK
+
     async def healthz(self, request: Request) -> JSONResponse:
-        pending = self.conductor.pending()
-        next_cue = next(((job, at) for job, at in pending if job.startswith("cue:")), None)
+        """200 "ok" once started; 503 "starting" before (what readiness probes and load balancers read as "not
+        ready yet, ask again"), never 500: a fact that cannot be read yet is left out, not raised."""
+        try:
+            body = await self._health()
+        except Exception as error:
+            log.exception("/healthz could not read the bot's state")
+            return JSONResponse({"status": "starting" if not self.ready else "degraded",
+                                 "error": f"{type(error).__name__}: {error}"[:300]}, status_code=503)
+        return JSONResponse(body, status_code=200 if body["status"] == "ok" else 503)
+
+    async def _health(self) -> dict[str, Any]:
+        next_cue = _next_cue(self.conductor)
         states = await self.runner.ledger.cue_states()
-        return JSONResponse({
-            "status": "ok",
+        return {
+            "status": "ok" if self.ready else "starting",
+            "startup": {name: step.describe() for name, step in self.steps.items()},
             "event": self.schedule.event.id,
             "leader": self.leadership.leading,
             "last_post": {"cue": self.runner.posted[-1],
@@ -147,19 +183,40 @@ class Bot:
             "translation": self.translator.describe() if self.translator is not None else None,
             "discussion": self.runtime.current,
             "slack": self.slack.health() if self.slack is not None else None,
-        })
+        }
 
     async def start(self) -> None:
+        """Start without waiting for any neighbour: the store is read here; reaching Slack, DeepL's glossary
+        and quota, and the run of show (whose first posts need Slack) run in the background, retried until
+        they succeed, each reported in `steps` (and /healthz). Returns at once, so the HTTP server serves."""
         await self.runtime.restore()
-        if self.translator is not None:
-            await self.translator.start()
         if self.slack is not None:
-            await self.slack.start()
+            self.slack.hold()
+            self._background_step("slack", self.slack.start)
+        if self.translator is not None:
+            from bot.app.ports.translation import TranslatorAuthError
 
+            self._background_step("translation", self.translator.start, final=(TranslatorAuthError,))
+        self._background_step("run_of_show", self._start_run_of_show)
+
+    async def wait_started(self) -> None:
+        """Until the run of show has started (or stands by): what a caller that drives the bot in-process waits
+        for after `start`; Slack and translation may still be retrying."""
+        step = self.steps.get("run_of_show")
+        if step is not None:
+            await step.done.wait()
+
+    def _background_step(self, name: str, action: Callable[[], Awaitable[object]], *,
+                         final: tuple[type[BaseException], ...] = ()) -> None:
+        step = self.steps[name] = Step(name)
+        self.background.append(asyncio.create_task(run_step(step, action, self.waits, final=final),
+                                                   name=f"startup:{name}"))
+
+    async def _start_run_of_show(self) -> None:
         async def elected() -> None:
             if not self.started:
-                self.started = True
                 report = await self.conductor.start()
+                self.started = True
                 log.info("run of show: %d scheduled, %d posted late, %d missed, %d done before",
                          report.scheduled, len(report.posted_late), len(report.missed), report.already_done)
             else:
@@ -303,7 +360,7 @@ async def build(
 
         runtime.listeners.append(refresh_console)
     bot = Bot(schedule, settings, store, runtime, runner, conductor, leadership, chat_translator, wall, chat, console,
-              slack, owns_store)
+              slack, owns_store, waits=waits)
     if slack is not None:
         slack.intake.handler = runtime.handle
         slack.home.facts = _SlackHomeFacts(runtime)  # the runtime exists only now

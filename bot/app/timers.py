@@ -36,9 +36,10 @@ class SchedulerTimers:
         self.conductor.schedule_call(job_id, self.timemap.to_wall(at), job)
 
     def disarm(self, prefix: str) -> None:
-        for job_id, _ in self.conductor.pending():
-            if job_id.startswith(prefix):
-                self.conductor.cancel(job_id)
+        # Job ids only: a job added before the scheduler started has no next_run_time yet (APScheduler 3).
+        for job in self.conductor.scheduler.get_jobs():
+            if job.id.startswith(prefix):
+                self.conductor.cancel(job.id)
 
 
 @dataclass
