@@ -62,7 +62,7 @@ async def run_step(step: Step, action: Callable[[], Awaitable[object]], waits: W
             await waits.sleep(delay)
             delay = min(max_delay, delay * 2)
             continue
-        step.state = StepState.OK
+        step.state, step.error = StepState.OK, None
         if step.attempts > 1:
             log.info("start-up step %s succeeded after %d attempts", step.name, step.attempts)
         step.done.set()

@@ -1,0 +1,153 @@
+"""Start-up that survives its neighbours: the real slack_sdk and deepl clients against the loopback fakes.
+
+Slack answering 500 to everything for a minute, then recovering: the bot starts, /healthz answers 503
+"starting" (never 500) and then 200 "ok", and the posts held meanwhile go out once Slack answers. A DeepL that
+hangs: the bot is started and serving while the translation start-up waits in the background. Time is the
+`Waits` port's virtual time: the retries' pauses pass on `advance`, never on the wall clock.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+from typing import Any
+
+import httpx
+from pydantic import SecretStr
+from sqlalchemy import text
+
+from bot.adapters.store.tables import cue_ledger
+from bot.app.startup import Step, StepState, run_step
+from bot.config.loader import load_schedule
+from bot.config.model import Schedule
+from bot.config.settings import Settings
+from bot.testing.timing import VirtualWaits
+from bot.wiring import Bot, build
+from tests.adapters.slack.conftest import SECRET, TOKEN, add_people
+from tests.conftest import ROOT
+from tests.fakes.deepl_server import FakeDeepL, running_fake_deepl
+from tests.fakes.slack_api import FakeSlack, FakeSlackServer
+
+
+def reference() -> Schedule:
+    schedule = load_schedule(ROOT / "schedules" / "ungp-tech-2022.yaml").schedule
+    assert schedule is not None
+    return schedule
+
+
+async def health(bot: Bot) -> tuple[int, dict[str, Any]]:
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=bot.app()), base_url="http://bot") as http:
+        answer = await http.get("/healthz")
+    return answer.status_code, answer.json()
+
+
+async def test_slack_down_for_a_minute_at_start_up_the_bot_starts_and_posts_when_it_recovers(tmp_path: Path) -> None:
+    vt = VirtualWaits()
+    async with FakeSlackServer(FakeSlack(clock=vt.now)) as fake:
+        add_people(fake)
+        fake.down = True
+        settings = Settings(_env_file=None, slack_bot_token=TOKEN, slack_signing_secret=SECRET,  # type: ignore[call-arg]
+                            slack_api_url=fake.base_url)
+        # start_now: the day's first cue is due at once, so start-up has a post to make while Slack is down.
+        bot = await build(reference(), settings, database_url=f"sqlite:///{tmp_path / 's.sqlite'}", start_now=True,
+                          translator=None, waits=vt)
+        await asyncio.wait_for(bot.start(), timeout=5)  # returns without Slack having answered anything
+        try:
+            for _ in range(6):  # retried after 1, 2, 4, 8, 16 and 30 s: a minute of 500s
+                await vt.wait_for_sleepers(1)
+                status, body = await health(bot)
+                assert status == 503 and body["status"] == "starting"
+                assert body["startup"]["slack"]["state"] == "retrying"
+                assert "internal_error" in body["startup"]["slack"]["error"]
+                assert body["startup"]["run_of_show"]["state"] == "starting"
+                assert body["slack"]["waiting_for_slack"] is True and body["slack"]["failed"] == 0
+                assert fake.posts() == [], "held, not spent on the outage"
+                await vt.advance(vt.wake_times[0] - vt.now())
+            await vt.wait_for_sleepers(1)
+            assert vt.now() >= 60 and bot.steps["slack"].attempts == 7
+            assert len(fake.of("auth.test", ok_only=False)) == 7 and not fake.of("auth.test")
+
+            fake.down = False
+            await vt.advance(vt.wake_times[0] - vt.now())
+            await fake.wait_for(lambda f: bool(f.posts()))
+            await asyncio.wait_for(bot.wait_started(), timeout=10)
+            await asyncio.wait_for(bot.steps["slack"].done.wait(), timeout=10)
+            status, body = await health(bot)
+            assert status == 200 and body["status"] == "ok" and body["leader"] is True
+            assert body["startup"]["slack"] == {"state": "ok", "attempts": 8, "error": None}
+            assert body["startup"]["run_of_show"]["state"] == "ok"
+            assert body["last_post"]["cue"] == "day/2022-03-07/reminder" and body["next_cue"] is not None
+            assert body["slack"]["waiting_for_slack"] is False and body["slack"]["failed"] == 0
+            assert bot.conductor.scheduler.running
+            assert fake.posts(), "the first cue went out once Slack answered"
+        finally:
+            await bot.stop()
+
+
+async def test_a_hanging_deepl_does_not_hold_up_start_up(tmp_path: Path) -> None:
+    vt = VirtualWaits()
+    with running_fake_deepl(FakeDeepL()) as deepl:
+        deepl.hang(everything=True)
+        settings = Settings(_env_file=None, deepl_auth_key=SecretStr(deepl.auth_key),  # type: ignore[call-arg]
+                            deepl_server_url=deepl.url)
+        bot = await build(reference(), settings, database_url=f"sqlite:///{tmp_path / 's.sqlite'}", start_now=True,
+                          waits=vt)
+        await asyncio.wait_for(bot.start(), timeout=5)
+        try:
+            await asyncio.wait_for(bot.wait_started(), timeout=10)
+            assert await asyncio.to_thread(deepl.arrived.acquire, timeout=10), "DeepL was asked and hangs"
+            status, body = await health(bot)
+            assert status == 200 and body["status"] == "ok"
+            assert body["startup"]["translation"]["state"] == "starting", "still waiting for DeepL"
+            assert bot.conductor.scheduler.running
+            async with httpx.AsyncClient(transport=httpx.ASGITransport(app=bot.app()), base_url="http://bot") as http:
+                assert (await http.get("/")).status_code == 200, "the console serves meanwhile"
+
+            deepl.unhang()
+            await asyncio.wait_for(bot.steps["translation"].done.wait(), timeout=10)
+            assert bot.steps["translation"].state is StepState.OK
+        finally:
+            await bot.stop()
+
+
+async def test_a_step_is_retried_until_it_succeeds_and_a_final_error_ends_it() -> None:
+    vt = VirtualWaits()
+    outcomes: list[Exception | None] = [OSError("down"), OSError("down"), None]
+
+    async def flaky() -> None:
+        outcome = outcomes.pop(0)
+        if outcome is not None:
+            raise outcome
+
+    step = Step("flaky")
+    task = asyncio.create_task(run_step(step, flaky, vt))
+    await vt.run_until_idle()
+    await task
+    assert step.state is StepState.OK and step.attempts == 3 and vt.slept == [1.0, 2.0]
+
+    async def refused() -> None:
+        raise PermissionError("key refused")
+
+    final = Step("refused")
+    await run_step(final, refused, vt, final=(PermissionError,))
+    assert final.state is StepState.FAILED and final.attempts == 1 and "key refused" in (final.error or "")
+
+
+async def test_healthz_never_answers_500_even_when_a_fact_cannot_be_read(tmp_path: Path) -> None:
+    bot = await build(reference(), Settings(_env_file=None), database_url=f"sqlite:///{tmp_path / 's.sqlite'}",  # type: ignore[call-arg]
+                      start_now=True, translator=None)
+    # Before start: jobs pending in a scheduler that has not started have no next_run_time (APScheduler 3).
+    bot.conductor.schedule_call("cue:probe", bot.wall.now(), _nothing)
+    status, body = await health(bot)
+    assert status == 503 and body["status"] == "starting" and body["next_cue"]["id"] == "probe"
+    async with bot.store.db.begin() as connection:  # a store that cannot answer (the ledger is gone)
+        await connection.execute(text(f"DROP TABLE {cue_ledger.name}"))
+    try:
+        status, body = await health(bot)  # says so, with a 503, not a 500
+        assert status == 503 and body["status"] == "starting" and cue_ledger.name in body["error"]
+    finally:
+        await bot.store.close()
+
+
+async def _nothing() -> None:
+    return None
