@@ -9,10 +9,12 @@ hangs: the bot is started and serving while the translation start-up waits in th
 from __future__ import annotations
 
 import asyncio
+import socket
 from pathlib import Path
 from typing import Any
 
 import httpx
+import uvicorn
 from pydantic import SecretStr
 from sqlalchemy import text
 
@@ -23,10 +25,12 @@ from bot.config.model import Schedule
 from bot.config.settings import Settings
 from bot.testing.timing import VirtualWaits
 from bot.wiring import Bot, build
-from tests.adapters.slack.conftest import SECRET, TOKEN, add_people
+from tests.adapters.slack.conftest import SECRET, TOKEN, add_people, event_body, signed
 from tests.conftest import ROOT
 from tests.fakes.deepl_server import FakeDeepL, running_fake_deepl
 from tests.fakes.slack_api import FakeSlack, FakeSlackServer
+
+EN, ES = "C0EN0000001", "C0ES0000001"  # the reference event's channels
 
 
 def reference() -> Schedule:
@@ -151,3 +155,45 @@ async def test_healthz_never_answers_500_even_when_a_fact_cannot_be_read(tmp_pat
 
 async def _nothing() -> None:
     return None
+
+
+async def test_under_uvicorn_start_up_completes_and_slack_traffic_is_taken_while_slack_is_down(tmp_path: Path) -> None:
+    """uvicorn's own start-up (the lifespan) with every Slack call failing: no "Application startup failed",
+    /healthz answers over HTTP, a signed message is acknowledged; it is mirrored once Slack is back."""
+    vt = VirtualWaits()
+    async with FakeSlackServer(FakeSlack(clock=vt.now)) as fake:
+        add_people(fake)
+        fake.down = True
+        settings = Settings(_env_file=None, slack_bot_token=TOKEN, slack_signing_secret=SECRET,  # type: ignore[call-arg]
+                            slack_api_url=fake.base_url)
+        bot = await build(reference(), settings, database_url=f"sqlite:///{tmp_path / 's.sqlite'}", start_now=True,
+                          translator=None, waits=vt)
+        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        sock.bind(("127.0.0.1", 0))
+        sock.listen(128)
+        sock.setblocking(False)
+        server = uvicorn.Server(uvicorn.Config(bot.app(), log_level="warning", lifespan="on"))
+        serving = asyncio.create_task(server.serve(sockets=[sock]))
+        url = f"http://127.0.0.1:{sock.getsockname()[1]}"
+        try:
+            async with httpx.AsyncClient(timeout=10) as http:
+                answer = await http.get(f"{url}/healthz")  # waits in the socket's backlog until uvicorn serves
+                assert answer.status_code == 503 and answer.json()["status"] == "starting"
+                assert server.started
+                body = event_body({"type": "message", "user": "UANA", "channel": ES, "text": "Hola a todos",
+                                   "ts": "1646643600.000001", "channel_type": "channel"}, "EvDown1")
+                ack = await http.post(f"{url}/slack/events", content=body, headers=signed(body))
+                assert ack.status_code == 200, ack.text
+
+                fake.down = False
+                await vt.wait_for_sleepers(1)
+                await vt.advance(vt.wake_times[0] - vt.now())
+                await fake.wait_for(lambda f: any(p.get("username") == "Ana García" for p in f.posts(EN)))
+                await asyncio.wait_for(bot.wait_started(), timeout=10)
+                answer = await http.get(f"{url}/healthz")
+                assert answer.status_code == 200 and answer.json()["status"] == "ok"
+        finally:
+            server.should_exit = True
+            await serving
+            sock.close()
+        assert not serving.exception()

@@ -78,7 +78,8 @@ class SlackRuntime:
     async def start(self) -> None:
         """Reach Slack (auth.test), let the outbox send, warm the profile cache, connect Socket Mode. Raises
         while Slack does not answer: the caller retries it in the background (bot.app.startup)."""
-        await self.client.auth_test()
+        identity = await self.client.auth_test()
+        self.intake.authorize.remember(dict(identity.data))  # type: ignore[arg-type]
         self.outbox.release()
         cached = await self.directory.warm()
         found = await self.directory.resolve_people()
