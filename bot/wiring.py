@@ -149,7 +149,8 @@ class Bot:
 
     def routes(self) -> list[BaseRoute]:
         console = self.console.routes() if self.console is not None else []
-        return [Route("/healthz", self.healthz, methods=["GET"]), *self.extra_routes, *console]
+        return [Route("/healthz", self.healthz, methods=["GET"]), Route("/readyz", self.readyz, methods=["GET"]),
+                *self.extra_routes, *console]
 
     @property
     def ready(self) -> bool:
@@ -158,15 +159,22 @@ class Bot:
         return step is not None and step.state is StepState.OK
 
     async def healthz(self, request: Request) -> JSONResponse:
-        """200 "ok" once started; 503 "starting" before (what readiness probes and load balancers read as "not
-        ready yet, ask again"), never 500: a fact that cannot be read yet is left out, not raised."""
+        """Liveness: 200 while the process serves, "starting" until the run of show runs, then "ok" (a probe
+        that restarts on failure must not kill a bot that waits for Slack). Never 500: a fact that cannot be
+        read yet is left out; a store that cannot be read is a 503 that says why."""
         try:
-            body = await self._health()
+            return JSONResponse(await self._health())
         except Exception as error:
             log.exception("/healthz could not read the bot's state")
-            return JSONResponse({"status": "starting" if not self.ready else "degraded",
+            return JSONResponse({"status": "ok" if self.ready else "starting",
                                  "error": f"{type(error).__name__}: {error}"[:300]}, status_code=503)
-        return JSONResponse(body, status_code=200 if body["status"] == "ok" else 503)
+
+    async def readyz(self, request: Request) -> JSONResponse:
+        """Readiness: 503 until started, then 200 (what load balancers and Kubernetes readiness probes read as
+        "not ready yet, ask again": no traffic is routed to a standby still starting)."""
+        body = {"status": "ok" if self.ready else "starting",
+                "startup": {name: step.describe() for name, step in self.steps.items()}}
+        return JSONResponse(body, status_code=200 if self.ready else 503)
 
     async def _health(self) -> dict[str, Any]:
         next_cue = _next_cue(self.conductor)

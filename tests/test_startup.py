@@ -1,7 +1,8 @@
 """Start-up that survives its neighbours: the real slack_sdk and deepl clients against the loopback fakes.
 
-Slack answering 500 to everything for a minute, then recovering: the bot starts, /healthz answers 503
-"starting" (never 500) and then 200 "ok", and the posts held meanwhile go out once Slack answers. A DeepL that
+Slack answering 500 to everything for a minute, then recovering: the bot starts, /healthz answers 200
+"starting" (never 500) and then "ok" while /readyz answers 503 and then 200, and the posts held meanwhile go
+out once Slack answers. A DeepL that
 hangs: the bot is started and serving while the translation start-up waits in the background. Time is the
 `Waits` port's virtual time: the retries' pauses pass on `advance`, never on the wall clock.
 """
@@ -40,9 +41,14 @@ def reference() -> Schedule:
 
 
 async def health(bot: Bot) -> tuple[int, dict[str, Any]]:
+    """/healthz's status code and body, checked against /readyz: 503 exactly while /healthz says starting."""
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=bot.app()), base_url="http://bot") as http:
         answer = await http.get("/healthz")
-    return answer.status_code, answer.json()
+        ready = await http.get("/readyz")
+    body = answer.json()
+    assert ready.status_code == (200 if body["status"] == "ok" else 503)
+    assert ready.json()["status"] == body["status"]
+    return answer.status_code, body
 
 
 async def test_slack_down_for_a_minute_at_start_up_the_bot_starts_and_posts_when_it_recovers(tmp_path: Path) -> None:
@@ -60,7 +66,7 @@ async def test_slack_down_for_a_minute_at_start_up_the_bot_starts_and_posts_when
             for _ in range(6):  # retried after 1, 2, 4, 8, 16 and 30 s: a minute of 500s
                 await vt.wait_for_sleepers(1)
                 status, body = await health(bot)
-                assert status == 503 and body["status"] == "starting"
+                assert status == 200 and body["status"] == "starting"
                 assert body["startup"]["slack"]["state"] == "retrying"
                 assert "internal_error" in body["startup"]["slack"]["error"]
                 assert body["startup"]["run_of_show"]["state"] == "starting"
@@ -143,7 +149,7 @@ async def test_healthz_never_answers_500_even_when_a_fact_cannot_be_read(tmp_pat
     # Before start: jobs pending in a scheduler that has not started have no next_run_time (APScheduler 3).
     bot.conductor.schedule_call("cue:probe", bot.wall.now(), _nothing)
     status, body = await health(bot)
-    assert status == 503 and body["status"] == "starting" and body["next_cue"]["id"] == "probe"
+    assert status == 200 and body["status"] == "starting" and body["next_cue"]["id"] == "probe"
     async with bot.store.db.begin() as connection:  # a store that cannot answer (the ledger is gone)
         await connection.execute(text(f"DROP TABLE {cue_ledger.name}"))
     try:
@@ -178,7 +184,8 @@ async def test_under_uvicorn_start_up_completes_and_slack_traffic_is_taken_while
         try:
             async with httpx.AsyncClient(timeout=10) as http:
                 answer = await http.get(f"{url}/healthz")  # waits in the socket's backlog until uvicorn serves
-                assert answer.status_code == 503 and answer.json()["status"] == "starting"
+                assert answer.status_code == 200 and answer.json()["status"] == "starting"
+                assert (await http.get(f"{url}/readyz")).status_code == 503
                 assert server.started
                 body = event_body({"type": "message", "user": "UANA", "channel": ES, "text": "Hola a todos",
                                    "ts": "1646643600.000001", "channel_type": "channel"}, "EvDown1")
@@ -192,6 +199,7 @@ async def test_under_uvicorn_start_up_completes_and_slack_traffic_is_taken_while
                 await asyncio.wait_for(bot.wait_started(), timeout=10)
                 answer = await http.get(f"{url}/healthz")
                 assert answer.status_code == 200 and answer.json()["status"] == "ok"
+                assert (await http.get(f"{url}/readyz")).status_code == 200
         finally:
             server.should_exit = True
             await serving
