@@ -47,7 +47,7 @@ from bot.app.ports.waits import Waits
 from bot.app.run_of_show import Conductor, CueRunner
 from bot.app.runtime import EventRuntime, runtime_authorizer
 from bot.app.startup import Step, StepState, run_step
-from bot.app.timers import SchedulerTimers, Timers
+from bot.app.timers import SchedulerTimers, Timers, next_job
 from bot.app.translation.service import ChatTranslator
 from bot.config.model import Schedule
 from bot.config.settings import Settings
@@ -96,22 +96,6 @@ def time_map(cues: list[Cue], *, start_now: bool, start_at: datetime | None, spe
     return TimeMap.identity(first)
 
 
-def _next_cue(conductor: Conductor) -> tuple[str, datetime] | None:
-    """The next cue's job and time, read so that a job added before the scheduler started (which has no
-    `next_run_time` attribute in APScheduler 3) is taken at its trigger's time instead of failing."""
-    upcoming = []
-    for job in conductor.scheduler.get_jobs():
-        if not job.id.startswith("cue:"):
-            continue
-        at = getattr(job, "next_run_time", None) or job.trigger.get_next_fire_time(None, conductor.runner.clock.now())
-        if at is not None:
-            upcoming.append((at, job.id))
-    if not upcoming:
-        return None
-    at, job_id = min(upcoming)
-    return job_id, at
-
-
 def _absolute(path: Path) -> str:
     return str(path.resolve())
 
@@ -142,6 +126,8 @@ class Bot:
     started: bool = False
     waits: Waits = field(default_factory=LoopWaits)
     steps: dict[str, Step] = field(default_factory=dict)
+    keeping: bool = False
+    _electing: asyncio.Lock = field(default_factory=asyncio.Lock)
 
     @property
     def db(self) -> AsyncEngine:
@@ -177,7 +163,7 @@ class Bot:
         return JSONResponse(body, status_code=200 if self.ready else 503)
 
     async def _health(self) -> dict[str, Any]:
-        next_cue = _next_cue(self.conductor)
+        next_cue = next_job(self.conductor, "cue:")
         states = await self.runner.ledger.cue_states()
         return {
             "status": "ok" if self.ready else "starting",
@@ -221,27 +207,35 @@ class Bot:
                                                    name=f"startup:{name}"))
 
     async def _start_run_of_show(self) -> None:
-        async def elected() -> None:
+        if not self.keeping:
+            leading = await self.leadership.try_lead()
+            # Renewing from now on: the first posts may wait minutes for Slack, longer than the lease lives.
+            self.keeping = True
+            self.background.append(asyncio.create_task(self.leadership.keep(self._elected, self._deposed)))
+            if not leading:
+                return  # a standby: `keep` starts the run of show if it is elected
+        elif self.started or not self.leadership.leading:
+            return  # started by `keep` meanwhile, or no longer the leader: `keep` carries on
+        await self._elected()
+
+    async def _elected(self) -> None:
+        async with self._electing:  # the start-up step and `keep` must not start the conductor twice
             if not self.started:
                 report = await self.conductor.start()
                 self.started = True
                 log.info("run of show: %d scheduled, %d posted late, %d missed, %d done before",
                          report.scheduled, len(report.posted_late), len(report.missed), report.already_done)
-            else:
-                # A take-over: the floor as the plan says, whatever the deposed leader left undone.
-                try:
-                    await self.runtime.settle()
-                except Exception:
-                    log.exception("could not bring the floor to the plan's state")
-                self.conductor.scheduler.resume()
+                return
+            # A take-over: the floor as the plan says, whatever the deposed leader left undone.
+            try:
+                await self.runtime.settle()
+            except Exception:
+                log.exception("could not bring the floor to the plan's state")
+            self.conductor.scheduler.resume()
 
-        async def deposed() -> None:
-            if self.conductor.scheduler.running:
-                self.conductor.scheduler.pause()
-
-        if await self.leadership.try_lead():
-            await elected()
-        self.background.append(asyncio.create_task(self.leadership.keep(elected, deposed)))
+    async def _deposed(self) -> None:
+        if self.conductor.scheduler.running:
+            self.conductor.scheduler.pause()
 
     async def stop(self) -> None:
         for task in self.background:

@@ -70,6 +70,7 @@ async def test_slack_down_for_a_minute_at_start_up_the_bot_starts_and_posts_when
                 assert body["startup"]["slack"]["state"] == "retrying"
                 assert "internal_error" in body["startup"]["slack"]["error"]
                 assert body["startup"]["run_of_show"]["state"] == "starting"
+                assert body["leader"] is True and bot.keeping, "the lease is renewed while the first posts wait"
                 assert body["slack"]["waiting_for_slack"] is True and body["slack"]["failed"] == 0
                 assert fake.posts() == [], "held, not spent on the outage"
                 await vt.advance(vt.wake_times[0] - vt.now())

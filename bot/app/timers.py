@@ -73,3 +73,19 @@ class SimulatedTimers:
             _, _, job_id = heapq.heappop(self._heap)
             due.append(self._jobs.pop(job_id)[1])
         return due
+
+
+def next_job(conductor: Conductor, prefix: str) -> tuple[str, datetime] | None:
+    """The earliest job whose id starts with `prefix`, and its time. A job added before the scheduler started
+    has no `next_run_time` attribute yet (APScheduler 3): its trigger says when instead."""
+    upcoming = []
+    for job in conductor.scheduler.get_jobs():
+        if job.id.startswith(prefix):
+            at = getattr(job, "next_run_time", None) or job.trigger.get_next_fire_time(
+                None, conductor.runner.clock.now())
+            if at is not None:
+                upcoming.append((at, job.id))
+    if not upcoming:
+        return None
+    at, job_id = min(upcoming)
+    return job_id, at
