@@ -187,10 +187,7 @@ class Outbox:
     """Paced, ordered, retried delivery of platform calls. See the module docstring."""
 
     def __init__(
-        self,
-        classify: Classify,
-        *,
-        waits: Waits,
+        self, classify: Classify, *, waits: Waits,
         limits: Mapping[str, Limit] = SLACK_LIMITS,
         max_attempts: int = 4,
         backoff: float = 1.0,
@@ -209,21 +206,9 @@ class Outbox:
         self._pending: dict[tuple[str, str], _Item] = {}
         self._buckets: dict[tuple[str, ...], _Bucket] = {}
         self._reports: set[asyncio.Task[None]] = set()
-        self._open = asyncio.Event()
-        self._open.set()
+        self.open = asyncio.Event()  # cleared: calls queue unsent until it is set (Slack not reached yet)
+        self.open.set()
         self.stats = Stats()
-
-    def hold(self) -> None:
-        """Queue calls without sending them until `release`: while the platform has not answered once since
-        start-up, calls wait for it instead of spending their retries on an outage."""
-        self._open.clear()
-
-    def release(self) -> None:
-        self._open.set()
-
-    @property
-    def held(self) -> bool:
-        return not self._open.is_set()
 
     async def submit(
         self,
@@ -320,7 +305,7 @@ class Outbox:
                     if item.cancelled:
                         queue.popleft()
                         continue
-                await self._open.wait()
+                await self.open.wait()
                 buckets = self._buckets_for(item)
                 await self._wait_turn(buckets)
                 # From here on the item is in flight: later calls with its key queue up behind it.
