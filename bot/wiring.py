@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -46,7 +46,8 @@ from bot.app.ports.chat import AudienceKind, ChatPort, MessageRef
 from bot.app.ports.waits import Waits
 from bot.app.run_of_show import Conductor, CueRunner
 from bot.app.runtime import EventRuntime, runtime_authorizer
-from bot.app.timers import SchedulerTimers, Timers
+from bot.app.startup import Step, StepState, run_step
+from bot.app.timers import SchedulerTimers, Timers, next_job
 from bot.app.translation.service import ChatTranslator
 from bot.config.model import Schedule
 from bot.config.settings import Settings
@@ -123,6 +124,10 @@ class Bot:
     extra_routes: list[BaseRoute] = field(default_factory=list)
     background: list[asyncio.Task[None]] = field(default_factory=list)
     started: bool = False
+    waits: Waits = field(default_factory=LoopWaits)
+    steps: dict[str, Step] = field(default_factory=dict)
+    keeping: bool = False
+    _electing: asyncio.Lock = field(default_factory=asyncio.Lock)
 
     @property
     def db(self) -> AsyncEngine:
@@ -130,14 +135,39 @@ class Bot:
 
     def routes(self) -> list[BaseRoute]:
         console = self.console.routes() if self.console is not None else []
-        return [Route("/healthz", self.healthz, methods=["GET"]), *self.extra_routes, *console]
+        return [Route("/healthz", self.healthz, methods=["GET"]), Route("/readyz", self.readyz, methods=["GET"]),
+                *self.extra_routes, *console]
+
+    @property
+    def ready(self) -> bool:
+        """Started: the run of show is running (leader) or standing by; the neighbours may still be retried."""
+        step = self.steps.get("run_of_show")
+        return step is not None and step.state is StepState.OK
 
     async def healthz(self, request: Request) -> JSONResponse:
-        pending = self.conductor.pending()
-        next_cue = next(((job, at) for job, at in pending if job.startswith("cue:")), None)
+        """Liveness: 200 while the process serves, "starting" until the run of show runs, then "ok" (a probe
+        that restarts on failure must not kill a bot that waits for Slack). Never 500: a fact that cannot be
+        read yet is left out; a store that cannot be read is a 503 that says why."""
+        try:
+            return JSONResponse(await self._health())
+        except Exception as error:
+            log.exception("/healthz could not read the bot's state")
+            return JSONResponse({"status": "ok" if self.ready else "starting",
+                                 "error": f"{type(error).__name__}: {error}"[:300]}, status_code=503)
+
+    async def readyz(self, request: Request) -> JSONResponse:
+        """Readiness: 503 until started, then 200 (what load balancers and Kubernetes readiness probes read as
+        "not ready yet, ask again": no traffic is routed to a standby still starting)."""
+        body = {"status": "ok" if self.ready else "starting",
+                "startup": {name: step.describe() for name, step in self.steps.items()}}
+        return JSONResponse(body, status_code=200 if self.ready else 503)
+
+    async def _health(self) -> dict[str, Any]:
+        next_cue = next_job(self.conductor, "cue:")
         states = await self.runner.ledger.cue_states()
-        return JSONResponse({
-            "status": "ok",
+        return {
+            "status": "ok" if self.ready else "starting",
+            "startup": {name: step.describe() for name, step in self.steps.items()},
             "event": self.schedule.event.id,
             "leader": self.leadership.leading,
             "last_post": {"cue": self.runner.posted[-1],
@@ -147,36 +177,65 @@ class Bot:
             "translation": self.translator.describe() if self.translator is not None else None,
             "discussion": self.runtime.current,
             "slack": self.slack.health() if self.slack is not None else None,
-        })
+        }
 
     async def start(self) -> None:
+        """Start without waiting for any neighbour: the store is read here; reaching Slack, DeepL's glossary
+        and quota, and the run of show (whose first posts need Slack) run in the background, retried until
+        they succeed, each reported in `steps` (and /healthz). Returns at once, so the HTTP server serves."""
         await self.runtime.restore()
-        if self.translator is not None:
-            await self.translator.start()
         if self.slack is not None:
-            await self.slack.start()
+            self.slack.hold()
+            self._background_step("slack", self.slack.start)
+        if self.translator is not None:
+            from bot.app.ports.translation import TranslatorAuthError
 
-        async def elected() -> None:
+            self._background_step("translation", self.translator.start, final=(TranslatorAuthError,))
+        self._background_step("run_of_show", self._start_run_of_show)
+
+    async def wait_started(self) -> None:
+        """Until the run of show has started (or stands by): what a caller that drives the bot in-process waits
+        for after `start`; Slack and translation may still be retrying."""
+        step = self.steps.get("run_of_show")
+        if step is not None:
+            await step.done.wait()
+
+    def _background_step(self, name: str, action: Callable[[], Awaitable[object]], *,
+                         final: tuple[type[BaseException], ...] = ()) -> None:
+        step = self.steps[name] = Step(name)
+        self.background.append(asyncio.create_task(run_step(step, action, self.waits, final=final),
+                                                   name=f"startup:{name}"))
+
+    async def _start_run_of_show(self) -> None:
+        if not self.keeping:
+            leading = await self.leadership.try_lead()
+            # Renewing from now on: the first posts may wait minutes for Slack, longer than the lease lives.
+            self.keeping = True
+            self.background.append(asyncio.create_task(self.leadership.keep(self._elected, self._deposed)))
+            if not leading:
+                return  # a standby: `keep` starts the run of show if it is elected
+        elif self.started or not self.leadership.leading:
+            return  # started by `keep` meanwhile, or no longer the leader: `keep` carries on
+        await self._elected()
+
+    async def _elected(self) -> None:
+        async with self._electing:  # the start-up step and `keep` must not start the conductor twice
             if not self.started:
-                self.started = True
                 report = await self.conductor.start()
+                self.started = True
                 log.info("run of show: %d scheduled, %d posted late, %d missed, %d done before",
                          report.scheduled, len(report.posted_late), len(report.missed), report.already_done)
-            else:
-                # A take-over: the floor as the plan says, whatever the deposed leader left undone.
-                try:
-                    await self.runtime.settle()
-                except Exception:
-                    log.exception("could not bring the floor to the plan's state")
-                self.conductor.scheduler.resume()
+                return
+            # A take-over: the floor as the plan says, whatever the deposed leader left undone.
+            try:
+                await self.runtime.settle()
+            except Exception:
+                log.exception("could not bring the floor to the plan's state")
+            self.conductor.scheduler.resume()
 
-        async def deposed() -> None:
-            if self.conductor.scheduler.running:
-                self.conductor.scheduler.pause()
-
-        if await self.leadership.try_lead():
-            await elected()
-        self.background.append(asyncio.create_task(self.leadership.keep(elected, deposed)))
+    async def _deposed(self) -> None:
+        if self.conductor.scheduler.running:
+            self.conductor.scheduler.pause()
 
     async def stop(self) -> None:
         for task in self.background:
@@ -306,7 +365,7 @@ async def build(
 
         runtime.listeners.append(refresh_console)
     bot = Bot(schedule, settings, store, runtime, runner, conductor, leadership, chat_translator, wall, chat, console,
-              slack, owns_store)
+              slack, owns_store, waits=waits)
     if slack is not None:
         slack.intake.handler = runtime.handle
         slack.home.facts = _SlackHomeFacts(runtime)  # the runtime exists only now

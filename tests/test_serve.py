@@ -19,6 +19,7 @@ async def test_healthz_reports_leadership_cues_translation_and_the_next_cue(tmp_
     bot = await build(schedule, settings, database_url=f"sqlite:///{tmp_path / 's.sqlite'}", start_now=True,
                       schedule_path=ROOT / "schedules" / "ungp-tech-2022.yaml")
     await bot.start()
+    await bot.wait_started()
     try:
         async with httpx.AsyncClient(transport=httpx.ASGITransport(app=bot.app()), base_url="http://bot") as http:
             health = (await http.get("/healthz")).json()

@@ -82,6 +82,7 @@ async def test_a_live_start_late_into_a_discussion_opens_its_list_whatever_was_p
     bot = await wiring.build(schedule, Settings(_env_file=None), database_url=f"sqlite:///{tmp_path / 's.sqlite'}",
                              start_at=now - (floor_open.at + timedelta(minutes=10) - cues[0].at) / speed, speed=speed)
     await bot.start()
+    await bot.wait_started()
     try:
         assert bot.runtime.current == "session-1"
         assert (await bot.runtime.floor.state("session-1")).is_open

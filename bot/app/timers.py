@@ -36,9 +36,10 @@ class SchedulerTimers:
         self.conductor.schedule_call(job_id, self.timemap.to_wall(at), job)
 
     def disarm(self, prefix: str) -> None:
-        for job_id, _ in self.conductor.pending():
-            if job_id.startswith(prefix):
-                self.conductor.cancel(job_id)
+        # Job ids only: a job added before the scheduler started has no next_run_time yet (APScheduler 3).
+        for job in self.conductor.scheduler.get_jobs():
+            if job.id.startswith(prefix):
+                self.conductor.cancel(job.id)
 
 
 @dataclass
@@ -72,3 +73,19 @@ class SimulatedTimers:
             _, _, job_id = heapq.heappop(self._heap)
             due.append(self._jobs.pop(job_id)[1])
         return due
+
+
+def next_job(conductor: Conductor, prefix: str) -> tuple[str, datetime] | None:
+    """The earliest job whose id starts with `prefix`, and its time. A job added before the scheduler started
+    has no `next_run_time` attribute yet (APScheduler 3): its trigger says when instead."""
+    upcoming = []
+    for job in conductor.scheduler.get_jobs():
+        if job.id.startswith(prefix):
+            at = getattr(job, "next_run_time", None) or job.trigger.get_next_fire_time(
+                None, conductor.runner.clock.now())
+            if at is not None:
+                upcoming.append((at, job.id))
+    if not upcoming:
+        return None
+    at, job_id = min(upcoming)
+    return job_id, at

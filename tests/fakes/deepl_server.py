@@ -175,6 +175,7 @@ class FakeDeepL:
     mangle: Callable[[str], str] | None = None  # rewrites each translated text: a misbehaving backend
     hanging: threading.Event = field(default_factory=threading.Event)  # set: translate requests hang
     release: threading.Event = field(default_factory=threading.Event)  # set: hung requests return
+    hang_everything: bool = False  # with `hanging`: every endpoint hangs (usage, glossaries), not only translate
     requests: list[tuple[str, str, Any]] = field(default_factory=list)  # (method, path, body)
     translate_bodies: list[dict[str, Any]] = field(default_factory=list)
     arrived: threading.Semaphore = field(default_factory=lambda: threading.Semaphore(0))
@@ -198,7 +199,8 @@ class FakeDeepL:
         with self.lock:
             self.faults.extend(Fault(status, retry_after) for _ in range(times))
 
-    def hang(self) -> None:
+    def hang(self, *, everything: bool = False) -> None:
+        self.hang_everything = everything
         self.release.clear()
         self.hanging.set()
 
@@ -255,6 +257,9 @@ class _Handler(BaseHTTPRequestHandler):
             state.requests.append((method, parts.path, body))
         if not self._authorised():
             return
+        if state.hang_everything and state.hanging.is_set() and not parts.path.startswith("/v2/translate"):
+            state.arrived.release()
+            state.release.wait(timeout=30)
         with state.lock:
             fault = state.faults.pop(0) if state.faults else None
         if fault is not None and not parts.path.startswith("/v2/translate"):

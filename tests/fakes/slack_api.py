@@ -2,8 +2,8 @@
 
 Serves `/api/<method>` on 127.0.0.1 (ephemeral port) with aiohttp.web, accepts arguments the way slack_sdk
 sends them (JSON body, form body or query string), records every call, and can misbehave on demand:
-answer 429 with Retry-After, answer 5xx, hold responses until released (a slow Slack), and enforce
-chat.postMessage's ~1/s per channel with its own clock.
+answer 429 with Retry-After, answer 5xx (or be down: 500 to everything), hold responses until released (a
+slow Slack), and enforce chat.postMessage's ~1/s per channel with its own clock.
 """
 
 from __future__ import annotations
@@ -54,6 +54,7 @@ class FakeSlack:
     arrived: list[tuple[str, dict[str, Any]]] = field(default_factory=list)  # requests as they come in
     messages: dict[tuple[str, str], dict[str, Any]] = field(default_factory=dict)
     faults: list[Fault] = field(default_factory=list)
+    down: bool = False  # an outage: every method answers HTTP 500 while set
     post_rate: tuple[float, int] | None = None  # (per second, burst) enforced per channel on chat.postMessage
     method_rates: dict[str, tuple[float, int]] = field(default_factory=dict)  # workspace-wide tiers, per method
     base_url: str = ""
@@ -146,6 +147,8 @@ class FakeSlack:
         return web.json_response(payload, status=status, headers=headers)
 
     def _answer(self, method: str, args: dict[str, Any]) -> tuple[int, dict[str, str], dict[str, Any]]:
+        if self.down:
+            return 500, {}, {"ok": False, "error": "internal_error"}
         for fault in self.faults:
             if fault.times > 0 and fault.method == method and fault.channel in (None, args.get("channel")):
                 fault.times -= 1

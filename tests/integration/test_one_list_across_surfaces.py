@@ -43,6 +43,7 @@ async def test_slack_and_zoom_requests_of_one_person_make_one_entry(tmp_path: Pa
         bot = await build(schedule, settings, database_url=f"sqlite:///{tmp_path / 'state.sqlite'}",
                       start_now=True)
         await bot.start()
+        await bot.wait_started()
         try:
             floor_open = next(c for c in bot.conductor.cues.values()
                               if c.kind == CueKind.FLOOR_OPEN and c.item == "session-1")

@@ -24,6 +24,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from bot.adapters.slack.authorize import BotTokenAuthorize
 from bot.adapters.slack.blocks import action_of
 from bot.adapters.slack.channels import SlackChannels
 from bot.adapters.slack.escape import mentioned_users, to_plain
@@ -169,7 +170,9 @@ class SlackIntake:
         self._tasks: set[asyncio.Task[None]] = set()
         self.places = Places()  # each event's place in its channel's order, taken in the listener
         # An empty secret can never verify: without one, every HTTP request is refused (Socket Mode skips it).
-        self.app = AsyncApp(client=client, signing_secret=signing_secret or "", process_before_response=False)
+        self.authorize = BotTokenAuthorize(client)  # never refuses an event because Slack's API is down
+        self.app = AsyncApp(client=client, signing_secret=signing_secret or "", process_before_response=False,
+                            authorize=self.authorize)
         self.app.event("message")(self._on_message)
         self.app.event("reaction_added")(self._on_reaction)
         self.app.event("app_home_opened")(self._on_home)

@@ -187,10 +187,7 @@ class Outbox:
     """Paced, ordered, retried delivery of platform calls. See the module docstring."""
 
     def __init__(
-        self,
-        classify: Classify,
-        *,
-        waits: Waits,
+        self, classify: Classify, *, waits: Waits,
         limits: Mapping[str, Limit] = SLACK_LIMITS,
         max_attempts: int = 4,
         backoff: float = 1.0,
@@ -209,6 +206,8 @@ class Outbox:
         self._pending: dict[tuple[str, str], _Item] = {}
         self._buckets: dict[tuple[str, ...], _Bucket] = {}
         self._reports: set[asyncio.Task[None]] = set()
+        self.open = asyncio.Event()  # cleared: calls queue unsent until it is set (Slack not reached yet)
+        self.open.set()
         self.stats = Stats()
 
     async def submit(
@@ -306,6 +305,7 @@ class Outbox:
                     if item.cancelled:
                         queue.popleft()
                         continue
+                await self.open.wait()
                 buckets = self._buckets_for(item)
                 await self._wait_turn(buckets)
                 # From here on the item is in flight: later calls with its key queue up behind it.

@@ -68,13 +68,23 @@ class SlackRuntime:
         return {"mode": "socket" if self.app_token else "http", "queued": self.outbox.queued,
                 "delivered": stats.delivered, "rate_limited": stats.rate_limited, "retried": stats.retried,
                 "failed": stats.failed, "bundled": stats.bundled, "coalesced": stats.coalesced,
-                "seconds_since_last_delivery": since}
+                "seconds_since_last_delivery": since, "waiting_for_slack": not self.outbox.open.is_set()}
+
+    def hold(self) -> None:
+        """Posts made before Slack has answered once (the run of show's first cues, the board) wait in the
+        outbox for `start` to reach it, rather than spend their retries on an outage at start-up."""
+        self.outbox.open.clear()
 
     async def start(self) -> None:
+        """Reach Slack (auth.test), let the outbox send, warm the profile cache, connect Socket Mode. Raises
+        while Slack does not answer: the caller retries it in the background (bot.app.startup)."""
+        identity = await self.client.auth_test()
+        self.intake.authorize.remember(dict(identity.data))  # type: ignore[arg-type]
+        self.outbox.open.set()
         cached = await self.directory.warm()
         found = await self.directory.resolve_people()
         log.info("Slack: %d profiles cached, %d schedule people found by e-mail", cached, found)
-        if self.app_token:
+        if self.app_token and self.socket is None:
             self.socket = AsyncSocketModeHandler(self.intake.app, self.app_token)
             await self.socket.connect_async()  # type: ignore[no-untyped-call]
 
@@ -82,6 +92,7 @@ class SlackRuntime:
         if self.socket is not None:
             await self.socket.close_async()  # type: ignore[no-untyped-call]
         await self.intake.drain()
+        self.outbox.open.set()  # what waited for Slack gets its tries now (and fails loudly) rather than hang
         await self.outbox.drain()
         await self.outbox.aclose()
 

@@ -28,6 +28,7 @@ async def test_reference_event_on_slack(tmp_path: Path) -> None:
         bot = await build(schedule, settings, database_url=f"sqlite+aiosqlite:///{tmp_path / 'state.sqlite'}",
                       start_now=True)
         await bot.start()
+        await bot.wait_started()
         try:
             async with serve(bot.routes()) as url, httpx.AsyncClient(timeout=10) as http:
                 body = event_body({"type": "message", "user": "UANA", "channel": ES, "text": "Hola a todos",
