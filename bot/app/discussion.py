@@ -78,11 +78,15 @@ class Discussions:
         elif kind is CueKind.SESSION_CLOSE:
             await self.close(cue.item, now)
 
-    def planned(self) -> AgendaState:
-        """Where the agenda is now, by the plan (whatever was or was not posted)."""
+    def cues(self) -> list[Cue]:
+        """The run of show's plan, computed once: the agenda state and the carry-over both read it."""
         if self._cues is None:
             self._cues = plan(self.ctx.schedule)
-        return state_at(self._cues, self.ctx.clock.now())
+        return self._cues
+
+    def planned(self) -> AgendaState:
+        """Where the agenda is now, by the plan (whatever was or was not posted)."""
+        return state_at(self.cues(), self.ctx.clock.now())
 
     async def settle(self) -> AgendaState:
         """Bring the floor to the plan's state (on every start): a discussion that should have ended is
@@ -136,7 +140,7 @@ class Discussions:
     def following(self, item_id: str) -> str | None:
         """The discussion after `item_id` in the run of show: where carried requests go."""
         if self._order is None:
-            opens = sorted((c for c in plan(self.ctx.schedule) if c.kind is CueKind.FLOOR_OPEN), key=lambda c: c.at)
+            opens = sorted((c for c in self.cues() if c.kind is CueKind.FLOOR_OPEN), key=lambda c: c.at)
             self._order = [c.item for c in opens]
         if item_id not in self._order:
             return None

@@ -11,6 +11,14 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from tenacity import (
+    AsyncRetrying,
+    RetryCallState,
+    retry_if_exception_type,
+    retry_if_not_exception_type,
+    wait_exponential,
+)
+
 from bot.app.ports.waits import Waits
 
 log = logging.getLogger(__name__)
@@ -43,30 +51,36 @@ async def run_step(step: Step, action: Callable[[], Awaitable[object]], waits: W
                    max_delay: float = MAX_DELAY) -> None:
     """Run `action` until it succeeds, backing off exponentially (on `waits`) between attempts. An error of a
     `final` type ends the step as failed; it is logged, never raised, so no neighbour can end the process."""
-    delay = first_delay
-    while True:
-        step.attempts += 1
-        try:
-            await action()
-        except asyncio.CancelledError:
-            raise
-        except final as error:
-            step.state, step.error = StepState.FAILED, _describe(error)
-            log.error("start-up step %s failed for good: %s", step.name, step.error)
-            step.done.set()
-            return
-        except Exception as error:
-            step.state, step.error = StepState.RETRYING, _describe(error)
-            log.warning("start-up step %s failed (attempt %d), retrying in %.0fs: %s", step.name, step.attempts,
-                        delay, step.error)
-            await waits.sleep(delay)
-            delay = min(max_delay, delay * 2)
-            continue
-        step.state, step.error = StepState.OK, None
-        if step.attempts > 1:
-            log.info("start-up step %s succeeded after %d attempts", step.name, step.attempts)
+
+    def failed(state: RetryCallState) -> None:
+        error = state.outcome.exception() if state.outcome is not None else None
+        step.state, step.error = StepState.RETRYING, _describe(error) if error is not None else None
+        delay = state.next_action.sleep if state.next_action is not None else 0.0
+        log.warning("start-up step %s failed (attempt %d), retrying in %.0fs: %s", step.name, step.attempts,
+                    delay, step.error)
+
+    # No stop: a neighbour is waited for as long as it takes (the step's state says so meanwhile).
+    retrying = AsyncRetrying(
+        retry=retry_if_exception_type(Exception) & retry_if_not_exception_type((asyncio.CancelledError, *final)),
+        wait=wait_exponential(multiplier=first_delay, max=max_delay),
+        sleep=waits.sleep,
+        before_sleep=failed,
+        reraise=True,
+    )
+    try:
+        async for attempt in retrying:
+            with attempt:
+                step.attempts += 1
+                await action()
+    except final as error:
+        step.state, step.error = StepState.FAILED, _describe(error)
+        log.error("start-up step %s failed for good: %s", step.name, step.error)
         step.done.set()
         return
+    step.state, step.error = StepState.OK, None
+    if step.attempts > 1:
+        log.info("start-up step %s succeeded after %d attempts", step.name, step.attempts)
+    step.done.set()
 
 
 def _describe(error: BaseException) -> str:
