@@ -99,6 +99,12 @@ class SlackChat:
         self, texts: Mapping[str, str], *, audience: AudienceKind = AudienceKind.PARTICIPANTS,
         key: str | None = None, actions: Sequence[Button] = (),
     ) -> list[MessageRef]:
+        # A text with nothing in it (a message that was only markup) is not an announcement: Slack would
+        # refuse it (no_text), so nothing is posted for it.
+        texts = {lang: text for lang, text in texts.items() if text.strip()}
+        if not texts:
+            log.info("announcement %s has no text in any language: not posted", key)
+            return []
         if audience is AudienceKind.CHAIRS or self.channels.mode is ChatMode.THREAD:
             channel = self._chairs() if audience is AudienceKind.CHAIRS else self.channels.shared
             # The chairs share one working language (the event's first): a note in three languages would
