@@ -34,6 +34,13 @@ def run_serve(
     if not result.ok or result.schedule is None:
         return 1
     settings = load_settings()
+    from bot.adapters.web.access import AccessRefused, decide_access
+
+    try:
+        decide_access(settings)  # before anything starts: an unsafe console is one clear line, not a traceback
+    except AccessRefused as refused:
+        print(i18n.render(refused.key, "en", **refused.values), file=sys.stderr)
+        return 1
     schedule = result.schedule
     database_url = None
     if scenario is not None or rehearsal_out is not None:

@@ -21,6 +21,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import BaseRoute, Route
@@ -33,9 +34,11 @@ from bot.adapters.store.key_values import SqlKeyValues
 from bot.adapters.store.lease import LeaderLease
 from bot.adapters.store.ledger import SqlCueLedger
 from bot.adapters.store.migrate import upgrade_to_head
+from bot.adapters.store.revocations import SqlRevocations
 from bot.adapters.web.console import WebConsole
 from bot.adapters.web.console_model import RuntimeConsoleModel
 from bot.adapters.web.local_chat import LocalChat
+from bot.adapters.web.setup import console_access
 from bot.adapters.zoom.meeting_links import with_meeting_links
 from bot.app.agenda_clock import AgendaClock
 from bot.app.clock import Clock, LoopWaits, SystemClock
@@ -73,6 +76,7 @@ class Store:
     ledger: SqlCueLedger
     audit: SqlAuditLog
     lease: LeaderLease
+    revocations: SqlRevocations
 
     async def close(self) -> None:
         await self.db.dispose()
@@ -83,7 +87,7 @@ async def open_store(url: str) -> Store:
     db = create_engine(url)
     await upgrade_to_head(db)
     return Store(db, FloorLists(db), SqlKeyValues(db), InboundEvents(db), SqlCueLedger(db), SqlAuditLog(db),
-                 LeaderLease(db))
+                 LeaderLease(db), SqlRevocations(db))
 
 
 def time_map(cues: list[Cue], *, start_now: bool, start_at: datetime | None, speed: float, now: datetime) -> TimeMap:
@@ -122,6 +126,7 @@ class Bot:
     slack: Any = None
     owns_store: bool = True
     extra_routes: list[BaseRoute] = field(default_factory=list)
+    middleware: list[Middleware] = field(default_factory=list)  # the console's guard: Host, Origin, sizes, rates
     background: list[asyncio.Task[None]] = field(default_factory=list)
     started: bool = False
     waits: Waits = field(default_factory=LoopWaits)
@@ -254,16 +259,20 @@ class Bot:
         if self.owns_store:
             await self.store.close()
 
-    def app(self) -> Starlette:
+    def app(self, *, lifespan: bool = True) -> Starlette:
+        """The HTTP app; without `lifespan` nothing starts (a test drives the bot itself)."""
+        if not lifespan:
+            return Starlette(routes=self.routes(), middleware=self.middleware)
+
         @asynccontextmanager
-        async def lifespan(_: Starlette) -> AsyncIterator[None]:
+        async def serving(_: Starlette) -> AsyncIterator[None]:
             await self.start()
             try:
                 yield
             finally:
                 await self.stop()
 
-        return Starlette(routes=self.routes(), lifespan=lifespan)
+        return Starlette(routes=self.routes(), lifespan=serving, middleware=self.middleware)
 
 
 def build_runtime(
@@ -355,17 +364,21 @@ async def build(
     runner.on_cue = runtime.on_cue
     conductor.settle = runtime.settle
     runner.on_posted = on_posted
-    console = None
+    console, middleware = None, []
     if local is not None:
+        access = await console_access(settings, schedule, kv=store.kv, revocations=store.revocations,
+                                      audit=store.audit, clock=wall)
         console = WebConsole(chat=local, model=RuntimeConsoleModel(runtime, store.ledger, cues), handler=runtime.handle,
-                             clock=agenda)
+                             clock=agenda, signin=access.signin, per_person=access.per_person,
+                             extra_routes=access.extra_routes)
+        middleware = access.middleware()
 
         async def refresh_console(_discussion: str, local: LocalChat = local) -> None:
             local.changed()
 
         runtime.listeners.append(refresh_console)
     bot = Bot(schedule, settings, store, runtime, runner, conductor, leadership, chat_translator, wall, chat, console,
-              slack, owns_store, waits=waits)
+              slack, owns_store, waits=waits, middleware=middleware)
     if slack is not None:
         slack.intake.handler = runtime.handle
         slack.home.facts = _SlackHomeFacts(runtime)  # the runtime exists only now

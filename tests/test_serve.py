@@ -21,7 +21,7 @@ async def test_healthz_reports_leadership_cues_translation_and_the_next_cue(tmp_
     await bot.start()
     await bot.wait_started()
     try:
-        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=bot.app()), base_url="http://bot") as http:
+        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=bot.app()), base_url="http://127.0.0.1") as http:
             health = (await http.get("/healthz")).json()
             page = await http.get("/")
         assert health["status"] == "ok" and health["leader"] is True
@@ -36,5 +36,5 @@ async def test_healthz_reports_leadership_cues_translation_and_the_next_cue(tmp_
 
 
 async def http_status(bot, path: str) -> int:  # type: ignore[no-untyped-def]
-    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=bot.app()), base_url="http://bot") as http:
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=bot.app()), base_url="http://127.0.0.1") as http:
         return (await http.post(path, content=b"{}", headers={"content-type": "application/json"})).status_code

@@ -196,3 +196,42 @@ def report(
     if lang not in ("en", "fr", "es"):
         raise typer.BadParameter("use en, fr or es", param_hint="--lang")
     raise typer.Exit(run_report(out, schedule_file, lang, database, sys.stdout, sys.stderr))
+
+
+# -- console access (body in bot/cli/invite.py) --------------------------------------------------
+
+
+@app.command("invite")
+def invite_command(
+    file: Annotated[Path, typer.Argument(help="the schedule file")],
+    person: Annotated[
+        list[str] | None, typer.Option("--person", help="a person id (or an interpreter's e-mail); repeatable")
+    ] = None,
+    everyone: Annotated[bool, typer.Option("--all", help="everyone of the schedule, and its interpreters")] = False,
+    role: Annotated[
+        str | None,
+        typer.Option("--role", help="organizer, chair, interpreter or attendee (default: the schedule's)"),
+    ] = None,
+    base_url: Annotated[
+        str | None, typer.Option("--base-url", help="where the links point (default FLOORBOT_PUBLIC_URL)")
+    ] = None,
+    expires: Annotated[
+        str | None, typer.Option("--expires", help="a date or ISO time (default: the day after the event)")
+    ] = None,
+    out: Annotated[Path | None, typer.Option("--out", help="write a CSV for a mail merge instead of printing")] = None,
+    revoke: Annotated[
+        str | None, typer.Option("--revoke", help="withdraw every link and session of this person")
+    ] = None,
+    database: Annotated[
+        str | None, typer.Option("--database", help="SQLAlchemy URL (default FLOORBOT_DATABASE_URL)")
+    ] = None,
+) -> None:
+    """Signed sign-in links for the web console, one per person (or revoke a person's links)."""
+    from bot.cli.invite import run_invite
+    from bot.config.settings import load_settings
+
+    if role is not None and role not in ("organizer", "chair", "interpreter", "attendee"):
+        raise typer.BadParameter("use organizer, chair, interpreter or attendee", param_hint="--role")
+    raise typer.Exit(run_invite(file, load_settings(), people=person or [], everyone=everyone, role=role,
+                                base_url=base_url, expires=expires, out_path=out, revoke=revoke,
+                                database=database, stdout=sys.stdout, stderr=sys.stderr))

@@ -156,6 +156,11 @@ class Chat(Strict):
     chairs_channel: str | None = None
 
 
+class Console(Strict):
+    guests: bool = Field(default=False, description="let people without an invitation join the web console "
+                         "with a name, group and language (unverified; never any chair power)")
+
+
 class Floor(Strict):
     speaking_time: Duration = timedelta(minutes=3)
     warn_before: Duration = timedelta(seconds=30)
@@ -245,6 +250,7 @@ class Schedule(Strict):
     version: Literal[1] = 1
     event: Event
     chat: Chat = Field(default_factory=Chat)
+    console: Console = Field(default_factory=Console)
     floor: Floor = Field(default_factory=Floor)
     reminders: Reminders = Field(default_factory=Reminders)
     groups: dict[Identifier, Group] = Field(default_factory=dict)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
@@ -16,11 +18,19 @@ class Settings(BaseSettings):
     floorbot_database_url: str = Field(default="sqlite:///floorbot.sqlite")
     floorbot_host: str = "127.0.0.1"
     floorbot_port: int = 3000
+    # The console's credentials (docs/console.md): `local` is "sign in as", for one machine only.
+    floorbot_console_auth: Literal["local", "signed"] | None = None
+    floorbot_secret_key: SecretStr | None = None
+    floorbot_public_url: str | None = None  # e.g. https://floorbot.example.org: the one allowed Host and Origin
 
     slack_bot_token: SecretStr | None = None
     slack_signing_secret: SecretStr | None = None
     slack_app_token: SecretStr | None = None
     slack_api_url: str = "https://slack.com/api/"
+    # "Sign in with Slack" (OpenID Connect) on the console, when both are set.
+    slack_client_id: str | None = None
+    slack_client_secret: SecretStr | None = None
+    slack_openid_authorize_url: str = "https://slack.com/openid/connect/authorize"
 
     deepl_auth_key: SecretStr | None = None
     deepl_server_url: str | None = None

@@ -9,6 +9,7 @@ chat ids never carry chair powers: Zoom's in-meeting chat is read-only for the b
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import StrEnum
 
 from bot.domain.grammar import CHAIR_VERBS, Verb
 from bot.domain.schedule import Agenda, AgendaItem, ListedPerson
@@ -18,10 +19,43 @@ WEB_PREFIX = "web:"
 
 @dataclass(frozen=True)
 class Permission:
-    """`reason_key` is a message key in prompts/<lang>/floor.yaml (``floor.authz.*``)."""
+    """`reason_key` is a message key in prompts/<lang>/ (``floor.authz.*``, ``access.refused.*``)."""
 
     allowed: bool
     reason_key: str
+
+
+class Role(StrEnum):
+    """What a console credential (an invitation link, a Slack sign-in, a guest's form) lets its holder do. It
+    caps what the schedule grants: an organizer invited as an attendee has no chair power in that session."""
+
+    ORGANIZER = "organizer"
+    CHAIR = "chair"  # of the sessions the schedule says they chair
+    INTERPRETER = "interpreter"  # reads the floor; acts on nothing
+    ATTENDEE = "attendee"
+    GUEST = "guest"  # unverified: no credential but a name
+
+
+CHAIR_ROLES = frozenset({Role.ORGANIZER, Role.CHAIR})
+
+
+def role_permits(role: Role, verb: Verb | str | None) -> Permission:
+    """May a credential of `role` ask for `verb` at all (None: plain chat)? The schedule decides the rest
+    (`authorize`: a chair only in their own sessions). Interpreters are read-only: no chat, no request."""
+    if role is Role.INTERPRETER:
+        return Permission(False, "access.refused.read_only")
+    if verb is not None and verb in CHAIR_VERBS and role not in CHAIR_ROLES:
+        return Permission(False, "access.refused.role")
+    return Permission(True, "floor.authz.anyone")
+
+
+def natural_role(person_id: str, schedule: Agenda) -> Role:
+    """The role the schedule gives a person: organizer, chair of some item, else attendee."""
+    if person_id in schedule.event.organizers:
+        return Role.ORGANIZER
+    if any(person_id in item.all_chairs for day in schedule.days for item in day.items):
+        return Role.CHAIR
+    return Role.ATTENDEE
 
 
 def web_id(person_id: str) -> str:

@@ -155,6 +155,15 @@ class KeyValueRow(Base):
     updated_at: Mapped[datetime]
 
 
+class RevocationRow(Base):
+    """A revoked console credential subject (``person:<id>``, ``session:<id>``) and when it was revoked."""
+
+    __tablename__ = "console_revocations"
+
+    subject: Mapped[str] = mapped_column(String(300), primary_key=True)
+    revoked_at: Mapped[datetime]
+
+
 metadata = Base.metadata
 
 # Core Table objects, typed as such, for the statements the store builds.
@@ -166,3 +175,4 @@ inbound_events = cast(Table, InboundEventRow.__table__)
 cue_ledger = cast(Table, CueRow.__table__)
 leader_leases = cast(Table, LeaseRow.__table__)
 key_values = cast(Table, KeyValueRow.__table__)
+console_revocations = cast(Table, RevocationRow.__table__)

@@ -4,21 +4,21 @@ The console is a surface like Slack: it turns what people do in the page into `I
 dispatcher (convert at the edge, dispatch once) and shows what the bot posts through `LocalChat`. What the
 pages show about the floor comes from a `ConsoleModel`; the server decides who may do what.
 
-Identity is a local "sign in as": pick a person from the schedule (`web:<person id>`) or type a free name
-(`web:guest:<random>`). It is remembered in an HttpOnly, SameSite=Strict cookie, and the console binds
-127.0.0.1 by default; see docs/console.md.
+Who is signed in comes from a signed session cookie (bot/adapters/web/sessions.py): an invitation link, Sign
+in with Slack, a guest's form, or — in `local` mode only — "sign in as" any person of the schedule. Every
+action is authorised here from the credential's role (`authz.role_permits`, audited when refused) and then by
+the floor service from the schedule; see docs/console.md.
 """
 
 from __future__ import annotations
 
+import asyncio
 import html
 import json
 import logging
 import re
-import secrets
 import uuid
 from collections.abc import AsyncIterator, Mapping
-from dataclasses import dataclass, replace
 from datetime import timedelta
 from functools import lru_cache
 from pathlib import Path
@@ -33,46 +33,42 @@ from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from bot.adapters.web.buttons import MAX_MESSAGE, InvalidButton, button_command, floor_intent
+from bot.adapters.web.credentials import Credential
 from bot.adapters.web.local_chat import LocalChat
+from bot.adapters.web.rate import RateLimiter
+from bot.adapters.web.signin import JoinRefused, SignIn, best_language, is_guest
 from bot.adapters.web.views import ConsoleModel, EventView, FloorView, Powers, RequestView, pick, to_json
 from bot.app.clock import Clock
 from bot.app.places import Places
 from bot.app.ports.chat import InboundEvent, InboundHandler, InboundKind
-from bot.domain.grammar import Command, parse, parse_floor
+from bot.domain import authz
+from bot.domain.grammar import Command, Verb, parse, parse_floor
 from bot.i18n import catalog as i18n
 from bot.i18n import formats
 
 log = logging.getLogger(__name__)
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
-COOKIE = "floorbot_console"
-MAX_NAME = 80
-MAX_SESSIONS = 5000  # sign-ins kept in memory; the oldest is forgotten first
+STREAM_RECHECK = 10.0  # seconds between two checks that an open stream's session is not revoked
 
 _TEMPLATE_KEY = re.compile(r"\{\{([a-z0-9_.\-]+)\}\}")
 
-
-@dataclass(frozen=True)
-class Identity:
-    user_id: str
-    name: str
-    lang: str
-    group: str
-    person: str | None = None  # the schedule's person id, when signed in as one
+Identity = Credential  # who a console request speaks for
 
 
 class BadRequest(Exception):
-    def __init__(self, key: str, status: int = 400) -> None:
+    def __init__(self, key: str, status: int = 400, *, retry_after: int | None = None) -> None:
         super().__init__(key)
         self.key = key
         self.status = status
+        self.retry_after = retry_after
 
 
 @lru_cache(maxsize=4)
 def console_strings(lang: str) -> dict[str, str]:
-    """The page's own strings (the `console.*` keys) plus the language names, for live switching."""
+    """The page's own strings (`console.*`, `access.page.*`) plus the language names, for live switching."""
     catalog = i18n.load_catalog(lang)
-    return {k: v for k, v in catalog.items() if k.startswith(("console.", "common."))}
+    return {k: v for k, v in catalog.items() if k.startswith(("console.", "common.", "access.page."))}
 
 
 def wait_text(seconds: int, lang: str) -> str:
@@ -80,28 +76,23 @@ def wait_text(seconds: int, lang: str) -> str:
     return formats.wait(timedelta(seconds=seconds), lang, short=True)
 
 
-def best_language(header: str | None, languages: tuple[str, ...] = i18n.LANGUAGES) -> str:
-    """The first language of an Accept-Language header that the console speaks, else English."""
-    for part in (header or "").split(","):
-        code = part.split(";")[0].strip().lower()[:2]
-        if code in languages:
-            return code
-    return "en"
-
-
 class WebConsole:
     """The console's routes over a LocalChat, a read model and the dispatcher's inbound handler."""
 
-    def __init__(self, *, chat: LocalChat, model: ConsoleModel, handler: InboundHandler, clock: Clock) -> None:
+    def __init__(self, *, chat: LocalChat, model: ConsoleModel, handler: InboundHandler, clock: Clock,
+                 signin: SignIn, per_person: RateLimiter, extra_routes: list[BaseRoute] | None = None) -> None:
         self.chat = chat
         self.model = model
         self.handler = handler
         self.clock = clock
-        self._sessions: dict[str, Identity] = {}
+        self.signin = signin
+        self.sessions = signin.sessions
+        self.per_person = per_person
+        self._extra_routes = extra_routes or []  # Sign in with Slack, when configured
         self.places = Places()  # each event's place in its pane's order, taken before any await
 
     def routes(self) -> list[BaseRoute]:
-        return [
+        return [*self.signin.routes(), *self._extra_routes,
             Route("/", self.page, methods=["GET"]),
             Route("/api/strings", self.strings, methods=["GET"]),
             Route("/api/state", self.state, methods=["GET"]),
@@ -116,14 +107,21 @@ class WebConsole:
 
     # -- identity ------------------------------------------------------------------------------------------
 
-    def identity(self, request: Request) -> Identity | None:
-        token = request.cookies.get(COOKIE)
-        return self._sessions.get(token) if token else None
+    async def identity(self, request: Request) -> Identity | None:
+        return await self.sessions.current(request)
 
-    def _require(self, request: Request) -> Identity:
-        who = self.identity(request)
+    async def _require(self, request: Request) -> Identity:
+        who = await self.identity(request)
         if who is None:
             raise BadRequest("console.error.not_signed_in", 401)
+        return who
+
+    async def _acting(self, request: Request) -> Identity:
+        """The signed-in person of a POST, within their rate (a held-down button must not flood the floor)."""
+        who = await self._require(request)
+        wait = self.per_person.take(who.sid)
+        if wait:
+            raise BadRequest("access.refused.rate", 429, retry_after=wait)
         return who
 
     async def _json_body(self, request: Request) -> dict[str, Any]:
@@ -149,7 +147,7 @@ class WebConsole:
     # -- pages ---------------------------------------------------------------------------------------------
 
     async def page(self, request: Request) -> Response:
-        lang = self._lang(request, self.identity(request))
+        lang = self._lang(request, await self.identity(request))
         template = (STATIC_DIR / "console.html").read_text(encoding="utf-8")
         body = template.replace("{{lang}}", lang)
         body = _TEMPLATE_KEY.sub(lambda m: html.escape(i18n.render(m.group(1), lang)), body)
@@ -166,10 +164,17 @@ class WebConsole:
     # -- state ---------------------------------------------------------------------------------------------
 
     async def state(self, request: Request) -> Response:
-        who = self.identity(request)
+        who = await self.identity(request)
         lang = self._lang(request, who)
         event = await self.model.event()
-        powers = await self.model.powers(who.user_id) if who else Powers()
+        access = {"mode": self.signin.access.mode.value, "guests": self.signin.guests,
+                  "slack": bool(self._extra_routes)}
+        if who is None and self.signin.access.signed:
+            # Nothing of the floor without a session; a guest's form needs the event's name and groups only.
+            return JSONResponse({"ok": False, "error": "console.error.not_signed_in", "lang": lang, "me": None,
+                                 "access": access, "event": self._event_json(event, lang) if self.signin.guests
+                                 else None}, status_code=401)
+        powers = await self._powers(who)
         floor = await self.model.floor_view(None)
         timer = await self.model.timer()
         question = await self.model.next_question()
@@ -178,14 +183,17 @@ class WebConsole:
         state: dict[str, Any] = {
             "now": self.clock.now().isoformat(),
             "lang": lang,
-            "me": to_json(who) | {"key": await self.model.person_key(who.user_id)} if who else None,
+            "me": {"user_id": who.user_id, "name": who.name, "lang": who.lang, "group": who.group,
+                   "person": who.person, "role": who.role.value, "verified": who.verified,
+                   "key": await self.model.person_key(who.user_id)} if who else None,
             "powers": to_json(powers),
+            "access": access,
             "event": self._event_json(event, lang),
             "people": [
                 {"id": p.id, "name": p.name, "group": p.group, "group_name": pick(event.groups.get(p.group), lang),
                  "language": p.language, "role": pick(p.role, lang)}
                 for p in sorted(people, key=lambda p: p.name.casefold())
-            ],
+            ] if not self.signin.access.signed else [],  # "sign in as" is for one machine only
             "floor": self._floor_json(floor, event, lang),
             "timer": to_json(timer) | {"group_name": pick(event.groups.get(timer.group), lang)} if timer else None,
             "place": (
@@ -212,6 +220,16 @@ class WebConsole:
             ]
         return JSONResponse(state)
 
+    async def _powers(self, who: Identity | None) -> Powers:
+        """What the schedule grants now, capped by the credential's role (an organizer invited as an attendee
+        has no chair power; a guest, an attendee or an interpreter never has any)."""
+        if who is None:
+            return Powers()
+        granted = await self.model.powers(who.user_id)
+        chair_role = authz.role_permits(who.role, Verb.NEXT).allowed
+        return Powers(chair=granted.chair and chair_role,
+                      organizer=granted.organizer and who.role is authz.Role.ORGANIZER)
+
     @staticmethod
     def _event_json(event: EventView, lang: str) -> dict[str, Any]:
         return {
@@ -227,6 +245,7 @@ class WebConsole:
             return data | {
                 "group_name": pick(event.groups.get(r.group), lang),
                 "wait_text": wait_text(r.estimated_wait_seconds, lang),
+                "unverified": is_guest(r.person),
             }
 
         return {
@@ -240,18 +259,27 @@ class WebConsole:
 
     async def stream(self, request: Request) -> Response:
         try:
-            who = self._require(request)
+            who = await self._require(request)
         except BadRequest as problem:
             return self._problem(problem, self._lang(request))
         lang = self._lang(request, who)
-        chair = (await self.model.powers(who.user_id)).chair
+        chair = (await self._powers(who)).chair
 
         async def events() -> AsyncIterator[dict[str, str]]:
             with self.chat.subscribe(who.user_id, lang, chair=chair) as subscription:
                 history = [self.chat.to_json(m) for m in self.chat.history(who.user_id, lang, chair=chair)]
                 yield {"event": "history", "data": json.dumps(history)}
-                async for event in subscription:
-                    yield {"event": event.type, "data": json.dumps(dict(event.data))}
+                while True:
+                    # A revoked session's stream ends at its next message, or within STREAM_RECHECK seconds.
+                    try:
+                        event = await asyncio.wait_for(anext(subscription), STREAM_RECHECK)
+                    except TimeoutError:
+                        event = None
+                    if not await self.sessions.still_valid(who):
+                        yield {"event": "signed_out", "data": "{}"}
+                        return
+                    if event is not None:
+                        yield {"event": event.type, "data": json.dumps(dict(event.data))}
 
         return EventSourceResponse(events(), ping=15, headers={"Cache-Control": "no-store"})
 
@@ -263,73 +291,66 @@ class WebConsole:
             lang = body.get("lang")
             if lang not in i18n.LANGUAGES:
                 raise BadRequest("console.error.bad_language")
-            event = await self.model.event()
-            person_id = body.get("person")
-            if person_id:
-                person = next((p for p in await self.model.people() if p.id == person_id), None)
-                if person is None:
-                    raise BadRequest("console.error.unknown_person")
-                who = Identity(f"web:{person.id}", person.name, lang, person.group, person.id)
-            else:
-                name = " ".join(str(body.get("name") or "").split())
-                if not name or len(name) > MAX_NAME:
-                    raise BadRequest("console.error.bad_name")
-                group = body.get("group") or "other"
-                if group not in event.groups and group != "other":
-                    raise BadRequest("console.error.bad_group")
-                who = Identity(f"web:guest:{secrets.token_hex(6)}", name, lang, group)
+            who = await self.signin.join(body, lang)
+        except JoinRefused as refused:
+            return self._problem(BadRequest(refused.key, refused.status), self._lang(request))
         except BadRequest as problem:
             return self._problem(problem, self._lang(request))
-        token = secrets.token_urlsafe(24)
-        self._sessions[token] = who
-        while len(self._sessions) > MAX_SESSIONS:
-            del self._sessions[next(iter(self._sessions))]
-        response = JSONResponse(to_json(who))
-        response.set_cookie(COOKIE, token, httponly=True, samesite="strict", path="/")
+        response = JSONResponse(self._me(who))
+        self.sessions.keep(response, who)
         return response
+
+    @staticmethod
+    def _me(who: Identity) -> dict[str, Any]:
+        return {"user_id": who.user_id, "name": who.name, "lang": who.lang, "group": who.group,
+                "person": who.person, "role": who.role.value, "verified": who.verified}
 
     async def set_identity(self, request: Request) -> Response:
         try:
-            who = self._require(request)
+            who = await self._acting(request)
             body = await self._json_body(request)
             lang = body.get("lang")
             if lang not in i18n.LANGUAGES:
                 raise BadRequest("console.error.bad_language")
         except BadRequest as problem:
             return self._problem(problem, self._lang(request))
-        token = request.cookies[COOKIE]
-        self._sessions[token] = replace(who, lang=lang)
-        return JSONResponse(to_json(self._sessions[token]))
+        who = who.with_language(lang)
+        response = JSONResponse(self._me(who))
+        self.sessions.keep(response, who)
+        return response
 
     async def leave(self, request: Request) -> Response:
-        token = request.cookies.get(COOKIE)
-        if token:
-            self._sessions.pop(token, None)
+        who = await self.identity(request)
+        if who is not None:
+            await self.sessions.end(who)
         response = JSONResponse({"ok": True})
-        response.delete_cookie(COOKIE, path="/")
+        self.sessions.forget(response)
         return response
 
     async def message(self, request: Request) -> Response:
         try:
-            who = self._require(request)
+            who = await self._acting(request)
             body = await self._json_body(request)
             text = str(body.get("text") or "").strip()
             if not text or len(text) > MAX_MESSAGE:
                 raise BadRequest("console.error.bad_message")
+            command = parse(text)
+            await self._authorise(who, command, text)
         except BadRequest as problem:
-            return self._problem(problem, self._lang(request, self.identity(request)))
+            return self._problem(problem, self._lang(request, await self.identity(request)))
         ref = self.chat.record_inbound(who.user_id, who.name, who.lang, text)
-        return await self._dispatch(who, InboundKind.MESSAGE, text, parse(text), ref=ref)
+        return await self._dispatch(who, InboundKind.MESSAGE, text, command, ref=ref)
 
     async def floor(self, request: Request) -> Response:
         try:
-            who = self._require(request)
+            who = await self._acting(request)
             body = await self._json_body(request)
             kind, text, extra = self._floor_intent(body)
             # A button the bot attached to a post carries its verb line as its value (the board's "next").
             command = parse_floor(extra["value"] or text) if kind is InboundKind.ACTION else button_command(extra)
+            await self._authorise(who, command, text)
         except BadRequest as problem:
-            return self._problem(problem, self._lang(request, self.identity(request)))
+            return self._problem(problem, self._lang(request, await self.identity(request)))
         return await self._dispatch(who, kind, text, command, extra=extra)
 
     @staticmethod
@@ -338,6 +359,16 @@ class WebConsole:
             return floor_intent(body)
         except InvalidButton as bad:
             raise BadRequest(bad.key) from None
+
+    async def _authorise(self, who: Identity, command: Command | None, text: str) -> None:
+        """The credential's role first (one rule: `authz.role_permits`); the floor service then applies the
+        schedule's (a chair only in their own sessions). A refusal here is audited like the service's."""
+        verb = command.verb if command is not None else None
+        permission = authz.role_permits(who.role, verb)
+        if not permission.allowed:
+            await self.sessions.audit(who.user_id, str(verb.value if verb else "message"), False,
+                                      permission.reason_key, role=who.role.value, text=text[:200])
+            raise BadRequest(permission.reason_key, 403)
 
     async def _dispatch(self, who: Identity, kind: InboundKind, text: str, command: Command | None, *,
                         ref: Any = None, extra: Mapping[str, str] | None = None) -> Response:
@@ -360,8 +391,9 @@ class WebConsole:
 
     @staticmethod
     def _problem(problem: BadRequest, lang: str) -> Response:
+        headers = {"Retry-After": str(problem.retry_after)} if problem.retry_after else None
         return JSONResponse({"ok": False, "error": problem.key, "message": i18n.render(problem.key, lang)},
-                            status_code=problem.status)
+                            status_code=problem.status, headers=headers)
 
 
 def create_app(console: WebConsole) -> Starlette:

@@ -78,7 +78,7 @@ class Stack:
 
     @property
     def app(self) -> Starlette:
-        return Starlette(routes=self.bot.routes())  # no lifespan: the conductor stays off, the test drives time
+        return self.bot.app(lifespan=False)  # the conductor stays off, the test drives time
 
     async def advance(self, delta: timedelta) -> None:
         """Move the event's clock, run the speakers' timers now due, and tell the pages (as the scheduler

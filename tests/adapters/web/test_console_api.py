@@ -144,21 +144,23 @@ async def test_requesting_the_floor_shows_the_place_and_wait_in_the_readers_lang
     assert replies[0].startswith("Votre demande (question de clarification) est enregistrée"), replies
 
 
-async def test_chair_verbs_from_an_attendee_reach_the_dispatcher_which_refuses_them(
+async def test_chair_verbs_from_an_attendee_are_refused_by_their_role_and_audited(
     client: httpx.AsyncClient, stack: Stack
 ) -> None:
     await join(client, person="ana-garcia", lang="es")
     state = (await client.get("/api/state")).json()
-    assert state["powers"]["chair"] is False
+    assert state["powers"]["chair"] is False and state["me"]["role"] == "attendee"
     response = await client.post("/api/floor", json={"action": "close"})
-    assert response.status_code == 200
-    # Refused by the floor service, audited, and the list stays open.
-    audit = await stack.bot.store.audit.entries(target="session-1")
-    assert [(e.actor, e.verb, e.allowed) for e in audit if e.actor == "web:ana-garcia"] == [
-        ("web:ana-garcia", "close", False)]
+    assert response.status_code == 403
+    assert response.json()["error"] == "access.refused.role"
+    typed = await client.post("/api/message", json={"text": "/floor close"})
+    assert typed.status_code == 403
+    # Refused before the dispatcher, from the credential's role; audited; the list stays open.
+    assert stack.events == []
+    audit = await stack.bot.store.audit.entries(target="console")
+    assert [(e.actor, e.verb, e.allowed, e.reason) for e in audit if not e.allowed] == [
+        ("web:ana-garcia", "close", False, "access.refused.role")] * 2
     assert (await stack.bot.runtime.floor.state("session-1")).is_open
-    assert stack.chat.history("web:ana-garcia", "es")[-1].text == (
-        "Solo la Presidencia de esta sesión o los organizadores del evento pueden hacerlo.")
 
 
 async def test_the_chair_gives_the_floor_and_the_timer_follows_the_servers_clock(

@@ -10,7 +10,6 @@ from zoneinfo import ZoneInfo
 
 import httpx
 import pytest
-from starlette.applications import Starlette
 
 from bot.adapters.store.audit import SqlAuditLog
 from bot.app.clock import SimulatedClock
@@ -37,7 +36,7 @@ async def bot(tmp_path: Path) -> AsyncGenerator[Bot, None]:
 
 
 def client_for(bot: Bot) -> httpx.AsyncClient:
-    return httpx.AsyncClient(transport=httpx.ASGITransport(app=Starlette(routes=bot.routes())),
+    return httpx.AsyncClient(transport=httpx.ASGITransport(app=bot.app(lifespan=False)),
                              base_url="http://127.0.0.1")
 
 
@@ -52,8 +51,8 @@ async def test_typed_grammar_buttons_and_refusals_on_the_real_runtime(bot: Bot) 
         assert state["floor"]["next_language"] == "fr"
         assert state["powers"] == {"chair": False, "organizer": False}
 
-        # An attendee's chair verb: refused by the server, audited, and the list stays open.
-        assert (await imane.post("/api/floor", json={"action": "close"})).status_code == 200
+        # An attendee's chair verb: refused by the server from the credential's role, audited, the list stays open.
+        assert (await imane.post("/api/floor", json={"action": "close"})).status_code == 403
         assert (await imane.get("/api/state")).json()["floor"]["is_open"] is True
         audit = await SqlAuditLog(bot.db).entries()
         assert any(e.actor == "web:imane-bello" and not e.allowed for e in audit)

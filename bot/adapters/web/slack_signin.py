@@ -1,0 +1,111 @@
+"""Sign in with Slack: OpenID Connect's authorization-code flow through Authlib.
+
+`/signin/slack` sends the browser to Slack with a random `state` (kept, signed, in a short-lived cookie);
+Slack sends it back to `/signin/slack/callback` with a code, which is exchanged for a token
+(`openid.connect.token`), with which Slack's `openid.connect.userInfo` says who signed in. That person is
+matched to the schedule by Slack user id, else by verified e-mail, else signs in as an attendee.
+"""
+
+from __future__ import annotations
+
+import logging
+import secrets
+from typing import Any
+
+from authlib.integrations.base_client import OAuthError
+from authlib.integrations.httpx_client import AsyncOAuth2Client
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+from starlette.routing import BaseRoute, Route
+
+from bot.adapters.web.access import SlackOidc
+from bot.adapters.web.credentials import SESSION_LIFETIME, Credential, InvalidCredential, new_sid
+from bot.adapters.web.directory import match_slack
+from bot.adapters.web.signin import SignIn, best_language, refusal_page
+from bot.domain.authz import Role
+from bot.i18n import catalog as i18n
+
+log = logging.getLogger(__name__)
+
+STATE_COOKIE = "floorbot_signin_state"
+STATE_LIFETIME = 600  # seconds to come back from Slack
+SCOPE = "openid email profile"
+
+
+class SlackSignIn:
+    def __init__(self, oidc: SlackOidc, signin: SignIn) -> None:
+        self.oidc = oidc
+        self.signin = signin
+        self.redirect_uri = f"{signin.access.base_url}/signin/slack/callback"
+
+    def routes(self) -> list[BaseRoute]:
+        return [Route("/signin/slack", self.start, methods=["GET"]),
+                Route("/signin/slack/callback", self.callback, methods=["GET"])]
+
+    def _client(self) -> AsyncOAuth2Client:
+        return AsyncOAuth2Client(self.oidc.client_id, self.oidc.client_secret, scope=SCOPE,
+                                 redirect_uri=self.redirect_uri, token_endpoint_auth_method="client_secret_post",  # noqa: S106 (a method name)
+                                 timeout=10)
+
+    async def start(self, request: Request) -> Response:
+        state, nonce = secrets.token_urlsafe(16), secrets.token_urlsafe(16)
+        async with self._client() as client:
+            url, _ = client.create_authorization_url(self.oidc.authorize_url, state=state, nonce=nonce)
+        response = RedirectResponse(url, status_code=303, headers={"Cache-Control": "no-store"})
+        signed = self.signin.sessions.signer.state({"state": state, "nonce": nonce})
+        response.set_cookie(STATE_COOKIE, signed, max_age=STATE_LIFETIME, httponly=True, samesite="lax",
+                            secure=self.signin.access.secure, path="/signin/slack")
+        return response
+
+    async def callback(self, request: Request) -> Response:
+        lang = best_language(request.headers.get("accept-language"))
+        sessions = self.signin.sessions
+        try:
+            kept = sessions.signer.read_state(request.cookies.get(STATE_COOKIE, ""))
+            if not secrets.compare_digest(kept.get("state", ""), request.query_params.get("state", "")):
+                raise InvalidCredential("access.refused.tampered")
+            code = request.query_params.get("code")
+            if not code:
+                raise InvalidCredential("access.refused.slack")
+            claims = await self._userinfo(code)
+        except InvalidCredential as refused:
+            await sessions.audit("web:unknown", "console.signin", False, refused.key, via="slack")
+            return refusal_page(refused.key, lang)
+        who = self._credential(claims, lang)
+        await sessions.audit(who.user_id, "console.signin", True, "access.signin.slack", role=who.role.value,
+                             sid=who.sid, slack=str(claims.get("sub", "")))
+        response = self.signin.signed_in(who)
+        response.delete_cookie(STATE_COOKIE, path="/signin/slack")
+        return response
+
+    async def _userinfo(self, code: str) -> dict[str, Any]:
+        api = self.oidc.api_url.rstrip("/")
+        try:
+            async with self._client() as client:
+                await client.fetch_token(f"{api}/openid.connect.token", code=code,
+                                         grant_type="authorization_code")
+                reply = await client.get(f"{api}/openid.connect.userInfo")
+            claims = reply.json()
+        except (OAuthError, ValueError) as error:
+            log.warning("Sign in with Slack refused: %s", type(error).__name__)
+            raise InvalidCredential("access.refused.slack") from None
+        except Exception:
+            log.exception("Sign in with Slack could not reach Slack")
+            raise InvalidCredential("access.refused.slack") from None
+        if reply.status_code != 200 or not isinstance(claims, dict) or not claims.get("ok") or not claims.get("sub"):
+            log.warning("Sign in with Slack: userInfo answered %s %s", reply.status_code,
+                        claims.get("error") if isinstance(claims, dict) else "")
+            raise InvalidCredential("access.refused.slack")
+        return claims
+
+    def _credential(self, claims: dict[str, Any], lang: str) -> Credential:
+        slack_id = str(claims.get("https://slack.com/user_id") or claims["sub"])
+        email = str(claims["email"]) if claims.get("email") and claims.get("email_verified") else None
+        member = match_slack(self.signin.members, slack_id, email)
+        if member is not None:
+            return self.signin.credential(member, member.role, member.language, "slack")
+        now = self.signin.sessions.clock.now()
+        name = " ".join(str(claims.get("name") or slack_id).split())[:80]
+        locale = str(claims.get("locale") or "")[:2]
+        return Credential(new_sid(), f"web:slack:{slack_id}", name, locale if locale in i18n.LANGUAGES else lang,
+                          "other", Role.ATTENDEE, now, now + SESSION_LIFETIME, None, True, "slack")
