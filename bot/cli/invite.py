@@ -120,7 +120,7 @@ def run_invite(file: Path, settings: Settings, *, people: Sequence[str], everyon
                                         role=Role(role) if role else None, base_url=base_url, expires=expires,
                                         revoke=revoke, database=database, out=handle, err=stderr))
         if status == 0 and revoke is None:
-            rows = sum(1 for _ in out_path.open(encoding="utf-8")) - 1
+            rows = len(out_path.read_text(encoding="utf-8").splitlines()) - 1
             print(i18n.render("access.cli.written", "en", count=rows, path=str(out_path)), file=stderr)
         return status
     except InviteError as error:

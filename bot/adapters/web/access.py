@@ -1,7 +1,7 @@
 """Who may reach the console and how they prove who they are, decided once at start from the settings.
 
 `local` is today's "sign in as" (pick any name): safe only when nobody else can reach the port, so it is
-allowed only on a loopback bind with no Slack or Zoom credentials — and it is the default there, so a
+allowed only on a loopback bind with no Slack or Zoom credentials and no public URL — and it is the default there, so a
 rehearsal on one machine needs nothing. Everywhere else the console is `signed` (invitation links, Sign in
 with Slack, guests where the schedule allows them) and asking for `local` stops the start with one line.
 """
@@ -91,13 +91,15 @@ def has_platform_credentials(settings: Settings) -> bool:
 def decide_access(settings: Settings) -> Access:
     """The console's mode, hosts and origins; AccessRefused when the settings are unsafe to serve."""
     loopback = is_loopback(settings.floorbot_host)
-    local_allowed = loopback and not has_platform_credentials(settings)
+    public = settings.floorbot_public_url
+    # A public URL on a loopback bind is a reverse proxy in front: the console is reachable by others.
+    local_allowed = loopback and not has_platform_credentials(settings) and (
+        not public or is_loopback(urlsplit(public).hostname or ""))
     mode = AuthMode(settings.floorbot_console_auth) if settings.floorbot_console_auth else (
         AuthMode.LOCAL if local_allowed else AuthMode.SIGNED)
     if mode is AuthMode.LOCAL and not local_allowed:
         raise AccessRefused("access.start.local_refused")
     hosts = set(LOOPBACK_NAMES) if loopback else set()
-    public = settings.floorbot_public_url
     if public:
         parts = urlsplit(public)
         if parts.scheme not in ("http", "https") or not parts.hostname:

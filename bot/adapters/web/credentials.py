@@ -160,9 +160,12 @@ async def secret_key(configured: str | None, kv: KeyValues, now: datetime) -> tu
     return key, True
 
 
-def _epoch(at: datetime) -> int:
-    return int(at.timestamp())
+def _epoch(at: datetime) -> float:
+    # To the microsecond: a link issued just after a revocation must not look issued before it.
+    return round(at.timestamp(), 6)
 
 
 def _at(value: Any) -> datetime:
-    return datetime.fromtimestamp(int(value), UTC)
+    if not isinstance(value, int | float) or isinstance(value, bool):
+        raise TypeError("not a time")
+    return datetime.fromtimestamp(value, UTC)

@@ -89,12 +89,12 @@ class Stack:
         self.chat.changed()
 
 
-async def build_stack(database: Path) -> Stack:
-    loaded = load_schedule(EVENT)
+async def build_stack(database: Path, *, event: Path = EVENT, settings: Settings | None = None) -> Stack:
+    loaded = load_schedule(event)
     assert loaded.schedule is not None, loaded.problems
     clock = SimulatedClock(START)
     timers = SimulatedTimers()
-    bot = await wiring.build(loaded.schedule, Settings(_env_file=None), clock=clock,
+    bot = await wiring.build(loaded.schedule, settings or Settings(_env_file=None), clock=clock,
                              database_url=f"sqlite:///{database}", timers=timers, translator="settings")
     stack = Stack(bot, clock, timers)
     dispatch = stack.console.handler
