@@ -8,8 +8,9 @@ from __future__ import annotations
 import asyncio
 import socket
 import threading
-from collections.abc import AsyncGenerator, Callable, Coroutine, Generator
+from collections.abc import AsyncGenerator, Callable, Coroutine, Generator, Iterator
 from concurrent.futures import Future
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -161,6 +162,14 @@ def close_loop(loop: asyncio.AbstractEventLoop) -> None:
 
 @pytest.fixture
 def live_server(tmp_path: Path) -> Generator[LiveServer, None, None]:
+    with serve_stack(tmp_path) as server:
+        yield server
+
+
+@contextmanager
+def serve_stack(tmp_path: Path, settings: Callable[[int], Settings] | None = None,
+                event: Path = EVENT) -> Iterator[LiveServer]:
+    """A real uvicorn on an ephemeral port; `settings` is given the port (a public URL names it)."""
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind(("127.0.0.1", 0))
@@ -173,7 +182,8 @@ def live_server(tmp_path: Path) -> Generator[LiveServer, None, None]:
         # Everything async lives on this thread's loop (the store's connections, the chat's queues).
         asyncio.set_event_loop(loop)
         try:
-            stack = loop.run_until_complete(build_stack(tmp_path / "console.sqlite"))
+            stack = loop.run_until_complete(build_stack(
+                tmp_path / "console.sqlite", event=event, settings=settings(port) if settings else None))
             config = uvicorn.Config(stack.app, log_level="warning", lifespan="off", timeout_graceful_shutdown=1)
             server = uvicorn.Server(config)
         except BaseException as error:

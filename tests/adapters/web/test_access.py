@@ -285,7 +285,7 @@ async def test_sign_in_with_slack_through_openid_connect(
             assert back.status_code == 302
             callback = urlsplit(back.headers["location"])
             assert f"{callback.scheme}://{callback.netloc}{callback.path}" == CALLBACK
-            forged = await browser.get(f"/signin/slack/callback?code=x&state=forged")
+            forged = await browser.get("/signin/slack/callback?code=x&state=forged")
             assert forged.status_code == 401
             done = await browser.get(f"{callback.path}?{callback.query}")
             assert done.status_code == 303 and done.headers["location"] == "/"

@@ -54,6 +54,13 @@
     refreshTimer = null;
     const before = Date.now();
     const response = await fetch("/api/state?lang=" + encodeURIComponent(lang), { cache: "no-store" });
+    if (response.status === 401) {
+      // A signed console says nothing of the floor before sign-in: only how to sign in.
+      let data = null;
+      try { data = await response.json(); } catch (e) { data = null; }
+      if (data && data.access) { state = data; render(); }
+      return;
+    }
     if (!response.ok) return;
     state = await response.json();
     clockOffset = Date.parse(state.now) - (before + Date.now()) / 2;
@@ -99,6 +106,7 @@
     });
     source.addEventListener("state", scheduleRefresh);
     source.addEventListener("reset", connect);
+    source.addEventListener("signed_out", () => { source.close(); source = null; refresh(); });
   }
 
   function emptyLogItem() {
@@ -177,8 +185,11 @@
 
   function render() {
     const s = state;
-    $("event-title").textContent = s.event.title;
+    $("event-title").textContent = s.event ? s.event.title : "";
     const signedIn = Boolean(s.me);
+    const readOnly = signedIn && s.me.role === "interpreter";
+    document.body.classList.toggle("read-only", readOnly);
+    $("interpreters-view").hidden = !readOnly;
     $("join").hidden = signedIn;
     $("tabs").hidden = !signedIn;
     $("whoami").hidden = !signedIn;
@@ -195,6 +206,7 @@
     showTab(activeTab, false);
     const focusKey = document.activeElement && document.activeElement.dataset ? document.activeElement.dataset.focusKey : null;
     renderFloor();
+    if (readOnly) renderInterpreters();
     renderChair();
     renderRun();
     if (focusKey) {
@@ -204,9 +216,25 @@
     tick();
   }
 
+  function renderInterpreters() {
+    // The interpreters' view: who speaks next and in which language, read-only.
+    const floor = state.floor;
+    $("interp-next-lang").textContent = floor.next_language ? languageName(floor.next_language) : t("console.chair.interpreters_none");
+    $("interp-queue").replaceChildren(...floor.queue.map((r) => el("li", "", r.place + ". " + r.name + " — " + languageName(r.language))));
+  }
+
   function renderJoin() {
+    const access = state.access || { mode: "local", guests: true, slack: false };
+    const signed = access.mode === "signed";
+    $("join-person-field").hidden = signed;
+    $("join-invited").hidden = !signed;
+    $("join-slack").hidden = !access.slack;
+    $("join-guest-intro").hidden = !(signed && access.guests);
+    $("join-trust").hidden = signed;
+    $("join-form").hidden = signed && !access.guests;
+    if (!state.event) return;
     const people = $("join-person");
-    if (people.options.length === 1) {
+    if (people.options.length === 1 && state.people) {
       state.people.forEach((p) => {
         const label = p.name + (p.group_name ? " — " + p.group_name : "");
         people.append(new Option(label, p.id));
@@ -216,7 +244,7 @@
     groups.replaceChildren();
     state.event.groups.forEach((g) => groups.append(new Option(g.name, g.id)));
     $("join-lang").value = lang;
-    const pickedSomeone = Boolean(people.value);
+    const pickedSomeone = !signed && Boolean(people.value);
     $("join-name-field").hidden = pickedSomeone;
     $("join-group-field").hidden = pickedSomeone;
   }
@@ -306,6 +334,7 @@
       name.lang = "";
       if (r.over_budget) name.append(el("span", "flag", t("console.chair.over_budget")));
       if (r.absent) name.append(el("span", "flag", t("console.chair.absent")));
+      if (r.unverified) name.append(el("span", "flag unverified", t("access.page.unverified")));
       cell("console.chair.col_group", r.group_name);
       cell("console.chair.col_language", languageName(r.language));
       const kindCell = cell("console.chair.col_kind", t("console.kind." + r.kind), "kind-" + r.kind);
