@@ -23,6 +23,7 @@ from starlette.applications import Starlette
 
 from bot import wiring
 from bot.adapters.web.console import WebConsole
+from bot.adapters.web.credentials import Invitation, Signer
 from bot.adapters.web.local_chat import LocalChat
 from bot.app.clock import SimulatedClock
 from bot.app.ports.chat import InboundEvent
@@ -31,6 +32,7 @@ from bot.config.loader import load_schedule
 from bot.config.settings import Settings
 from bot.domain.agenda.recovery import LedgerState
 from bot.domain.agenda.timeline import CueKind
+from bot.domain.authz import Role
 
 T = TypeVar("T")
 EVENT = Path(__file__).parent / "console_event.yaml"
@@ -205,3 +207,38 @@ def serve_stack(tmp_path: Path, settings: Callable[[int], Settings] | None = Non
         server.force_exit = True
         thread.join(10)
         sock.close()
+
+
+# -- a signed console (tests/adapters/web/test_access*.py) --------------------------------------------------
+
+KEY = "test-secret-key-0123456789abcdef"
+
+
+def event_file(tmp_path: Path, *, guests: bool) -> Path:
+    """The console tests' event, with Slack ids and e-mails, and guests when asked."""
+    text = EVENT.read_text(encoding="utf-8").replace(
+        "    group: un\n", "    group: un\n    slack: U0LENE\n", 1).replace(
+        "{name: Marc Dubois, group: business, language: fr}",
+        "{name: Marc Dubois, group: business, language: fr, email: Marc.Dubois@example.org}")
+    if guests:
+        text += "console: {guests: true}\n"
+    path = tmp_path / "event.yaml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def signed_server(tmp_path: Path) -> Generator[LiveServer, None, None]:
+    def settings(port: int) -> Settings:
+        return Settings(_env_file=None, floorbot_console_auth="signed", floorbot_secret_key=KEY,  # type: ignore[arg-type]
+                        floorbot_public_url=f"http://127.0.0.1:{port}")
+
+    with serve_stack(tmp_path, settings, event=event_file(tmp_path, guests=True)) as server:
+        yield server
+
+
+def invitation_link(server: LiveServer, person: str, role: Role) -> str:
+    token = Signer(KEY).invitation_token(Invitation(person, role, START, START + timedelta(days=2)))
+    return f"{server.url}/signin?token={token}"
+
+

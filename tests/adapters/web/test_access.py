@@ -20,26 +20,12 @@ from bot.adapters.web.credentials import Invitation, Signer
 from bot.cli.main import app as cli
 from bot.config.settings import Settings
 from bot.domain.authz import Role
-from tests.adapters.web.conftest import EVENT, START, Stack, build_stack
+from tests.adapters.web.conftest import KEY, START, Stack, build_stack, event_file
 from tests.fakes.slack_openid import FakeSlackOpenId, start
 
 PUBLIC = "https://floorbot.example.org"
-KEY = "test-secret-key-0123456789abcdef"
 ORIGIN = {"Origin": PUBLIC}
 CALLBACK = f"{PUBLIC}/signin/slack/callback"
-
-
-def event_file(tmp_path: Path, *, guests: bool) -> Path:
-    """The console tests' event, with Slack ids and e-mails, and guests when asked."""
-    text = EVENT.read_text(encoding="utf-8").replace(
-        "    group: un\n", "    group: un\n    slack: U0LENE\n", 1).replace(
-        "{name: Marc Dubois, group: business, language: fr}",
-        "{name: Marc Dubois, group: business, language: fr, email: Marc.Dubois@example.org}")
-    if guests:
-        text += "console: {guests: true}\n"
-    path = tmp_path / "event.yaml"
-    path.write_text(text, encoding="utf-8")
-    return path
 
 
 def signed_settings(database: Path, **more: object) -> Settings:

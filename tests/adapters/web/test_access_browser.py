@@ -3,17 +3,10 @@ cannot chair, script in a guest's name stays text, an interpreter gets the read-
 
 from __future__ import annotations
 
-from collections.abc import Generator
-from datetime import timedelta
-from pathlib import Path
-
 import pytest
 
-from bot.adapters.web.credentials import Invitation, Signer
-from bot.config.settings import Settings
 from bot.domain.authz import Role
-from tests.adapters.web.conftest import CHROMIUM, START, LiveServer, serve_stack
-from tests.adapters.web.test_access import KEY, event_file
+from tests.adapters.web.conftest import CHROMIUM, LiveServer, invitation_link
 
 pytestmark = [
     pytest.mark.browser,
@@ -26,21 +19,6 @@ if CHROMIUM.exists():
 HOSTILE = "<img src=x onerror=window.pwned=1>"
 
 
-@pytest.fixture
-def signed_server(tmp_path: Path) -> Generator[LiveServer, None, None]:
-    def settings(port: int) -> Settings:
-        return Settings(_env_file=None, floorbot_console_auth="signed", floorbot_secret_key=KEY,  # type: ignore[arg-type]
-                        floorbot_public_url=f"http://127.0.0.1:{port}")
-
-    with serve_stack(tmp_path, settings, event=event_file(tmp_path, guests=True)) as server:
-        yield server
-
-
-def link(server: LiveServer, person: str, role: Role) -> str:
-    token = Signer(KEY).invitation_token(Invitation(person, role, START, START + timedelta(days=2)))
-    return f"{server.url}/signin?token={token}"
-
-
 def test_links_guests_and_interpreters_in_the_browser(browser: Browser, signed_server: LiveServer) -> None:
     server = signed_server
     chair_page = browser.new_context(locale="en-GB").new_page()
@@ -50,7 +28,7 @@ def test_links_guests_and_interpreters_in_the_browser(browser: Browser, signed_s
     for page in (chair_page, guest_page, interpreter_page):
         page.on("pageerror", lambda e: errors.append(str(e)))
 
-    chair_page.goto(link(server, "lene-wendland", Role.ORGANIZER))
+    chair_page.goto(invitation_link(server, "lene-wendland", Role.ORGANIZER))
     assert chair_page.url == server.url + "/"  # the token is gone from the address bar
     expect(chair_page.locator("#tab-chair")).to_be_visible()
 
@@ -74,7 +52,7 @@ def test_links_guests_and_interpreters_in_the_browser(browser: Browser, signed_s
     expect(row.locator(".flag.unverified")).to_have_text("unverified")
     assert chair_page.evaluate("window.pwned === undefined") and guest_page.evaluate("window.pwned === undefined")
 
-    interpreter_page.goto(link(server, "marc-dubois", Role.INTERPRETER))
+    interpreter_page.goto(invitation_link(server, "marc-dubois", Role.INTERPRETER))
     expect(interpreter_page.locator("#interpreters-view")).to_be_visible()
     expect(interpreter_page.locator("#interp-next-lang")).to_have_text("français")  # his language: French
     expect(interpreter_page.locator("#interp-queue li")).to_have_count(1)
@@ -82,7 +60,8 @@ def test_links_guests_and_interpreters_in_the_browser(browser: Browser, signed_s
     expect(interpreter_page.locator("#btn-request")).to_be_hidden()
     expect(interpreter_page.locator("#tab-chair")).to_be_hidden()
 
-    bad = interpreter_page.goto(link(server, "lene-wendland", Role.ORGANIZER)[:-3] + "xyz")
+    bad = interpreter_page.goto(invitation_link(server, "lene-wendland", Role.ORGANIZER)[:-3] + "xyz")
     assert bad is not None and bad.status == 401
     expect(interpreter_page.locator("#refusal")).to_contain_text("valid")
     assert errors == []
+
