@@ -369,8 +369,7 @@ async def build(
         access = await console_access(settings, schedule, kv=store.kv, revocations=store.revocations,
                                       audit=store.audit, clock=wall)
         console = WebConsole(chat=local, model=RuntimeConsoleModel(runtime, store.ledger, cues), handler=runtime.handle,
-                             clock=agenda, signin=access.signin, per_person=access.per_person,
-                             extra_routes=access.extra_routes)
+                             clock=agenda, access=access)
         middleware = access.middleware()
 
         async def refresh_console(_discussion: str, local: LocalChat = local) -> None:

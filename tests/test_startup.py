@@ -42,7 +42,7 @@ def reference() -> Schedule:
 
 async def health(bot: Bot) -> tuple[int, dict[str, Any]]:
     """/healthz's status code and body, checked against /readyz: 503 exactly while /healthz says starting."""
-    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=bot.app()), base_url="http://bot") as http:
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=bot.app()), base_url="http://127.0.0.1") as http:
         answer = await http.get("/healthz")
         ready = await http.get("/readyz")
     body = answer.json()
@@ -114,7 +114,8 @@ async def test_a_hanging_deepl_does_not_hold_up_start_up(tmp_path: Path) -> None
             assert status == 200 and body["status"] == "ok"
             assert body["startup"]["translation"]["state"] == "starting", "still waiting for DeepL"
             assert bot.conductor.scheduler.running
-            async with httpx.AsyncClient(transport=httpx.ASGITransport(app=bot.app()), base_url="http://bot") as http:
+            transport = httpx.ASGITransport(app=bot.app())
+            async with httpx.AsyncClient(transport=transport, base_url="http://127.0.0.1") as http:
                 assert (await http.get("/")).status_code == 200, "the console serves meanwhile"
 
             deepl.unhang()

@@ -36,6 +36,7 @@ from bot.adapters.web.buttons import MAX_MESSAGE, InvalidButton, button_command,
 from bot.adapters.web.credentials import Credential
 from bot.adapters.web.local_chat import LocalChat
 from bot.adapters.web.rate import RateLimiter
+from bot.adapters.web.setup import ConsoleAccess
 from bot.adapters.web.signin import JoinRefused, SignIn, best_language, is_guest
 from bot.adapters.web.views import ConsoleModel, EventView, FloorView, Powers, RequestView, pick, to_json
 from bot.app.clock import Clock
@@ -52,9 +53,6 @@ STATIC_DIR = Path(__file__).resolve().parent / "static"
 STREAM_RECHECK = 10.0  # seconds between two checks that an open stream's session is not revoked
 
 _TEMPLATE_KEY = re.compile(r"\{\{([a-z0-9_.\-]+)\}\}")
-
-Identity = Credential  # who a console request speaks for
-
 
 class BadRequest(Exception):
     def __init__(self, key: str, status: int = 400, *, retry_after: int | None = None) -> None:
@@ -80,15 +78,15 @@ class WebConsole:
     """The console's routes over a LocalChat, a read model and the dispatcher's inbound handler."""
 
     def __init__(self, *, chat: LocalChat, model: ConsoleModel, handler: InboundHandler, clock: Clock,
-                 signin: SignIn, per_person: RateLimiter, extra_routes: list[BaseRoute] | None = None) -> None:
+                 access: ConsoleAccess) -> None:
         self.chat = chat
         self.model = model
         self.handler = handler
         self.clock = clock
-        self.signin = signin
-        self.sessions = signin.sessions
-        self.per_person = per_person
-        self._extra_routes = extra_routes or []  # Sign in with Slack, when configured
+        self.signin: SignIn = access.signin
+        self.sessions = access.signin.sessions
+        self.per_person: RateLimiter = access.per_person
+        self._extra_routes = access.extra_routes  # Sign in with Slack, when configured
         self.places = Places()  # each event's place in its pane's order, taken before any await
 
     def routes(self) -> list[BaseRoute]:
@@ -107,19 +105,19 @@ class WebConsole:
 
     # -- identity ------------------------------------------------------------------------------------------
 
-    async def identity(self, request: Request) -> Identity | None:
+    async def identity(self, request: Request) -> Credential | None:
         return await self.sessions.current(request)
 
-    async def _require(self, request: Request) -> Identity:
+    async def _require(self, request: Request) -> Credential:
         who = await self.identity(request)
         if who is None:
             raise BadRequest("console.error.not_signed_in", 401)
         return who
 
-    async def _acting(self, request: Request) -> Identity:
+    async def _acting(self, request: Request) -> Credential:
         """The signed-in person of a POST, within their rate (a held-down button must not flood the floor)."""
         who = await self._require(request)
-        wait = self.per_person.take(who.sid)
+        wait = self.per_person.take(who.person or who.user_id)  # one bucket per person, however many sessions
         if wait:
             raise BadRequest("access.refused.rate", 429, retry_after=wait)
         return who
@@ -136,7 +134,7 @@ class WebConsole:
             raise BadRequest("console.error.bad_request")
         return body
 
-    def _lang(self, request: Request, who: Identity | None = None) -> str:
+    def _lang(self, request: Request, who: Credential | None = None) -> str:
         asked = request.query_params.get("lang")
         if asked in i18n.LANGUAGES:
             return asked
@@ -220,7 +218,7 @@ class WebConsole:
             ]
         return JSONResponse(state)
 
-    async def _powers(self, who: Identity | None) -> Powers:
+    async def _powers(self, who: Credential | None) -> Powers:
         """What the schedule grants now, capped by the credential's role (an organizer invited as an attendee
         has no chair power; a guest, an attendee or an interpreter never has any)."""
         if who is None:
@@ -301,7 +299,7 @@ class WebConsole:
         return response
 
     @staticmethod
-    def _me(who: Identity) -> dict[str, Any]:
+    def _me(who: Credential) -> dict[str, Any]:
         return {"user_id": who.user_id, "name": who.name, "lang": who.lang, "group": who.group,
                 "person": who.person, "role": who.role.value, "verified": who.verified}
 
@@ -360,7 +358,7 @@ class WebConsole:
         except InvalidButton as bad:
             raise BadRequest(bad.key) from None
 
-    async def _authorise(self, who: Identity, command: Command | None, text: str) -> None:
+    async def _authorise(self, who: Credential, command: Command | None, text: str) -> None:
         """The credential's role first (one rule: `authz.role_permits`); the floor service then applies the
         schedule's (a chair only in their own sessions). A refusal here is audited like the service's."""
         verb = command.verb if command is not None else None
@@ -370,7 +368,7 @@ class WebConsole:
                                       permission.reason_key, role=who.role.value, text=text[:200])
             raise BadRequest(permission.reason_key, 403)
 
-    async def _dispatch(self, who: Identity, kind: InboundKind, text: str, command: Command | None, *,
+    async def _dispatch(self, who: Credential, kind: InboundKind, text: str, command: Command | None, *,
                         ref: Any = None, extra: Mapping[str, str] | None = None) -> Response:
         # The console makes its own event ids (never redelivered: nothing to deduplicate) and takes the
         # event's place in its pane's order before any await.

@@ -3,7 +3,7 @@ and checked against the store's revocations, and the audit of every sign-in, sig
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from starlette.requests import Request
@@ -25,7 +25,6 @@ class Sessions:
     audit_log: AuditLog
     clock: Clock  # the wall clock: links and sessions expire in real time, whatever the agenda's speed
     secure: bool = False
-    max_age: int = field(default=3 * 24 * 3600)
 
     async def current(self, request: Request) -> Credential | None:
         cookie = request.cookies.get(COOKIE)
@@ -49,8 +48,8 @@ class Sessions:
 
     def keep(self, response: Response, credential: Credential) -> None:
         seconds = int((credential.expires - self.clock.now()).total_seconds())
-        response.set_cookie(COOKIE, self.signer.session_cookie(credential), max_age=max(0, min(seconds, self.max_age)),
-                            httponly=True, samesite="lax", secure=self.secure, path="/")
+        response.set_cookie(COOKIE, self.signer.session_cookie(credential), max_age=max(0, seconds), httponly=True,
+                            samesite="lax", secure=self.secure, path="/")
 
     def forget(self, response: Response) -> None:
         response.delete_cookie(COOKIE, path="/", httponly=True, samesite="lax", secure=self.secure)

@@ -23,6 +23,7 @@ from bot.app.ports.access import Revocations
 from bot.app.ports.store import AuditLog, KeyValues
 from bot.config.model import Schedule
 from bot.config.settings import Settings
+from bot.i18n import catalog as i18n
 
 log = logging.getLogger(__name__)
 
@@ -52,8 +53,7 @@ async def console_access(settings: Settings, schedule: Schedule, *, kv: KeyValue
     if access.signed:
         key, generated = await secret_key(configured, kv, clock.now())
         if generated:
-            log.warning("FLOORBOT_SECRET_KEY is not set: the console signs with a key kept in the store; set it "
-                        "(and keep it secret) so that reading the store is not enough to sign links")
+            log.warning(i18n.render("access.start.weak_key", "en"))
     else:
         key = configured or secrets.token_urlsafe(32)  # "sign in as" needs no key that outlives the process
     sessions = Sessions(Signer(key), revocations, audit, clock, secure=access.secure)

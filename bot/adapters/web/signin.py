@@ -8,6 +8,7 @@ import html
 import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from starlette.requests import Request
@@ -48,11 +49,14 @@ class SignIn:
     def routes(self) -> list[BaseRoute]:
         return [Route("/signin", self.invitation, methods=["GET"])]
 
-    def credential(self, member: Member, role: Role, lang: str, via: str, *, expires: Any = None) -> Credential:
+    def credential(self, member: Member, role: Role, lang: str, via: str, *,
+                   until: datetime | None = None) -> Credential:
+        """A session for a person of the directory; it ends after SESSION_LIFETIME, or with its link."""
         now = self.sessions.clock.now()
         user_id = web_id(member.id) if member.listed else f"web:interpreter:{secrets.token_hex(6)}"
-        return Credential(new_sid(), user_id, member.name, lang, member.group, role, now,
-                          expires or now + SESSION_LIFETIME, member.id, True, via)
+        expires = min(until, now + SESSION_LIFETIME) if until else now + SESSION_LIFETIME
+        return Credential(new_sid(), user_id, member.name, lang, member.group, role, now, expires, member.id, True,
+                          via)
 
     async def invitation(self, request: Request) -> Response:
         lang = _lang(request)
@@ -66,7 +70,7 @@ class SignIn:
         except InvalidCredential as refused:
             await self.sessions.audit("web:unknown", "console.signin", False, refused.key, via="invitation")
             return refusal_page(refused.key, lang)
-        who = self.credential(member, invitation.role, member.language, "invitation", expires=invitation.expires)
+        who = self.credential(member, invitation.role, member.language, "invitation", until=invitation.expires)
         await self.sessions.audit(who.user_id, "console.signin", True, "access.signin.invitation",
                                   role=who.role.value, sid=who.sid)
         return self.signed_in(who)

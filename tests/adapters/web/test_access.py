@@ -283,3 +283,14 @@ async def test_sign_in_with_slack_through_openid_connect(
     finally:
         await stack.bot.close()
         await runner.cleanup()
+
+
+async def test_one_address_posting_in_a_burst_is_slowed_down(signed: Stack) -> None:
+    # Each join is a new person (a new session): only the address's own bucket can stop them.
+    async with browser_client(signed) as client:
+        statuses = [(await client.post("/api/join", json={"name": f"Guest {n}", "lang": "en"})).status_code
+                    for n in range(61)]
+        assert statuses[:60] == [200] * 60 and statuses[60] == 429
+        limited = await client.post("/api/join", json={"name": "Again", "lang": "en"})
+        assert limited.status_code == 429 and limited.headers["retry-after"] == "1"
+        assert limited.json()["error"] == "access.refused.rate"

@@ -31,6 +31,7 @@ def test_links_guests_and_interpreters_in_the_browser(browser: Browser, signed_s
     chair_page.goto(invitation_link(server, "lene-wendland", Role.ORGANIZER))
     assert chair_page.url == server.url + "/"  # the token is gone from the address bar
     expect(chair_page.locator("#tab-chair")).to_be_visible()
+    expect(chair_page.locator("#whoami-name")).to_have_text("Signed in as Lene Wendland · Organizer")
 
     guest_page.goto(server.url)
     expect(guest_page.locator("#join-invited")).to_be_visible()

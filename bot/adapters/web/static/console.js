@@ -199,7 +199,8 @@
       ["conversation", "chair", "run"].forEach((v) => { $("view-" + v).hidden = true; });
       return;
     }
-    $("whoami-name").textContent = t("console.signed_in_as", { name: s.me.name });
+    const role = s.access && s.access.mode === "signed" ? " · " + t("access.page.role." + s.me.role) : "";
+    $("whoami-name").textContent = t("console.signed_in_as", { name: s.me.name }) + role;
     $("tab-chair").hidden = !s.powers.chair;
     $("tab-run").hidden = s.run_of_show === null;
     if ((activeTab === "chair" && !s.powers.chair) || (activeTab === "run" && s.run_of_show === null)) activeTab = "conversation";
