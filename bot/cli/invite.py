@@ -28,6 +28,7 @@ from bot.i18n import catalog as i18n
 from bot.wiring import open_store
 
 COLUMNS = ("person", "name", "email", "role", "expires", "link")
+DEFAULT_REHEARSAL = timedelta(days=7)
 
 
 class InviteError(Exception):
@@ -38,22 +39,22 @@ class InviteError(Exception):
 
 
 def expiry(value: str | None, schedule: Schedule, now: datetime) -> datetime:
-    """`--expires`: a date means the end of that day on the event's clock; default, the day after the event."""
+    """`--expires`: a date means the end of that day on the event's clock. By default the end of the day after
+    the event, or a week from now for an event already past (a rehearsal of an old programme)."""
     zone = ZoneInfo(schedule.event.timezone)
     if value is None:
         last = max(day.date for day in schedule.days)
-        at = datetime.combine(last + timedelta(days=2), time(0), zone)
-    else:
+        return max(datetime.combine(last + timedelta(days=2), time(0), zone), now + DEFAULT_REHEARSAL)
+    try:
+        at = datetime.combine(date.fromisoformat(value) + timedelta(days=1), time(0), zone)
+    except ValueError:
         try:
-            at = datetime.combine(date.fromisoformat(value) + timedelta(days=1), time(0), zone)
+            parsed = datetime.fromisoformat(value)
         except ValueError:
-            try:
-                parsed = datetime.fromisoformat(value)
-            except ValueError:
-                raise InviteError("access.cli.bad_date", value=value) from None
-            at = parsed if parsed.tzinfo else parsed.replace(tzinfo=zone)
+            raise InviteError("access.cli.bad_date", value=value) from None
+        at = parsed if parsed.tzinfo else parsed.replace(tzinfo=zone)
     if at <= now:
-        raise InviteError("access.cli.expired", value=value or at.isoformat())
+        raise InviteError("access.cli.expired", value=value)
     return at
 
 

@@ -294,3 +294,17 @@ async def test_one_address_posting_in_a_burst_is_slowed_down(signed: Stack) -> N
         limited = await client.post("/api/join", json={"name": "Again", "lang": "en"})
         assert limited.status_code == 429 and limited.headers["retry-after"] == "1"
         assert limited.json()["error"] == "access.refused.rate"
+
+
+def test_invite_refuses_what_it_cannot_sign(tmp_path: Path) -> None:
+    event_file(tmp_path, guests=False)
+    database = f"sqlite:///{tmp_path / 'links.sqlite'}"
+    for args, says in ((["--person", "nobody"], "nobody is neither a person nor an interpreter"),
+                       ([], "Name people with --person"),
+                       (["--all", "--expires", "2001-01-01"], "is already past"),
+                       (["--all", "--expires", "next week"], "--expires takes a date"),
+                       (["--all", "--role", "king"], "use organizer, chair, interpreter or attendee")):
+        result = CliRunner().invoke(cli, ["invite", str(tmp_path / "event.yaml"), "--database", database, *args],
+                                    env={"FLOORBOT_SECRET_KEY": KEY})
+        assert result.exit_code in (1, 2) and says in result.output, (args, result.output)
+        assert KEY not in result.output
