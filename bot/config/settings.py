@@ -30,7 +30,7 @@ class Settings(BaseSettings):
     # "Sign in with Slack" (OpenID Connect) on the console, when both are set.
     slack_client_id: str | None = None
     slack_client_secret: SecretStr | None = None
-    slack_openid_authorize_url: str = "https://slack.com/openid/connect/authorize"
+    slack_openid_url: str = "https://slack.com/openid/connect"  # its /authorize and /keys (the id_token's keys)
 
     deepl_auth_key: SecretStr | None = None
     deepl_server_url: str | None = None

@@ -36,7 +36,7 @@ class AccessRefused(Exception):
 class SlackOidc:
     client_id: str
     client_secret: str
-    authorize_url: str
+    openid_url: str  # https://slack.com/openid/connect: /authorize, and /keys that sign the id_token
     api_url: str  # Slack's Web API base: openid.connect.token and openid.connect.userInfo live there
 
 
@@ -114,5 +114,5 @@ def decide_access(settings: Settings) -> Access:
     slack = None
     if settings.slack_client_id and settings.slack_client_secret:
         slack = SlackOidc(settings.slack_client_id, settings.slack_client_secret.get_secret_value(),
-                          settings.slack_openid_authorize_url, settings.slack_api_url)
+                          settings.slack_openid_url.rstrip("/"), settings.slack_api_url)
     return Access(mode, frozenset(hosts), base_url, base_url.startswith("https://"), slack)

@@ -2,8 +2,10 @@
 
 `/signin/slack` sends the browser to Slack with a random `state` (kept, signed, in a short-lived cookie);
 Slack sends it back to `/signin/slack/callback` with a code, which is exchanged for a token
-(`openid.connect.token`), with which Slack's `openid.connect.userInfo` says who signed in. That person is
-matched to the schedule by Slack user id, else by verified e-mail, else signs in as an attendee.
+(`openid.connect.token`). Its `id_token` is verified (Slack's published keys, issuer, audience, expiry and the
+nonce we sent, with joserfc); Slack's `openid.connect.userInfo` then gives the profile, which must name the
+same user. That person is matched to the schedule by Slack user id, else by verified e-mail, else signs in
+as an attendee.
 """
 
 from __future__ import annotations
@@ -14,6 +16,9 @@ from typing import Any
 
 from authlib.integrations.base_client import OAuthError
 from authlib.integrations.httpx_client import AsyncOAuth2Client
+from joserfc import jwt
+from joserfc.errors import JoseError
+from joserfc.jwk import KeySet
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
@@ -30,6 +35,7 @@ log = logging.getLogger(__name__)
 STATE_COOKIE = "floorbot_signin_state"
 STATE_LIFETIME = 600  # seconds to come back from Slack
 SCOPE = "openid email profile"
+ISSUER = "https://slack.com"
 
 
 class SlackSignIn:
@@ -50,7 +56,7 @@ class SlackSignIn:
     async def start(self, request: Request) -> Response:
         state, nonce = secrets.token_urlsafe(16), secrets.token_urlsafe(16)
         async with self._client() as client:
-            url, _ = client.create_authorization_url(self.oidc.authorize_url, state=state, nonce=nonce)
+            url, _ = client.create_authorization_url(f"{self.oidc.openid_url}/authorize", state=state, nonce=nonce)
         response = RedirectResponse(url, status_code=303, headers={"Cache-Control": "no-store"})
         signed = self.signin.sessions.signer.state({"state": state, "nonce": nonce})
         response.set_cookie(STATE_COOKIE, signed, max_age=STATE_LIFETIME, httponly=True, samesite="lax",
@@ -67,7 +73,7 @@ class SlackSignIn:
             code = request.query_params.get("code")
             if not code:
                 raise InvalidCredential("access.refused.slack")
-            claims = await self._userinfo(code)
+            claims = await self._userinfo(code, kept.get("nonce", ""))
         except InvalidCredential as refused:
             await sessions.audit("web:unknown", "console.signin", False, refused.key, via="slack")
             return refusal_page(refused.key, lang)
@@ -78,15 +84,17 @@ class SlackSignIn:
         response.delete_cookie(STATE_COOKIE, path="/signin/slack")
         return response
 
-    async def _userinfo(self, code: str) -> dict[str, Any]:
+    async def _userinfo(self, code: str, nonce: str) -> dict[str, Any]:
         api = self.oidc.api_url.rstrip("/")
         try:
             async with self._client() as client:
-                await client.fetch_token(f"{api}/openid.connect.token", code=code,
-                                         grant_type="authorization_code")
+                token = await client.fetch_token(f"{api}/openid.connect.token", code=code,
+                                                 grant_type="authorization_code")
+                keys = (await client.get(f"{self.oidc.openid_url}/keys")).json()
+                signed_in = self._verified(str(token.get("id_token", "")), keys, nonce)
                 reply = await client.get(f"{api}/openid.connect.userInfo")
             claims = reply.json()
-        except (OAuthError, ValueError) as error:
+        except (OAuthError, JoseError, ValueError) as error:
             log.warning("Sign in with Slack refused: %s", type(error).__name__)
             raise InvalidCredential("access.refused.slack") from None
         except Exception:
@@ -96,7 +104,19 @@ class SlackSignIn:
             log.warning("Sign in with Slack: userInfo answered %s %s", reply.status_code,
                         claims.get("error") if isinstance(claims, dict) else "")
             raise InvalidCredential("access.refused.slack")
+        if claims["sub"] != signed_in:
+            log.warning("Sign in with Slack: userInfo names another user than the id_token")
+            raise InvalidCredential("access.refused.slack")
         return claims
+
+    def _verified(self, id_token: str, keys: Any, nonce: str) -> str:
+        """The id_token's subject, once its signature, issuer, audience, expiry and nonce hold."""
+        decoded = jwt.decode(id_token, KeySet.import_key_set(keys), algorithms=["RS256"])
+        jwt.JWTClaimsRegistry(
+            iss={"essential": True, "value": ISSUER}, aud={"essential": True, "value": self.oidc.client_id},
+            nonce={"essential": True, "value": nonce}, sub={"essential": True}, exp={"essential": True},
+        ).validate(decoded.claims)
+        return str(decoded.claims["sub"])
 
     def _credential(self, claims: dict[str, Any], lang: str) -> Credential:
         slack_id = str(claims.get("https://slack.com/user_id") or claims["sub"])

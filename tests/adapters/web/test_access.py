@@ -260,7 +260,7 @@ async def test_sign_in_with_slack_through_openid_connect(
     runner = await start(fake)
     database = tmp_path / "console.sqlite"
     settings = signed_settings(database, slack_client_id="1234.5678", slack_client_secret="client-secret",
-                               slack_openid_authorize_url=f"{fake.base_url}/openid/connect/authorize",
+                               slack_openid_url=f"{fake.base_url}/openid/connect",
                                slack_api_url=f"{fake.base_url}/api/")
     stack = await build_stack(database, event=event_file(tmp_path, guests=False), settings=settings)
     try:
@@ -279,7 +279,7 @@ async def test_sign_in_with_slack_through_openid_connect(
             assert (me["person"], me["role"]) == (person, role)
             replay = await browser.get(f"{callback.path}?{callback.query}")  # a code is good once
             assert replay.status_code == 401
-        assert fake.calls == ["authorize", "token", "userinfo"]
+        assert fake.calls == ["authorize", "token", "keys", "userinfo"]
     finally:
         await stack.bot.close()
         await runner.cleanup()
@@ -308,3 +308,24 @@ def test_invite_refuses_what_it_cannot_sign(tmp_path: Path) -> None:
                                     env={"FLOORBOT_SECRET_KEY": KEY})
         assert result.exit_code in (1, 2) and says in result.output, (args, result.output)
         assert KEY not in result.output
+
+
+async def test_an_id_token_for_another_sign_in_is_refused(tmp_path: Path) -> None:
+    fake = FakeSlackOpenId("1234.5678", "client-secret", CALLBACK, user={"sub": "U0LENE"}, forge_nonce=True)
+    runner = await start(fake)
+    database = tmp_path / "console.sqlite"
+    settings = signed_settings(database, slack_client_id="1234.5678", slack_client_secret="client-secret",
+                               slack_openid_url=f"{fake.base_url}/openid/connect",
+                               slack_api_url=f"{fake.base_url}/api/")
+    stack = await build_stack(database, event=event_file(tmp_path, guests=False), settings=settings)
+    try:
+        async with browser_client(stack) as browser, httpx.AsyncClient() as outside:
+            back = await outside.get((await browser.get("/signin/slack")).headers["location"])
+            callback = urlsplit(back.headers["location"])
+            refused = await browser.get(f"{callback.path}?{callback.query}")
+            assert refused.status_code == 401 and "set-cookie" not in refused.headers
+            assert (await browser.get("/api/state")).status_code == 401
+        assert "userinfo" not in fake.calls  # the id_token was refused first
+    finally:
+        await stack.bot.close()
+        await runner.cleanup()
