@@ -8,9 +8,9 @@ DeepL's limits (50 texts, 128 KiB, EN is no target, a glossary needs source_lang
 `character_limit`, a request that would pass the limit is refused whole with 456 (a shorter one may still
 fit), `/v2/usage` reports the count, and raising the limit (a top-up) lets requests through again.
 `latency` delays every answer, as a remote DeepL does. Its "translation" is deterministic: a target tag
-prefix plus a small word dictionary, with glossary entries applied first so tests can see the glossary at work. It treats XML as
-DeepL does with tag_handling=xml: tags are kept, ignored tags' content is left untouched, markup is not
-billed.
+prefix plus a small word dictionary, with glossary entries applied first so tests can see the glossary at
+work. It treats XML as DeepL does with tag_handling=xml: tags are kept, ignored tags' content is left
+untouched, markup is not billed.
 """
 
 from __future__ import annotations
