@@ -95,7 +95,8 @@ def scenarios(quick: bool) -> list[Scenario]:
     langs = list(CHANNELS)
     burst = tuple(Send(5.0 / scale * i / count, i, langs[i % 3], False) for i in range(count))
     count = 300 // scale
-    crowd = tuple(Send(10.0 / scale * i / count, i, langs[i % 3], (i // 3) % 3 == 1) for i in range(count))
+    # one request for the floor in every three sends, from each channel in turn
+    crowd = tuple(Send(10.0 / scale * i / count, i, langs[i % 3], (i // 3 + i) % 3 == 1) for i in range(count))
     return [Scenario("quiet", quiet, 20.0), Scenario("burst-100", burst, 40.0),
             Scenario("burst-300", crowd, 90.0 / scale)]
 
