@@ -1,7 +1,7 @@
 """Live chat on the real bot: `floorbot serve` as a process, Slack and DeepL as loopback fakes.
 
-    python bench/live_chat.py                # the three scenarios, both arms (about 4 minutes)
-    python bench/live_chat.py --quick        # shorter scenarios (about 1.5 minutes)
+    python bench/live_chat.py                # the three scenarios, both arms (4–8 minutes)
+    python bench/live_chat.py --quick        # a third of the traffic (about 2 minutes)
     python bench/live_chat.py --only quiet   # one scenario; --json for the raw figures
 
 Each scenario runs twice against fresh fakes with the same traffic, in the same invocation:
@@ -14,7 +14,9 @@ Slack is tests/fakes/slack_api.py enforcing Slack's limits (about 1 chat.postMes
 burst 3; chat.update 50/min and chat.postEphemeral 100/min workspace-wide), answering 429 + Retry-After
 beyond them. DeepL is tests/fakes/deepl_server.py answering every request in 150 ms. Wall-clock time
 throughout; "send → copy" runs from the moment the request leaves this script to the moment the fake
-Slack accepts a post carrying that message in another language's channel.
+Slack accepts a post carrying that message in another language's channel. After the last send the bench
+waits until every copy and private reply has arrived, or the bot's outbox has been empty with no Slack call
+for 5 s (nothing more is coming), or the scenario's limit; what has not arrived then is counted lost.
 
 Scenarios: quiet (30 English messages 0.3 s apart), burst-100 (100 messages in 5 s over the three
 channels), burst-300 (300 attendees within 10 s, two thirds chat and one third requests for the floor).
@@ -35,7 +37,7 @@ import sys
 import tempfile
 import time
 from collections.abc import AsyncIterator, Iterator
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
@@ -64,6 +66,7 @@ DEEPL_TARGET = {"en": "EN-GB", "fr": "FR", "es": "ES"}
 SLACK_POST_RATE = (1.0, 3)  # chat.postMessage per channel: per second, burst
 SLACK_TIERS = {"chat.update": (50 / 60, 5), "chat.postEphemeral": (100 / 60, 10)}
 DEEPL_LATENCY = 0.15
+IDLE_SECONDS = 5.0  # the bot's outbox empty and no Slack call for this long: nothing more is coming
 REQUESTS = {"en": "hand", "fr": "main", "es": "mano"}
 TEXTS = {
     "en": "point m{n:04d}: how should companies protect human rights when they design AI systems",
@@ -85,7 +88,7 @@ class Send:
 class Scenario:
     name: str
     sends: tuple[Send, ...]
-    drain: float  # seconds to wait after the last send for what is still expected
+    drain: float  # at most this many seconds after the last send for what is still expected
 
 
 def scenarios(quick: bool) -> list[Scenario]:
@@ -97,8 +100,8 @@ def scenarios(quick: bool) -> list[Scenario]:
     count = 300 // scale
     # one request for the floor in every three sends, from each channel in turn
     crowd = tuple(Send(10.0 / scale * i / count, i, langs[i % 3], (i // 3 + i) % 3 == 1) for i in range(count))
-    return [Scenario("quiet", quiet, 20.0), Scenario("burst-100", burst, 40.0),
-            Scenario("burst-300", crowd, 90.0 / scale)]
+    return [Scenario("quiet", quiet, 60.0), Scenario("burst-100", burst, 120.0 / scale),
+            Scenario("burst-300", crowd, 200.0 / scale)]
 
 
 @dataclass
@@ -125,7 +128,8 @@ class Result:
     slack_calls_per_message: float = 0.0
     http_429: int = 0
     in_order: bool = True
-    notes: list[str] = field(default_factory=list)
+    queued_at_end: int = 0  # what the bot's outbox still held when the bench stopped waiting
+    waited: float = 0.0  # seconds from the last send until the bench stopped waiting
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -207,10 +211,18 @@ def delivered(fake: FakeSlack, since: int) -> Delivered:
     return copies, posts, replies
 
 
-async def settle_until(done: Any, limit: float) -> None:
+async def settle_until(done: Any, limit: float, idle: Any = None) -> None:
+    """Until `done()`, or `idle()` has held for IDLE_SECONDS (nothing more will come), or `limit` seconds."""
     deadline = time.monotonic() + limit
-    while time.monotonic() < deadline and not done():  # noqa: ASYNC110 - a bench watching the wall clock
-        await asyncio.sleep(0.1)
+    idle_since: float | None = None
+    while time.monotonic() < deadline and not done():
+        if idle is not None and await idle():
+            idle_since = idle_since or time.monotonic()
+            if time.monotonic() - idle_since >= IDLE_SECONDS:
+                return
+        else:
+            idle_since = None
+        await asyncio.sleep(0.2)  # noqa: ASYNC110 - a bench watching the wall clock
 
 
 def tally(arm: str, scenario: Scenario, fake: FakeSlack, since: int, sent: dict[int, float],
@@ -325,9 +337,25 @@ async def run_floorbot(scenario: Scenario, attendees: int) -> Result:
                     copies, _, replies = delivered(fake, since)
                     return want_copies <= copies.keys() and want_replies <= replies.keys()
 
-                await settle_until(complete, scenario.drain)
+                calls = [len(fake.calls)]
+                health: dict[str, Any] = {}
+
+                async def idle() -> bool:  # the outbox is empty and Slack has heard nothing new
+                    with contextlib.suppress(httpx.HTTPError, ValueError):
+                        async with httpx.AsyncClient(timeout=5) as http:
+                            health.update((await http.get(f"{url}/healthz")).json().get("slack") or {})
+                    quiet = health.get("queued") == 0 and len(fake.calls) == calls[0]
+                    calls[0] = len(fake.calls)
+                    return quiet
+
+                last = time.monotonic()
+                await settle_until(complete, scenario.drain, idle)
+                waited = time.monotonic() - last
                 await asyncio.sleep(1.0)  # anything doubled would be on its way
-                return tally("floorbot", scenario, fake, since, sent, deepl_fake, deepl_since)
+                await idle()
+                result = tally("floorbot", scenario, fake, since, sent, deepl_fake, deepl_since)
+                result.queued_at_end, result.waited = int(health.get("queued") or 0), waited
+                return result
 
 
 # -- the naive baseline --------------------------------------------------------------------------------------
@@ -397,9 +425,12 @@ async def run_naive(scenario: Scenario, attendees: int) -> Result:
             async with naive_serve(bot) as url:
                 since, deepl_since = len(fake.calls), (deepl_fake.translate_calls, deepl_fake.character_count)
                 sent = await drive(url, scenario)
+                last = time.monotonic()
                 while bot.tasks:
                     await asyncio.gather(*bot.tasks, return_exceptions=True)
-                return tally("naive", scenario, fake, since, sent, deepl_fake, deepl_since)
+                result = tally("naive", scenario, fake, since, sent, deepl_fake, deepl_since)
+                result.waited = time.monotonic() - last
+                return result
 
 
 # -- report ----------------------------------------------------------------------------------------------------
@@ -412,7 +443,8 @@ ROWS: list[tuple[str, Any]] = [
     ("chat messages / requests for the floor sent", lambda r: f"{r.messages} / {r.requests}"),
     ("send → copy p50 / p99 (s)", lambda r: f"{seconds(r.copy_p50)} / {seconds(r.copy_p99)}"),
     ("copies delivered / expected", lambda r: f"{r.copies} / {r.copies_expected}"),
-    ("copies lost", lambda r: f"**{r.lost}**"),
+    ("copies lost (not delivered when the bench stopped waiting)", lambda r: f"**{r.lost}**"),
+    ("seconds waited after the last send / still queued then", lambda r: f"{r.waited:.0f} / {r.queued_at_end}"),
     ("copies doubled", lambda r: str(r.doubled)),
     ("posts carrying copies / of them bundles", lambda r: f"{r.posts_carrying_copies} / {r.bundled_posts}"),
     ("private replies delivered / expected", lambda r: f"{r.replies} / {r.replies_expected}"),
