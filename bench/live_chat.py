@@ -128,6 +128,7 @@ class Result:
     slack_calls_per_message: float = 0.0
     http_429: int = 0
     overtaken: int = 0  # copies that arrived after a copy of a later message from the same channel
+    untranslated: int = 0  # copies posted with the original text (a translation failed or came too late)
     queued_at_end: int = 0  # what the bot's outbox still held when the bench stopped waiting
     waited: float = 0.0  # seconds from the last send until the bench stopped waiting
 
@@ -251,6 +252,12 @@ def tally(arm: str, scenario: Scenario, fake: FakeSlack, since: int, sent: dict[
     result.http_429 = sum(c.status == 429 for c in calls)
     result.deepl_requests = deepl_fake.translate_calls - deepl_since[0]
     result.billed_characters = deepl_fake.character_count - deepl_since[1]
+    for call in fake.calls[since:]:
+        channel = str(call.args.get("channel"))
+        if call.method == "chat.postMessage" and call.status == 200 and channel in LANG_OF:
+            label = f"[{DEEPL_TARGET[LANG_OF[channel]]}]"  # what the fake DeepL puts before a translation
+            result.untranslated += sum(1 for line in str(call.args.get("text", "")).splitlines()
+                                       if TOKEN_RE.search(line) and label not in line)
     for channel in CHANNELS.values():  # a channel's copies of one source channel come in the order sent
         for lang in CHANNELS:
             arrivals = [(min(t), n) for (n, c), t in copies.items() if c == channel and scenario.sends[n].lang == lang]
@@ -445,6 +452,7 @@ ROWS: list[tuple[str, Any]] = [
     ("copies lost (not delivered when the bench stopped waiting)", lambda r: f"**{r.lost}**"),
     ("seconds waited after the last send / still queued then", lambda r: f"{r.waited:.0f} / {r.queued_at_end}"),
     ("copies doubled", lambda r: str(r.doubled)),
+    ("copies posted untranslated", lambda r: str(r.untranslated)),
     ("posts carrying copies / of them bundles", lambda r: f"{r.posts_carrying_copies} / {r.bundled_posts}"),
     ("private replies delivered / expected", lambda r: f"{r.replies} / {r.replies_expected}"),
     ("private reply p50 / p99 (s)", lambda r: f"{seconds(r.reply_p50)} / {seconds(r.reply_p99)}"),

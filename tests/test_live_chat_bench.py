@@ -50,6 +50,7 @@ def test_copies_bundles_doubles_and_losses_are_counted_from_what_slack_accepted(
     result = bench.tally("floorbot", scenario, fake, 0, sent, _NoDeepL(), (0, 0))
     assert (result.copies_expected, result.copies, result.lost, result.doubled) == (6, 4, 2, 1)
     assert (result.posts_carrying_copies, result.bundled_posts, result.http_429) == (4, 1, 1)
+    assert result.untranslated == 2  # the bundle's lines carry no "[FR]"
     assert result.copy_p50 == 2.0 and result.copy_p99 == 2.5  # delays 1.0, 2.0, 2.5, 2.0
     assert result.overtaken == 0
     post("CES", "[ES] punto m0002", 2.2)  # message 2's copy before message 1's: 1 is overtaken
