@@ -390,12 +390,12 @@ class NaiveBot:
     async def handle(self, event: dict[str, Any]) -> None:
         source = LANG_OF[event["channel"]]
         text = str(event["text"])
-        with contextlib.suppress(SlackApiError):
-            if text == REQUESTS[source]:
-                self.queue += 1
+        if text == REQUESTS[source]:
+            self.queue += 1
+            with contextlib.suppress(SlackApiError):
                 await self.client.chat_postEphemeral(channel=event["channel"], user=event["user"],
                                                      text=f"You are number {self.queue}.")
-                return
+            return
         await asyncio.gather(*(self.copy(text, source, target) for target in CHANNELS if target != source),
                              return_exceptions=True)
 
