@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
@@ -21,7 +21,9 @@ log = logging.getLogger(__name__)
 
 
 def permalink(workspace_url: str, channel: str, ts: str, thread_ts: str | None = None) -> str:
-    url = f"{workspace_url.rstrip('/')}/archives/{channel}/p{ts.replace('.', '')}"
+    # Channel ids and timestamps come from Slack's signed events; quoted all the same, so no part of a link
+    # can ever be markup.
+    url = f"{workspace_url.rstrip('/')}/archives/{quote(channel, safe='')}/p{quote(ts.replace('.', ''), safe='')}"
     if thread_ts is not None and thread_ts != ts:
         url += f"?{urlencode({'thread_ts': thread_ts, 'cid': channel})}"
     return url

@@ -271,3 +271,11 @@ async def test_copies_link_their_original_without_asking_slack_for_each_permalin
     texts = [p["text"] for p in rig.fake.posts("CES")]
     assert texts[0].endswith("<https://fake.slack.test/archives/CFR/p1646643600000100|mensaje original>")
     assert "archives/CFR/p1646643600000200?thread_ts=1646643600.000100&amp;cid=CFR|mensaje original>" in texts[-1]
+
+
+def test_a_built_permalink_can_carry_no_markup() -> None:
+    from bot.adapters.slack.permalinks import permalink
+
+    url = permalink("https://team.slack.com/", "C1|<!channel>", "1646643600.000100", "1646643600.000050")
+    assert url.startswith("https://team.slack.com/archives/C1%7C%3C%21channel%3E/p1646643600000100?thread_ts=")
+    assert not set("<>| ") & set(url)
