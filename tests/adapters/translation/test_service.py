@@ -175,6 +175,7 @@ async def test_a_full_batch_leaves_at_once_within_deepls_limits(
     assert [len(b["text"]) for b in fake_deepl.translate_bodies] == [1, 50]
     fake_deepl.unhang()
     await asyncio.gather(first, *many)
+    assert await asyncio.to_thread(fake_deepl.arrived.acquire, True, 10)  # the third request's arrival
     assert [len(b["text"]) for b in fake_deepl.translate_bodies] == [1, 50, 10]
     long = "word " * 10_000  # 50 KB each: three do not fit one request's 128 KiB
     fake_deepl.hang()
