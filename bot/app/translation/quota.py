@@ -68,14 +68,13 @@ class QuotaGuard:
             refused = [i for i, r in enumerate(results) if r.status is Status.QUOTA_EXHAUSTED]
             if not refused:
                 return results
-            if len(texts) == 1:
-                self._bound(_size(texts[0]) - 1)
-                return results
             was_limited = self._room is not None
             self._bound(sum(_size(texts[i]) for i in refused) - 1)
             if not was_limited:
-                log.warning("translation quota refused a batch of %d texts; trying them one by one", len(refused))
+                log.warning("translation quota refused %d text(s); reading what is left", len(refused))
                 await self._poll(topped_up_if_more=False)
+            if len(texts) == 1:
+                return results
         else:
             results = [Translation(t.text, Status.QUOTA_EXHAUSTED, target, t.lang) for t in texts]
             refused = list(range(len(texts)))
