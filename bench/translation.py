@@ -5,9 +5,10 @@ per message per target language), both against the loopback fake DeepL, in the s
     python bench/translation.py            # the economy benchmark (about 10 s)
     python bench/translation.py --detect   # local language detection on the labelled chat sample
 
-Virtual time drives arrivals, the batching window and deadlines; HTTP to the fake is real, and its
-duration is added to each message's latency. "Added latency" is the time from a message's arrival to
-the end of the request that translated it; requests to real DeepL take longer, but equally for both.
+Virtual time drives arrivals, the batching window and deadlines, and each request takes `--latency`
+(150 ms) of it, as a remote DeepL does (a target's next batch leaves when its previous request returns, so
+that time is what shapes the batches); HTTP to the fake is real, and its duration is added too. "Added
+latency" is the time from a message's arrival to the end of the request that translated it.
 """
 
 from __future__ import annotations
@@ -169,9 +170,12 @@ class Measuring:
     """Wraps a Translator; remembers, per (text, target), when its request started (virtual) and how
     long it took (real), and how many HTTP requests each call made."""
 
-    def __init__(self, inner: DeepLTranslator, waits: VirtualWaits) -> None:
+    def __init__(self, inner: DeepLTranslator, waits: VirtualWaits, latency: float) -> None:
         self.inner = inner
         self.waits = waits
+        self.latency = latency
+        self._io: set[asyncio.Future[tuple[list[Translation], int, float]]] = set()
+        self._one_at_a_time = asyncio.Lock()
         self.name = inner.name
         self.request_log: list[tuple[float, int]] = []  # (virtual start, HTTP requests)
         self.timing: dict[tuple[str, Lang], tuple[float, float]] = {}
@@ -190,17 +194,32 @@ class Measuring:
         return await self.inner.usage()
 
     async def translate(self, texts: Sequence[SourceText], target: Lang) -> list[Translation]:
-        started, before = self.waits.now(), self.inner.requests_made
-        real = time.perf_counter()
-        results = await self.inner.translate(texts, target)
-        duration = time.perf_counter() - real
-        self.request_log.append((started, self.inner.requests_made - before))
+        started = self.waits.now()
+        await self.waits.sleep(self.latency)
+        call = asyncio.ensure_future(self._request(texts, target))
+        self._io.add(call)
+        try:
+            results, requests, duration = await call
+        finally:
+            self._io.discard(call)
+        self.request_log.append((started, requests))
         for source in texts:
             self.timing[(source.text, target)] = (started, duration)
         return results
 
+    async def _request(self, texts: Sequence[SourceText], target: Lang) -> tuple[list[Translation], int, float]:
+        async with self._one_at_a_time:  # so that the request count is this call's alone
+            before, real = self.inner.requests_made, time.perf_counter()
+            results = await self.inner.translate(texts, target)
+            return results, self.inner.requests_made - before, self.latency + time.perf_counter() - real
+
     async def aclose(self) -> None:
         await self.inner.aclose()
+
+    async def real_io(self) -> None:
+        """Wait for the HTTP exchanges under way: they take no virtual time."""
+        while self._io:
+            await asyncio.gather(*self._io, return_exceptions=True)
 
 
 @dataclass
@@ -232,22 +251,22 @@ def burst_spans(messages: list[Message]) -> list[tuple[float, float]]:
     return spans
 
 
-async def run_ours(messages: list[Message], window: float = 0.1, burst_interval: float = 3.0) -> ArmResult:
+async def run_ours(messages: list[Message], window: float = 0.1, latency: float = 0.15) -> ArmResult:
     result = ArmResult()
     with running_fake_deepl() as fake:
         virtual = VirtualWaits()
         backend = DeepLTranslator(
             SecretStr(fake.auth_key), server_url=fake.url, glossary=load_glossary(), retry=DEEPL_RETRY, waits=virtual
         )
-        measuring = Measuring(backend, virtual)
-        chat = ChatTranslator(measuring, waits=virtual, window=window, burst_interval=burst_interval)
+        measuring = Measuring(backend, virtual, latency)
+        chat = ChatTranslator(measuring, waits=virtual, window=window)
         await chat.start()
         seen: set[tuple[str, Lang]] = set()
         repeat_or_command: list[bool] = []
         tasks = []
         history: list[str] = []
         for message in messages:
-            await virtual.advance_to(message.at, between=chat.batcher.drain)
+            await virtual.advance_to(message.at, between=measuring.real_io)
             repeat_or_command.append((message.text, message.lang) in seen or message.kind in ("command",))
             seen.add((message.text, message.lang))
             tasks.append(
@@ -257,7 +276,7 @@ async def run_ours(messages: list[Message], window: float = 0.1, burst_interval:
                 )
             )
             history.append(message.text)
-        await virtual.advance(5.0, between=chat.batcher.drain)
+        await virtual.advance(5.0, between=measuring.real_io)
         outcomes = await asyncio.gather(*tasks)
         spans = burst_spans(messages)
         for started, count in measuring.request_log:
@@ -285,7 +304,7 @@ async def run_ours(messages: list[Message], window: float = 0.1, burst_interval:
     return result
 
 
-def run_naive(messages: list[Message]) -> ArmResult:
+def run_naive(messages: list[Message], latency: float = 0.15) -> ArmResult:
     """One request per message per other language: no cache, no batching, no skipping."""
     result = ArmResult()
     deepl.http_client.max_network_retries = 0
@@ -301,7 +320,7 @@ def run_naive(messages: list[Message]) -> ArmResult:
                 answer = client.translate_text(
                     message.text, source_lang=message.lang.upper(), target_lang=TARGET_CODE[target]
                 )
-                durations.append(time.perf_counter() - started)
+                durations.append(latency + time.perf_counter() - started)
                 billed += int(answer.billed_characters)
                 result.requests += 1
                 if message.burst:
@@ -403,14 +422,14 @@ def main() -> None:
     parser.add_argument("--detect", action="store_true", help="measure local language detection instead")
     parser.add_argument("--messages", type=int, default=2000)
     parser.add_argument("--window", type=float, default=0.1, help="seconds a quiet message waits for company")
-    parser.add_argument("--burst-interval", type=float, default=3.0, help="seconds between a target's batches")
+    parser.add_argument("--latency", type=float, default=0.15, help="seconds each DeepL request takes")
     args = parser.parse_args()
     if args.detect:
         print(detection_report())
         return
     messages = generate(args.messages)
-    ours = asyncio.run(run_ours(messages, args.window, args.burst_interval))
-    naive = run_naive(messages)
+    ours = asyncio.run(run_ours(messages, args.window, args.latency))
+    naive = run_naive(messages, args.latency)
     print(report(messages, ours, naive))
 
 

@@ -1,5 +1,5 @@
-"""In-memory stand-ins with the store's shapes (`KeyValues`, `InboundEvents`): the Slack burst benchmark
-(bench/slack_burst.py) and the tests that need no database. The real classes are
+"""In-memory stand-ins with the store's shapes (`KeyValues`, `InboundEvents`): the tests that need no
+database. The real classes are
 bot.adapters.store.key_values.SqlKeyValues and bot.adapters.store.intake.InboundEvents."""
 
 from __future__ import annotations

@@ -4,10 +4,13 @@ A threading http.server, because the library makes blocking `requests` calls (fr
 It implements /v2/translate (JSON and form bodies), /v2/usage, /v2/languages and /v3/glossaries
 (create, list, get, delete, entries), checks `Authorization: DeepL-Auth-Key …` (403 otherwise), applies
 DeepL's limits (50 texts, 128 KiB, EN is no target, a glossary needs source_lang), and can inject 429,
-456, 5xx and a hang. Its "translation" is deterministic: a target tag prefix plus a small word
-dictionary, with glossary entries applied first so tests can see the glossary at work. It treats XML as
-DeepL does with tag_handling=xml: tags are kept, ignored tags' content is left untouched, markup is not
-billed.
+456, 5xx and a hang. Its quota works as DeepL's: each request's billed characters count against
+`character_limit`, a request that would pass the limit is refused whole with 456 (a shorter one may still
+fit), `/v2/usage` reports the count, and raising the limit (a top-up) lets requests through again.
+`latency` delays every answer, as a remote DeepL does. Its "translation" is deterministic: a target tag
+prefix plus a small word dictionary, with glossary entries applied first so tests can see the glossary at
+work. It treats XML as DeepL does with tag_handling=xml: tags are kept, ignored tags' content is left
+untouched, markup is not billed.
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ from __future__ import annotations
 import json
 import re
 import threading
+import time
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -160,6 +164,7 @@ class FakeGlossary:
 class Fault:
     status: int
     retry_after: int | None = None
+    path: str | None = None  # only requests to this path; None: any
 
 
 @dataclass
@@ -171,7 +176,7 @@ class FakeDeepL:
     character_count: int = 0
     glossaries: dict[str, FakeGlossary] = field(default_factory=dict)
     faults: list[Fault] = field(default_factory=list)
-    quota_exceeded: bool = False
+    latency: float = 0.0  # seconds every request takes before it is answered
     mangle: Callable[[str], str] | None = None  # rewrites each translated text: a misbehaving backend
     hanging: threading.Event = field(default_factory=threading.Event)  # set: translate requests hang
     release: threading.Event = field(default_factory=threading.Event)  # set: hung requests return
@@ -187,6 +192,20 @@ class FakeDeepL:
         return f"http://127.0.0.1:{self.port}"
 
     @property
+    def quota_exceeded(self) -> bool:
+        return self.character_count >= self.character_limit
+
+    @quota_exceeded.setter
+    def quota_exceeded(self, spent: bool) -> None:
+        """Spend the whole quota (True) or give it back (False)."""
+        with self.lock:
+            self.character_count = self.character_limit if spent else 0
+
+    def top_up(self, characters: int) -> None:
+        with self.lock:
+            self.character_limit += characters
+
+    @property
     def translate_calls(self) -> int:
         return len(self.translate_bodies)
 
@@ -194,10 +213,10 @@ class FakeDeepL:
     def billed_characters(self) -> int:
         return self.character_count
 
-    def fail_next(self, status: int, times: int = 1, retry_after: int | None = None) -> None:
-        """The next `times` authorised requests (any endpoint) answer `status`."""
+    def fail_next(self, status: int, times: int = 1, retry_after: int | None = None, path: str | None = None) -> None:
+        """The next `times` authorised requests (to `path`, else any endpoint) answer `status`."""
         with self.lock:
-            self.faults.extend(Fault(status, retry_after) for _ in range(times))
+            self.faults.extend(Fault(status, retry_after, path) for _ in range(times))
 
     def hang(self, *, everything: bool = False) -> None:
         self.hang_everything = everything
@@ -257,11 +276,15 @@ class _Handler(BaseHTTPRequestHandler):
             state.requests.append((method, parts.path, body))
         if not self._authorised():
             return
+        if state.latency:
+            time.sleep(state.latency)  # a handler thread of its own: other requests proceed meanwhile
         if state.hang_everything and state.hanging.is_set() and not parts.path.startswith("/v2/translate"):
             state.arrived.release()
             state.release.wait(timeout=30)
         with state.lock:
-            fault = state.faults.pop(0) if state.faults else None
+            fault = next((f for f in state.faults if f.path in (None, parts.path)), None)
+            if fault is not None:
+                state.faults.remove(fault)
         if fault is not None and not parts.path.startswith("/v2/translate"):
             self._fail(fault)
             return
@@ -303,9 +326,6 @@ class _Handler(BaseHTTPRequestHandler):
             state.release.wait(timeout=30)
         if fault is not None:
             self._fail(fault)
-            return
-        if state.quota_exceeded:
-            self._send(456, {"message": "Quota exceeded"})
             return
         texts = body.get("text")
         if isinstance(texts, str):
@@ -353,7 +373,12 @@ class _Handler(BaseHTTPRequestHandler):
                 translated = state.mangle(translated)
             out.append({"detected_source_language": detected, "text": translated, "billed_characters": billed})
         with state.lock:
-            state.character_count += total
+            refused = state.character_count + total > state.character_limit
+            if not refused:
+                state.character_count += total
+        if refused:
+            self._send(456, {"message": "Quota exceeded"})
+            return
         self._send(200, {"translations": out})
 
     def _languages(self, kind: str) -> None:

@@ -1,7 +1,7 @@
 """Slack message payloads: escaped text, split under Slack's limits, Block Kit buttons for chair actions.
 
 Every function here takes *plain* text (final, already in the reader's language) and escapes it; nothing
-in bot/ builds Slack markup elsewhere. Links we add ourselves (a permalink Slack gave us) are the only
+in bot/ builds Slack markup elsewhere. Links we add ourselves (a permalink to a Slack message) are the only
 control sequences that can appear in an outgoing payload.
 """
 
@@ -37,7 +37,7 @@ def message_parts(text: str, *, limit: int = MESSAGE_LIMIT - 500) -> list[str]:
 
 
 def link(url: str, label: str) -> str:
-    """A link to a URL Slack gave us (a permalink), with a label from our own catalogs."""
+    """A link to a Slack message (a permalink, permalinks.py), with a label from our own catalogs."""
     return f"<{escape(url).replace('|', '%7C')}|{escape(label).replace('|', '/')}>"
 
 

@@ -37,7 +37,7 @@ class BundledLine:
 
 
 def render_bundle(lines: list[BundledLine], lang: str) -> str:
-    """mrkdwn of a bundle; user-derived parts escaped, links are permalinks Slack gave us."""
+    """mrkdwn of a bundle; user-derived parts escaped, links are permalinks to Slack messages."""
     label = render("slack.original_link", lang)
     out = []
     for line in lines:

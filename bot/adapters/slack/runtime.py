@@ -80,6 +80,8 @@ class SlackRuntime:
         while Slack does not answer: the caller retries it in the background (bot.app.startup)."""
         identity = await self.client.auth_test()
         self.intake.authorize.remember(dict(identity.data))  # type: ignore[arg-type]
+        if url := identity.get("url"):
+            self.chat.permalinks.workspace_url = str(url)
         self.outbox.open.set()
         cached = await self.directory.warm()
         found = await self.directory.resolve_people()

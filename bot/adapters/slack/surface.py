@@ -12,6 +12,7 @@ port, for the dispatcher:
   every `board_interval` seconds.
 - copies of messages from the chairs' channel or from DMs are refused (logged): those stay private.
 - when a language channel is backlogged, short copies are bundled (bundles.py).
+- a copy links its original by a permalink built as Slack builds them (permalinks.py).
 """
 
 from __future__ import annotations
@@ -24,7 +25,6 @@ from dataclasses import dataclass, field, replace
 from functools import partial
 from typing import Any
 
-from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.adapters.slack.blocks import link, markup_payload, message_parts, message_payload
@@ -32,6 +32,7 @@ from bot.adapters.slack.bundles import MAX_BUNDLED_TEXT, BundledLine, BundleInde
 from bot.adapters.slack.channels import SlackChannels
 from bot.adapters.slack.escape import plain_label
 from bot.adapters.slack.outbox import Bundling, DeliveryFailed, Failure, Outbox, Slot
+from bot.adapters.slack.permalinks import Permalinks
 from bot.adapters.slack.stores import BoardIndex, CopyIndex
 from bot.app.ports.board import BoardView
 from bot.app.ports.chat import AudienceKind, Button, MessageRef, Post
@@ -90,7 +91,7 @@ class SlackChat:
         self._board_state: dict[str, _Board] = {}
         self._dm_channels: dict[str, str] = {}
         self._thread_roots: OrderedDict[tuple[str, str], str] = OrderedDict()
-        self._permalinks: dict[tuple[str, str], asyncio.Future[str | None]] = {}
+        self.permalinks = Permalinks(client)
         outbox.on_failure = self.report_failure
 
     # -- the port -----------------------------------------------------------------------------------------
@@ -288,7 +289,8 @@ class SlackChat:
             text = post.text
             if thread_mode:
                 text = render("slack.thread.copy", lang, language=render(f"slack.endonym.{lang}", lang), text=text)
-            url = post.link or (None if thread_mode else await self._permalink(original))
+            url = post.link or (None if thread_mode else await self.permalinks.of(
+                original, self._thread_roots.get((original.channel, original.id))))
             trailer = f"\n{link(url, render('slack.original_link', lang))}" if url else ""
             identity: dict[str, Any] = {"username": plain_label(post.author.name)[:80] or "?"}
             if post.author.avatar_url:
@@ -357,24 +359,6 @@ class SlackChat:
             channel=copy.channel,
         )
         return True
-
-    async def _permalink(self, original: MessageRef) -> str | None:
-        # One lookup per original, shared by its concurrent copies (the future is cached, not just the URL).
-        cache_key = (original.channel, original.id)
-        lookup = self._permalinks.get(cache_key)
-        if lookup is None:
-            lookup = asyncio.ensure_future(self._fetch_permalink(original))
-            self._permalinks[cache_key] = lookup
-        return await asyncio.shield(lookup)
-
-    async def _fetch_permalink(self, original: MessageRef) -> str | None:
-        try:
-            response = await self._client.chat_getPermalink(channel=original.channel, message_ts=original.id)
-        except (SlackApiError, OSError) as error:
-            log.info("no permalink for %s: %s", original, error)
-            self._permalinks.pop((original.channel, original.id), None)
-            return None
-        return str(response["permalink"])
 
     async def _dm_channel(self, user_id: str) -> str:
         if user_id not in self._dm_channels:

@@ -2,8 +2,9 @@
 
 The library's own retries (5, backoff from 1 s, Retry-After ignored) would hold a message far past
 its deadline, so they are switched off and this adapter retries with the shared policy
-(bot/adapters/retry.py): a bounded number of times within a total time budget. A 456 (quota) stops every
-further call; the service above tells the chairs.
+(bot/adapters/retry.py): a bounded number of times within a total time budget. A 456 (quota) is never
+retried here: its texts come back QUOTA_EXHAUSTED, and the application's quota guard decides what to try
+next (bot/app/translation/quota.py).
 """
 
 from __future__ import annotations
@@ -170,8 +171,6 @@ class DeepLTranslator:
         target: Lang,
     ) -> list[Translation]:
         originals = [sources[i].text for i in indices]
-        if self.quota_exhausted:
-            return [Translation(t, Status.QUOTA_EXHAUSTED, target, lang) for t in originals]
         use_glossary = lang is not None and self._glossary_info is not None
         kwargs: dict[str, Any] = {
             "source_lang": lang.upper() if lang else None,
@@ -194,6 +193,7 @@ class DeepLTranslator:
         except TranslatorError as error:
             log.warning("DeepL translation unavailable: %s", error)
             return [Translation(t, Status.UNAVAILABLE, target, lang) for t in originals]
+        self.quota_exhausted = False
         results = answer if isinstance(answer, list) else [answer]
         out = []
         for original, prot, result in zip(originals, protected, results, strict=True):
@@ -221,7 +221,7 @@ class DeepLTranslator:
                     return await asyncio.to_thread(function, *args, **kwargs)
         except deepl.QuotaExceededException as error:
             if not self.quota_exhausted:
-                log.error("DeepL quota exhausted (HTTP 456): no more DeepL calls")
+                log.error("DeepL quota exhausted (HTTP 456)")
             self.quota_exhausted = True
             raise QuotaExhaustedError("DeepL quota exhausted") from error
         except deepl.AuthorizationException as error:

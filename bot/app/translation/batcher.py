@@ -1,12 +1,14 @@
-"""Collect texts bound for the same target language for a short window, then send them together.
+"""Send the texts bound for one target language together, as soon as that target's previous request returns.
 
 Chat comes in bursts (everyone says "thanks" when a panellist finishes); one request per message per
-language would multiply requests and hit rate limits exactly then. A quiet message waits `window`
-(~100 ms). In a burst, a target's batches leave at most every `burst_interval` (3 s): a burst of
-several messages a second is posted at about one per second per channel anyway (Slack's pacing), so
-readers see little of the wait, and requests fall several-fold (bench/translation.py measures 1, 2
-and 3 s). DeepL's `context` is per request, so each source language's group carries the context of
-its earliest message: the conversation just before the batch.
+language would multiply requests and hit rate limits exactly then. So each target has at most one request
+out at a time: a quiet message waits `window` (~100 ms) for company and leaves; texts that arrive while a
+request is out gather and leave together the moment it returns. Batches therefore widen only when the
+backend is slow, and a text never waits longer than one request behind the previous one. No fixed spacing
+between batches: DeepL bills characters, not requests, so holding copies back to save requests would buy
+nothing readers value. A batch that reaches DeepL's request limits (50 texts, 128 KiB) leaves at once, even
+while another is out: waiting could not make it wider. DeepL's `context` is per request, so each source
+language's group carries the context of its earliest message: the conversation just before the batch.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from typing import Any
 from bot.app.clock import LoopWaits
 from bot.app.ports.translation import Lang, SourceText, Translation, Translator
 from bot.app.ports.waits import Waits
-from bot.app.translation.chunking import MAX_TEXTS
+from bot.app.translation.chunking import MAX_BATCH_BYTES, MAX_TEXTS, encoded_size
 
 log = logging.getLogger(__name__)
 
@@ -29,7 +31,14 @@ log = logging.getLogger(__name__)
 class _Pending:
     sources: list[SourceText] = field(default_factory=list)
     futures: list[asyncio.Future[Translation]] = field(default_factory=list)
-    flusher: asyncio.Task[None] | None = None
+    size: int = 0  # encoded bytes of the texts
+
+
+@dataclass
+class _Target:
+    pending: _Pending = field(default_factory=_Pending)
+    flusher: asyncio.Task[None] | None = None  # the quiet message's window
+    out: int = 0  # requests sent and not yet returned
 
 
 class MicroBatcher:
@@ -38,33 +47,33 @@ class MicroBatcher:
         translator: Translator,
         *,
         window: float = 0.1,
-        burst_interval: float = 3.0,
         max_texts: int = MAX_TEXTS,
+        max_bytes: int = MAX_BATCH_BYTES,
         waits: Waits | None = None,
     ) -> None:
         self._translator = translator
         self._window = window
-        self._burst_interval = burst_interval
-        self._last_sent: dict[Lang, float] = {}
-        self._sending: set[asyncio.Task[None]] = set()
         self._max_texts = max_texts
+        self._max_bytes = max_bytes
         self._waits = waits or LoopWaits()
-        self._pending: dict[Lang, _Pending] = {}
+        self._targets: dict[Lang, _Target] = {}
+        self._sending: set[asyncio.Task[None]] = set()
         self._tasks: set[asyncio.Task[None]] = set()
 
     async def translate(self, source: SourceText, target: Lang) -> Translation:
         future: asyncio.Future[Translation] = asyncio.get_running_loop().create_future()
-        pending = self._pending.setdefault(target, _Pending())
+        state = self._targets.setdefault(target, _Target())
+        size = encoded_size(source.text)
+        if state.pending.sources and state.pending.size + size > self._max_bytes:
+            self._flush_now(target)
+        pending = state.pending
         pending.sources.append(source)
         pending.futures.append(future)
+        pending.size += size
         if len(pending.sources) >= self._max_texts:
             self._flush_now(target)
-        elif pending.flusher is None:
-            last = self._last_sent.get(target)
-            wait = self._window
-            if last is not None:
-                wait = max(wait, last + self._burst_interval - self._waits.now())
-            pending.flusher = self._spawn(self._flush_after(target, wait))
+        elif state.out == 0 and state.flusher is None:
+            state.flusher = self._spawn(self._flush_after(target, self._window))
         return await future
 
     def _spawn(self, coroutine: Coroutine[Any, Any, None]) -> asyncio.Task[None]:
@@ -75,23 +84,34 @@ class MicroBatcher:
 
     async def _flush_after(self, target: Lang, wait: float) -> None:
         await self._waits.sleep(wait)
-        pending = self._pending.get(target)
-        if pending is not None and pending.flusher is asyncio.current_task():
-            pending.flusher = None
+        state = self._targets[target]
+        if state.flusher is asyncio.current_task():
+            state.flusher = None
             self._flush_now(target)
 
     def _flush_now(self, target: Lang) -> None:
-        pending = self._pending.pop(target, None)
-        if pending is None or not pending.sources:
+        state = self._targets[target]
+        pending, state.pending = state.pending, _Pending()
+        if state.flusher is not None and state.flusher is not asyncio.current_task():
+            state.flusher.cancel()
+        state.flusher = None
+        if not pending.sources:
             return
-        if pending.flusher is not None and pending.flusher is not asyncio.current_task():
-            pending.flusher.cancel()
-        self._last_sent[target] = self._waits.now()
+        state.out += 1
         sending = self._spawn(self._send(pending, target))
         self._sending.add(sending)
         sending.add_done_callback(self._sending.discard)
 
     async def _send(self, pending: _Pending, target: Lang) -> None:
+        try:
+            await self._deliver(pending, target)
+        finally:
+            state = self._targets[target]
+            state.out -= 1
+            if state.out == 0 and state.pending.sources:  # what gathered meanwhile leaves now
+                self._flush_now(target)
+
+    async def _deliver(self, pending: _Pending, target: Lang) -> None:
         first_context: dict[Lang | None, str | None] = {}
         sources = []
         for source in pending.sources:
@@ -110,12 +130,12 @@ class MicroBatcher:
                 future.set_result(result)
 
     async def drain(self) -> None:
-        """Wait for the batches already sent (not those still collecting)."""
+        """Wait for the batches already sent, and those they release (not those still in their window)."""
         while self._sending:
             await asyncio.gather(*self._sending, return_exceptions=True)
 
     async def aclose(self) -> None:
-        for target in list(self._pending):
+        for target in list(self._targets):
             self._flush_now(target)
-        if self._tasks:
+        while self._tasks:
             await asyncio.gather(*self._tasks, return_exceptions=True)

@@ -10,6 +10,7 @@ MAX_TEXTS = 50
 MAX_REQUEST_BYTES = 128 * 1024
 # Room for the other fields (languages, glossary id, context, tags) and the JSON framing.
 _OVERHEAD = 8 * 1024
+MAX_BATCH_BYTES = MAX_REQUEST_BYTES - _OVERHEAD  # what the texts of one request may take
 
 T = TypeVar("T")
 
@@ -23,7 +24,7 @@ def chunk(
     items: Iterable[T],
     key: Callable[[T], int],
     max_items: int = MAX_TEXTS,
-    max_bytes: int = MAX_REQUEST_BYTES - _OVERHEAD,
+    max_bytes: int = MAX_BATCH_BYTES,
 ) -> Iterator[list[T]]:
     """Consecutive groups, each within both limits. An item too big on its own goes alone
     (the backend will refuse it, and only it)."""

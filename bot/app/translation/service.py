@@ -4,8 +4,9 @@ Platform-neutral: the Slack adapter and the web console both call `translate_mes
 source language (channel, else author, else local detection), skips what needs no translation (floor
 commands, which the caller flags since the edge has parsed them already; emoji/link/mention-only
 messages), answers repeats from the cache, sends the rest through
-the micro-batcher, and bounds each message by a deadline after which the original is returned marked
-unavailable. A spent quota is reported to the chairs once.
+the micro-batcher (through the quota guard), and bounds each message by a deadline after which the
+original is returned marked unavailable. A spent quota is reported to the chairs once, and so is its
+return.
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ from bot.app.translation.batcher import MicroBatcher
 from bot.app.translation.cache import CacheKey, TranslationCache
 from bot.app.translation.detect import LocalDetector
 from bot.app.translation.entities import is_trivial
+from bot.app.translation.quota import QuotaGuard
 
 log = logging.getLogger(__name__)
 
@@ -78,7 +80,6 @@ class ChatTranslator:
         notify_chairs: NotifyChairs = _no_notify,
         deadline: float = 20.0,
         window: float = 0.1,
-        burst_interval: float = 3.0,
         waits: Waits | None = None,
         cache: TranslationCache | None = None,
         min_confidence: float | None = None,
@@ -88,7 +89,8 @@ class ChatTranslator:
         self._deadline = deadline
         self._waits = waits or LoopWaits()
         self.cache = cache or TranslationCache()
-        self.batcher = MicroBatcher(translator, window=window, burst_interval=burst_interval, waits=self._waits)
+        self.quota = QuotaGuard(translator, waits=self._waits)
+        self.batcher = MicroBatcher(self.quota, window=window, waits=self._waits)
         self._min_confidence = min_confidence
         self._detectors: dict[tuple[Lang, ...], LocalDetector] = {}
         self._in_flight: dict[CacheKey, asyncio.Task[Translation]] = {}
@@ -177,6 +179,9 @@ class ChatTranslator:
         if any(t.status is Status.QUOTA_EXHAUSTED for t in results) and not self._quota_reported:
             self._quota_reported = True
             await self._tell_chairs("translate.chairs.quota_exhausted", backend=self.translator.name)
+        elif self._quota_reported and not self.quota.limited:
+            self._quota_reported = False
+            await self._tell_chairs("translate.chairs.quota_restored", backend=self.translator.name)
         return MessageTranslations(source, translations)
 
     async def _one(self, source: SourceText, target: Lang) -> Translation:

@@ -255,3 +255,27 @@ async def test_the_chairs_channel_is_never_mirrored_to_participants(rig: SlackRi
     direct = MessageRef("slack", "DUJULES", "1646643600.000501")
     assert await rig.slack.chat.post("en", Post("psst", author=JULES, reply_to=direct)) == direct
     assert rig.fake.posts() == []
+
+
+async def test_copies_link_their_original_without_asking_slack_for_each_permalink(rig: SlackRig) -> None:
+    await rig.slack.start()  # auth.test gives the workspace's URL, once
+    reply = MessageRef("slack", "CFR", "1646643600.000200")
+    rig.slack.chat.note_thread(reply, ORIGINAL.id)  # a reply in the original's thread
+    await rig.slack.chat.post("en", Post("Good morning, everyone", author=JULES, reply_to=ORIGINAL))
+    await rig.slack.chat.post("es", Post("Buenos días", author=JULES, reply_to=ORIGINAL))
+    await rig.slack.chat.post("es", Post("Y una pregunta", author=JULES, reply_to=reply))
+    assert rig.fake.of("chat.getPermalink", ok_only=False) == [] and len(rig.fake.of("auth.test")) == 1
+    # the links chat.getPermalink gives (the fake builds them as Slack does)
+    assert rig.fake.posts("CEN")[0]["text"].endswith(
+        "<https://fake.slack.test/archives/CFR/p1646643600000100|original message>")
+    texts = [p["text"] for p in rig.fake.posts("CES")]
+    assert texts[0].endswith("<https://fake.slack.test/archives/CFR/p1646643600000100|mensaje original>")
+    assert "archives/CFR/p1646643600000200?thread_ts=1646643600.000100&amp;cid=CFR|mensaje original>" in texts[-1]
+
+
+def test_a_built_permalink_can_carry_no_markup() -> None:
+    from bot.adapters.slack.permalinks import permalink
+
+    url = permalink("https://team.slack.com/", "C1|<!channel>", "1646643600.000100", "1646643600.000050")
+    assert url.startswith("https://team.slack.com/archives/C1%7C%3C%21channel%3E/p1646643600000100?thread_ts=")
+    assert not set("<>| ") & set(url)

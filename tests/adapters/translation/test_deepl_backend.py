@@ -128,15 +128,19 @@ async def test_retries_stop_at_the_time_budget(fake_deepl: FakeDeepL, instant: V
     assert fake_deepl.translate_calls == 2  # 2 s, then 4 s more would pass the 5 s budget
 
 
-async def test_quota_exhausted_stops_all_further_calls(fake_deepl: FakeDeepL, instant: VirtualWaits) -> None:
-    fake_deepl.quota_exceeded = True
+async def test_quota_exhausted_is_reported_per_call_and_never_retried(
+    fake_deepl: FakeDeepL, instant: VirtualWaits
+) -> None:
+    fake_deepl.character_count = fake_deepl.character_limit - 5  # "hello" fits, "thanks" does not
     translator = make_deepl(fake_deepl, waits=instant)
     first, = await translator.translate([SourceText("thanks", "en")], "fr")
-    second, = await translator.translate([SourceText("hello", "en")], "es")
     assert first.status is Status.QUOTA_EXHAUSTED and first.text == "thanks"
-    assert second.status is Status.QUOTA_EXHAUSTED
-    assert fake_deepl.translate_calls == 1  # 456 is never retried, and nothing is sent after it
+    assert fake_deepl.translate_calls == 1  # 456 is never retried
     assert "quota exhausted" in translator.describe()
+    # what to try after a refusal is the quota guard's call (bot/app/translation/quota.py), not the adapter's
+    second, = await translator.translate([SourceText("hello", "en")], "es")
+    assert second.status is Status.TRANSLATED and fake_deepl.character_count == fake_deepl.character_limit
+    assert "quota exhausted" not in translator.describe()
 
 
 async def test_wrong_key_is_a_clear_error_without_the_key(

@@ -36,9 +36,7 @@ def chairs() -> Chairs:
 async def chat(
     fake_deepl: FakeDeepL, glossary: Glossary, virtual: VirtualWaits, chairs: Chairs
 ) -> AsyncIterator[ChatTranslator]:
-    service = ChatTranslator(
-        make_deepl(fake_deepl, glossary), notify_chairs=chairs, waits=virtual, burst_interval=1.0
-    )
+    service = ChatTranslator(make_deepl(fake_deepl, glossary), notify_chairs=chairs, waits=virtual)
     await service.start()
     yield service
     fake_deepl.unhang()
@@ -134,21 +132,63 @@ async def test_nothing_is_sent_before_the_window_ends(
     assert fake_deepl.translate_calls == 2
 
 
-async def test_in_a_burst_batches_leave_at_most_once_a_second(
+async def test_a_batch_leaves_the_moment_the_previous_request_returns(
     chat: ChatTranslator, virtual: VirtualWaits, fake_deepl: FakeDeepL
 ) -> None:
+    fake_deepl.hang()  # a slow DeepL: the first request is out for as long as the test says
     first = asyncio.ensure_future(chat.translate_message("hello", channel_lang="en", event_languages=["en", "fr"]))
     await virtual.advance(0.1)
-    await first
-    assert fake_deepl.translate_calls == 1
+    assert await asyncio.to_thread(fake_deepl.arrived.acquire, True, 10)
     second = asyncio.ensure_future(chat.translate_message("thanks", channel_lang="en", event_languages=["en", "fr"]))
     third = asyncio.ensure_future(chat.translate_message("we agree", channel_lang="en", event_languages=["en", "fr"]))
-    await virtual.advance(0.5)
-    assert fake_deepl.translate_calls == 1 and not second.done()  # 0.5 s after the first batch
-    await virtual.advance(0.5)
-    await asyncio.gather(second, third)
+    await virtual.advance(5.0)
+    assert fake_deepl.translate_calls == 1 and not second.done()  # they wait for the request out, not a clock
+    stamp = virtual.now()
+    fake_deepl.unhang()
+    await asyncio.gather(first, second, third)
+    assert virtual.now() == stamp  # no interval, no window: the gathered batch left at once
     assert fake_deepl.translate_calls == 2
     assert fake_deepl.translate_bodies[-1]["text"] == ["thanks", "we agree"]
+
+
+async def test_a_quiet_chat_is_never_held_back(
+    chat: ChatTranslator, virtual: VirtualWaits, fake_deepl: FakeDeepL
+) -> None:
+    for n, text in enumerate(["hello", "thanks", "we agree", "good morning"]):
+        task = asyncio.ensure_future(chat.translate_message(text, channel_lang="en", event_languages=["en", "fr"]))
+        await virtual.advance(0.1)
+        message = await task  # each one only waited its 100 ms window, whatever came just before
+        assert message.translations["fr"].translated and fake_deepl.translate_calls == n + 1
+
+
+async def test_a_full_batch_leaves_at_once_within_deepls_limits(
+    chat: ChatTranslator, virtual: VirtualWaits, fake_deepl: FakeDeepL
+) -> None:
+    fake_deepl.hang()
+    first = asyncio.ensure_future(chat.translate_message("hello", channel_lang="en", event_languages=["en", "fr"]))
+    await virtual.advance(0.1)
+    assert await asyncio.to_thread(fake_deepl.arrived.acquire, True, 10)
+    many = [asyncio.ensure_future(chat.translate_message(f"point {n}", channel_lang="en", event_languages=["en", "fr"]))
+            for n in range(60)]
+    # 50 texts are a full request: it leaves while the first is still out; the other 10 wait for a return
+    assert await asyncio.to_thread(fake_deepl.arrived.acquire, True, 10)
+    assert [len(b["text"]) for b in fake_deepl.translate_bodies] == [1, 50]
+    fake_deepl.unhang()
+    await asyncio.gather(first, *many)
+    assert await asyncio.to_thread(fake_deepl.arrived.acquire, True, 10)  # the third request's arrival
+    assert [len(b["text"]) for b in fake_deepl.translate_bodies] == [1, 50, 10]
+    long = "word " * 10_000  # 50 KB each: three do not fit one request's 128 KiB
+    fake_deepl.hang()
+    head = asyncio.ensure_future(chat.translate_message("thanks", channel_lang="en", event_languages=["en", "fr"]))
+    await virtual.advance(0.1)
+    assert await asyncio.to_thread(fake_deepl.arrived.acquire, True, 10)
+    bulky = [asyncio.ensure_future(chat.translate_message(long + str(n), channel_lang="en",
+                                                          event_languages=["en", "fr"])) for n in range(3)]
+    assert await asyncio.to_thread(fake_deepl.arrived.acquire, True, 10)  # two filled a request: it left
+    fake_deepl.unhang()
+    results = await asyncio.gather(head, *bulky)
+    assert [len(b["text"]) for b in fake_deepl.translate_bodies[3:]] == [1, 2, 1]
+    assert all(m.translations["fr"].translated for m in results)
 
 
 async def test_deadline_returns_the_original_marked_unavailable(
