@@ -56,7 +56,7 @@ def test_question_shows_the_schedules_translation_and_sub_points(reference: Sche
     assert "    a) Policy commitment, and Governance" in en
     assert "    e) Delivering or enabling remedy" in en
     fr = render_cue(cues["session-3/question/2"], reference, "fr")
-    assert fr.startswith("Question directrice 2 sur 5 :\n")
+    assert fr.startswith("Question directrice 2 sur 5\u00a0:\n")
     es = render_cue(cues["session-3/question/2"], reference, "es")
     assert es.startswith("Pregunta orientadora 2 de 5:\n")
     question = reference.item("session-3").discussion.questions[1]  # type: ignore[union-attr]
@@ -69,7 +69,7 @@ def test_session_open_names_the_chair_panel_and_documents(reference: Schedule, c
     assert "• Ambassador Ulrike Butschek" in en
     assert "Background documents:" in en
     fr = render_cue(cues["session-1/open"], reference, "fr")
-    assert "Séance 1 : L'obligation de protéger incombant à l'État" in fr
+    assert "Séance 1\u00a0: L'obligation de protéger incombant à l'État" in fr
     assert "HCDH" in fr
 
 

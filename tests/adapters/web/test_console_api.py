@@ -158,7 +158,7 @@ async def test_chair_verbs_from_an_attendee_reach_the_dispatcher_which_refuses_t
         ("web:ana-garcia", "close", False)]
     assert (await stack.bot.runtime.floor.state("session-1")).is_open
     assert stack.chat.history("web:ana-garcia", "es")[-1].text == (
-        "Solo la Presidencia de esta sesión o los organizadores del evento pueden hacerlo.")
+        "Solo la Presidencia de esta sesión o el equipo organizador del evento pueden hacerlo.")
 
 
 async def test_the_chair_gives_the_floor_and_the_timer_follows_the_servers_clock(
@@ -253,7 +253,7 @@ async def test_a_dispatcher_failure_is_reported_not_raised(client: httpx.AsyncCl
     await join(client, person="ana-garcia", lang="fr")
     response = await client.post("/api/floor", json={"action": "request"})
     assert response.status_code == 500
-    assert response.json()["message"] == "Un problème est survenu ; veuillez réessayer."
+    assert response.json()["message"] == "Un problème est survenu\u202f; veuillez réessayer."
 
 
 @pytest.mark.parametrize(("body", "verb", "kind"), [
