@@ -99,6 +99,11 @@ class ChatTranslator:
     def describe(self) -> str:
         return self.translator.describe()
 
+    @property
+    def machine(self) -> bool:
+        """A real backend translates (not the stand-in that returns every text marked untranslated)."""
+        return not self._direct
+
     async def start(
         self, expected_characters: int | None = None, event_languages: Sequence[Lang] = LANGS
     ) -> None:

@@ -89,12 +89,13 @@ class Stack:
         self.chat.changed()
 
 
-async def build_stack(database: Path) -> Stack:
+async def build_stack(database: Path, settings: Settings | None = None) -> Stack:
     loaded = load_schedule(EVENT)
     assert loaded.schedule is not None, loaded.problems
     clock = SimulatedClock(START)
     timers = SimulatedTimers()
-    bot = await wiring.build(loaded.schedule, Settings(_env_file=None), clock=clock,
+    settings = settings or Settings(_env_file=None)  # type: ignore[call-arg]
+    bot = await wiring.build(loaded.schedule, settings, clock=clock,
                              database_url=f"sqlite:///{database}", timers=timers, translator="settings")
     stack = Stack(bot, clock, timers)
     dispatch = stack.console.handler
