@@ -18,7 +18,7 @@ def _rows() -> list[dict[str, str]]:
 
 def test_every_term_says_whether_it_was_checked_and_against_what() -> None:
     for row in _rows():
-        assert row["checked"] in ("yes", "no"), row
+        assert row["checked"] in ("yes", "fr", "es", "no"), row  # fr / es: only that language was read
         assert row["source"].strip(), row
 
 
