@@ -124,3 +124,18 @@ async def test_bad_announcement_fields_are_refused(client: httpx.AsyncClient, te
     await join(client, person="lene-wendland", lang="en")
     response = await client.post("/api/floor", json={"action": "announce", "texts": texts})
     assert response.status_code == 400
+
+
+async def test_a_spent_quota_still_delivers_the_announcement_marked_and_tells_the_chairs(
+    deepl_client: httpx.AsyncClient, deepl_stack: Stack, fake_deepl: FakeDeepL
+) -> None:
+    fake_deepl.quota_exceeded = True
+    await join(deepl_client, person="lene-wendland", lang="en")
+    draft = await deepl_client.post("/api/announce/draft", json={"text": ENGLISH, "lang": "en"})
+    assert draft.status_code == 200 and draft.json()["texts"] == {}  # nothing to prefill: the chair writes
+    sent = await deepl_client.post("/api/floor", json={"action": "announce", "texts": {"en": ENGLISH}})
+    assert sent.status_code == 200
+    [fr] = _announced(deepl_stack, "fr")
+    assert ENGLISH in fr and fr.endswith("_Traduction indisponible\u00a0: message original affiché._")
+    chairs = [m.text for m in deepl_stack.chat.history("web:lene-wendland", "en", chair=True) if m.kind == "announce"]
+    assert any("translation quota is used up" in text for text in chairs)

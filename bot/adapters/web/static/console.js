@@ -512,10 +512,12 @@
       if (!result.ok) return;
       const texts = result.data.texts;
       if (texts === null) { $("announce-done").textContent = t("console.announce.no_translator"); return; }
+      let filled = 0;
       for (const [code, text] of Object.entries(texts)) {
-        if (code !== source && !announceBox(code).value.trim()) announceBox(code).value = text;
+        if (code !== source && !announceBox(code).value.trim()) { announceBox(code).value = text; filled += 1; }
       }
-      $("announce-done").textContent = t("console.announce.filled");
+      // Nothing came back (the translator is failing or out of quota): the chair writes the others.
+      $("announce-done").textContent = filled ? t("console.announce.filled") : t("console.announce.none");
     });
     $("announce-form").addEventListener("submit", async (e) => {
       e.preventDefault();
