@@ -285,12 +285,17 @@ def build_runtime(
                         translator=translator, audit=store.audit, publish_board=publish_board)
 
 
-def _translator(settings: Settings, schedule: Schedule, chat: ChatPort, schedule_path: Path | None,
-                waits: Waits) -> ChatTranslator:
+def chat_translator(settings: Settings, schedule: Schedule, schedule_path: Path | None, waits: Waits,
+                    chat: ChatPort | None = None) -> ChatTranslator:
+    """The translator the settings configure (DeepL, LibreTranslate, or the stand-in that translates nothing),
+    with the field's glossary and the schedule's own terms; its notices to the chairs go to `chat`."""
     from bot.adapters.translation.factory import translator_from_settings
     from bot.adapters.translation.glossary import load_glossary
 
     async def notify_chairs(message_key: str, **values: object) -> None:
+        if chat is None:
+            log.warning("chairs not told (no chat): %s %s", message_key, values)
+            return
         texts = {str(lang): i18n.render(message_key, str(lang), **values) for lang in schedule.event.languages}
         await chat.announce(texts, audience=AudienceKind.CHAIRS, key=f"chairs:{message_key}")
 
@@ -340,8 +345,8 @@ async def build(
             slack = build_slack(settings, schedule, dedupe=store.seen, kv=store.kv, clock=agenda, waits=waits)
             chat = FanoutChat(slack.chat, local)
 
-    chat_translator = (_translator(settings, schedule, chat, schedule_path, waits) if translator == "settings"
-                       else translator)
+    the_translator = (chat_translator(settings, schedule, schedule_path, waits, chat) if translator == "settings"
+                      else translator)
     owner = owner or f"floorbot-{uuid.uuid4().hex[:10]}"
     leadership = Leadership(store.lease, f"event:{schedule.event.id}", owner, wall)
     # The runner and its conductor come first (the runtime's timers live on the conductor's scheduler); the
@@ -353,7 +358,7 @@ async def build(
         runner.is_leader = leadership.check
     conductor = Conductor(runner, cues, timemap=timemap, zone=ZoneInfo(schedule.event.timezone))
     runtime = build_runtime(schedule, chat, store, agenda, timers or SchedulerTimers(conductor, timemap),
-                            translator=chat_translator, publish_board=slack is not None)
+                            translator=the_translator, publish_board=slack is not None)
 
     runtime.commands.reposter = conductor.repost  # `/floor repost`: the chairs post what a late start skipped
 
@@ -376,7 +381,7 @@ async def build(
             local.changed()
 
         runtime.listeners.append(refresh_console)
-    bot = Bot(schedule, settings, store, runtime, runner, conductor, leadership, chat_translator, wall, chat, console,
+    bot = Bot(schedule, settings, store, runtime, runner, conductor, leadership, the_translator, wall, chat, console,
               slack, owns_store, waits=waits, middleware=middleware)
     if slack is not None:
         slack.intake.handler = runtime.handle

@@ -12,6 +12,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
+from bot.app.announcement import Announcer
 from bot.app.context import EventContext, as_lang
 from bot.app.discussion import Discussions
 from bot.app.effects import Effects
@@ -33,7 +34,6 @@ from bot.app.floor import (
 from bot.app.places import FLOOR_STAGE
 from bot.app.ports.chat import InboundEvent
 from bot.app.ports.store import AuditLog, AuditRecord
-from bot.app.relay import Relay
 from bot.app.run_of_show import Repost
 from bot.domain import authz
 from bot.domain.floor import explain
@@ -52,7 +52,7 @@ class Commands:
     floor: FloorService
     effects: Effects
     discussions: Discussions
-    relay: Relay
+    announcer: Announcer
     audit: AuditLog | None = None
     reposter: Callable[[str], Awaitable[Repost]] | None = None  # the conductor's (wiring sets it)
 
@@ -75,7 +75,7 @@ class Commands:
             await self._guarded(event, who, command, self.discussions.post_question, command.number)
             return None
         if command.verb is Verb.ANNOUNCE:
-            await self._guarded(event, who, command, self._announce_from_chair, who, command.text or "")
+            await self._guarded(event, who, command, self._announce_from_chair, who, event, command.text or "")
             return None
         if command.verb is Verb.REPOST:
             await self._guarded(event, who, command, self._repost, who, event, command.cue or "")
@@ -169,12 +169,19 @@ class Commands:
             return
         await action(*args)
 
-    async def _announce_from_chair(self, who: Participant, text: str) -> None:
-        author_lang = as_lang(self.ctx.people.language(who.person))
-        bodies = await self.relay.translated(text, author_lang=author_lang)
-        texts = {lang: self.ctx.texts.render("runtime.announcement", lang, name=who.name, text=bodies.get(lang, text))
-                 for lang in self.ctx.languages}
-        await self.ctx.chat.announce(texts, key=f"announce:{self.ctx.clock.now().isoformat()}")
+    async def _announce_from_chair(self, who: Participant, event: InboundEvent, text: str) -> None:
+        """The chair's own text per language (the console's fields: `text.<lang>` in the event), the command's
+        text in its author's language; `Announcer` fills the rest."""
+        author_lang = as_lang(event.language) or as_lang(self.ctx.people.language(who.person))
+        own = {lang: event.extra.get(f"text.{lang}", "") for lang in self.ctx.languages}
+        if not any(t.strip() for t in own.values()):
+            # One text: its author's language, or (nothing says which) the event's first language.
+            own[author_lang or self.ctx.languages[0]] = text
+        bodies = await self.announcer.bodies(own, author_lang)
+        texts = {lang: self.ctx.texts.render("runtime.announcement", lang, name=who.name, text=body)
+                 for lang, body in bodies.items()}
+        if texts:
+            await self.ctx.chat.announce(texts, key=f"announce:{self.ctx.clock.now().isoformat()}")
 
     async def _repost(self, who: Participant, event: InboundEvent, cue_id: str) -> None:
         result = Repost.UNKNOWN if self.reposter is None else await self.reposter(cue_id)

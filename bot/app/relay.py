@@ -13,7 +13,6 @@ from dataclasses import dataclass, field
 
 from bot.app.context import EventContext, as_lang
 from bot.app.ports.chat import Author, InboundEvent, MessageRef, Post
-from bot.app.ports.translation import Lang
 from bot.app.translation.service import ChatTranslator, notice_key
 from bot.domain.floor.state import Participant
 
@@ -22,6 +21,11 @@ MAX_TRACKED_ORIGINALS = 5000
 PRIVATE_AUDIENCES = frozenset({"chairs", "direct"})
 
 RefKey = tuple[str, str, str]
+
+
+def with_notice(body: str, notice: str | None, lang: str, ctx: EventContext) -> str:
+    """A text with the notice that says where it comes from (machine translation, untranslated original)."""
+    return f"{body}\n_{ctx.texts.render(notice, lang)}_" if notice else body
 
 
 def _ref_key(ref: MessageRef) -> RefKey:
@@ -35,17 +39,6 @@ class Relay:
     _context: dict[str, deque[str]] = field(default_factory=dict)  # recent lines per source language
     # Mirrored copies of each original message (by surface, channel, id), so edits and deletions follow.
     _copies: dict[RefKey, dict[str, MessageRef]] = field(default_factory=dict)
-
-    def _with_notice(self, body: str, notice: str | None, lang: str) -> str:
-        return f"{body}\n_{self.ctx.texts.render(notice, lang)}_" if notice else body
-
-    async def translated(self, text: str, *, author_lang: Lang | None) -> dict[str, str]:
-        """A chair's text in each other language, with its notice (nothing without a translator)."""
-        if self.translator is None:
-            return {}
-        result = await self.translator.translate_message(text, event_languages=self.ctx.langs(),
-                                                         author_lang=author_lang)
-        return {lang: self._with_notice(t.text, notice_key(t.status), lang) for lang, t in result.translations.items()}
 
     async def relay(self, event: InboundEvent, who: Participant, *, edit: bool = False) -> None:
         """A participant's message (or its edit), translated into every other event language."""
@@ -74,7 +67,7 @@ class Relay:
             if event.place is not None:
                 await event.place.turn(lang)
             try:
-                shown = self._with_notice(body, notice, lang)
+                shown = with_notice(body, notice, lang, self.ctx)
                 if edit and event.ref is not None:
                     # The copies change with their original; one the relay does not know (posted before a
                     # restart) is left to the surface, which keeps its own index of copies.

@@ -144,7 +144,7 @@ class CueRunner:
 
     def _summary(self, cues: Sequence[CueLike], state: AgendaState | None, at: datetime, lang: str) -> str:
         listed = ", ".join(
-            self.texts.render("conductor.not_posted_cue", lang, cue=cue.id, time=f"{cue.at:%H:%M}") for cue in cues
+            self.texts.render("conductor.not_posted_cue", lang, cue=cue.id, time=cue.at) for cue in cues
         )
         if state is None or state.item is None or state.since is None:
             return self.texts.render("conductor.summary_before", lang, count=len(cues), cues=listed)

@@ -14,6 +14,7 @@ from collections.abc import Callable, Mapping
 from datetime import datetime
 from typing import Any
 
+from bot.app.announcement import Announcer
 from bot.app.clock import Clock
 from bot.app.commands import Commands
 from bot.app.context import EventContext
@@ -65,7 +66,8 @@ class EventRuntime:
         self.effects = Effects(self.context, floor, timers, replies, publish_board)
         self.discussions = Discussions(self.context, floor, kv, self.effects)
         self.relay = Relay(self.context, translator)
-        self.commands = Commands(self.context, floor, self.effects, self.discussions, self.relay, audit)
+        self.announcer = Announcer(self.context, translator)
+        self.commands = Commands(self.context, floor, self.effects, self.discussions, self.announcer, audit)
         self.dispatch = Dispatch(self.context, self.commands, self.relay, self.discussions, places or Places())
 
     # -- what the composition root and the surfaces use ----------------------------------------------------

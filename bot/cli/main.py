@@ -130,8 +130,12 @@ def rehearse_command(
         Path | None, typer.Option("--scenario", help="simulated attendees (see docs/rehearsal.md)")
     ] = None,
     out: Annotated[Path | None, typer.Option("--out", help="write transcript and report here")] = None,
+    translate: Annotated[
+        bool, typer.Option("--translate", help="send the chat through the configured translator (glossary included)")
+    ] = False,
 ) -> None:
-    """The whole event on a simulated clock through the local chat; prints the transcript."""
+    """The whole event on a simulated clock through the local chat; prints the transcript and what its chat
+    would bill in machine translation beside the account's remaining quota."""
     if instant and speed is not None:
         raise typer.BadParameter("choose --instant or --speed, not both")
     if speed is not None:
@@ -141,7 +145,7 @@ def rehearse_command(
                                    rehearsal_out=out))
     from bot.cli.rehearse import run_rehearsal
 
-    raise typer.Exit(run_rehearsal(file, scenario, out, sys.stdout, sys.stderr))
+    raise typer.Exit(run_rehearsal(file, scenario, out, sys.stdout, sys.stderr, translate=translate))
 
 
 def _iso_option(value: str | None) -> str | None:

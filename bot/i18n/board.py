@@ -11,7 +11,7 @@ from datetime import datetime
 from typing import Protocol
 from zoneinfo import ZoneInfo
 
-from bot.i18n import catalog
+from bot.i18n import catalog, formats
 
 
 class _Person(Protocol):
@@ -74,7 +74,7 @@ def board_text(board: Board, lang: str) -> str:
     lines = [catalog.render("runtime.board.title", lang, title=title)]
     if board.speaking is not None:
         p = board.speaking.who
-        shown = board.speaking.until.astimezone(ZoneInfo(board.timezone)).strftime("%H:%M:%S")
+        shown = formats.clock(board.speaking.until.astimezone(ZoneInfo(board.timezone)), lang, seconds=True)
         lines.append(catalog.render("runtime.board.speaking", lang, name=p.name, group=_pick(p.group_name, lang),
                                     language=language_name(p.language, lang), until=shown))
     if not board.queue:

@@ -48,13 +48,29 @@ def render_count(key: str, lang: str, count: int, /, **values: object) -> str:
     return render(plural_key(key, count, lang), lang, count=number(count, lang), **values)
 
 
+def localized(value: object, lang: str) -> object:
+    """A value as the reader's language writes it: a count with its digit grouping ("1 000", "1,000"), a moment
+    as a time of day ("15 h 00"); text and everything else as given."""
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, int):
+        return number(value, lang)
+    if isinstance(value, datetime | time):
+        return clock(value, lang)
+    return value
+
+
 def message(key: str, lang: str, /, **values: object) -> str:
     """The one lookup: the message `key` in `lang`, or, when `key` is a plural group, its variant for
-    ``values["count"]`` (so a message built before its reader's language is known needs no variant)."""
+    ``values["count"]`` (so a message built before its reader's language is known needs no variant). Counts
+    and moments among the values are localized (`localized`), so callers pass them as they are."""
     count = values.get("count")
+    shown = {k: localized(v, lang) for k, v in values.items() if k != "count"}
     if isinstance(count, int) and has(f"{key}.other"):
-        return render_count(key, lang, count, **{k: v for k, v in values.items() if k != "count"})
-    return render(key, lang, **values)
+        return render_count(key, lang, count, **shown)
+    if "count" in values:
+        shown["count"] = localized(count, lang)
+    return render(key, lang, **shown)
 
 
 def ordinal(n: int, lang: str) -> str:
@@ -94,9 +110,10 @@ def duration(span: timedelta, lang: str, *, short: bool = False) -> str:
     return unit(minutes, "minute", lang) if minutes else unit(seconds, "second", lang)
 
 
-def clock(at: datetime | time, lang: str) -> str:
-    """A time of day on a 24-hour clock: "15:00", fr "15 h 00" (the pattern is the catalog's)."""
-    return format_time(at, render("format.clock", lang), locale=lang)
+def clock(at: datetime | time, lang: str, *, seconds: bool = False) -> str:
+    """A time of day on a 24-hour clock, in `at`'s own zone: "15:00", fr "15 h 00" (no-break spaces), or to the
+    second: "15:00:20", fr "15 h 00 min 20 s" (the patterns are the catalog's)."""
+    return format_time(at, render("format.clock_seconds" if seconds else "format.clock", lang), locale=lang)
 
 
 def long_date(day: date, lang: str) -> str:

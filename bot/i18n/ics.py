@@ -31,9 +31,10 @@ def _description(schedule: Schedule, item: Item, lang: str) -> str:
         ("agenda.speakers", item.speakers),
         ("agenda.panel", item.panel.speakers if item.panel else []),
     ]
+    # Roles contain commas, so people are separated by semicolons (with French spacing in French).
+    separator = render("agenda.people_separator", lang)
     lines = [
-        # Roles contain commas, so people are separated by semicolons.
-        render(key, lang, names="; ".join(person_line(schedule, p, lang) for p in ids))
+        render(key, lang, names=separator.join(person_line(schedule, p, lang) for p in ids))
         for key, ids in people
         if ids
     ]

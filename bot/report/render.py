@@ -76,7 +76,8 @@ def to_markdown(report: Report, lang: str, zone: tzinfo, group_name: GroupNamer)
     lines.append("")
     for line in report.cues:
         if line.state in ("late", "missed"):
-            lines.append(f"- {t('state.' + line.state)}: `{line.cue_id}` ({line.at.astimezone(zone):%Y-%m-%d %H:%M})")
+            lines.append("- " + t("cue_state_line", state=t("state." + line.state), cue=line.cue_id,
+                                  at=f"{line.at.astimezone(zone):%Y-%m-%d %H:%M}"))
     if report.attendance:
         head = [t(f"col.{c}") for c in ("meeting", "participant", "minutes", "first_join", "last_leave")]
         lines += ["", f"## {t('attendance_heading')}", "", "| " + " | ".join(head) + " |", "|" + "---|" * len(head)]

@@ -15,7 +15,7 @@ async def test_requests_in_three_languages(rig: Rig) -> None:
     await rig.say("web:guest:ann", "raise hand", lang="en", name="Ann")
     state = await rig.runtime.floor.state("session-1")
     assert [r.participant.name for r in state.pending] == ["Amina", "José", "Ann"]
-    assert rig.private("web:guest:amina")[0].startswith("Vous êtes inscrit(e) sur la liste des orateurs, en 1re")
+    assert rig.private("web:guest:amina")[0].startswith("Votre nom figure sur la liste des orateurs, en 1re")
     assert len(rig.private("web:guest:jose")) == 1
     await rig.say("web:guest:jose", "mi turno", lang="es")
     assert rig.private("web:guest:jose")[-1].startswith("Su turno")
@@ -37,7 +37,7 @@ async def test_replies_follow_the_channel_then_an_explicit_choice(rig: Rig) -> N
                                               command=edge_command(kind, text)))
 
     await slack("main", "fr")  # Slack locale English, but she writes in the French channel
-    assert rig.private("U0MARIE")[-1].startswith("Vous êtes inscrit(e)")
+    assert rig.private("U0MARIE")[-1].startswith("Votre nom figure")
     await slack("lang es", None, InboundKind.COMMAND)
     await slack("ma place", "fr")
     assert rig.private("U0MARIE")[-1].startswith("Su turno"), "an explicit choice wins"

@@ -47,7 +47,7 @@ def test_languages_really_differ(reference: Schedule, cues: dict[str, Cue]) -> N
 def test_times_are_shown_with_the_zone_label(reference: Schedule, cues: dict[str, Cue]) -> None:
     assert "15:00 CET" in render_cue(cues["lunch-1/start"], reference, "en")
     assert "a las 15:00 CET" in render_cue(cues["lunch-1/start"], reference, "es")
-    assert "à 12 h 00 CET" in render_cue(cues["session-1/last-call"], reference, "fr")
+    assert "à 12\u00a0h\u00a000 CET" in render_cue(cues["session-1/last-call"], reference, "fr")
 
 
 def test_question_shows_the_schedules_translation_and_sub_points(reference: Schedule, cues: dict[str, Cue]) -> None:
@@ -56,7 +56,7 @@ def test_question_shows_the_schedules_translation_and_sub_points(reference: Sche
     assert "    a) Policy commitment, and Governance" in en
     assert "    e) Delivering or enabling remedy" in en
     fr = render_cue(cues["session-3/question/2"], reference, "fr")
-    assert fr.startswith("Question directrice 2 sur 5 :\n")
+    assert fr.startswith("Question directrice 2 sur 5\u00a0:\n")
     es = render_cue(cues["session-3/question/2"], reference, "es")
     assert es.startswith("Pregunta orientadora 2 de 5:\n")
     question = reference.item("session-3").discussion.questions[1]  # type: ignore[union-attr]
@@ -69,7 +69,7 @@ def test_session_open_names_the_chair_panel_and_documents(reference: Schedule, c
     assert "• Ambassador Ulrike Butschek" in en
     assert "Background documents:" in en
     fr = render_cue(cues["session-1/open"], reference, "fr")
-    assert "Séance 1 : L'obligation de protéger incombant à l'État" in fr
+    assert "Séance 1\u00a0: L'obligation de protéger incombant à l'État" in fr
     assert "HCDH" in fr
 
 
@@ -87,7 +87,7 @@ def test_reminder_mentions_the_join_link_when_there_is_one(reference: Schedule, 
 
 def test_day_end_previews_the_next_day(reference: Schedule, cues: dict[str, Cue]) -> None:
     assert "martes 8 de marzo de 2022 a las 10:00 CET" in render_cue(cues["day/2022-03-07/end"], reference, "es")
-    assert "le mardi 8 mars 2022 à 10 h 00 CET" in render_cue(cues["day/2022-03-07/end"], reference, "fr")
+    assert "le mardi 8 mars 2022 à 10\u00a0h\u00a000 CET" in render_cue(cues["day/2022-03-07/end"], reference, "fr")
 
 
 def test_event_close_thanks_everyone(reference: Schedule, cues: dict[str, Cue]) -> None:

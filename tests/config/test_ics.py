@@ -58,8 +58,8 @@ def test_summary_and_description() -> None:
 
 def test_other_languages() -> None:
     events = {str(e["UID"]).split("@")[0]: e for e in _calendar("fr").walk("VEVENT")}
-    assert str(events["session-1"]["SUMMARY"]).startswith("Séance 1 : ")
-    assert "Présidence : Lene Wendland" in str(events["session-1"]["DESCRIPTION"])
+    assert str(events["session-1"]["SUMMARY"]).startswith("Séance 1\u00a0: ")
+    assert "Présidence\u00a0: Lene Wendland" in str(events["session-1"]["DESCRIPTION"])
 
 
 def test_cli_stdout_and_out_file(tmp_path: Path) -> None:

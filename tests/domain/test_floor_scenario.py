@@ -104,8 +104,8 @@ def test_a_discussion_in_three_languages() -> None:
     room.say("U0DIEGO", "¡Pido la palabra!")
     room.say("U0ANN", "q+ to ask about remedy")
     assert room.take() == [
-        ("marie", "Vous êtes inscrit(e) sur la liste des orateurs, en 1re position (d'un instant à l'autre)."),
-        ("diego", "Queda inscrito/a en la lista de oradores; su turno es el 2.º (dentro de unos 3 minutos)."),
+        ("marie", "Votre nom figure sur la liste des orateurs, en 1re position (d'un instant à l'autre)."),
+        ("diego", "Su nombre figura en la lista de oradores; su turno es el 2.º (dentro de unos 3 minutos)."),
         ("ann", "You are 3rd on the list of speakers (in about 6 minutes)."),
     ]
     assert room.state.pending[2].note == "ask about remedy"
@@ -117,7 +117,7 @@ def test_a_discussion_in_three_languages() -> None:
 
     room.say("U0LENE", "/floor next")
     assert room.take() == [
-        ("marie", "Vous avez la parole : 3 minutes."),
+        ("marie", "Vous avez la parole\u00a0: 3 minutes."),
         ("diego", "Le toca a usted a continuación en la lista de oradores. Prepárese para activar el micrófono "
                   "cuando la Presidencia le conceda la palabra."),
     ]
@@ -136,8 +136,8 @@ def test_a_discussion_in_three_languages() -> None:
     room.say("U0MARIE", "motion d'ordre")
     room.say("U0ANN", "Where am I?")
     assert room.take() == [
-        ("marie", "La liste des orateurs est close ; seules les motions d'ordre sont encore acceptées."),
-        ("marie", "La liste des orateurs est close, mais les motions d'ordre sont toujours acceptées : vous êtes "
+        ("marie", "La liste des orateurs est close\u202f; seules les motions d'ordre sont encore acceptées."),
+        ("marie", "La liste des orateurs est close, mais les motions d'ordre sont toujours acceptées\u00a0: vous êtes "
                   "en 1re position (d'un instant à l'autre)."),
         ("ann", "You are 3rd on the list of speakers (in about 6 minutes).\nWhy:\n"
                 "• One request of a higher priority (a point of order, a clarifying question or a direct reply) "

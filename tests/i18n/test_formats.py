@@ -56,8 +56,8 @@ def test_durations() -> None:
 
 def test_clock_and_dates() -> None:
     at = datetime(2022, 3, 7, 15, 5, tzinfo=ZoneInfo("Europe/Zurich"))
-    assert [formats.clock(at, lang) for lang in ("en", "fr", "es")] == ["15:05", "15 h 05", "15:05"]
-    assert formats.clock(time(9, 0), "fr") == "09 h 00"
+    assert [formats.clock(at, lang) for lang in ("en", "fr", "es")] == ["15:05", "15\u00a0h\u00a005", "15:05"]
+    assert formats.clock(time(9, 0), "fr") == "09\u00a0h\u00a000"
     assert formats.long_date(date(2022, 3, 7), "en") == "Monday 7 March 2022"
     assert formats.long_date(date(2022, 3, 7), "fr") == "lundi 7 mars 2022"
     assert formats.long_date(date(2022, 3, 7), "es") == "lunes 7 de marzo de 2022"

@@ -61,10 +61,10 @@ def test_request_accepted_with_place_and_wait_in_three_languages() -> None:
     message = e.reply(out, "dev", at(5), pol)
     assert render(message, "en") == "You are 3rd on the list of speakers (in about 9 minutes)."
     assert render(message, "fr") == (
-        "Vous êtes inscrit(e) sur la liste des orateurs, en 3e position (dans 9 minutes environ)."
+        "Votre nom figure sur la liste des orateurs, en 3e position (dans 9 minutes environ)."
     )
     assert render(message, "es") == (
-        "Queda inscrito/a en la lista de oradores; su turno es el 3.º (dentro de unos 9 minutos)."
+        "Su nombre figura en la lista de oradores; su turno es el 3.º (dentro de unos 9 minutos)."
     )
 
 
@@ -75,12 +75,12 @@ def test_other_replies() -> None:
         "You are already on the list of speakers: 1st (in about 2 minutes)."
     )
     assert render(e.reply(again, "ben", at(6), pol), "fr") == (
-        "Vous êtes déjà inscrit(e) sur la liste des orateurs, en 1re position (dans 2 minutes environ)."
+        "Votre nom figure déjà sur la liste des orateurs, en 1re position (dans 2 minutes environ)."
     )
     gone = f.withdraw(s, "ben", at(6), pol)
     assert render(e.reply(gone, "ben", at(6), pol), "es") == "Se ha retirado su solicitud de uso de la palabra."
     nothing = f.withdraw(gone.state, "ben", at(6), pol)
-    assert render(e.reply(nothing, "ben", at(6), pol), "fr") == "Vous n'êtes pas inscrit(e) sur la liste des orateurs."
+    assert render(e.reply(nothing, "ben", at(6), pol), "fr") == "Votre nom ne figure pas sur la liste des orateurs."
     clarifying = f.request(s, DEV, K.CLARIFYING, at(6), pol)
     assert render(e.reply(clarifying, "dev", at(6), pol), "en") == (
         "Your clarifying question is noted: you are 1st on the list of speakers (in about 2 minutes)."
@@ -118,12 +118,12 @@ def test_where_am_i_explains_the_balanced_order() -> None:
     cho = e.position_message(f.position(s, "cho", at(4), pol))
     assert render(cho, "fr").splitlines()[2:] == [
         "• Une demande prioritaire (motion d'ordre, question de clarification ou réponse directe) passe avant vous.",
-        "• Il reste environ 10 minutes de temps de parole pour le groupe « Société civile ».",
+        "• Il reste environ 10 minutes de temps de parole pour le groupe «\u00a0Société civile\u00a0».",
         "• Dans l'ordre équilibré, les groupes de parties prenantes parlent à tour de rôle, en commençant par ceux "
-        "entendus le moins récemment : le groupe « Société civile » n'a pas encore été entendu.",
+        "entendus le moins récemment\u00a0: le groupe «\u00a0Société civile\u00a0» n'a pas encore été entendu.",
     ]
     assert render(cho, "es").splitlines()[3] == (
-        "• El grupo «Sociedad civil» dispone todavía de unos 10 minutos de tiempo de palabra."
+        "• El grupo “Sociedad civil” dispone todavía de unos 10 minutos de tiempo de palabra."
     )
     # The schedule's own group names win over the defaults.
     assert "“CSOs”" in render(cho, "en", {"civil-society": {"en": "CSOs", "fr": "OSC"}})
@@ -183,7 +183,7 @@ def test_notices_for_the_speaker_and_the_next_one() -> None:
     assert [n.message.key for n in e.notices(removed, at(6), pol)] == ["floor.notice.removed", "floor.notice.next"]
     carried = f.carry(FloorState("s2"), removed.state, at(7), policy(carry_over=True))
     assert [render(n.message, "fr") for n in e.notices(carried, at(7), pol)] == [
-        "Le débat est terminé ; votre demande de parole est reportée à la séance suivante."
+        "Le débat est terminé\u202f; votre demande de parole est reportée à la séance suivante."
     ]
 
 
@@ -211,16 +211,16 @@ def test_balanced_explains_a_second_request_from_the_same_group() -> None:
     assert lines == [
         "Su turno en la lista de oradores es el 3.º (dentro de unos 6 minutos).",
         "Por qué:",
-        "• En el orden equilibrado, los grupos de partes interesadas se turnan: el grupo «Estados» ya tiene una "
+        "• En el orden equilibrado, los grupos de partes interesadas se turnan: el grupo “Estados” ya tiene una "
         "solicitud antes de la suya, así que entre tanto intervendrán otros grupos.",
     ]
 
 
 @pytest.mark.parametrize(("left", "en", "fr"), [
     (timedelta(minutes=1), "The “Civil society” group has about 1 minute of speaking time left.",
-     "Il reste environ 1 minute de temps de parole pour le groupe « Société civile »."),
+     "Il reste environ 1 minute de temps de parole pour le groupe «\u00a0Société civile\u00a0»."),
     (timedelta(minutes=5), "The “Civil society” group has about 5 minutes of speaking time left.",
-     "Il reste environ 5 minutes de temps de parole pour le groupe « Société civile »."),
+     "Il reste environ 5 minutes de temps de parole pour le groupe «\u00a0Société civile\u00a0»."),
 ])
 def test_a_groups_remaining_budget_agrees_with_its_number(left: timedelta, en: str, fr: str) -> None:
     pol = policy(group_budgets={"civil-society": left})

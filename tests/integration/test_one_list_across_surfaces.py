@@ -74,6 +74,6 @@ async def test_slack_and_zoom_requests_of_one_person_make_one_entry(tmp_path: Pa
                       [p["text"] for p in fake.posts("DUANA")]
             # Both answers reach her in Slack, in Spanish; the second says she is already on the list.
             assert len(replies) == 2, replies
-            assert replies[1].startswith("Ya figura en la lista de oradores"), replies
+            assert replies[1].startswith("Su nombre ya figura en la lista de oradores"), replies
         finally:
             await bot.stop()

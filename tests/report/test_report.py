@@ -67,8 +67,9 @@ def test_markdown_escapes_and_translates() -> None:
     md_fr = to_markdown(report, "fr", ZONE, group_name)
     assert md_fr.startswith("# Rapport des interventions — UNGPs and tech")
     assert "| 11:31:00 | Amina \\| Diallo | Civil society | fr | Nouvelle intervention | 3:00 |" in md_fr
-    assert "Annonces — à l'heure : 1 ; en retard : 1 ; manquées : 1 ; à venir : 1." in md_fr
-    assert "Manquée: `session-1/close`" in md_fr
+    assert ("Annonces — à l'heure\u00a0: 1\u202f; en retard\u00a0: 1\u202f; manquées\u00a0: 1\u202f; "
+            "à venir\u00a0: 1.") in md_fr
+    assert "Manquée\u00a0: `session-1/close`" in md_fr
     md_es = to_markdown(report, "es", ZONE, group_name)
     assert "atendidas: 2;" in md_es and "no atendidas: 1." in md_es
 

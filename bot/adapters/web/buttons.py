@@ -6,6 +6,7 @@ parsed back from the line.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -13,8 +14,11 @@ from bot.app.ports.chat import InboundKind
 from bot.domain.durations import parse_duration
 from bot.domain.floor.state import RequestKind
 from bot.domain.grammar import DEFAULT_EXTENSION, Command, Target, Verb
+from bot.i18n.catalog import LANGUAGES
 
 MAX_MESSAGE = 2000  # characters in a chat message or an announcement
+_SPACES = re.compile(r"[ \t\f\v]+")
+
 
 # Console buttons -> the verb line a person would have typed (the chat grammar's language-neutral forms and the
 # `/floor <verb>` forms), shown as the event's text; the `Command` itself is built from the button (`button_command`),
@@ -53,6 +57,28 @@ class InvalidButton(Exception):
         self.key = key
 
 
+def announcement_texts(body: Mapping[str, Any]) -> dict[str, str]:
+    """The announcement's own text per language (`texts: {lang: text}`), empty fields left out; line breaks
+    are kept (an announcement may be a list) and runs of ordinary spaces folded, but no-break spaces stay
+    (French typography)."""
+    given = body.get("texts")
+    if given is None:
+        return {}
+    if not isinstance(given, Mapping):
+        raise InvalidButton("console.error.bad_request")
+    out = {}
+    for lang, text in given.items():
+        if lang not in LANGUAGES or not isinstance(text, str):
+            raise InvalidButton("console.error.bad_request")
+        lines = (_SPACES.sub(" ", line).strip(" ") for line in text.strip().splitlines())
+        folded = "\n".join(line for line in lines if line)
+        if len(folded) > MAX_MESSAGE:
+            raise InvalidButton("console.error.bad_message")
+        if folded:
+            out[str(lang)] = folded
+    return out
+
+
 def floor_intent(body: Mapping[str, Any]) -> tuple[InboundKind, str, dict[str, str]]:
     """A console button press: its kind, the verb line it means (shown as the event's text), its fields."""
     action = str(body.get("action") or "")
@@ -84,10 +110,13 @@ def floor_intent(body: Mapping[str, Any]) -> tuple[InboundKind, str, dict[str, s
             raise InvalidButton("console.error.bad_request")
         if action == "repost" and (not value or len(value.split()) != 1):
             raise InvalidButton("console.error.bad_request")
-        if action == "announce" and not text:
-            raise InvalidButton("console.error.bad_message")
+        texts = announcement_texts(body) if action == "announce" else {}
+        if action == "announce":
+            text = text or next(iter(texts.values()), "")
+            if not text:
+                raise InvalidButton("console.error.bad_message")
         line = CHAIR_VERBS[action].format(target=target, value=value, text=text).strip()
-        extra = {"verb": action}
+        extra = {"verb": action} | {f"text.{lang}": body for lang, body in texts.items()}
         for name, given in (("target", target), ("value", value), ("text", text)):
             if given:
                 extra[name] = given

@@ -100,6 +100,7 @@ class WebConsole:
             Route("/api/leave", self.leave, methods=["POST"]),
             Route("/api/message", self.message, methods=["POST"]),
             Route("/api/floor", self.floor, methods=["POST"]),
+            Route("/api/announce/draft", self.announce_draft, methods=["POST"]),
             Mount("/console/static", app=StaticFiles(directory=STATIC_DIR), name="console-static"),
         ]
 
@@ -350,6 +351,21 @@ class WebConsole:
         except BadRequest as problem:
             return self._problem(problem, self._lang(request, await self.identity(request)))
         return await self._dispatch(who, kind, text, command, extra=extra)
+
+    async def announce_draft(self, request: Request) -> Response:
+        """The announcement form's prefill: the chair's text machine-translated (glossary applied) into the
+        other languages, shown for editing; `texts` is null when no translator is configured."""
+        try:
+            who = await self._acting(request)
+            if not (await self._powers(who)).chair:
+                raise BadRequest("console.announce.chairs_only", 403)
+            body = await self._json_body(request)
+            text, source = str(body.get("text") or "").strip(), str(body.get("lang") or who.lang)
+            if not text or len(text) > MAX_MESSAGE:
+                raise BadRequest("console.error.bad_message")
+        except BadRequest as problem:
+            return self._problem(problem, self._lang(request, await self.identity(request)))
+        return JSONResponse({"ok": True, "texts": await self.model.announcement_drafts(text, source)})
 
     @staticmethod
     def _floor_intent(body: Mapping[str, Any]) -> tuple[InboundKind, str, dict[str, str]]:

@@ -65,6 +65,10 @@ class RuntimeConsoleModel:
     async def person_key(self, user_id: str) -> str:
         return self.runtime.people.key_for("web", user_id)
 
+    async def announcement_drafts(self, text: str, lang: str) -> dict[str, str] | None:
+        announcer = self.runtime.announcer
+        return await announcer.drafts(text, lang) if announcer.translates else None
+
     async def powers(self, user_id: str) -> Powers:
         s = self.runtime.schedule
         item = self.runtime.item(self.runtime.current)

@@ -158,6 +158,11 @@ class ConsoleModel(Protocol):
         """What `user_id` (e.g. `web:lene-wendland`) may do now; decided by the server from the schedule."""
         ...
 
+    async def announcement_drafts(self, text: str, lang: str) -> dict[str, str] | None:
+        """A chair's announcement machine-translated into the event's other languages (glossary applied),
+        for the chair to edit before sending; None when no translator is configured."""
+        ...
+
     async def floor_view(self, discussion: str | None = None) -> FloorView:
         """The list of speakers of `discussion`, or of the one running now when None."""
         ...

@@ -95,11 +95,17 @@ class ChatTranslator:
         self._detectors: dict[tuple[Lang, ...], LocalDetector] = {}
         self._in_flight: dict[CacheKey, asyncio.Task[Translation]] = {}
         self._quota_reported = False
+        self.billed_characters = 0  # what the backend billed this process (repeats from the cache are free)
         # Nothing to save by waiting when no backend is called: answer at once.
         self._direct = translator.name == "none"
 
     def describe(self) -> str:
         return self.translator.describe()
+
+    @property
+    def machine(self) -> bool:
+        """A real backend translates (not the stand-in that returns every text marked untranslated)."""
+        return not self._direct
 
     async def start(
         self, expected_characters: int | None = None, event_languages: Sequence[Lang] = LANGS
@@ -176,6 +182,7 @@ class ChatTranslator:
         request = SourceText(text, source, joined or None)
         results = await asyncio.gather(*(self._one(request, target) for target in targets))
         translations = dict(zip(targets, results, strict=True))
+        self.billed_characters += sum(t.billed_characters for t in results)
         if any(t.status is Status.QUOTA_EXHAUSTED for t in results) and not self._quota_reported:
             self._quota_reported = True
             await self._tell_chairs("translate.chairs.quota_exhausted", backend=self.translator.name)

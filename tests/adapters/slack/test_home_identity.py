@@ -46,7 +46,7 @@ def test_home_without_a_second_zone_when_it_is_the_same_or_unknown() -> None:
     for tz in ("Europe/Zurich", "Europe/Paris", None, "Not/AZone"):
         view = texts(home_view(make_schedule(), "fr", user_tz=tz, place=1))
         assert "Votre heure" not in view
-        assert "10 h 00–12 h 00 CET · Séance 1 : l'obligation de protéger" in view
+        assert "10\u00a0h\u00a000–12\u00a0h\u00a000 CET · Séance 1 : l'obligation de protéger" in view
         assert "Vous êtes en *1re* position sur la liste des orateurs." in view
 
 

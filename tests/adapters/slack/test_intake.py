@@ -175,7 +175,7 @@ async def test_floor_lang_is_remembered_and_passed_on(rig: SlackRig) -> None:
     # The dispatcher answers the command; the event already carries the new language.
     assert (command.kind, command.text, command.language) == (InboundKind.COMMAND, "lang fr", "fr")
     (home,) = rig.fake.of("views.publish")  # the App Home follows the choice
-    assert "Votre langue : *Français*" in json.dumps(home.args["view"], ensure_ascii=False)
+    assert "Votre langue\u00a0: *Français*" in json.dumps(home.args["view"], ensure_ascii=False)
     await rig.event(message("UANA", "CES", "mano", "1646643600.000600"), "EvAfterLang")
     events = await rig.inbox.wait_for(2)
     assert (events[1].language, events[1].channel_language) == ("fr", "es")

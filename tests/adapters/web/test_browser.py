@@ -73,9 +73,8 @@ def test_request_give_countdown_and_translation_marks(browser: Browser, live_ser
     ana.fill("#request-note", "sobre la debida diligencia")
     ana.click("#btn-request")
     expect(ana.locator("#place-text")).to_have_text("Su turno en la lista es el 1.º.")
-    expect(ana.locator("#notice")).to_have_text("Usted es el próximo orador o la próxima oradora. "
-                                                "Prepárese para intervenir.")
-    expect(ana.locator("#log")).to_contain_text("Queda inscrito/a en la lista de oradores; su turno es el 1.º")
+    expect(ana.locator("#notice")).to_have_text("Su turno es el siguiente. Prepárese para intervenir.")
+    expect(ana.locator("#log")).to_contain_text("Su nombre figura en la lista de oradores; su turno es el 1.º")
 
     # The chair sees her in the list, with the floor language for the interpreters, and gives her the floor.
     lene.click("#tab-chair")
@@ -157,7 +156,7 @@ def test_keyboard_only_attendee_can_join_and_request(browser: Browser, live_serv
     page.keyboard.press("Tab")
     page.keyboard.press("Tab")
     page.keyboard.press("Enter")  # "Rejoindre"
-    expect(page.locator("#whoami-name")).to_have_text("Connecté(e) en tant que Awa Diop")
+    expect(page.locator("#whoami-name")).to_have_text("Session ouverte\u00a0: Awa Diop")
     page.focus("#btn-request")
     page.keyboard.press("Enter")
     expect(page.locator("#place-text")).to_have_text("Vous êtes en 1re position sur la liste.")

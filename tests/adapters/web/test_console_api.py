@@ -255,7 +255,7 @@ async def test_a_dispatcher_failure_is_reported_not_raised(client: httpx.AsyncCl
     await join(client, person="ana-garcia", lang="fr")
     response = await client.post("/api/floor", json={"action": "request"})
     assert response.status_code == 500
-    assert response.json()["message"] == "Un problème est survenu ; veuillez réessayer."
+    assert response.json()["message"] == "Un problème est survenu\u202f; veuillez réessayer."
 
 
 @pytest.mark.parametrize(("body", "verb", "kind"), [

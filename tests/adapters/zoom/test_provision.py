@@ -50,7 +50,7 @@ def test_plan_groups_nested_and_trailing_items_into_sessions() -> None:
     assert first.topic == "Test consultation — First session"
     assert first.alternative_hosts == ("chair.one@example.org",)
     assert first.interpreters == (("interp.es@example.org", "US,ES"), ("interp.fr@example.org", "US,FR"))
-    assert "Chair: Chair One" in first.agenda and "Présidence : Chair One" in first.agenda
+    assert "Chair: Chair One" in first.agenda and "Présidence\u00a0: Chair One" in first.agenda
     assert "Panel: Speaker A" in first.agenda
 
 

@@ -85,7 +85,7 @@ async def test_restart_posts_late_once_reports_missed_and_schedules_future() -> 
         assert [job_id for job_id, _ in conductor.pending()] == ["cue:future"]
         assert all(job.misfire_grace_time == 120 for job in conductor.scheduler.get_jobs())
         assert chat.texts(lang="fr", op="announce") == [
-            ("⚠️ Démarrage tardif. Annonces non publiées (1)\u00a0: long-gone (09:00). "
+            ("⚠️ Démarrage tardif. Annonces non publiées (1)\u00a0: long-gone (09\u00a0h\u00a000). "
              "La présidence peut publier chacune d'elles avec `/floor republier <annonce>`."),
             "(publié en retard) [fr] just-late",
         ]

@@ -314,6 +314,8 @@
   }
 
   function renderChair() {
+    const spoken = (state.event && state.event.languages) || ["en", "fr", "es"];
+    document.querySelectorAll("[data-announce-lang]").forEach((f) => { f.hidden = !spoken.includes(f.dataset.announceLang); });
     const s = state;
     if (!s.powers.chair) return;
     const floor = s.floor;
@@ -529,12 +531,34 @@
       if (verb === "question") body.value = $("question-number").value;
       act(body);
     }));
+    // One field per audience: the chair writes one (their own language first), the others are prefilled by
+    // machine translation (the server applies the glossary) and stay editable; empty ones are left to the server.
+    const announceLangs = ["en", "fr", "es"];
+    const announceBox = (code) => $("announce-text-" + code);
+    $("announce-translate").addEventListener("click", async () => {
+      const source = [lang, ...announceLangs].find((code) => announceBox(code).value.trim());
+      if (!source) return;
+      const result = await send("/api/announce/draft", { text: announceBox(source).value, lang: source });
+      if (!result.ok) return;
+      const texts = result.data.texts;
+      if (texts === null) { $("announce-done").textContent = t("console.announce.no_translator"); return; }
+      let filled = 0;
+      for (const [code, text] of Object.entries(texts)) {
+        if (code !== source && !announceBox(code).value.trim()) { announceBox(code).value = text; filled += 1; }
+      }
+      // Nothing came back (the translator is failing or out of quota): the chair writes the others.
+      $("announce-done").textContent = filled ? t("console.announce.filled") : t("console.announce.none");
+    });
     $("announce-form").addEventListener("submit", async (e) => {
       e.preventDefault();
-      const box = $("announce-text");
-      if (!box.value.trim()) return;
-      const result = await act({ action: "announce", text: box.value });
-      if (result.ok) { box.value = ""; $("announce-done").textContent = t("console.chair.done"); }
+      const texts = {};
+      announceLangs.forEach((code) => { if (announceBox(code).value.trim()) texts[code] = announceBox(code).value; });
+      if (!Object.keys(texts).length) return;
+      const result = await act({ action: "announce", texts });
+      if (result.ok) {
+        announceLangs.forEach((code) => { announceBox(code).value = ""; });
+        $("announce-done").textContent = t("console.chair.done");
+      }
     });
     const tabs = ["conversation", "chair", "run"];
     tabs.forEach((name) => $(name === "run" ? "tab-run" : "tab-" + name).addEventListener("click", () => showTab(name, false)));
