@@ -86,6 +86,14 @@ async def open_store(url: str) -> Store:
                  LeaderLease(db))
 
 
+async def open_store_readonly(url: str) -> Store:
+    """The database at `url` as it is, for reading only (the report): never created, migrated or written.
+    Raises bot.adapters.store.engine.StoreMissingError when a SQLite file is not there."""
+    db = create_engine(url, read_only=True)
+    return Store(db, FloorLists(db), SqlKeyValues(db), InboundEvents(db), SqlCueLedger(db), SqlAuditLog(db),
+                 LeaderLease(db))
+
+
 def time_map(cues: list[Cue], *, start_now: bool, start_at: datetime | None, speed: float, now: datetime) -> TimeMap:
     """Agenda -> wall: unshifted for a live event; `--start-now`/`--start-at` put the first cue there."""
     first = cues[0].at if cues else now
@@ -398,4 +406,5 @@ def _zoom_route(settings: Settings, schedule: Schedule, runtime: EventRuntime, s
     return webhook.route()
 
 
-__all__ = ["SCHEDULE_PATH_KEY", "Bot", "Store", "build", "build_runtime", "open_store", "time_map"]
+__all__ = ["SCHEDULE_PATH_KEY", "Bot", "Store", "build", "build_runtime", "open_store", "open_store_readonly",
+           "time_map"]

@@ -179,7 +179,7 @@ def serve(
 
 @app.command()
 def report(
-    out: Annotated[Path, typer.Option("--out", help="where to write report.md, report.html, interventions.csv")] = Path(
+    out: Annotated[Path, typer.Option("--out", help="where to write the report (Markdown, HTML, CSV, JSON)")] = Path(
         "report"
     ),
     schedule_file: Annotated[
