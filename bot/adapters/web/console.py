@@ -41,6 +41,7 @@ from bot.app.ports.chat import InboundEvent, InboundHandler, InboundKind
 from bot.domain.grammar import Command, parse, parse_floor
 from bot.i18n import catalog as i18n
 from bot.i18n import formats
+from bot.i18n.board import budget_text
 
 log = logging.getLogger(__name__)
 
@@ -234,6 +235,11 @@ class WebConsole:
             "speaking": to_json(floor.speaking) if floor.speaking else None,
             "queue": [request_json(r) for r in floor.queue],
             "next_language": floor.next_language,
+            "budgets": [{"group": b.group, "group_name": pick(b.group_name, lang),
+                         "used_seconds": int(b.used.total_seconds()),
+                         "budget_seconds": int(b.budget.total_seconds()) if b.budget is not None else None,
+                         "remaining_seconds": int(b.remaining.total_seconds()) if b.remaining is not None else None,
+                         "text": budget_text(b, lang)} for b in floor.budgets],
         }
 
     # -- stream --------------------------------------------------------------------------------------------

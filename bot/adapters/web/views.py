@@ -14,6 +14,8 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any, Protocol
 
+from bot.app.ports.board import BudgetUse
+
 Localized = Mapping[str, str]  # {"en": ..., "fr": ..., "es": ...}; may hold only some languages
 
 
@@ -106,6 +108,7 @@ class FloorView:
     is_open: bool = False  # the list accepts new requests (points of order are accepted anyway)
     speaking: TimerView | None = None
     queue: Sequence[RequestView] = ()
+    budgets: Sequence[BudgetUse] = ()  # floor time per stakeholder group (chairs see it)
 
     @property
     def next_language(self) -> str | None:
