@@ -28,6 +28,7 @@ from starlette.routing import BaseRoute, Route
 from bot.adapters.store.audit import SqlAuditLog
 from bot.adapters.store.engine import create_engine
 from bot.adapters.store.floor_lists import FloorLists
+from bot.adapters.store.inputs import SqlInputStore, inputs_folder
 from bot.adapters.store.intake import InboundEvents
 from bot.adapters.store.key_values import SqlKeyValues
 from bot.adapters.store.lease import LeaderLease
@@ -35,12 +36,14 @@ from bot.adapters.store.ledger import SqlCueLedger
 from bot.adapters.store.migrate import upgrade_to_head
 from bot.adapters.web.console import WebConsole
 from bot.adapters.web.console_model import RuntimeConsoleModel
+from bot.adapters.web.inputs import InputsPage
 from bot.adapters.web.local_chat import LocalChat
 from bot.adapters.zoom.meeting_links import with_meeting_links
 from bot.app.agenda_clock import AgendaClock
 from bot.app.clock import Clock, LoopWaits, SystemClock
 from bot.app.fanout import FanoutChat
 from bot.app.floor import FloorService, schedule_policy
+from bot.app.inputs import InputsDesk
 from bot.app.leader import Leadership
 from bot.app.ports.chat import AudienceKind, ChatPort, MessageRef
 from bot.app.ports.waits import Waits
@@ -73,25 +76,21 @@ class Store:
     ledger: SqlCueLedger
     audit: SqlAuditLog
     lease: LeaderLease
+    inputs: SqlInputStore
 
     async def close(self) -> None:
         await self.db.dispose()
 
 
-async def open_store(url: str) -> Store:
-    """The database at `url`, migrated to the latest schema."""
-    db = create_engine(url)
-    await upgrade_to_head(db)
+async def open_store(url: str, inputs_dir: str | None = None, *, read_only: bool = False) -> Store:
+    """The database at `url`, migrated to the latest schema; `read_only` (the report) opens it as it is, never
+    created, migrated or written (bot.adapters.store.engine.StoreMissingError when a SQLite file is not there).
+    Written inputs' files go to `inputs_dir` (default: beside the SQLite file)."""
+    db = create_engine(url, read_only=read_only)
+    if not read_only:
+        await upgrade_to_head(db)
     return Store(db, FloorLists(db), SqlKeyValues(db), InboundEvents(db), SqlCueLedger(db), SqlAuditLog(db),
-                 LeaderLease(db))
-
-
-async def open_store_readonly(url: str) -> Store:
-    """The database at `url` as it is, for reading only (the report): never created, migrated or written.
-    Raises bot.adapters.store.engine.StoreMissingError when a SQLite file is not there."""
-    db = create_engine(url, read_only=True)
-    return Store(db, FloorLists(db), SqlKeyValues(db), InboundEvents(db), SqlCueLedger(db), SqlAuditLog(db),
-                 LeaderLease(db))
+                 LeaderLease(db), SqlInputStore(db, inputs_folder(url, inputs_dir)))
 
 
 def time_map(cues: list[Cue], *, start_now: bool, start_at: datetime | None, speed: float, now: datetime) -> TimeMap:
@@ -318,7 +317,7 @@ async def build(
     waits = waits or LoopWaits()
     owns_store = store is None
     if store is None:
-        store = await open_store(database_url or settings.floorbot_database_url)
+        store = await open_store(database_url or settings.floorbot_database_url, settings.floorbot_inputs_dir)
     if schedule_path is not None:
         await store.kv.set(*SCHEDULE_PATH_KEY, _absolute(schedule_path), wall.now())
     schedule = await with_meeting_links(schedule, store.kv)
@@ -374,6 +373,8 @@ async def build(
         runtime.listeners.append(refresh_console)
     bot = Bot(schedule, settings, store, runtime, runner, conductor, leadership, chat_translator, wall, chat, console,
               slack, owns_store, waits=waits)
+    if console is not None:  # written inputs are sent from the console's /inputs page
+        bot.extra_routes += InputsPage(console, InputsDesk(schedule, store.inputs, agenda)).routes()
     if slack is not None:
         slack.intake.handler = runtime.handle
         slack.home.facts = _SlackHomeFacts(runtime)  # the runtime exists only now
@@ -406,5 +407,4 @@ def _zoom_route(settings: Settings, schedule: Schedule, runtime: EventRuntime, s
     return webhook.route()
 
 
-__all__ = ["SCHEDULE_PATH_KEY", "Bot", "Store", "build", "build_runtime", "open_store", "open_store_readonly",
-           "time_map"]
+__all__ = ["SCHEDULE_PATH_KEY", "Bot", "Store", "build", "build_runtime", "open_store", "time_map"]

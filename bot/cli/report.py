@@ -53,10 +53,10 @@ async def _build(schedule_file: Path | None, settings: Settings, database_url: s
     from sqlalchemy.exc import SQLAlchemyError
 
     from bot.adapters.store.engine import StoreMissingError
-    from bot.wiring import open_store_readonly
+    from bot.wiring import open_store
 
     try:
-        store = await open_store_readonly(database_url)
+        store = await open_store(database_url, settings.floorbot_inputs_dir, read_only=True)
     except StoreMissingError as missing:
         print(i18n.render("record.cli.nothing_ran", "en", path=str(missing)), file=stderr)
         return None

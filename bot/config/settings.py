@@ -16,6 +16,7 @@ class Settings(BaseSettings):
     floorbot_database_url: str = Field(default="sqlite:///floorbot.sqlite")
     floorbot_host: str = "127.0.0.1"
     floorbot_port: int = 3000
+    floorbot_inputs_dir: str | None = None  # written inputs' files (default: beside the SQLite file)
 
     slack_bot_token: SecretStr | None = None
     slack_signing_secret: SecretStr | None = None

@@ -155,6 +155,27 @@ class KeyValueRow(Base):
     updated_at: Mapped[datetime]
 
 
+class WrittenInputRow(Base):
+    """A written input received: its metadata; the file itself is in the inputs folder, named by checksum."""
+
+    __tablename__ = "written_inputs"
+
+    reference: Mapped[str] = mapped_column(String(40), primary_key=True)
+    received_at: Mapped[datetime]
+    submitter: Mapped[str] = mapped_column(String(200))
+    title: Mapped[str] = mapped_column(String(300))
+    organization: Mapped[str] = mapped_column(String(300))
+    group_id: Mapped[str] = mapped_column(String(100))
+    language: Mapped[str] = mapped_column(String(10))
+    text: Mapped[str] = mapped_column(Text)
+    filename: Mapped[str | None] = mapped_column(String(300))
+    format: Mapped[str | None] = mapped_column(String(20))
+    size: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str | None] = mapped_column(String(64))
+
+    __table_args__ = (Index(None, "received_at"),)
+
+
 metadata = Base.metadata
 
 # Core Table objects, typed as such, for the statements the store builds.
@@ -166,3 +187,4 @@ inbound_events = cast(Table, InboundEventRow.__table__)
 cue_ledger = cast(Table, CueRow.__table__)
 leader_leases = cast(Table, LeaseRow.__table__)
 key_values = cast(Table, KeyValueRow.__table__)
+written_inputs = cast(Table, WrittenInputRow.__table__)
