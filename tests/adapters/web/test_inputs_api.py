@@ -1,0 +1,90 @@
+"""Written inputs through the console's API on the real bot (bot.wiring): the deadline on the agenda clock
+across a DST switch, files checked by content, the receipt in the submitter's language, nothing lost."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import UTC, datetime, timedelta
+
+import httpx
+
+from tests.adapters.web.conftest import Stack
+
+# console_event.yaml: until 12:00 on 27 March 2022, the day Zurich moves to CEST (UTC+2): 10:00 UTC.
+LAST_MINUTE = datetime(2022, 3, 27, 10, 0, tzinfo=UTC)
+PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
+EXE = b"MZ\x90\x00\x03\x00\x00\x00" + b"\x00" * 120
+
+
+async def sign_in(client: httpx.AsyncClient, person: str, lang: str) -> None:
+    response = await client.post("/api/join", json={"person": person, "lang": lang})
+    assert response.status_code == 200, response.text
+
+
+def form(**fields: str) -> dict[str, str]:
+    return {"title": "Remedy in the tech sector", "organization": "Red de Derechos", "group": "civil-society",
+            "language": "es", "text": ""} | fields
+
+
+async def test_an_input_before_the_deadline_gets_a_receipt_and_is_kept(client: httpx.AsyncClient,
+                                                                      stack: Stack) -> None:
+    stack.clock.set(LAST_MINUTE + timedelta(seconds=59))  # 12:00:59 CEST: still the deadline's minute
+    await sign_in(client, "ana-garcia", "es")
+    response = await client.post("/api/inputs", data=form(), files={"file": ("aporte.pdf", PDF, "application/pdf")})
+    assert response.status_code == 200, response.text
+    body = response.json()
+    assert body["reference"].startswith("WI-") and body["sha256"] == hashlib.sha256(PDF).hexdigest()
+    assert body["receipt"] == (f"Gracias. Su contribución escrita “Remedy in the tech sector” se recibió el "
+                               f"domingo 27 de marzo de 2022 a las 12:00 (CET). Su número de referencia es "
+                               f"{body['reference']}.")
+    [record] = await stack.bot.store.inputs.all()
+    assert (record.reference, record.submitter, record.format, record.size) == (body["reference"], "ana-garcia",
+                                                                              "pdf", len(PDF))
+    assert await stack.bot.store.inputs.content(record) == PDF
+
+
+async def test_after_the_deadline_the_refusal_says_when_it_was(client: httpx.AsyncClient, stack: Stack) -> None:
+    # 11:00 UTC would still be before 12:00 on a clock that forgot the switch to summer time.
+    stack.clock.set(LAST_MINUTE + timedelta(minutes=1))
+    await sign_in(client, "marc-dubois", "fr")
+    response = await client.post("/api/inputs", data=form(text="Notre contribution."))
+    assert response.status_code == 403
+    assert response.json()["message"] == ("Les contributions écrites étaient acceptées jusqu'au dimanche 27 mars "
+                                          "2022 à 12 h 00 (CET)\u202f; le délai est écoulé.")
+    assert await stack.bot.store.inputs.all() == []
+    page = await client.get("/inputs")
+    assert page.status_code == 200 and 'id="inputs-closed"' in page.text and "inputs-form" not in page.text
+
+
+async def test_bad_input_is_refused_clearly_and_nothing_is_kept(client: httpx.AsyncClient, stack: Stack) -> None:
+    stack.clock.set(LAST_MINUTE - timedelta(days=3))
+    anonymous = await client.post("/api/inputs", data=form(text="x"))
+    assert anonymous.status_code == 401 and anonymous.json()["error"] == "inputs.refused.not_signed_in"
+    await sign_in(client, "kwame-mensah", "en")
+    cases = [
+        ({"files": {"file": ("input.pdf", EXE, "application/pdf")}}, 415, "inputs.refused.format"),
+        ({"files": {"file": ("big.txt", b"a" * 2001, "text/plain")}}, 413, "inputs.refused.size"),
+        ({"data": form(group="lobbyists", text="x")}, 400, "inputs.refused.group"),
+        ({"data": form(title="  ", text="x")}, 400, "inputs.refused.title"),
+        ({"data": form()}, 400, "inputs.refused.empty"),
+    ]
+    for extra, status, key in cases:
+        response = await client.post("/api/inputs", **({"data": form()} | extra))  # type: ignore[arg-type]
+        assert (response.status_code, response.json()["error"]) == (status, key), response.text
+    renamed = await client.post("/api/inputs", data=form(), files={"file": ("input.pdf", EXE, "application/pdf")})
+    assert renamed.json()["message"] == ("This kind of file is not accepted: send pdf, docx, odt, txt (the "
+                                         "content is checked, not the name).")
+    assert await stack.bot.store.inputs.all() == []
+    assert not stack.bot.store.inputs.folder.exists() or list(stack.bot.store.inputs.folder.iterdir()) == []
+
+
+async def test_a_plain_text_file_and_typed_text_are_both_accepted(client: httpx.AsyncClient, stack: Stack) -> None:
+    stack.clock.set(LAST_MINUTE - timedelta(days=1))
+    await sign_in(client, "kwame-mensah", "en")
+    typed = await client.post("/api/inputs", data=form(text="Our input, typed in the form.", language="en"))
+    stack.clock.advance(timedelta(seconds=5))
+    sent = await client.post("/api/inputs", data=form(), files={"file": ("notes.txt", "Déjà vu".encode(), "x/y")})
+    assert typed.status_code == sent.status_code == 200
+    records = await stack.bot.store.inputs.all()
+    assert [(r.format, r.text) for r in records] == [(None, "Our input, typed in the form."), ("txt", "")]
+    assert typed.json()["receipt"].startswith("Thank you: your written input")
