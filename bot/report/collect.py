@@ -11,6 +11,7 @@ from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from bot.app.ports.inputs import InputStore
 from bot.app.ports.store import CueLedger, CueTimes, FloorRecords, RequestStatus
 from bot.config.model import Item, Schedule, text_in
 from bot.domain.agenda.recovery import LedgerState
@@ -93,10 +94,10 @@ class _Rows:
 async def collect_report(
     schedule: Schedule, lists: FloorRecords, cue_ledger: CueLedger, cues: Sequence[Cue],
     questions_asked: Mapping[str, int] | None = None, attendance: Sequence[AttendanceLine] = (),
-    lang: str | None = None, cue_times: CueTimes | None = None, inputs: Sequence[InputLine] = (),
+    lang: str | None = None, cue_times: CueTimes | None = None, written: InputStore | None = None,
 ) -> Report:
     """`lang` is the language of titles in the report (default: the event's first language); `cue_times`
-    gives when each cue was posted (the ledger itself, unless told otherwise)."""
+    gives when each cue was posted (the ledger itself, unless told otherwise); `written` the inputs."""
     lang = lang or str(schedule.event.languages[0])
     ledger: dict[str, LedgerState] = await cue_ledger.cue_states()
     posted = await (cue_times or _as_cue_times(cue_ledger)).posted_times()
@@ -134,6 +135,8 @@ async def collect_report(
             questions_posted=asked,
         ))
     lines = cue_lines(((c.id, c.kind.value, c.item, c.at) for c in cues), ledger)
+    inputs = [InputLine(r.reference, r.title, r.organization, rows.group(r.group), r.language, r.received_at)
+              for r in (await written.all() if written is not None else [])]
     return build_report(text_in(schedule.event.title, lang), discussions, lines, attendance, inputs)
 
 

@@ -46,7 +46,7 @@ def to_markdown(report: Report, lang: str, zone: tzinfo, group_name: GroupNamer)
     for section in view.sessions:
         lines += _md_section(view, section, "##")
     lines += [f"## {view.labels['inputs']}", "", view.inputs_line, ""]
-    for table in (view.inputs_by_group, view.inputs):
+    for table in (view.inputs_by_group, view.inputs_by_language, view.inputs):
         if table is not None:
             lines += _md_table(table)
     lines += [f"## {view.cues_heading}", "", view.cues_line, ""] + [f"- {note}" for note in view.cue_notes]

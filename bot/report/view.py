@@ -59,6 +59,7 @@ class View:
     inputs_line: str
     inputs: Table | None
     inputs_by_group: Table | None
+    inputs_by_language: Table | None
     cues_heading: str
     cues_line: str
     cue_notes: Sequence[str]
@@ -141,16 +142,17 @@ def report_view(report: Report, lang: str, zone: tzinfo, group_name: GroupNamer)
     span = " – ".join(dict.fromkeys(formats.long_date(day, lang) for day in (days[:1] + days[-1:])))
     event = _section(w, w.t("event_heading"), span, report.totals, report.budgets,
                      _requests(w, report.requests, None), None, w.t("chart_group", title=w.t("event_heading")))
-    inputs = by_group = None
+    inputs = by_group = by_language = None
     if report.inputs:
         inputs = Table(w.cols("reference", "title", "organization", "group", "language"),
                        [[i.reference, i.title, i.organization, w.group(i.group), w.language(i.language)]
                         for i in report.inputs])
         groups = Counter(i.group for i in report.inputs)
         langs = Counter(i.language for i in report.inputs)
-        by_group = Table(w.cols("group", "count"),
-                         [[w.group(g), formats.number(n, lang)] for g, n in groups.most_common()]
-                         + [[w.language(k), formats.number(n, lang)] for k, n in langs.most_common()])
+        by_group = Table(w.cols("group", "count"), [[w.group(g), formats.number(n, lang)]
+                                                    for g, n in groups.most_common()])
+        by_language = Table(w.cols("language", "count"), [[w.language(k), formats.number(n, lang)]
+                                                          for k, n in langs.most_common()])
     counts = {k: report.cue_counts.get(k, 0) for k in ("posted", "late", "missed", "pending")}
     notes = [f"{render('report.state.' + c.state, lang)}: `{c.cue_id}` ({c.at.astimezone(zone):%Y-%m-%d %H:%M})"
              for c in report.cues if c.state in ("late", "missed")]
@@ -161,7 +163,7 @@ def report_view(report: Report, lang: str, zone: tzinfo, group_name: GroupNamer)
                              f"{a.last_leave.astimezone(zone):%H:%M}"] for a in report.attendance])
     return View(
         lang, w.t("title", event=report.event_title), event, [_session(w, d) for d in report.discussions],
-        w.t("inputs_line", count=formats.number(len(report.inputs), lang)), inputs, by_group,
+        w.t("inputs_line", count=formats.number(len(report.inputs), lang)), inputs, by_group, by_language,
         render("report.cues_heading", lang), render("report.cues_line", lang, **counts), notes, attendance,
         {"inputs": w.t("inputs_heading"), "by_group": w.t("by_group"), "by_language": w.t("by_language"),
          "by_kind": w.t("by_kind"), "budgets": w.t("budgets_heading"), "no_rows": w.t("no_rows"),

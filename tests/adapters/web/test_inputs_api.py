@@ -3,12 +3,18 @@ across a DST switch, files checked by content, the receipt in the submitter's la
 
 from __future__ import annotations
 
+import asyncio
+import csv
 import hashlib
+import io
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import httpx
 
-from tests.adapters.web.conftest import Stack
+from bot.cli.inputs import run_inputs
+from bot.cli.report import run_report
+from tests.adapters.web.conftest import EVENT, Stack
 
 # console_event.yaml: until 12:00 on 27 March 2022, the day Zurich moves to CEST (UTC+2): 10:00 UTC.
 LAST_MINUTE = datetime(2022, 3, 27, 10, 0, tzinfo=UTC)
@@ -88,3 +94,29 @@ async def test_a_plain_text_file_and_typed_text_are_both_accepted(client: httpx.
     records = await stack.bot.store.inputs.all()
     assert [(r.format, r.text) for r in records] == [(None, "Our input, typed in the form."), ("txt", "")]
     assert typed.json()["receipt"].startswith("Thank you: your written input")
+
+
+async def test_organizers_export_the_inputs_with_their_files_and_the_report_counts_them(
+    client: httpx.AsyncClient, stack: Stack, tmp_path: Path
+) -> None:
+    stack.clock.set(LAST_MINUTE - timedelta(days=2))
+    await sign_in(client, "ana-garcia", "es")
+    first = (await client.post("/api/inputs", data=form(), files={"file": ("Aporte final.pdf", PDF, "x")})).json()
+    stack.clock.advance(timedelta(minutes=1))
+    await client.post("/api/inputs", data=form(title="Second", text="Texto.", group="business"))
+    database = f"sqlite:///{tmp_path / 'console.sqlite'}"
+    out, err = io.StringIO(), io.StringIO()
+    code = await asyncio.to_thread(run_inputs, EVENT, tmp_path / "export", database, out, err)
+    assert code == 0, err.getvalue()
+    rows = list(csv.DictReader(io.StringIO((tmp_path / "export" / "inputs.csv").read_text(encoding="utf-8"))))
+    assert [(r["title"], r["group"], r["format"]) for r in rows] == [
+        ("Remedy in the tech sector", "civil-society", "pdf"), ("Second", "business", "")]
+    exported = tmp_path / "export" / rows[0]["file"]
+    assert exported.name == f"{first['reference']}-Aporte_final.pdf" and exported.read_bytes() == PDF
+    assert rows[0]["sha256"] == hashlib.sha256(exported.read_bytes()).hexdigest()
+
+    code = await asyncio.to_thread(run_report, tmp_path / "report", EVENT, "en", database, out, err)
+    assert code == 0, err.getvalue()
+    page = (tmp_path / "report" / "report.md").read_text(encoding="utf-8")
+    assert "Written inputs received: 2." in page and "| Civil society | 1 |" in page and "| Spanish | 2 |" in page
+    assert (tmp_path / "report" / "inputs.csv").exists()
