@@ -77,7 +77,7 @@ class InputsPage:
         body = _ENV.get_template("inputs.html.j2").render(
             lang=lang, t=lambda key, **v: self._say(f"inputs.{key}", lang, **v), state=state, groups=groups,
             languages=languages, group=who.group if who else "", formats=", ".join(f.value for f in rules.formats),
-            max=f"{int(rules.max_size) // 1_000_000} MB",
+            max=formats.file_size(int(rules.max_size), lang),
         )
         return HTMLResponse(body, headers={
             "Content-Security-Policy": "default-src 'self'; style-src 'self'; script-src 'self'; "
@@ -87,9 +87,10 @@ class InputsPage:
 
     def _refused(self, refusal: InputRefused, lang: str) -> JSONResponse:
         values: dict[str, Any] = {k: v for k, v in refusal.values.items() if not isinstance(v, (datetime, time))}
-        if "size" in values:
-            values["size"] = formats.number(int(values["size"]), lang)
-        if "max" in values:
+        sizes = ("size", "max") if refusal.key == "inputs.refused.size" else ()
+        for name in sizes:
+            values[name] = formats.file_size(int(values[name]), lang)
+        if "max" in values and not sizes:
             values["max"] = formats.number(int(values["max"]), lang)
         return JSONResponse({"error": refusal.key, "message": self._say(refusal.key, lang, **values)},
                             status_code=refusal.status)

@@ -69,7 +69,7 @@ async def test_bad_input_is_refused_clearly_and_nothing_is_kept(client: httpx.As
     await sign_in(client, "kwame-mensah", "en")
     cases = [
         ({"files": {"file": ("input.pdf", EXE, "application/pdf")}}, 415, "inputs.refused.format"),
-        ({"files": {"file": ("big.txt", b"a" * 2001, "text/plain")}}, 413, "inputs.refused.size"),
+        ({"files": {"file": ("big.txt", b"a" * 2600, "text/plain")}}, 413, "inputs.refused.size"),
         ({"data": form(group="lobbyists", text="x")}, 400, "inputs.refused.group"),
         ({"data": form(title="  ", text="x")}, 400, "inputs.refused.title"),
         ({"data": form()}, 400, "inputs.refused.empty"),
@@ -80,6 +80,9 @@ async def test_bad_input_is_refused_clearly_and_nothing_is_kept(client: httpx.As
     renamed = await client.post("/api/inputs", data=form(), files={"file": ("input.pdf", EXE, "application/pdf")})
     assert renamed.json()["message"] == ("This kind of file is not accepted: send pdf, docx, odt, txt (the "
                                          "content is checked, not the name).")
+    big = await client.post("/api/inputs?lang=fr", data=form(), files={"file": ("big.txt", b"a" * 2600, "x")})
+    assert big.json()["message"] == ("Le fichier est trop volumineux (2,6 ko)\u00a0: la taille maximale acceptée "
+                                     "est de 2 ko.")
     assert await stack.bot.store.inputs.all() == []
     assert not stack.bot.store.inputs.folder.exists() or list(stack.bot.store.inputs.folder.iterdir()) == []
 
