@@ -130,8 +130,8 @@ class InputsPage:
             if isinstance(upload, UploadFile) and upload.filename:
                 content = await upload.read(max_size + 1)
                 filename = upload.filename
-                if len(content) > max_size:
-                    raise InputRefused("inputs.refused.size", 413, size=len(content), max=max_size)
+                if len(content) > max_size:  # the parser spooled all of it, so its size is known
+                    raise InputRefused("inputs.refused.size", 413, size=upload.size or len(content), max=max_size)
 
             def field(name: str) -> str:
                 value = form.get(name)

@@ -81,8 +81,8 @@ async def test_bad_input_is_refused_clearly_and_nothing_is_kept(client: httpx.As
     assert renamed.json()["message"] == ("This kind of file is not accepted: send pdf, docx, odt, txt (the "
                                          "content is checked, not the name).")
     big = await client.post("/api/inputs?lang=fr", data=form(), files={"file": ("big.txt", b"a" * 2600, "x")})
-    assert big.json()["message"] == ("Le fichier est trop volumineux (2,6 ko)\u00a0: la taille maximale acceptée "
-                                     "est de 2 ko.")
+    assert big.json()["message"] == ("Le fichier est trop volumineux (2,6\u202fko)\u00a0: la taille maximale "
+                                     "acceptée est de 2\u202fko.")
     assert await stack.bot.store.inputs.all() == []
     assert not stack.bot.store.inputs.folder.exists() or list(stack.bot.store.inputs.folder.iterdir()) == []
 
