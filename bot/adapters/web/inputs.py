@@ -76,6 +76,7 @@ class InputsPage:
             state = "closed"
         body = _ENV.get_template("inputs.html.j2").render(
             lang=lang, t=lambda key, **v: self._say(f"inputs.{key}", lang, **v), state=state, groups=groups,
+            guest=who is None,
             languages=languages, group=who.group if who else "", formats=", ".join(f.value for f in rules.formats),
             max=formats.file_size(int(rules.max_size), lang),
         )
@@ -137,6 +138,8 @@ class InputsPage:
                 value = form.get(name)
                 return value if isinstance(value, str) else ""
 
+            if who is None and not field("name").strip():
+                raise InputRefused("inputs.refused.name")
             submitter = (await self.console.model.person_key(who.user_id)) if who else f"guest:{field('name')[:80]}"
             return Submission(submitter, field("title"), field("organization"), field("group"), field("language"),
                               field("text"), filename, content)

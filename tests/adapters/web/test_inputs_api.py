@@ -123,3 +123,30 @@ async def test_organizers_export_the_inputs_with_their_files_and_the_report_coun
     page = (tmp_path / "report" / "report.md").read_text(encoding="utf-8")
     assert "Written inputs received: 2." in page and "| Civil society | 1 |" in page and "| Spanish | 2 |" in page
     assert (tmp_path / "report" / "inputs.csv").exists()
+
+
+async def test_with_guests_allowed_anyone_with_the_page_may_send(stack: Stack) -> None:
+    from starlette.applications import Starlette
+
+    from bot.adapters.web.inputs import InputsPage
+    from bot.app.inputs import InputsDesk
+
+    schedule = stack.bot.schedule
+    rules = schedule.event.written_inputs
+    assert rules is not None
+    open_to_guests = schedule.model_copy(update={"event": schedule.event.model_copy(
+        update={"written_inputs": rules.model_copy(update={"guests": True})})})
+    page = InputsPage(stack.console, InputsDesk(open_to_guests, stack.bot.store.inputs, stack.clock))
+    app = Starlette(routes=page.routes())
+    stack.clock.set(LAST_MINUTE - timedelta(days=1))
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://127.0.0.1") as guest:
+        shown = (await guest.get("/inputs", headers={"Accept-Language": "fr"})).text
+        assert 'id="inputs-form"' in shown and 'id="input-name"' in shown
+        nameless = await guest.post("/api/inputs", data=form(text="x"))
+        assert (nameless.status_code, nameless.json()["error"]) == (400, "inputs.refused.name")
+        sent = await guest.post("/api/inputs", data=form(text="Contribution d'une personne invitée.", name="Léa",
+                                                         language="fr"), headers={"Accept-Language": "fr"})
+        assert sent.status_code == 200, sent.text
+        assert sent.json()["receipt"].startswith("Merci. Votre contribution écrite «\u00a0Remedy")
+    [record] = await stack.bot.store.inputs.all()
+    assert record.submitter == "guest:Léa"
