@@ -103,10 +103,9 @@ def _budgets(w: _Words, lines: Sequence[BudgetLine]) -> Table | None:
                  [[w.group(b.group), hms(b.budget), hms(b.used), hms(b.remaining)] for b in lines])
 
 
-def _requests(w: _Words, requests: Mapping[str, int], questions: int | None) -> str:
+def _requests(w: _Words, requests: Mapping[str, int], questions: int) -> str:
     counts = {k: requests.get(k, 0) for k in REQUEST_STATUSES}
-    line = render("report.requests_line", w.lang, **counts, questions=questions or 0)
-    return line if questions is not None else line.rsplit(". ", 1)[0] + "."
+    return render("report.requests_line", w.lang, **counts, questions=questions)
 
 
 def _section(w: _Words, heading: str, facts: str, totals: Totals, budgets: Sequence[BudgetLine],
@@ -141,7 +140,7 @@ def report_view(report: Report, lang: str, zone: tzinfo, group_name: GroupNamer)
     days = sorted({d.day for d in report.discussions if d.day})
     span = " – ".join(dict.fromkeys(formats.long_date(day, lang) for day in (days[:1] + days[-1:])))
     event = _section(w, w.t("event_heading"), span, report.totals, report.budgets,
-                     _requests(w, report.requests, None), None, w.t("chart_group", title=w.t("event_heading")))
+                     _requests(w, report.requests, sum(d.questions_posted for d in report.discussions)), None, w.t("chart_group", title=w.t("event_heading")))
     inputs = by_group = by_language = None
     if report.inputs:
         inputs = Table(w.cols("reference", "title", "organization", "group", "language"),
