@@ -45,7 +45,7 @@ async def _read(database: str, inputs_dir: str | None, stderr: TextIO,
         print(i18n.render("record.cli.nothing_ran", "en", path=str(missing)), file=stderr)
         return None
     try:
-        records = await store.inputs.all()
+        records = await store.inputs.all() if await store.inputs.available() else []
         contents = {r.reference: await store.inputs.content(r) for r in records if files and r.sha256}
         return records, contents
     finally:

@@ -97,7 +97,7 @@ async def _report(store: Store, schedule_file: Path | None, settings: Settings, 
         except ZoomError as error:  # the report is still worth having without attendance
             print(i18n.render("report.cli.no_attendance", "en", error=str(error)), file=stderr)
     report = await collect_report(schedule, store.floor, store.ledger, plan(schedule), attendance=attendance,
-                                  lang=lang, written=store.inputs)
+                                  lang=lang, written=store.inputs if await store.inputs.available() else None)
     zone = ZoneInfo(schedule.event.timezone)
     return write_report(report, out, lang, zone, group_namer(schedule, lang))
 

@@ -139,8 +139,9 @@ def report_view(report: Report, lang: str, zone: tzinfo, group_name: GroupNamer)
     w = _Words(lang, zone, group_name)
     days = sorted({d.day for d in report.discussions if d.day})
     span = " – ".join(dict.fromkeys(formats.long_date(day, lang) for day in (days[:1] + days[-1:])))
+    questions = sum(d.questions_posted for d in report.discussions)
     event = _section(w, w.t("event_heading"), span, report.totals, report.budgets,
-                     _requests(w, report.requests, sum(d.questions_posted for d in report.discussions)), None, w.t("chart_group", title=w.t("event_heading")))
+                     _requests(w, report.requests, questions), None, w.t("chart_group", title=w.t("event_heading")))
     inputs = by_group = by_language = None
     if report.inputs:
         inputs = Table(w.cols("reference", "title", "organization", "group", "language"),

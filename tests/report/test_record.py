@@ -151,3 +151,22 @@ def test_panel_turns_as_they_ran(schedule: Schedule) -> None:
     assert turns[5].actual_start is None and turns[5].planned_start == session[3].at
     # Turns still ahead are not in the record.
     assert programme_turns(schedule, cues, {}, {}) == []
+
+
+def test_a_store_from_before_written_inputs_still_gives_its_report(
+    rehearsed: tuple[RehearsalResult, Path], tmp_path: Path
+) -> None:
+    import shutil
+    import sqlite3
+
+    _, db = rehearsed
+    old = tmp_path / "old.sqlite"
+    shutil.copy(db, old)
+    connection = sqlite3.connect(old)
+    connection.execute("DROP TABLE written_inputs")
+    connection.execute("UPDATE alembic_version SET version_num = '0001'")
+    connection.commit()
+    connection.close()
+    code, _, err = _report(old, tmp_path / "out")
+    assert code == 0, err
+    assert "Written inputs received: 0." in (tmp_path / "out" / "report.md").read_text(encoding="utf-8")

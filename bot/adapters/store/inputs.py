@@ -12,7 +12,7 @@ import hashlib
 import os
 from pathlib import Path
 
-from sqlalchemy import insert, select
+from sqlalchemy import insert, inspect, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.adapters.store.engine import reading
@@ -74,6 +74,11 @@ class SqlInputStore:
                 language=record.language, text=record.text, filename=record.filename, format=record.format,
                 size=record.size, sha256=record.sha256,
             ))
+
+    async def available(self) -> bool:
+        """False for a store from before written inputs (read-only, it cannot be migrated)."""
+        async with reading(self._engine) as connection:
+            return bool(await connection.run_sync(lambda sync: inspect(sync).has_table(_inputs.name)))
 
     async def all(self) -> list[InputRecord]:
         async with reading(self._engine) as connection:
