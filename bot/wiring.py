@@ -373,10 +373,12 @@ async def build(
         runtime.listeners.append(refresh_console)
     bot = Bot(schedule, settings, store, runtime, runner, conductor, leadership, chat_translator, wall, chat, console,
               slack, owns_store, waits=waits)
-    if console is not None:  # written inputs are sent from the console's /inputs page
-        bot.extra_routes += InputsPage(console, InputsDesk(schedule, store.inputs, agenda)).routes()
+    inputs = InputsDesk(schedule, store.inputs, agenda)  # sent from the console's /inputs, Slack's /floor input
+    if console is not None:
+        bot.extra_routes += InputsPage(console, inputs).routes()
     if slack is not None:
         slack.intake.handler = runtime.handle
+        slack.intake.inputs = inputs if schedule.event.written_inputs else None
         slack.home.facts = _SlackHomeFacts(runtime)  # the runtime exists only now
         bot.extra_routes += slack.routes()
     # Signature windows are about real time: the webhook checks them on the wall clock, not the agenda.

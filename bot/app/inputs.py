@@ -64,6 +64,10 @@ class InputsDesk:
     clock: Clock  # the agenda clock
 
     @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.schedule.event.timezone)
+
+    @property
     def rules(self) -> WrittenInputs | None:
         return self.schedule.event.written_inputs
 

@@ -246,6 +246,14 @@ class FakeSlack:
     def _m_apps_connections_open(self, args: dict[str, Any]) -> dict[str, Any]:
         return {"ok": True, "url": self.base_url.replace("http://", "ws://").replace("/api/", "/link/")}
 
+    def _m_views_open(self, args: dict[str, Any]) -> dict[str, Any]:
+        view = args.get("view")
+        if isinstance(view, str):
+            view = json.loads(view)
+        if not args.get("trigger_id"):
+            return {"ok": False, "error": "invalid_trigger_id"}
+        return {"ok": True, "view": {"id": "VMODAL", **(view or {})}}
+
     def _m_views_publish(self, args: dict[str, Any]) -> dict[str, Any]:
         view = args.get("view")
         if isinstance(view, str):
