@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-import filetype  # type: ignore[import-untyped]
+import filetype
 
 from bot.app.clock import Clock
 from bot.app.ports.inputs import InputRecord, InputStore
