@@ -1,10 +1,10 @@
 """The written-input page in headless Chromium against a real server on the real runtime: a file sent
 before the deadline gets its receipt, a renamed executable is refused, and after the deadline the page says
-when it was — all in the submitter's language."""
+when it was — all in the submitter's language; and the chair's live view of floor time per group."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -61,3 +61,22 @@ def test_send_an_input_get_a_receipt_then_the_deadline_passes(browser: Browser, 
         "Las contribuciones escritas se aceptaban hasta el domingo 27 de marzo de 2022 a las 12:00 (CET).")
     expect(page.locator("#inputs-form")).to_have_count(0)
     assert errors == []
+
+
+def test_the_chair_sees_each_groups_floor_time_and_what_its_budget_leaves(browser: Browser,
+                                                                        live_server: LiveServer) -> None:
+    import httpx
+
+    with httpx.Client(base_url=live_server.url) as client:
+        client.post("/api/join", json={"person": "ana-garcia", "lang": "es"})
+        assert client.post("/api/floor", json={"action": "request"}).status_code == 200
+    page = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-GB").new_page()
+    sign_in(page, live_server.url, "lene-wendland", "en")
+    page.click("#tab-chair")
+    budgets = page.locator("#chair-budgets li")
+    expect(budgets).to_have_text(["Civil society: 0:00 used, 5:00 left of 5:00"])
+    page.get_by_role("button", name="Give the floor to Ana García").click()
+    live_server.advance(timedelta(minutes=2))
+    page.locator("[data-chair=stop]").click()
+    expect(budgets).to_have_text(["Civil society: 2:00 used, 3:00 left of 5:00"])
+    expect(page.locator("#chair-budgets-none")).to_be_hidden()
