@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 from typing import Protocol
 from zoneinfo import ZoneInfo
 
-from bot.i18n import catalog
+from bot.i18n import catalog, formats
 
 
 class _Person(Protocol):
@@ -114,14 +114,10 @@ def budget_text(use: _Budget, lang: str) -> str:
     """ "Civil society: 4:30 used, 5:30 left of 10:00" (or just the time used, with no budget)."""
     group = _pick(use.group_name, lang)
     if use.budget is None or use.remaining is None:
-        return catalog.render("record.board.used", lang, group=group, used=_mmss(use.used))
-    return catalog.render("record.board.left", lang, group=group, used=_mmss(use.used),
-                          remaining=_mmss(use.remaining), budget=_mmss(use.budget))
+        return catalog.render("record.board.used", lang, group=group, used=formats.stopwatch(use.used))
+    return catalog.render("record.board.left", lang, group=group, used=formats.stopwatch(use.used),
+                          remaining=formats.stopwatch(use.remaining), budget=formats.stopwatch(use.budget))
 
-
-def _mmss(span: timedelta) -> str:
-    seconds = max(0, int(span.total_seconds()))
-    return f"{seconds // 60}:{seconds % 60:02d}"
 
 
 def board_buttons(board: Board, lang: str) -> list[tuple[str, str, str, str]]:

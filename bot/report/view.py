@@ -17,11 +17,7 @@ from bot.report.model import NOT_STATED, REQUEST_STATUSES, BudgetLine, Discussio
 GroupNamer = Callable[[str], str]
 
 
-def hms(value: timedelta) -> str:
-    """A speaking time as H:MM:SS or M:SS: compact, and the same in every language."""
-    seconds = max(0, int(value.total_seconds()))
-    hours, rest = divmod(seconds, 3600)
-    return f"{hours}:{rest // 60:02d}:{rest % 60:02d}" if hours else f"{rest // 60}:{rest % 60:02d}"
+hms = formats.stopwatch
 
 
 @dataclass(frozen=True)
