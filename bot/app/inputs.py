@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -57,6 +57,16 @@ def detect_format(content: bytes) -> str | None:
     return "txt" if "\x00" not in text else None
 
 
+def _file_format(content: bytes, rules: WrittenInputs) -> str:
+    if len(content) > rules.max_size:
+        raise InputRefused("inputs.refused.size", 413, size=len(content), max=int(rules.max_size))
+    found = detect_format(content)
+    allowed = [f.value for f in rules.formats]
+    if found is None or found not in allowed:
+        raise InputRefused("inputs.refused.format", 415, formats=", ".join(allowed))
+    return found
+
+
 @dataclass
 class InputsDesk:
     schedule: Schedule
@@ -98,13 +108,7 @@ class InputsDesk:
             if not s.text.strip():
                 raise InputRefused("inputs.refused.empty")
             return None
-        if len(s.content) > rules.max_size:
-            raise InputRefused("inputs.refused.size", 413, size=len(s.content), max=int(rules.max_size))
-        found = detect_format(s.content)
-        allowed = [f.value for f in rules.formats]
-        if found not in allowed:
-            raise InputRefused("inputs.refused.format", 415, formats=", ".join(allowed))
-        return found
+        return _file_format(s.content, rules)
 
     async def submit(self, s: Submission) -> InputRecord:
         """Check everything first, then keep it: once this returns, the input survives a crash."""
@@ -119,3 +123,15 @@ class InputsDesk:
         )
         await self.store.add(record, content)
         return record
+
+    async def attach(self, reference: str, submitter: str, filename: str, content: bytes) -> InputRecord:
+        """A file sent later for one's own input (Slack: shared in the bot's DM with the reference)."""
+        rules = self.check_open()
+        record = await self.store.get(reference)
+        if record is None or record.submitter != submitter:
+            raise InputRefused("inputs.refused.unknown_reference", 404, reference=reference)
+        found = _file_format(content, rules)
+        attached = replace(record, filename=filename[:MAX_LINE] or None, format=found, size=len(content),
+                           sha256=hashlib.sha256(content).hexdigest())
+        await self.store.attach(attached, content)
+        return attached

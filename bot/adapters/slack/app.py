@@ -30,7 +30,15 @@ from bot.adapters.slack.channels import SlackChannels
 from bot.adapters.slack.escape import mentioned_users, to_plain
 from bot.adapters.slack.home import AppHome
 from bot.adapters.slack.identity import SlackDirectory, language_of_locale
-from bot.adapters.slack.inputs_modal import CALLBACK, input_modal, is_input_command, submit_modal
+from bot.adapters.slack.inputs_modal import (
+    CALLBACK,
+    SharedFile,
+    attach_shared,
+    input_modal,
+    is_input_command,
+    shared_input_file,
+    submit_modal,
+)
 from bot.adapters.slack.stores import LanguageChoices
 from bot.adapters.slack.surface import SURFACE, SlackChat
 from bot.app.inputs import InputsDesk
@@ -209,6 +217,9 @@ class SlackIntake:
         self._spawn(self._ingest(raw, self.places.take(SURFACE, raw.channel or raw.user_id)))
 
     async def _on_message(self, body: dict[str, Any], event: dict[str, Any]) -> None:
+        if self.inputs is not None and (shared := shared_input_file(event)) is not None:
+            self._spawn(self._attach_input(self.inputs, shared, str(body.get("event_id", ""))))
+            return
         raw = message_inbound(body, event, self._channels)
         if raw is not None:
             self._take_turn(raw)
@@ -239,6 +250,20 @@ class SlackIntake:
                                              view=input_modal(desk, lang or self._event_languages[0], group))
         except Exception:
             log.exception("could not open the written-input form for %s", user)
+
+    async def _attach_input(self, desk: InputsDesk, shared: SharedFile, event_id: str) -> None:
+        try:
+            if await self._dedupe.seen_before(SURFACE, event_id or f"file:{shared.url}", self._now()):
+                return
+            submitter = await self._directory.person_key(shared.user) or f"{SURFACE}:{shared.user}"
+            user = await self._directory.user(shared.user)
+            lang = (await self._languages.get(shared.user)
+                    or language_of_locale(user.locale if user else None, self._event_languages)
+                    or self._event_languages[0])
+            said = await attach_shared(desk, shared, submitter, str(self.app.client.token or ""), lang)
+            await self._chat.reply_private(shared.user, said)
+        except Exception:
+            log.exception("could not attach the file %s shared by %s", shared.name, shared.user)
 
     async def _on_input(self, ack: AsyncAck, body: dict[str, Any], view: dict[str, Any]) -> None:
         if self.inputs is None:

@@ -4,7 +4,11 @@ text), in the person's language, checked and kept by the same use case as the co
 
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass
 from typing import Any
+
+import httpx
 
 from bot.app.inputs import InputRefused, InputsDesk, Submission
 from bot.config.model import text_in
@@ -12,6 +16,7 @@ from bot.i18n import catalog as i18n
 from bot.i18n import formats
 
 CALLBACK = "floor-input"
+REFERENCE = re.compile(r"\bWI-[0-9A-F]{8}\b")
 WORDS = frozenset({"input", "contribution", "contribución", "contribucion"})
 _FIELD_OF = {"inputs.refused.group": "group", "inputs.refused.language": "language",
              "inputs.refused.empty": "text", "inputs.refused.text_too_long": "text"}
@@ -93,6 +98,59 @@ async def submit_modal(desk: InputsDesk, view: dict[str, Any], submitter: str) -
     at = record.received_at.astimezone(desk.zone)
     receipt = _t("receipt", lang, desk, title=record.title, reference=record.reference,
                  date=formats.long_date(at.date(), lang), time=formats.clock(at, lang))
+    receipt += " " + _t("file_hint", lang, desk)
     return {"response_action": "update", "view": {
         "type": "modal", "title": _plain(_t("page.modal_title", lang, desk)),
         "blocks": [{"type": "section", "text": {"type": "plain_text", "text": receipt}}]}}
+
+
+@dataclass(frozen=True)
+class SharedFile:
+    """A file shared in the bot's DM with an input's reference in the message."""
+
+    user: str
+    reference: str
+    name: str
+    url: str
+
+
+def shared_input_file(event: dict[str, Any]) -> SharedFile | None:
+    if event.get("channel_type") != "im" or event.get("bot_id") or not event.get("files"):
+        return None
+    found = REFERENCE.search(str(event.get("text", "")).upper())
+    file = event["files"][0]
+    url = file.get("url_private_download") or file.get("url_private")
+    if found is None or not url or not event.get("user"):
+        return None
+    return SharedFile(str(event["user"]), found.group(0), str(file.get("name") or "input"), str(url))
+
+
+async def download(url: str, token: str, limit: int) -> bytes:
+    """The file's bytes (Slack's private URLs take the bot token), at most `limit` + 1 of them."""
+    async with httpx.AsyncClient(timeout=30, follow_redirects=True) as client, client.stream(
+        "GET", url, headers={"Authorization": f"Bearer {token}"}
+    ) as response:
+        response.raise_for_status()
+        data = bytearray()
+        async for chunk in response.aiter_bytes():
+            data += chunk
+            if len(data) > limit:
+                break
+        return bytes(data)
+
+
+async def attach_shared(desk: InputsDesk, shared: SharedFile, submitter: str, token: str, lang: str) -> str:
+    """Attach the shared file to its input; what to tell the person (done, or why not), in `lang`."""
+    rules = desk.rules
+    try:
+        if rules is None:
+            raise InputRefused("inputs.refused.not_accepting", 404)
+        content = await download(shared.url, token, int(rules.max_size))
+        record = await desk.attach(shared.reference, submitter, shared.name, content)
+    except InputRefused as refusal:
+        shown = {k: v for k, v in refusal.values.items() if isinstance(v, int | str)}
+        if refusal.key == "inputs.refused.size":
+            shown = {k: formats.file_size(int(v), lang) for k, v in shown.items()}
+        return _t(refusal.key.removeprefix("inputs."), lang, desk, **shown)
+    return _t("attached", lang, desk, name=record.filename or shared.name, reference=record.reference)
+

@@ -11,8 +11,9 @@ import asyncio
 import hashlib
 import os
 from pathlib import Path
+from typing import Any
 
-from sqlalchemy import insert, inspect, select
+from sqlalchemy import insert, inspect, select, true, update
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.adapters.store.engine import reading
@@ -75,15 +76,27 @@ class SqlInputStore:
                 size=record.size, sha256=record.sha256,
             ))
 
+    async def attach(self, record: InputRecord, content: bytes) -> None:
+        await asyncio.to_thread(_write_durably, self.folder, f"{record.sha256}.{record.format}", content)
+        async with self._engine.begin() as connection:
+            await connection.execute(update(_inputs).where(_inputs.c.reference == record.reference).values(
+                filename=record.filename, format=record.format, size=record.size, sha256=record.sha256))
+
+    async def get(self, reference: str) -> InputRecord | None:
+        return next((r for r in await self._select(_inputs.c.reference == reference)), None)
+
     async def available(self) -> bool:
         """False for a store from before written inputs (read-only, it cannot be migrated)."""
         async with reading(self._engine) as connection:
             return bool(await connection.run_sync(lambda sync: inspect(sync).has_table(_inputs.name)))
 
     async def all(self) -> list[InputRecord]:
+        return await self._select(true())
+
+    async def _select(self, where: Any) -> list[InputRecord]:
         async with reading(self._engine) as connection:
-            rows = (await connection.execute(select(_inputs).order_by(_inputs.c.received_at,
-                                                                     _inputs.c.reference))).all()
+            rows = (await connection.execute(select(_inputs).where(where).order_by(_inputs.c.received_at,
+                                                                                  _inputs.c.reference))).all()
         return [InputRecord(r.reference, r.received_at, r.submitter, r.title, r.organization, r.group_id,
                             r.language, r.text, r.filename, r.format, r.size, r.sha256) for r in rows]
 

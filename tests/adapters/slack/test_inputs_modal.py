@@ -15,6 +15,7 @@ from bot.wiring import open_store
 from tests.adapters.slack.conftest import SCHEDULE, command_body, signed, slack_rig
 
 FORM = "application/x-www-form-urlencoded"
+PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\n%%EOF\n"
 
 
 def with_inputs() -> Schedule:
@@ -61,8 +62,33 @@ async def test_the_modal_gives_a_receipt_and_refuses_after_the_deadline(tmp_path
             assert receipt["response_action"] == "update"
             [record] = await store.inputs.all()
             assert record.submitter == "slack:UANA" and record.text == "Los recursos deben ser accesibles."
-            assert receipt["view"]["blocks"][0]["text"]["text"].endswith(
-                f"Su número de referencia es {record.reference}.")
+            assert f"Su número de referencia es {record.reference}." in receipt["view"]["blocks"][0]["text"]["text"]
+
+            assert "compártalo en un mensaje directo a Floorbot" in receipt["view"]["blocks"][0]["text"]["text"]
+
+            # The file, shared in the bot's DM with the reference: checked by content, attached, confirmed.
+            async def share(name: str, content: bytes, event_id: str, text: str = record.reference) -> None:
+                url = rig.fake.file_url(name, content)
+                await rig.event({"type": "message", "subtype": "file_share", "channel": "DUANA",
+                                 "channel_type": "im", "user": "UANA", "text": f"aquí va {text}",
+                                 "ts": f"1647770000.00000{len(event_id)}",
+                                 "files": [{"id": "F1", "name": name, "url_private_download": url}]}, event_id)
+                await rig.settle()
+
+            await share("programa.pdf", b"MZ\x90\x00" + b"\x00" * 64, "EvFileExe")
+            await share("aporte.pdf", PDF, "EvFilePdf")
+            await share("aporte.pdf", PDF, "EvFileOther", text="WI-00000000")
+            said = [c.args["text"] for c in rig.fake.of("chat.postMessage") if c.args["channel"] == "DUANA"]
+            assert said == [
+                "No se acepta este tipo de archivo: envíe un archivo pdf, docx, odt, txt (se comprueba el "
+                "contenido, no el nombre).",
+                f"El archivo “aporte.pdf” se ha adjuntado a su contribución escrita {record.reference}.",
+                "Ninguna de sus contribuciones escritas tiene la referencia WI-00000000.",
+            ]
+            [attached] = await store.inputs.all()
+            assert (attached.format, attached.filename) == ("pdf", "aporte.pdf")
+            assert await store.inputs.content(attached) == PDF
+            assert rig.inbox.events == []
 
             clock.set(datetime(2022, 3, 27, 10, 1, tzinfo=UTC))
             body = submission(view, **fields)
