@@ -63,6 +63,7 @@ from bot.i18n.texts import CatalogTexts
 log = logging.getLogger(__name__)
 
 SCHEDULE_PATH_KEY = ("runtime", "schedule_path")  # where `floorbot report` finds the schedule of a store
+TIMEMAP_KEY = ("runtime", "timemap")  # how the last run mapped agenda to wall time (the report maps back)
 
 
 @dataclass
@@ -323,6 +324,7 @@ async def build(
     schedule = await with_meeting_links(schedule, store.kv)
     cues = plan(schedule)
     timemap = timemap or time_map(cues, start_now=start_now, start_at=start_at, speed=speed, now=wall.now())
+    await store.kv.set(*TIMEMAP_KEY, timemap.to_json(), wall.now())
     agenda = AgendaClock(wall, timemap)
 
     local: LocalChat | None = None
@@ -409,4 +411,4 @@ def _zoom_route(settings: Settings, schedule: Schedule, runtime: EventRuntime, s
     return webhook.route()
 
 
-__all__ = ["SCHEDULE_PATH_KEY", "Bot", "Store", "build", "build_runtime", "open_store", "time_map"]
+__all__ = ["SCHEDULE_PATH_KEY", "TIMEMAP_KEY", "Bot", "Store", "build", "build_runtime", "open_store", "time_map"]

@@ -73,7 +73,8 @@ async def _report(store: Store, schedule_file: Path | None, settings: Settings, 
                   stderr: TextIO) -> list[Path] | None:
     from bot.cli.rehearse import group_namer
     from bot.config.loader import load_schedule
-    from bot.wiring import SCHEDULE_PATH_KEY
+    from bot.domain.agenda.timemap import TimeMap
+    from bot.wiring import SCHEDULE_PATH_KEY, TIMEMAP_KEY
 
     if schedule_file is None:
         stored = await store.kv.get(*SCHEDULE_PATH_KEY)
@@ -96,8 +97,10 @@ async def _report(store: Store, schedule_file: Path | None, settings: Settings, 
             attendance = await zoom_attendance(schedule, store.kv, ZoomClient.from_settings(settings))
         except ZoomError as error:  # the report is still worth having without attendance
             print(i18n.render("report.cli.no_attendance", "en", error=str(error)), file=stderr)
+    mapped = await store.kv.get(*TIMEMAP_KEY)
     report = await collect_report(schedule, store.floor, store.ledger, plan(schedule), attendance=attendance,
-                                  lang=lang, written=store.inputs if await store.inputs.available() else None)
+                                  lang=lang, written=store.inputs if await store.inputs.available() else None,
+                                  timemap=TimeMap.from_json(mapped) if mapped else None)
     zone = ZoneInfo(schedule.event.timezone)
     return write_report(report, out, lang, zone, group_namer(schedule, lang))
 

@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 from bot.config.model import Schedule
 from bot.domain.agenda.recovery import LedgerState
 from bot.domain.agenda.timeline import Cue, CueKind
+from bot.domain.agenda.timemap import TimeMap
 from bot.domain.agenda.wall_time import agenda_time
 from bot.report.model import Kind
 
@@ -68,14 +69,17 @@ def _panel_turn(cue: Cue, posted: datetime | None, late: bool) -> ProgrammeTurn:
 
 def programme_turns(
     schedule: Schedule, cues: Sequence[Cue], states: Mapping[str, LedgerState], posted_at: Mapping[str, datetime],
+    timemap: TimeMap | None = None,
 ) -> list[ProgrammeTurn]:
     """Every opening speaker and panel turn that has come (its cue posted, or missed while the bot was down),
-    in plan order; turns still ahead are left out."""
+    in plan order; turns still ahead are left out. The ledger keeps wall times: `timemap` (the run's, shifted
+    or compressed) brings them back to agenda time, the clock the floor's turns are recorded on."""
     turns: list[ProgrammeTurn] = []
     floor_opened: dict[str, datetime] = {}
+    to_agenda = timemap.to_agenda if timemap is not None else _utc
     for cue in cues:
         state = states.get(cue.id)
-        posted = _utc(posted_at[cue.id]) if state in _RAN and cue.id in posted_at else None
+        posted = _utc(to_agenda(posted_at[cue.id])) if state in _RAN and cue.id in posted_at else None
         if state not in (*_RAN, LedgerState.MISSED):
             continue
         late = state is LedgerState.LATE

@@ -16,6 +16,7 @@ from bot.app.ports.store import CueLedger, CueTimes, FloorRecords, RequestStatus
 from bot.config.model import Item, Schedule, text_in
 from bot.domain.agenda.recovery import LedgerState
 from bot.domain.agenda.timeline import Cue, CueKind
+from bot.domain.agenda.timemap import TimeMap
 from bot.domain.floor.state import Intervention
 from bot.domain.schedule import ItemKind
 from bot.report.as_run import ProgrammeTurn, programme_turns
@@ -95,6 +96,7 @@ async def collect_report(
     schedule: Schedule, lists: FloorRecords, cue_ledger: CueLedger, cues: Sequence[Cue],
     questions_asked: Mapping[str, int] | None = None, attendance: Sequence[AttendanceLine] = (),
     lang: str | None = None, cue_times: CueTimes | None = None, written: InputStore | None = None,
+    timemap: TimeMap | None = None,
 ) -> Report:
     """`lang` is the language of titles in the report (default: the event's first language); `cue_times`
     gives when each cue was posted (the ledger itself, unless told otherwise); `written` the inputs."""
@@ -106,7 +108,7 @@ async def collect_report(
     for discussion_id, done in await lists.history():
         history.setdefault(discussion_id, []).append(done)
     turns: dict[str, list[ProgrammeTurn]] = {}
-    for turn in programme_turns(schedule, cues, ledger, posted):
+    for turn in programme_turns(schedule, cues, ledger, posted, timemap):
         turns.setdefault(turn.session, []).append(turn)
     rows = _Rows(schedule)
     budgets = schedule.floor.group_budgets

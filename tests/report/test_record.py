@@ -170,3 +170,19 @@ def test_a_store_from_before_written_inputs_still_gives_its_report(
     code, _, err = _report(old, tmp_path / "out")
     assert code == 0, err
     assert "Written inputs received: 0." in (tmp_path / "out" / "report.md").read_text(encoding="utf-8")
+
+
+def test_a_shifted_and_compressed_run_reads_back_on_the_agenda_clock(schedule: Schedule) -> None:
+    from datetime import UTC, datetime
+
+    from bot.domain.agenda.timemap import TimeMap
+
+    cues = plan(schedule)
+    # `rehearse --speed 10` on the console: the agenda starts at a wall time of its own, ten times faster.
+    timemap = TimeMap(cues[0].at, datetime(2026, 12, 1, 20, 0, tzinfo=UTC), 10.0)
+    ran = [c for c in cues if c.kind in (CueKind.OPENING, CueKind.PANEL_TURN, CueKind.FLOOR_OPEN)]
+    states = {c.id: LedgerState.POSTED for c in ran}
+    posted = {c.id: timemap.to_wall(c.at) for c in ran}
+    turns = programme_turns(schedule, cues, states, posted, TimeMap.from_json(timemap.to_json()))
+    assert len(turns) == 26
+    assert [(t.actual_start, t.length) for t in turns] == [(t.planned_start, t.planned_length) for t in turns]
