@@ -76,6 +76,7 @@ def test_the_chair_sees_each_groups_floor_time_and_what_its_budget_leaves(browse
     budgets = page.locator("#chair-budgets li")
     expect(budgets).to_have_text(["Civil society: 0:00 used, 5:00 left of 5:00"])
     page.get_by_role("button", name="Give the floor to Ana García").click()
+    expect(page.locator("#chair-speaker-name")).to_have_text("Ana García")  # the server gave it: time runs
     live_server.advance(timedelta(minutes=2))
     page.locator("[data-chair=stop]").click()
     expect(budgets).to_have_text(["Civil society: 2:00 used, 3:00 left of 5:00"])
