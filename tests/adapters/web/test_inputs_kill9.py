@@ -6,8 +6,8 @@ import asyncio
 import contextlib
 import hashlib
 import os
+import re
 import signal
-import socket
 import sys
 from pathlib import Path
 
@@ -20,18 +20,11 @@ from tests.conftest import ROOT
 PDF = b"%PDF-1.4\n" + b"1 0 obj <<>> endobj\n" * 50 + b"%%EOF\n"
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 async def test_an_acknowledged_input_survives_sigkill(tmp_path: Path) -> None:
     database = tmp_path / "floorbot.sqlite"
-    port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "DEEPL_", "ZOOM_", "FLOORBOT_"))}
     env |= {"PYTHONPATH": str(ROOT), "FLOORBOT_DATABASE_URL": f"sqlite:///{database}",
-            "FLOORBOT_PORT": str(port), "FLOORBOT_HOST": "127.0.0.1"}
+            "FLOORBOT_PORT": "0", "FLOORBOT_HOST": "127.0.0.1"}  # an ephemeral port, read from uvicorn's log
     # --start-now: the agenda (7 March 2022) starts now, so the deadline (27 March) is ahead.
     child = await asyncio.create_subprocess_exec(
         sys.executable, "-c", "from bot.cli.main import main; main()", "serve", str(EVENT), "--start-now",
@@ -39,11 +32,13 @@ async def test_an_acknowledged_input_survives_sigkill(tmp_path: Path) -> None:
     )
     assert child.stderr is not None
     reference = None
+    port = None
     try:
         while True:
             line = await asyncio.wait_for(child.stderr.readline(), timeout=60)
             assert line, "floorbot serve stopped before it started"
-            if b"Application startup complete" in line:
+            if found := re.search(rb"Uvicorn running on http://127\.0\.0\.1:(\d+)", line):
+                port = int(found.group(1))
                 break
         async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}") as client:
             joined = await client.post("/api/join", json={"person": "ana-garcia", "lang": "es"})
