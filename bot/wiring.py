@@ -26,17 +26,11 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import BaseRoute, Route
 
-from bot.adapters.store.audit import SqlAuditLog
-from bot.adapters.store.engine import create_engine
-from bot.adapters.store.floor_lists import FloorLists
-from bot.adapters.store.intake import InboundEvents
-from bot.adapters.store.key_values import SqlKeyValues
-from bot.adapters.store.lease import LeaderLease
-from bot.adapters.store.ledger import SqlCueLedger
-from bot.adapters.store.migrate import upgrade_to_head
-from bot.adapters.store.revocations import SqlRevocations
+from bot.adapters.store.bundle import Store as Store  # re-exported: the commands open the store through the root
+from bot.adapters.store.bundle import open_store as open_store
 from bot.adapters.web.console import WebConsole
 from bot.adapters.web.console_model import RuntimeConsoleModel
+from bot.adapters.web.inputs import InputsPage, upload_limits
 from bot.adapters.web.local_chat import LocalChat
 from bot.adapters.web.setup import console_access
 from bot.adapters.zoom.meeting_links import with_meeting_links
@@ -44,6 +38,7 @@ from bot.app.agenda_clock import AgendaClock
 from bot.app.clock import Clock, LoopWaits, SystemClock
 from bot.app.fanout import FanoutChat
 from bot.app.floor import FloorService, schedule_policy
+from bot.app.inputs import InputsDesk
 from bot.app.leader import Leadership
 from bot.app.ports.chat import AudienceKind, ChatPort, MessageRef
 from bot.app.ports.waits import Waits
@@ -63,31 +58,7 @@ from bot.i18n.texts import CatalogTexts
 log = logging.getLogger(__name__)
 
 SCHEDULE_PATH_KEY = ("runtime", "schedule_path")  # where `floorbot report` finds the schedule of a store
-
-
-@dataclass
-class Store:
-    """The store's adapters over one database, each behind its port (bot.app.ports.store)."""
-
-    db: AsyncEngine
-    floor: FloorLists
-    kv: SqlKeyValues
-    seen: InboundEvents
-    ledger: SqlCueLedger
-    audit: SqlAuditLog
-    lease: LeaderLease
-    revocations: SqlRevocations
-
-    async def close(self) -> None:
-        await self.db.dispose()
-
-
-async def open_store(url: str) -> Store:
-    """The database at `url`, migrated to the latest schema."""
-    db = create_engine(url)
-    await upgrade_to_head(db)
-    return Store(db, FloorLists(db), SqlKeyValues(db), InboundEvents(db), SqlCueLedger(db), SqlAuditLog(db),
-                 LeaderLease(db), SqlRevocations(db))
+TIMEMAP_KEY = ("runtime", "timemap")  # how the last run mapped agenda to wall time (the report maps back)
 
 
 def time_map(cues: list[Cue], *, start_now: bool, start_at: datetime | None, speed: float, now: datetime) -> TimeMap:
@@ -324,12 +295,13 @@ async def build(
     waits = waits or LoopWaits()
     owns_store = store is None
     if store is None:
-        store = await open_store(database_url or settings.floorbot_database_url)
+        store = await open_store(database_url or settings.floorbot_database_url, settings.floorbot_inputs_dir)
     if schedule_path is not None:
         await store.kv.set(*SCHEDULE_PATH_KEY, _absolute(schedule_path), wall.now())
     schedule = await with_meeting_links(schedule, store.kv)
     cues = plan(schedule)
     timemap = timemap or time_map(cues, start_now=start_now, start_at=start_at, speed=speed, now=wall.now())
+    await store.kv.set(*TIMEMAP_KEY, timemap.to_json(), wall.now())
     agenda = AgendaClock(wall, timemap)
 
     local: LocalChat | None = None
@@ -375,7 +347,7 @@ async def build(
                                       audit=store.audit, clock=wall)
         console = WebConsole(chat=local, model=RuntimeConsoleModel(runtime, store.ledger, cues), handler=runtime.handle,
                              clock=agenda, access=access)
-        middleware = access.middleware()
+        middleware = access.middleware(upload_limits(schedule))
 
         async def refresh_console(_discussion: str, local: LocalChat = local) -> None:
             local.changed()
@@ -383,8 +355,12 @@ async def build(
         runtime.listeners.append(refresh_console)
     bot = Bot(schedule, settings, store, runtime, runner, conductor, leadership, the_translator, wall, chat, console,
               slack, owns_store, waits=waits, middleware=middleware)
+    inputs = InputsDesk(schedule, store.inputs, agenda)  # sent from the console's /inputs, Slack's /floor input
+    if console is not None:
+        bot.extra_routes += InputsPage(console, inputs).routes()
     if slack is not None:
         slack.intake.handler = runtime.handle
+        slack.intake.inputs = inputs if schedule.event.written_inputs else None
         slack.home.facts = _SlackHomeFacts(runtime)  # the runtime exists only now
         bot.extra_routes += slack.routes()
     # Signature windows are about real time: the webhook checks them on the wall clock, not the agenda.
@@ -415,4 +391,4 @@ def _zoom_route(settings: Settings, schedule: Schedule, runtime: EventRuntime, s
     return webhook.route()
 
 
-__all__ = ["SCHEDULE_PATH_KEY", "Bot", "Store", "build", "build_runtime", "open_store", "time_map"]
+__all__ = ["SCHEDULE_PATH_KEY", "TIMEMAP_KEY", "Bot", "Store", "build", "build_runtime", "open_store", "time_map"]

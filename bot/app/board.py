@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from bot.app.context import EventContext
-from bot.app.ports.board import BoardEntry, BoardPerson, BoardSpeaker, BoardView, Text
+from bot.app.ports.board import BoardEntry, BoardPerson, BoardSpeaker, BoardView, BudgetUse, Text
 from bot.domain.floor.rules import queue
 from bot.domain.floor.state import FloorState, Participant
 
@@ -17,6 +19,19 @@ def _text(value: object, languages: list[str], fallback: str) -> Text:
 
 def _person(ctx: EventContext, p: Participant) -> BoardPerson:
     return BoardPerson(p.name, p.group, _text(ctx.groups.get(p.group), ctx.languages, p.group), p.language)
+
+
+def budget_uses(ctx: EventContext, state: FloorState) -> tuple[BudgetUse, ...]:
+    """Every group with a budget (in the schedule's order), then every other group that has spoken (most
+    time first): what the chairs weigh when they give the floor."""
+    budgets = ctx.policy.group_budgets
+    used = state.used_by_group
+    others = sorted((g for g, t in used.items() if g not in budgets and t > timedelta(0)),
+                    key=lambda g: (-used[g], g))
+    return tuple(
+        BudgetUse(g, _text(ctx.groups.get(g), ctx.languages, g), used.get(g, timedelta(0)), budgets.get(g))
+        for g in [*budgets, *others]
+    )
 
 
 def board_view(ctx: EventContext, state: FloorState) -> BoardView:
@@ -36,4 +51,5 @@ def board_view(ctx: EventContext, state: FloorState) -> BoardView:
         speaking=speaking,
         queue=entries,
         languages=tuple(ctx.languages),
+        budgets=budget_uses(ctx, state),
     )

@@ -182,8 +182,22 @@ def serve(
 
 
 @app.command()
+def inputs(
+    file: Annotated[Path, typer.Argument(help="the schedule file")],
+    out: Annotated[Path | None, typer.Option("--out", help="write inputs.csv and the files here")] = None,
+    database: Annotated[
+        str | None, typer.Option("--database", help="SQLAlchemy URL (default FLOORBOT_DATABASE_URL)")
+    ] = None,
+) -> None:
+    """The written inputs received: listed, or exported with their files."""
+    from bot.cli.inputs import run_inputs
+
+    raise typer.Exit(run_inputs(file, out, database, sys.stdout, sys.stderr))
+
+
+@app.command()
 def report(
-    out: Annotated[Path, typer.Option("--out", help="where to write report.md, report.html, interventions.csv")] = Path(
+    out: Annotated[Path, typer.Option("--out", help="where to write the report (Markdown, HTML, CSV, JSON)")] = Path(
         "report"
     ),
     schedule_file: Annotated[

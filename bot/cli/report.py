@@ -18,6 +18,7 @@ from bot.report.render import write_report
 
 if TYPE_CHECKING:
     from bot.adapters.zoom.client import ZoomClient
+    from bot.wiring import Store
 
 
 async def zoom_attendance(schedule: Schedule, store: KeyValues, client: ZoomClient) -> list[AttendanceLine]:
@@ -49,39 +50,59 @@ async def zoom_attendance(schedule: Schedule, store: KeyValues, client: ZoomClie
 
 async def _build(schedule_file: Path | None, settings: Settings, database_url: str, lang: str, out: Path,
                  stderr: TextIO) -> list[Path] | None:
-    from bot.cli.rehearse import group_namer
-    from bot.config.loader import load_schedule
-    from bot.wiring import SCHEDULE_PATH_KEY, open_store
+    from sqlalchemy.exc import SQLAlchemyError
 
-    store = await open_store(database_url)
+    from bot.adapters.store.engine import StoreMissingError
+    from bot.wiring import open_store
+
     try:
-        if schedule_file is None:
-            stored = await store.kv.get(*SCHEDULE_PATH_KEY)
-            if not stored:
-                print(i18n.render("report.cli.no_schedule", "en"), file=stderr)
-                return None
-            schedule_file = Path(stored)
-        result = load_schedule(schedule_file)
-        for problem in result.problems:
-            print(problem.format(), file=stderr)
-        if not result.ok or result.schedule is None:
-            return None
-        schedule: Schedule = result.schedule
-        attendance: list[AttendanceLine] = []
-        if settings.zoom_enabled:
-            from bot.adapters.zoom.client import ZoomClient
-            from bot.adapters.zoom.errors import ZoomError
-
-            try:
-                attendance = await zoom_attendance(schedule, store.kv, ZoomClient.from_settings(settings))
-            except ZoomError as error:  # the report is still worth having without attendance
-                print(i18n.render("report.cli.no_attendance", "en", error=str(error)), file=stderr)
-        report = await collect_report(schedule, store.floor, store.ledger, plan(schedule), attendance=attendance,
-                                      lang=lang)
-        zone = ZoneInfo(schedule.event.timezone)
-        return write_report(report, out, lang, zone, group_namer(schedule, lang))
+        store = await open_store(database_url, settings.floorbot_inputs_dir, read_only=True)
+    except StoreMissingError as missing:
+        print(i18n.render("record.cli.nothing_ran", "en", path=str(missing)), file=stderr)
+        return None
+    try:
+        return await _report(store, schedule_file, settings, lang, out, stderr)
+    except SQLAlchemyError as error:  # not a Floorbot store, or one from before the report's tables
+        print(i18n.render("record.cli.unreadable", "en", error=str(error).splitlines()[0]), file=stderr)
+        return None
     finally:
         await store.close()
+
+
+async def _report(store: Store, schedule_file: Path | None, settings: Settings, lang: str, out: Path,
+                  stderr: TextIO) -> list[Path] | None:
+    from bot.cli.rehearse import group_namer
+    from bot.config.loader import load_schedule
+    from bot.domain.agenda.timemap import TimeMap
+    from bot.wiring import SCHEDULE_PATH_KEY, TIMEMAP_KEY
+
+    if schedule_file is None:
+        stored = await store.kv.get(*SCHEDULE_PATH_KEY)
+        if not stored:
+            print(i18n.render("report.cli.no_schedule", "en"), file=stderr)
+            return None
+        schedule_file = Path(stored)
+    result = load_schedule(schedule_file)
+    for problem in result.problems:
+        print(problem.format(), file=stderr)
+    if not result.ok or result.schedule is None:
+        return None
+    schedule: Schedule = result.schedule
+    attendance: list[AttendanceLine] = []
+    if settings.zoom_enabled:
+        from bot.adapters.zoom.client import ZoomClient
+        from bot.adapters.zoom.errors import ZoomError
+
+        try:
+            attendance = await zoom_attendance(schedule, store.kv, ZoomClient.from_settings(settings))
+        except ZoomError as error:  # the report is still worth having without attendance
+            print(i18n.render("report.cli.no_attendance", "en", error=str(error)), file=stderr)
+    mapped = await store.kv.get(*TIMEMAP_KEY)
+    report = await collect_report(schedule, store.floor, store.ledger, plan(schedule), attendance=attendance,
+                                  lang=lang, written=store.inputs if await store.inputs.available() else None,
+                                  timemap=TimeMap.from_json(mapped) if mapped else None)
+    zone = ZoneInfo(schedule.event.timezone)
+    return write_report(report, out, lang, zone, group_namer(schedule, lang))
 
 
 def run_report(out: Path, schedule_file: Path | None, lang: str, database: str | None, stdout: TextIO,

@@ -13,7 +13,7 @@ from datetime import date, time, timedelta
 from enum import StrEnum
 from typing import Annotated, Literal, cast
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer, WithJsonSchema
+from pydantic import BaseModel, BeforeValidator, ByteSize, ConfigDict, Field, PlainSerializer, WithJsonSchema
 
 from bot.domain.durations import DURATION_PATTERN, format_duration, parse_duration
 from bot.domain.floor.policy import OrderPolicy
@@ -111,8 +111,42 @@ class Registration(Strict):
     url: str | None = None
 
 
+def _parse_before(value: object) -> timedelta:
+    """A reminder's lead time: days ("7d") or any duration ("12h", "30m")."""
+    if isinstance(value, str) and re.fullmatch(r"\s*\d+\s*d\s*", value):
+        return timedelta(days=int(value.strip()[:-1]))
+    return parse_duration(value)
+
+
+def _format_before(value: timedelta) -> str:
+    return f"{value.days}d" if value.days and not value.seconds else format_duration(value)
+
+
+Before = Annotated[
+    timedelta,
+    BeforeValidator(_parse_before),
+    PlainSerializer(_format_before, return_type=str),
+    WithJsonSchema({"type": "string", "pattern": r"^\s*\d+\s*d\s*$|" + DURATION_PATTERN,
+                    "description": "how long before, e.g. 7d, 1d, 12h"}),
+]
+
+
+class InputFormat(StrEnum):
+    PDF = "pdf"
+    DOCX = "docx"
+    ODT = "odt"
+    TXT = "txt"
+
+
 class WrittenInputs(Strict):
+    """Written inputs to the consultation: accepted until `until` on the `deadline` day, in the event's zone."""
+
     deadline: date
+    until: ClockTime = Field(default=time(23, 59), description="the last minute of the deadline day, HH:MM")
+    formats: list[InputFormat] = Field(default_factory=lambda: list(InputFormat), min_length=1)
+    max_size: ByteSize = Field(default=ByteSize(10_000_000), description="largest file accepted, e.g. 10MB")
+    reminders: list[Before] = Field(default_factory=list, description="reminders posted before the deadline")
+    guests: bool = Field(default=False, description="anyone with the submission page may submit, signed in or not")
     email: str | None = None
     url: str | None = None
 

@@ -22,6 +22,7 @@ class Settings(BaseSettings):
     floorbot_console_auth: Literal["local", "signed"] | None = None
     floorbot_secret_key: SecretStr | None = None
     floorbot_public_url: str | None = None  # e.g. https://floorbot.example.org: the one allowed Host and Origin
+    floorbot_inputs_dir: str | None = None  # written inputs' files (default: beside the SQLite file)
 
     slack_bot_token: SecretStr | None = None
     slack_signing_secret: SecretStr | None = None

@@ -7,7 +7,7 @@ depends on no layer above it.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Protocol
 from zoneinfo import ZoneInfo
 
@@ -41,6 +41,17 @@ class _Entry(Protocol):
     def note(self) -> str | None: ...
 
 
+class _Budget(Protocol):
+    @property
+    def group_name(self) -> Mapping[str, str]: ...
+    @property
+    def used(self) -> timedelta: ...
+    @property
+    def budget(self) -> timedelta | None: ...
+    @property
+    def remaining(self) -> timedelta | None: ...
+
+
 class Board(Protocol):
     @property
     def discussion(self) -> str: ...
@@ -58,6 +69,8 @@ class Board(Protocol):
     def languages(self) -> Sequence[str]: ...
     @property
     def controls(self) -> Sequence[tuple[str, str]]: ...
+    @property
+    def budgets(self) -> Sequence[_Budget]: ...
 
 
 def _pick(text: Mapping[str, str], lang: str) -> str:
@@ -91,7 +104,20 @@ def board_text(board: Board, lang: str) -> str:
                                     language=language_name(board.queue[0].who.language, lang)))
     if not board.is_open:
         lines.append(catalog.render("runtime.board.closed", lang))
+    if board.budgets:
+        lines.append(catalog.render("record.board.heading", lang))
+        lines += [budget_text(b, lang) for b in board.budgets]
     return "\n".join(lines)
+
+
+def budget_text(use: _Budget, lang: str) -> str:
+    """ "Civil society: 4:30 used, 5:30 left of 10:00" (or just the time used, with no budget)."""
+    group = _pick(use.group_name, lang)
+    if use.budget is None or use.remaining is None:
+        return catalog.render("record.board.used", lang, group=group, used=formats.stopwatch(use.used))
+    return catalog.render("record.board.left", lang, group=group, used=formats.stopwatch(use.used),
+                          remaining=formats.stopwatch(use.remaining), budget=formats.stopwatch(use.budget))
+
 
 
 def board_buttons(board: Board, lang: str) -> list[tuple[str, str, str, str]]:

@@ -86,6 +86,18 @@ def _event_title(schedule: Schedule, lang: str) -> str:
     return text_in(schedule.event.title, lang)
 
 
+def inputs_reminder(schedule: Schedule, lang: str) -> str:
+    """ "Written inputs are accepted until …", with where to send them when the schedule says."""
+    rules = schedule.event.written_inputs
+    if rules is None:  # the plan has reminders only when the schedule takes written inputs
+        raise ValueError("no written inputs in this schedule")
+    text = render("inputs.reminder", lang, date=formats.long_date(rules.deadline, lang),
+                  time=formats.clock(rules.until, lang),
+                  zone=schedule.event.timezone_label or schedule.event.timezone)
+    where = rules.url or rules.email
+    return f"{text}\n{where}" if where else text
+
+
 def render_cue(cue: Cue, schedule: Schedule, lang: str) -> str:
     """The message posted for `cue` to readers of `lang`."""
     item = schedule.item(cue.item)
@@ -180,6 +192,8 @@ def render_cue(cue: Cue, schedule: Schedule, lang: str) -> str:
             next_time=_when(data.get("next_starts"), schedule, lang),
             next=item_title(next_item, lang),
         )
+    if kind is CueKind.INPUTS_REMINDER:
+        return inputs_reminder(schedule, lang)
     if kind is CueKind.EVENT_CLOSE:
         parts = [render("cue.event_close", lang, title=title)] if item.kind.value == "closing" else []
         if item.kind.value == "closing" and item.speakers:

@@ -98,6 +98,21 @@ def unit(count: int, name: Literal["minute", "second", "hour"], lang: str) -> st
     return text.replace("\u00a0", " ")  # the digit groups' narrow no-break spaces (U+202F) stay
 
 
+def stopwatch(span: timedelta) -> str:
+    """A speaking time as a stopwatch shows it, M:SS or H:MM:SS: compact, and the same in every language."""
+    seconds = max(0, int(span.total_seconds()))
+    hours, rest = divmod(seconds, 3600)
+    return f"{hours}:{rest // 60:02d}:{rest % 60:02d}" if hours else f"{rest // 60}:{rest % 60:02d}"
+
+
+def file_size(size: int, lang: str) -> str:
+    """ "10 MB", "2,5 ko": a file's size in decimal units (as the schedule's `max_size` writes them)."""
+    unit, scale = ("digital-megabyte", 1_000_000) if size >= 1_000_000 else ("digital-kilobyte", 1_000)
+    value = round(size / scale, 1)
+    text = format_unit(int(value) if value == int(value) else value, unit, length="short", locale=lang)
+    return text.replace("\u00a0", " ")
+
+
 def duration(span: timedelta, lang: str, *, short: bool = False) -> str:
     """A speaking time: "3 minutes", "30 seconds"; minutes and seconds as "1 minute and 30 seconds", or
     "1 min 30 s" when `short` (a notice read while speaking)."""

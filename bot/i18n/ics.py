@@ -6,7 +6,7 @@ entries instead of duplicating them. DTSTAMP is passed in (pure, reproducible ou
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from icalendar import Calendar, Event, vText
 
@@ -87,6 +87,25 @@ def _vevent(schedule: Schedule, day: Day, item: Item, lang: str, stamp: datetime
     return event
 
 
+def _deadline_vevent(schedule: Schedule, lang: str, stamp: datetime) -> Event | None:
+    """The written inputs' deadline: a one-minute entry at its last minute, on the event's clock."""
+    rules = schedule.event.written_inputs
+    if rules is None:
+        return None
+    last = agenda_time(rules.deadline, rules.until, zone_of(schedule))
+    event = Event()
+    event.add("uid", f"written-inputs@{schedule.event.id}.floorbot")
+    event.add("dtstamp", stamp)
+    event.add("dtstart", last)
+    event.add("dtend", (last.astimezone(UTC) + timedelta(minutes=1)).astimezone(last.tzinfo))
+    event.add("summary", render("inputs.ics_summary", lang, event=text_in(schedule.event.title, lang)))
+    where = rules.url or rules.email
+    if where:
+        event.add("url" if rules.url else "location", where)
+    event.add("categories", ["deadline"])
+    return event
+
+
 def agenda_calendar(schedule: Schedule, stamp: datetime, lang: str = "en") -> Calendar:
     """The agenda as an icalendar Calendar, texts in `lang`."""
     calendar = Calendar()
@@ -99,6 +118,9 @@ def agenda_calendar(schedule: Schedule, stamp: datetime, lang: str = "en") -> Ca
     for day in schedule.days:
         for item in day.items:
             calendar.add_component(_vevent(schedule, day, item, lang, stamp))
+    deadline = _deadline_vevent(schedule, lang, stamp)
+    if deadline is not None:
+        calendar.add_component(deadline)
     first = min(day.date for day in schedule.days)
     last = max(day.date for day in schedule.days)
     # Only the transitions around the event: a compact VTIMEZONE that still covers every DTSTART.

@@ -250,6 +250,6 @@ class Rehearsal:
 
     async def result(self) -> RehearsalResult:
         report = await collect_report(self.schedule, self.store.floor, self.ledger, self.cues,
-                                      self.runtime.question_index)
+                                      self.runtime.question_index, written=self.store.inputs)
         return RehearsalResult(self.chat, report, self.cues, await self.ledger.cue_states(), self.steps)
 

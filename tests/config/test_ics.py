@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 
 from bot.cli.main import app
 from bot.config.loader import load_schedule
-from bot.i18n.ics import agenda_ics
+from bot.i18n.ics import agenda_calendar, agenda_ics
 
 ROOT = Path(__file__).resolve().parents[2]
 REFERENCE = ROOT / "schedules" / "ungp-tech-2022.yaml"
@@ -28,8 +28,18 @@ def test_one_vevent_per_item_with_stable_uids() -> None:
     schedule = load_schedule(REFERENCE).schedule
     assert schedule is not None
     events = _calendar().walk("VEVENT")
-    assert [str(e["UID"]) for e in events] == [f"{item.id}@ungp-tech-2022.floorbot" for _, item in schedule.items()]
+    assert [str(e["UID"]) for e in events] == [f"{item.id}@ungp-tech-2022.floorbot" for _, item in schedule.items()
+                                               ] + ["written-inputs@ungp-tech-2022.floorbot"]
     assert agenda_ics(schedule, STAMP) == agenda_ics(schedule, STAMP)  # reproducible
+
+
+def test_the_written_inputs_deadline_is_an_entry_at_its_last_minute() -> None:
+    schedule = load_schedule(REFERENCE).schedule
+    assert schedule is not None
+    events = {str(e["UID"]).split("@")[0]: e for e in agenda_calendar(schedule, STAMP, "fr").walk("VEVENT")}
+    deadline = events["written-inputs"]
+    assert deadline.decoded("DTSTART") == datetime(2022, 2, 28, 23, 59, tzinfo=ZoneInfo("Europe/Zurich"))
+    assert str(deadline["SUMMARY"]).startswith("Date limite de réception des contributions écrites — Examen")
 
 
 def test_times_carry_the_zone_and_a_vtimezone_is_included() -> None:
@@ -65,7 +75,7 @@ def test_other_languages() -> None:
 def test_cli_stdout_and_out_file(tmp_path: Path) -> None:
     result = CliRunner().invoke(app, ["ics", str(REFERENCE)])
     assert result.exit_code == 0
-    assert len(Calendar.from_ical(result.stdout).walk("VEVENT")) == 8
+    assert len(Calendar.from_ical(result.stdout).walk("VEVENT")) == 9  # 8 items and the written inputs' deadline
     target = tmp_path / "agenda.ics"
     result = CliRunner().invoke(app, ["ics", str(REFERENCE), "--out", str(target), "--lang", "es"])
     assert result.exit_code == 0 and result.stdout == ""

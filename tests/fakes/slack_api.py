@@ -58,6 +58,7 @@ class FakeSlack:
     post_rate: tuple[float, int] | None = None  # (per second, burst) enforced per channel on chat.postMessage
     method_rates: dict[str, tuple[float, int]] = field(default_factory=dict)  # workspace-wide tiers, per method
     base_url: str = ""
+    files: dict[str, bytes] = field(default_factory=dict)  # url_private downloads, by name
     _ts: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
     _buckets: dict[str, _Bucket] = field(default_factory=dict)
     _changed: asyncio.Condition | None = None
@@ -246,6 +247,27 @@ class FakeSlack:
     def _m_apps_connections_open(self, args: dict[str, Any]) -> dict[str, Any]:
         return {"ok": True, "url": self.base_url.replace("http://", "ws://").replace("/api/", "/link/")}
 
+    def file_url(self, name: str, content: bytes) -> str:
+        """A private file URL, as Slack puts in a file_share message; it answers only with the bot token."""
+        self.files[name] = content
+        return self.base_url.replace("/api/", f"/files/{name}")
+
+    async def _file(self, request: web.Request) -> web.Response:
+        if not request.headers.get("Authorization", "").startswith("Bearer xoxb-"):
+            return web.Response(status=403, text="not_authed")
+        name = request.match_info["name"]
+        if name not in self.files:
+            return web.Response(status=404)
+        return web.Response(body=self.files[name], content_type="application/octet-stream")
+
+    def _m_views_open(self, args: dict[str, Any]) -> dict[str, Any]:
+        view = args.get("view")
+        if isinstance(view, str):
+            view = json.loads(view)
+        if not args.get("trigger_id"):
+            return {"ok": False, "error": "invalid_trigger_id"}
+        return {"ok": True, "view": {"id": "VMODAL", **(view or {})}}
+
     def _m_views_publish(self, args: dict[str, Any]) -> dict[str, Any]:
         view = args.get("view")
         if isinstance(view, str):
@@ -265,6 +287,7 @@ class FakeSlackServer:
         app = web.Application()
         app.router.add_route("*", "/api/{method}", self.fake._handle)
         app.router.add_get("/link/", self.fake._socket)
+        app.router.add_get("/files/{name}", self.fake._file)
         self._runner = web.AppRunner(app, access_log=None)
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", 0)

@@ -63,7 +63,7 @@ class _Speaking:
 
 class _Board:
     discussion, title, timezone, is_open = "s1", {"en": "S1", "fr": "S1", "es": "S1"}, "Europe/Zurich", True
-    speaking, queue, languages, controls = _Speaking(), (), ("en", "fr", "es"), ()
+    speaking, queue, languages, controls, budgets = _Speaking(), (), ("en", "fr", "es"), (), ()
 
 
 def test_the_chairs_board_shows_when_a_turn_ends_through_the_formatter() -> None:

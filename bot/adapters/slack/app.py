@@ -30,8 +30,18 @@ from bot.adapters.slack.channels import SlackChannels
 from bot.adapters.slack.escape import mentioned_users, to_plain
 from bot.adapters.slack.home import AppHome
 from bot.adapters.slack.identity import SlackDirectory, language_of_locale
+from bot.adapters.slack.inputs_modal import (
+    CALLBACK,
+    SharedFile,
+    attach_shared,
+    input_modal,
+    is_input_command,
+    shared_input_file,
+    submit_modal,
+)
 from bot.adapters.slack.stores import LanguageChoices
 from bot.adapters.slack.surface import SURFACE, SlackChat
+from bot.app.inputs import InputsDesk
 from bot.app.places import Place, Places
 from bot.app.ports.chat import InboundEvent, InboundHandler, InboundKind, MessageRef
 from bot.app.ports.store import SeenEvents
@@ -177,6 +187,8 @@ class SlackIntake:
         self.app.event("reaction_added")(self._on_reaction)
         self.app.event("app_home_opened")(self._on_home)
         self.app.command("/floor")(self._on_command)
+        self.inputs: InputsDesk | None = None  # `/floor input`, once the composition root gives the use case
+        self.app.view(CALLBACK)(self._on_input)
         self.app.action(re.compile(".+"))(self._on_action)
         self._http = AsyncSlackRequestHandler(self.app)
 
@@ -205,6 +217,9 @@ class SlackIntake:
         self._spawn(self._ingest(raw, self.places.take(SURFACE, raw.channel or raw.user_id)))
 
     async def _on_message(self, body: dict[str, Any], event: dict[str, Any]) -> None:
+        if self.inputs is not None and (shared := shared_input_file(event)) is not None:
+            self._spawn(self._attach_input(self.inputs, shared, str(body.get("event_id", ""))))
+            return
         raw = message_inbound(body, event, self._channels)
         if raw is not None:
             self._take_turn(raw)
@@ -220,7 +235,43 @@ class SlackIntake:
 
     async def _on_command(self, ack: AsyncAck, command: dict[str, Any]) -> None:
         await ack()
+        if self.inputs is not None and is_input_command(command.get("text")):
+            self._spawn(self._open_input(self.inputs, command))
+            return
         self._take_turn(command_inbound(command))
+
+    async def _open_input(self, desk: InputsDesk, command: dict[str, Any]) -> None:
+        user = str(command.get("user_id", ""))
+        lang = await self._languages.get(user) or self._channels.language_of(str(command.get("channel_id", "")))
+        person = await self._directory.person_key(user)
+        group = desk.schedule.people[person].group if person in desk.schedule.people else None
+        try:
+            await self.app.client.views_open(trigger_id=command.get("trigger_id"),
+                                             view=input_modal(desk, lang or self._event_languages[0], group))
+        except Exception:
+            log.exception("could not open the written-input form for %s", user)
+
+    async def _attach_input(self, desk: InputsDesk, shared: SharedFile, event_id: str) -> None:
+        try:
+            if await self._dedupe.seen_before(SURFACE, event_id or f"file:{shared.url}", self._now()):
+                return
+            submitter = await self._directory.person_key(shared.user) or f"{SURFACE}:{shared.user}"
+            user = await self._directory.user(shared.user)
+            lang = (await self._languages.get(shared.user)
+                    or language_of_locale(user.locale if user else None, self._event_languages)
+                    or self._event_languages[0])
+            said = await attach_shared(desk, shared, submitter, str(self.app.client.token or ""), lang)
+            await self._chat.reply_private(shared.user, said)
+        except Exception:
+            log.exception("could not attach the file %s shared by %s", shared.name, shared.user)
+
+    async def _on_input(self, ack: AsyncAck, body: dict[str, Any], view: dict[str, Any]) -> None:
+        if self.inputs is None:
+            await ack()
+            return
+        user = str(body.get("user", {}).get("id", ""))
+        submitter = await self._directory.person_key(user) or f"{SURFACE}:{user}"
+        await ack(**await submit_modal(self.inputs, view, submitter))
 
     async def _on_action(self, ack: AsyncAck, body: dict[str, Any], action: dict[str, Any]) -> None:
         await ack()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import event, pool
@@ -32,18 +33,53 @@ async def reading(engine: AsyncEngine) -> AsyncIterator[AsyncConnection]:
         yield connection
 
 
-def create_engine(url: str | URL, **kwargs: Any) -> AsyncEngine:
-    """An AsyncEngine for `url`; sync-style URLs are mapped to the async drivers."""
+class StoreMissingError(FileNotFoundError):
+    """A read-only open of a SQLite file that does not exist (nothing has run there)."""
+
+
+def create_engine(url: str | URL, *, read_only: bool = False, **kwargs: Any) -> AsyncEngine:
+    """An AsyncEngine for `url`; sync-style URLs are mapped to the async drivers.
+
+    `read_only` (the report): nothing is created or written, not even a missing SQLite file or its WAL mode;
+    PostgreSQL sessions are read-only transactions."""
     target = async_url(url)
     if not is_sqlite(target):
         kwargs.setdefault("pool_pre_ping", True)
+        if read_only:
+            kwargs.setdefault("connect_args", {"options": "-c default_transaction_read_only=on"})
         return create_async_engine(target, **kwargs)
     database = target.database or ""
+    if read_only:
+        return _read_only_sqlite(database, **kwargs)
     if database in ("", ":memory:"):
         # One shared connection, or each pool connection would see its own empty database.
         kwargs.setdefault("poolclass", pool.StaticPool)
     engine = create_async_engine(target, **kwargs)
     _configure_sqlite(engine)
+    return engine
+
+
+def _read_only_sqlite(database: str, **kwargs: Any) -> AsyncEngine:
+    path = Path(database)
+    if database in ("", ":memory:") or not path.is_file():
+        raise StoreMissingError(database or ":memory:")
+    # With no write-ahead log beside the file nobody is writing (a WAL writer always has one), and an
+    # immutable open creates none; otherwise the log and its index exist already and are read as they are.
+    idle = not Path(f"{path}-wal").exists()
+    options = "mode=ro&immutable=1" if idle else "mode=ro"
+    target = URL.create("sqlite+aiosqlite", database=f"file:{path.resolve().as_posix()}?{options}",
+                        query={"uri": "true"})
+    engine = create_async_engine(target, **kwargs)
+
+    @event.listens_for(engine.sync_engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        try:
+            cursor.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}")
+        finally:
+            cursor.close()
+
     return engine
 
 

@@ -35,6 +35,12 @@ class SqlCueLedger:
             rows = (await connection.execute(select(_cues.c.cue_id, _cues.c.state))).all()
         return {row.cue_id: LedgerState(row.state) for row in rows}
 
+    async def posted_times(self) -> dict[str, datetime]:
+        async with reading(self._engine) as connection:
+            rows = (await connection.execute(
+                select(_cues.c.cue_id, _cues.c.posted_at).where(_cues.c.posted_at.is_not(None)))).all()
+        return {row.cue_id: row.posted_at for row in rows}
+
     async def claim_cue(self, cue_id: str, owner: str, now: datetime) -> bool:
         """True for the one caller that now owns the cue: a first claim, or the take-over of a claim with no
         outcome made more than STALE_CLAIM_AFTER ago.

@@ -162,6 +162,25 @@ class RevocationRow(Base):
 
     subject: Mapped[str] = mapped_column(String(300), primary_key=True)
     revoked_at: Mapped[datetime]
+class WrittenInputRow(Base):
+    """A written input received: its metadata; the file itself is in the inputs folder, named by checksum."""
+
+    __tablename__ = "written_inputs"
+
+    reference: Mapped[str] = mapped_column(String(40), primary_key=True)
+    received_at: Mapped[datetime]
+    submitter: Mapped[str] = mapped_column(String(200))
+    title: Mapped[str] = mapped_column(String(300))
+    organization: Mapped[str] = mapped_column(String(300))
+    group_id: Mapped[str] = mapped_column(String(100))
+    language: Mapped[str] = mapped_column(String(10))
+    text: Mapped[str] = mapped_column(Text)
+    filename: Mapped[str | None] = mapped_column(String(300))
+    format: Mapped[str | None] = mapped_column(String(20))
+    size: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str | None] = mapped_column(String(64))
+
+    __table_args__ = (Index(None, "received_at"),)
 
 
 metadata = Base.metadata
@@ -176,3 +195,4 @@ cue_ledger = cast(Table, CueRow.__table__)
 leader_leases = cast(Table, LeaseRow.__table__)
 key_values = cast(Table, KeyValueRow.__table__)
 console_revocations = cast(Table, RevocationRow.__table__)
+written_inputs = cast(Table, WrittenInputRow.__table__)

@@ -38,7 +38,7 @@ from bot.adapters.web.local_chat import LocalChat
 from bot.adapters.web.rate import RateLimiter
 from bot.adapters.web.setup import ConsoleAccess
 from bot.adapters.web.signin import JoinRefused, SignIn, best_language, is_guest
-from bot.adapters.web.views import ConsoleModel, EventView, FloorView, Powers, RequestView, pick, to_json
+from bot.adapters.web.views import ConsoleModel, EventView, FloorView, Powers, RequestView, budget_json, pick, to_json
 from bot.app.clock import Clock
 from bot.app.places import Places
 from bot.app.ports.chat import InboundEvent, InboundHandler, InboundKind
@@ -252,6 +252,7 @@ class WebConsole:
             "speaking": to_json(floor.speaking) if floor.speaking else None,
             "queue": [request_json(r) for r in floor.queue],
             "next_language": floor.next_language,
+            "budgets": [budget_json(b, lang) for b in floor.budgets],
         }
 
     # -- stream --------------------------------------------------------------------------------------------

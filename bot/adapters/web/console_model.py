@@ -19,6 +19,7 @@ from bot.adapters.web.views import (
     RequestView,
     TimerView,
 )
+from bot.app.board import budget_uses
 from bot.app.ports.store import CueLedger
 from bot.app.runtime import EventRuntime
 from bot.config.model import Question, Text
@@ -100,7 +101,8 @@ class RuntimeConsoleModel:
             ))
         item = self.runtime.item(state.discussion)
         title: Localized = {lang: item_title(item, lang) for lang in self._languages} if item else {}
-        return FloorView(state.discussion, title, state.is_open, self._timer(state), tuple(requests))
+        return FloorView(state.discussion, title, state.is_open, self._timer(state), tuple(requests),
+                         budget_uses(self.runtime.context, state))
 
     def _timer(self, state: FloorState) -> TimerView | None:
         speaking = state.speaking

@@ -7,11 +7,14 @@ the size of its body, and how often its address posts.
 - Origin: a POST to the console must come from its own pages. In `signed` mode a POST that names no
   Origin (and no same-origin Sec-Fetch-Site) is refused too; Slack's and Zoom's webhooks are signed
   server-to-server calls and are not the console's.
-- Body: the console's posts are small JSON; the whole body is read here, up to a limit, and replayed.
+- Body: the console's posts are small JSON; the whole body is read here, up to a limit, and replayed
+  (an upload route names its own limit).
 - Rate: per address (as uvicorn's proxy headers give it, behind a trusted proxy); per person is the console's.
 """
 
 from __future__ import annotations
+
+from collections.abc import Mapping
 
 from starlette.datastructures import Headers
 from starlette.responses import JSONResponse
@@ -36,8 +39,10 @@ def problem(key: str, status: int, lang: str = "en", headers: dict[str, str] | N
 class Guard:
     """ASGI middleware around the whole app (console, Slack, Zoom)."""
 
-    def __init__(self, app: ASGIApp, *, access: Access, per_address: RateLimiter) -> None:
+    def __init__(self, app: ASGIApp, *, access: Access, per_address: RateLimiter,
+                 body_limits: Mapping[str, int] | None = None) -> None:
         self.app = app
+        self.body_limits = dict(body_limits or {})  # a path's own limit (the written inputs' uploads)
         self.access = access
         self.per_address = per_address
 
@@ -64,7 +69,7 @@ class Guard:
             if wait:
                 await problem("access.refused.rate", 429, headers={"Retry-After": str(wait)})(scope, receive, send)
                 return
-        limit = CONSOLE_BODY_LIMIT if console else OTHER_BODY_LIMIT
+        limit = self.body_limits.get(path) or (CONSOLE_BODY_LIMIT if console else OTHER_BODY_LIMIT)
         declared = headers.get("content-length")
         if declared is not None and (not declared.isdigit() or int(declared) > limit):
             await problem("access.refused.too_large", 413)(scope, receive, send)

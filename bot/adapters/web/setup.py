@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import logging
 import secrets
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from starlette.middleware import Middleware
@@ -41,8 +42,8 @@ class ConsoleAccess:
     per_address: RateLimiter
     extra_routes: list[BaseRoute] = field(default_factory=list)
 
-    def middleware(self) -> list[Middleware]:
-        return [Middleware(Guard, access=self.access, per_address=self.per_address)]
+    def middleware(self, body_limits: Mapping[str, int] | None = None) -> list[Middleware]:
+        return [Middleware(Guard, access=self.access, per_address=self.per_address, body_limits=body_limits)]
 
 
 async def console_access(settings: Settings, schedule: Schedule, *, kv: KeyValues, revocations: Revocations,

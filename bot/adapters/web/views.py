@@ -14,6 +14,9 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any, Protocol
 
+from bot.app.ports.board import BudgetUse
+from bot.i18n.board import budget_text
+
 Localized = Mapping[str, str]  # {"en": ..., "fr": ..., "es": ...}; may hold only some languages
 
 
@@ -106,6 +109,7 @@ class FloorView:
     is_open: bool = False  # the list accepts new requests (points of order are accepted anyway)
     speaking: TimerView | None = None
     queue: Sequence[RequestView] = ()
+    budgets: Sequence[BudgetUse] = ()  # floor time per stakeholder group (chairs see it)
 
     @property
     def next_language(self) -> str | None:
@@ -191,3 +195,12 @@ def to_json(value: Any) -> Any:
     if isinstance(value, list | tuple):
         return [to_json(v) for v in value]
     return value
+
+
+def budget_json(use: BudgetUse, lang: str) -> dict[str, Any]:
+    """A group's floor time so far, and what its budget leaves, as the chair's console reads it."""
+    def seconds(span: Any) -> int | None:
+        return int(span.total_seconds()) if span is not None else None
+    return {"group": use.group, "group_name": pick(use.group_name, lang), "used_seconds": seconds(use.used),
+            "budget_seconds": seconds(use.budget), "remaining_seconds": seconds(use.remaining),
+            "text": budget_text(use, lang)}

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 Text = Mapping[str, str]  # {lang: text}, as in the schedule
 
@@ -41,6 +41,20 @@ class BoardEntry:
 
 
 @dataclass(frozen=True)
+class BudgetUse:
+    """One stakeholder group's floor time in this discussion, against its budget when one is set."""
+
+    group: str
+    group_name: Text
+    used: timedelta
+    budget: timedelta | None = None
+
+    @property
+    def remaining(self) -> timedelta | None:
+        return None if self.budget is None else max(timedelta(0), self.budget - self.used)
+
+
+@dataclass(frozen=True)
 class BoardView:
     discussion: str  # the item id: one live board per discussion
     title: Text
@@ -50,6 +64,7 @@ class BoardView:
     queue: tuple[BoardEntry, ...]
     languages: tuple[str, ...] = ("en",)  # the event's languages, the chairs' working language first
     controls: tuple[tuple[str, str], ...] = BOARD_CONTROLS
+    budgets: tuple[BudgetUse, ...] = ()  # floor time per group so far (and what its budget leaves)
 
     @property
     def next_language(self) -> str | None:

@@ -15,7 +15,7 @@ from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
-from typing import Any, Protocol
+from typing import Any, Protocol, runtime_checkable
 
 from bot.domain.agenda.recovery import LedgerState
 from bot.domain.floor.events import FloorEvent
@@ -80,6 +80,15 @@ class CueLedger(Protocol):
 
     async def reclaim_missed(self, cue_id: str, owner: str, now: datetime) -> bool:
         """Claim a cue reported missed, for a chair's repost: True for the one caller that now owns it."""
+        ...
+
+
+@runtime_checkable
+class CueTimes(Protocol):
+    """When the run of show posted its cues, as the report reads the programme as it ran."""
+
+    async def posted_times(self) -> dict[str, datetime]:
+        """cue id -> when it was posted (on time or late); cues not posted are absent."""
         ...
 
 
@@ -175,6 +184,7 @@ __all__ = [
     "AuditLog",
     "AuditRecord",
     "CueLedger",
+    "CueTimes",
     "FloorRecords",
     "FloorStore",
     "FloorTransaction",

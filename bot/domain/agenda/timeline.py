@@ -14,6 +14,7 @@ from enum import StrEnum
 from zoneinfo import ZoneInfo
 
 from bot.domain.agenda.wall_time import agenda_time
+from bot.domain.inputs import closes_at, reminder_times
 from bot.domain.schedule import Agenda, AgendaDay, AgendaItem, ItemKind
 
 
@@ -31,6 +32,7 @@ class CueKind(StrEnum):
     BREAK_START = "break-start"
     DAY_END = "day-end"
     EVENT_CLOSE = "event-close"
+    INPUTS_REMINDER = "inputs-reminder"
 
 
 # At the same instant, what ends is said before what begins, and a session opens before its floor.
@@ -41,6 +43,7 @@ _RANK: dict[CueKind, int] = {
             CueKind.SESSION_CLOSE,
             CueKind.DAY_END,
             CueKind.BREAK_START,
+            CueKind.INPUTS_REMINDER,
             CueKind.DAY_REMINDER,
             CueKind.SESSION_REMINDER,
             CueKind.OPENING,
@@ -96,6 +99,7 @@ class _Planner:
 
     def run(self) -> list[Cue]:
         days = self.schedule.days
+        self.plan_inputs()
         for index, day in enumerate(days):
             self.plan_day(day, days[index + 1] if index + 1 < len(days) else None)
         if not any(cue.kind is CueKind.EVENT_CLOSE for cue in self.cues):
@@ -104,6 +108,16 @@ class _Planner:
             self.add("event/close", self.at(last_day, last.end), CueKind.EVENT_CLOSE, last.id, speakers=[])
         order = {id(cue): n for n, cue in enumerate(self.cues)}
         return sorted(self.cues, key=lambda c: (c.at.astimezone(UTC), _RANK[c.kind], order[id(c)]))
+
+    def plan_inputs(self) -> None:
+        """The reminders that written inputs close soon (on the deadline's own wall time)."""
+        rules = self.schedule.event.written_inputs
+        if rules is None:
+            return
+        first = min(self.schedule.days[0].items, key=lambda item: item.start)
+        closes = closes_at(rules.deadline, rules.until, self.zone)
+        for n, at in enumerate(reminder_times(rules.deadline, rules.until, self.zone, rules.reminders), start=1):
+            self.add(f"inputs/reminder/{n}", at, CueKind.INPUTS_REMINDER, first.id, closes=self.iso(closes))
 
     def plan_day(self, day: AgendaDay, next_day: AgendaDay | None) -> None:
         first = min(day.items, key=lambda item: item.start)

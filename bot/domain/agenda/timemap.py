@@ -31,6 +31,15 @@ class TimeMap:
     def identity(cls, origin: datetime) -> TimeMap:
         return cls(origin, origin, 1.0)
 
+    def to_json(self) -> dict[str, object]:
+        return {"agenda_origin": self.agenda_origin.isoformat(), "wall_origin": self.wall_origin.isoformat(),
+                "speed": self.speed}
+
+    @classmethod
+    def from_json(cls, data: dict[str, object]) -> TimeMap:
+        return cls(datetime.fromisoformat(str(data["agenda_origin"])), datetime.fromisoformat(str(data["wall_origin"])),
+                   float(str(data["speed"])))
+
     def to_wall(self, agenda_time: datetime) -> datetime:
         return self.wall_origin + (agenda_time.astimezone(UTC) - self.agenda_origin) / self.speed
 

@@ -316,3 +316,20 @@ async def test_the_chair_reposts_a_missed_cue_from_the_run_of_show(client: httpx
     after = {c["id"]: c["state"] for c in (await client.get("/api/state")).json()["run_of_show"]}
     assert after["session-1/reminder"] == "late"
     assert (await client.post("/api/floor", json={"action": "repost"})).status_code == 400  # needs the cue
+
+
+async def test_the_chair_sees_floor_time_per_group_against_its_budget(client: httpx.AsyncClient, stack: Stack) -> None:
+    guest = httpx.AsyncClient(transport=httpx.ASGITransport(app=stack.app), base_url="http://127.0.0.1")
+    async with guest:
+        await join(guest, person="ana-garcia", lang="es")
+        await guest.post("/api/floor", json={"action": "request"})
+        await join(client, person="lene-wendland", lang="fr")
+        before = (await client.get("/api/state")).json()["floor"]["budgets"]
+        assert before == [{"group": "civil-society", "group_name": "Société civile", "used_seconds": 0,
+                           "budget_seconds": 300, "remaining_seconds": 300,
+                           "text": "• Société civile\u00a0: temps utilisé 0:00, temps restant 5:00 sur 5:00"}]
+        await client.post("/api/floor", json={"action": "give", "target": "ana-garcia"})
+        stack.clock.advance(timedelta(seconds=100))
+        await client.post("/api/floor", json={"action": "stop"})
+        [after] = (await client.get("/api/state")).json()["floor"]["budgets"]
+        assert (after["used_seconds"], after["remaining_seconds"]) == (100, 200)

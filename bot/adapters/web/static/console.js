@@ -323,6 +323,13 @@
     $("interpreters-lang").classList.toggle("none", !floor.next_language);
     $("btn-close").hidden = !floor.is_open;
     $("btn-open").hidden = floor.is_open;
+    const budgets = floor.budgets || [];
+    $("chair-budgets").replaceChildren(...budgets.map((b) => {
+      const li = el("li", b.remaining_seconds === 0 ? "spent" : "", b.text.replace(/^• /, ""));
+      li.dataset.group = b.group;
+      return li;
+    }));
+    $("chair-budgets-none").hidden = budgets.length > 0;
     const body = $("speakers");
     const rows = floor.queue.map((r, index) => {
       const tr = document.createElement("tr");
