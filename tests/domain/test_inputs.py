@@ -47,5 +47,5 @@ def test_the_run_of_show_posts_the_reminders_in_every_language() -> None:
     assert plan(schedule)[0].id == "inputs/reminder/1"  # before the day's own reminders
     fr = render_cue(cues[0], schedule, "fr")
     assert fr.startswith("Rappel\u00a0: les contributions écrites à la consultation sont acceptées jusqu'au "
-                         "lundi 28 février 2022 à 23 h 59 (CET).") and fr.endswith("https://example.org/inputs")
+                         "lundi 28 février 2022 à 23\u00a0h\u00a059 (CET).") and fr.endswith("https://example.org/inputs")
     assert "hasta el lunes 28 de febrero de 2022 a las 23:59" in render_cue(cues[1], schedule, "es")

@@ -34,6 +34,7 @@ from bot.adapters.slack.inputs_modal import (
     CALLBACK,
     SharedFile,
     attach_shared,
+    file_hosts,
     input_modal,
     is_input_command,
     shared_input_file,
@@ -217,7 +218,8 @@ class SlackIntake:
         self._spawn(self._ingest(raw, self.places.take(SURFACE, raw.channel or raw.user_id)))
 
     async def _on_message(self, body: dict[str, Any], event: dict[str, Any]) -> None:
-        if self.inputs is not None and (shared := shared_input_file(event)) is not None:
+        hosts = file_hosts(self.app.client.base_url)
+        if self.inputs is not None and (shared := shared_input_file(event, hosts)) is not None:
             self._spawn(self._attach_input(self.inputs, shared, str(body.get("event_id", ""))))
             return
         raw = message_inbound(body, event, self._channels)

@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlsplit
 
 import httpx
 
@@ -114,13 +115,22 @@ class SharedFile:
     url: str
 
 
-def shared_input_file(event: dict[str, Any]) -> SharedFile | None:
+SLACK_FILE_HOST = "files.slack.com"
+
+
+def file_hosts(api_url: str) -> frozenset[str]:
+    """Where a shared file may be fetched from with the bot token: Slack's file host (and the API's own host,
+    which is a loopback fake in tests). Any other URL, however it got into an event, never sees the token."""
+    return frozenset({SLACK_FILE_HOST, urlsplit(api_url).netloc})
+
+
+def shared_input_file(event: dict[str, Any], hosts: frozenset[str]) -> SharedFile | None:
     if event.get("channel_type") != "im" or event.get("bot_id") or not event.get("files"):
         return None
     found = REFERENCE.search(str(event.get("text", "")).upper())
     file = event["files"][0]
     url = file.get("url_private_download") or file.get("url_private")
-    if found is None or not url or not event.get("user"):
+    if found is None or not url or not event.get("user") or urlsplit(str(url)).netloc not in hosts:
         return None
     return SharedFile(str(event["user"]), found.group(0), str(file.get("name") or "input"), str(url))
 

@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import urlencode
 
+from bot.adapters.slack.inputs_modal import file_hosts, shared_input_file
 from bot.app.clock import SimulatedClock
 from bot.app.inputs import InputsDesk
 from bot.config.model import Schedule
@@ -99,3 +100,16 @@ async def test_the_modal_gives_a_receipt_and_refuses_after_the_deadline(tmp_path
             assert len(await store.inputs.all()) == 1
     finally:
         await store.close()
+
+
+def test_a_shared_file_elsewhere_than_slack_never_gets_the_bot_token() -> None:
+    """Only Slack's file host (and the API's own host) is fetched with the bot token: a URL pointing anywhere
+    else in an event, however it got there, is not treated as an input's file."""
+    hosts = file_hosts("https://slack.com/api/")
+    event = {"type": "message", "channel_type": "im", "user": "UANA", "text": "WI-12345678",
+             "files": [{"id": "F1", "name": "a.pdf", "url_private_download": "https://files.slack.com/files-pri/T1/a.pdf"}]}
+    shared = shared_input_file(event, hosts)
+    assert shared is not None and shared.reference == "WI-12345678"
+    for elsewhere in ("https://attacker.example/a.pdf", "http://169.254.169.254/latest", "https://files.slack.com.evil.io/a"):
+        event["files"] = [{"id": "F1", "name": "a.pdf", "url_private_download": elsewhere}]
+        assert shared_input_file(event, hosts) is None, elsewhere
