@@ -33,6 +33,7 @@ from bot.adapters.store.key_values import SqlKeyValues
 from bot.adapters.store.lease import LeaderLease
 from bot.adapters.store.ledger import SqlCueLedger
 from bot.adapters.store.migrate import upgrade_to_head
+from bot.adapters.store.plan_changes import SqlPlanChanges
 from bot.adapters.web.console import WebConsole
 from bot.adapters.web.console_model import RuntimeConsoleModel
 from bot.adapters.web.local_chat import LocalChat
@@ -42,6 +43,7 @@ from bot.app.clock import Clock, LoopWaits, SystemClock
 from bot.app.fanout import FanoutChat
 from bot.app.floor import FloorService, schedule_policy
 from bot.app.leader import Leadership
+from bot.app.plan import LivePlan, offset_minutes
 from bot.app.ports.chat import AudienceKind, ChatPort, MessageRef
 from bot.app.ports.waits import Waits
 from bot.app.run_of_show import Conductor, CueRunner
@@ -73,6 +75,7 @@ class Store:
     ledger: SqlCueLedger
     audit: SqlAuditLog
     lease: LeaderLease
+    plan_changes: SqlPlanChanges
 
     async def close(self) -> None:
         await self.db.dispose()
@@ -83,7 +86,7 @@ async def open_store(url: str) -> Store:
     db = create_engine(url)
     await upgrade_to_head(db)
     return Store(db, FloorLists(db), SqlKeyValues(db), InboundEvents(db), SqlCueLedger(db), SqlAuditLog(db),
-                 LeaderLease(db))
+                 LeaderLease(db), SqlPlanChanges(db))
 
 
 def time_map(cues: list[Cue], *, start_now: bool, start_at: datetime | None, speed: float, now: datetime) -> TimeMap:
@@ -173,6 +176,8 @@ class Bot:
             "last_post": {"cue": self.runner.posted[-1],
                           "at": _iso(self.runner.last_posted_at)} if self.runner.posted else None,
             "cues": {"total": len(self.conductor.cues), "done": len(states)},
+            # How late the day runs by the chairs' changes (negative: early), the way a rundown shows it.
+            "offset_minutes": offset_minutes(self.runtime.plan.offset_at(self.runtime.clock.now())),
             "next_cue": {"id": next_cue[0].removeprefix("cue:"), "at": next_cue[1].isoformat()} if next_cue else None,
             "translation": self.translator.describe() if self.translator is not None else None,
             "discussion": self.runtime.current,
@@ -226,8 +231,10 @@ class Bot:
                 log.info("run of show: %d scheduled, %d posted late, %d missed, %d done before",
                          report.scheduled, len(report.posted_late), len(report.missed), report.already_done)
                 return
-            # A take-over: the floor as the plan says, whatever the deposed leader left undone.
+            # A take-over: the floor as the plan (and the chairs' changes, made anywhere) says, whatever the
+            # deposed leader left undone.
             try:
+                await self.runtime.plan.load()
                 await self.runtime.settle()
             except Exception:
                 log.exception("could not bring the floor to the plan's state")
@@ -268,12 +275,13 @@ class Bot:
 
 def build_runtime(
     schedule: Schedule, chat: ChatPort, store: Store, clock: Clock, timers: Timers, *,
-    translator: ChatTranslator | None, publish_board: bool,
+    translator: ChatTranslator | None, publish_board: bool, live: LivePlan | None = None,
 ) -> EventRuntime:
     """The runtime and the floor service beneath it: the one place they are constructed."""
     floor = FloorService(store.floor, authorize=runtime_authorizer(schedule), policy_for=schedule_policy(schedule))
     return EventRuntime(schedule, chat, floor, store.kv, clock, timers, CatalogTexts(schedule.group_names()),
-                        translator=translator, audit=store.audit, publish_board=publish_board)
+                        translator=translator, audit=store.audit, publish_board=publish_board,
+                        plan=live or LivePlan(plan(schedule), store.plan_changes))
 
 
 def _translator(settings: Settings, schedule: Schedule, chat: ChatPort, schedule_path: Path | None,
@@ -343,8 +351,11 @@ async def build(
     if lead:
         runner.is_leader = leadership.check
     conductor = Conductor(runner, cues, timemap=timemap, zone=ZoneInfo(schedule.event.timezone))
+    # The run of show as the chairs moved it: the conductor's jobs follow every change (loaded on start).
+    live = LivePlan(cues, store.plan_changes, on_change=[lambda retimed: conductor.retime(retimed.cues)])
+    runner.times_of = lambda cue: (timemap.to_wall(live.retimed.planned.get(cue.id, cue.at)), timemap.to_wall(cue.at))
     runtime = build_runtime(schedule, chat, store, agenda, timers or SchedulerTimers(conductor, timemap),
-                            translator=chat_translator, publish_board=slack is not None)
+                            translator=chat_translator, publish_board=slack is not None, live=live)
 
     runtime.commands.reposter = conductor.repost  # `/floor repost`: the chairs post what a late start skipped
 
@@ -357,7 +368,7 @@ async def build(
     runner.on_posted = on_posted
     console = None
     if local is not None:
-        console = WebConsole(chat=local, model=RuntimeConsoleModel(runtime, store.ledger, cues), handler=runtime.handle,
+        console = WebConsole(chat=local, model=RuntimeConsoleModel(runtime, store.ledger, live), handler=runtime.handle,
                              clock=agenda)
 
         async def refresh_console(_discussion: str, local: LocalChat = local) -> None:

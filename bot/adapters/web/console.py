@@ -75,6 +75,12 @@ def console_strings(lang: str) -> dict[str, str]:
     return {k: v for k, v in catalog.items() if k.startswith(("console.", "common."))}
 
 
+def offset_json(minutes: int, lang: str) -> dict[str, Any]:
+    """How late the day runs ("running 7 min late"), as the run of show's heading says it."""
+    key = "plan.console.late" if minutes > 0 else "plan.console.early" if minutes < 0 else "plan.console.on_time"
+    return {"minutes": minutes, "text": i18n.render(key, lang, minutes=abs(minutes))}
+
+
 def wait_text(seconds: int, lang: str) -> str:
     """The console's short wording of the one wait rule (chat says the same in a sentence)."""
     return formats.wait(timedelta(seconds=seconds), lang, short=True)
@@ -199,6 +205,7 @@ class WebConsole:
                  "points": [pick(p, lang) for p in question.points]} if question else None
             ),
             "run_of_show": None,
+            "offset": None,
         }
         if powers.organizer or powers.chair:
             zone = ZoneInfo(event.timezone)
@@ -207,9 +214,13 @@ class WebConsole:
                 {"at": cue.at.isoformat(), "id": cue.id, "kind": cue.kind, "item": cue.item,
                  "title": pick(cue.title, lang), "state": cue.state.value,
                  "day": formats.long_date(cue.at.astimezone(zone).date(), lang),
-                 "time": formats.clock(cue.at.astimezone(zone), lang)}
+                 "time": formats.clock(cue.at.astimezone(zone), lang),
+                 # Moved by a chair: its time in the plan as well, the way a rundown shows plan and new times.
+                 "planned": formats.clock(cue.planned_at.astimezone(zone), lang)
+                 if cue.planned_at is not None and cue.planned_at != cue.at else None}
                 for cue in await self.model.run_of_show()
             ]
+            state["offset"] = offset_json(await self.model.offset_minutes(), lang)
         return JSONResponse(state)
 
     @staticmethod

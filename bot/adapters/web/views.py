@@ -36,6 +36,7 @@ class CueStatus(StrEnum):
     LATE = "late"  # posted, but after its time (e.g. recovered after a restart)
     MISSED = "missed"  # its time passed beyond the grace period and it was not posted
     PENDING = "pending"  # not due yet
+    SKIPPED = "skipped"  # cut short by a chair (a panel turn or the panel ended early)
 
 
 @dataclass(frozen=True)
@@ -141,6 +142,7 @@ class CueView:
     title: Localized
     state: CueStatus = CueStatus.PENDING
     id: str = ""  # the cue's id in the ledger (what `/floor repost` takes)
+    planned_at: datetime | None = None  # its time in the plan, when a chair's change moved it (`at`: now)
 
 
 class ConsoleModel(Protocol):
@@ -171,6 +173,10 @@ class ConsoleModel(Protocol):
     async def next_question(self) -> QuestionView | None: ...
 
     async def run_of_show(self) -> Sequence[CueView]: ...
+
+    async def offset_minutes(self) -> int:
+        """How late the day runs by the chairs' changes (negative: early), as a rundown shows it."""
+        ...
 
 
 def to_json(value: Any) -> Any:
