@@ -261,5 +261,5 @@ class Rehearsal:
     async def result(self) -> RehearsalResult:
         report = await collect_report(self.schedule, self.store.floor, self.ledger, self.cues,
                                       self.runtime.question_index)
-        return RehearsalResult(self.chat, report, self.cues, await self.ledger.cue_states(), self.steps)
+        return RehearsalResult(self.chat, report, list(self.cues), await self.ledger.cue_states(), self.steps)
 

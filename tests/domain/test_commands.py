@@ -144,8 +144,9 @@ def test_chair_verbs_after_slash_floor(args: str, expected: Command) -> None:
     "args",
     ["give", "give bob", "give @a @b", "remove", "move @bob", "move @bob x", "question two", "extend forever",
      "extend 0", "announce", "lang de", "next now", "close it", "stop talking", "skip me please",
-     "give <@U0LENE|lene>", "repost", "repost a b", "delay", "delay 0", "delay soon", "delay 10 hours",
-     "extend-discussion -5", "extend-discussion", "next-panellist now", "start-discussion 5"],  # Slack's own syntax is the Slack adapter's to translate
+     "give <@U0LENE|lene>",  # Slack's own syntax is the Slack adapter's to translate
+     "repost", "repost a b", "delay", "delay 0", "delay soon", "delay 10 hours",
+     "extend-discussion -5", "extend-discussion", "next-panellist now", "start-discussion 5"],
 )
 def test_malformed_chair_verbs_are_not_commands(args: str) -> None:
     assert parse_floor(args) is None

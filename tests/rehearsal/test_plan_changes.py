@@ -69,7 +69,7 @@ async def test_a_delay_re_times_the_rest_of_the_day_the_ledger_keeps_both_times_
     [reply] = await command(bot, CHAIR, "delay 10")
     assert reply == i18n.render("plan.reply.late", "en", minutes=10, next="session-1/panel/2/warning", time="10:38")
     for cue in plan(schedule):
-        moved = next((c.at for c in bot.cues if c.id == cue.id))
+        moved = next(c.at for c in bot.cues if c.id == cue.id)
         expected = cue.at + timedelta(minutes=10) if now < cue.at and cue.at.date() == now.date() else cue.at
         assert moved == expected, cue.id
     assert bot.runtime.plan.offset_at(now) == timedelta(minutes=10)
@@ -157,7 +157,8 @@ async def test_extend_discussion_keeps_the_list_open_longer(schedule: Schedule, 
         "the questions keep their times: the next cue runs to plan")
     await bot.run(until=close + timedelta(minutes=5))
     assert bot.runtime.current == "session-1" and (await bot.runtime.floor.state("session-1")).is_open
-    assert posted_at(bot, "session-1/last-call") == [planned_at(schedule, "session-1/last-call") + timedelta(minutes=10)]
+    last_call = planned_at(schedule, "session-1/last-call")
+    assert posted_at(bot, "session-1/last-call") == [last_call + timedelta(minutes=10)]
     await bot.run(until=close + timedelta(minutes=10))
     assert bot.runtime.current is None and not (await bot.runtime.floor.state("session-1")).is_open
     assert posted_at(bot, "session-1/close") == [close + timedelta(minutes=10)]

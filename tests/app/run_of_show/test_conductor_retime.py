@@ -63,7 +63,14 @@ async def test_posting_at_start_never_delays_scheduling() -> None:
     clock = SystemClock()
     now = clock.now()
     chat = HeldChat()
-    runner = CueRunner(chat, MemoryLedger(), render, ["en"], "test", clock, CatalogTexts())
+    posted_twice = asyncio.Event()
+
+    def on_posted(cue: object, refs: object) -> None:
+        if len(chat.texts(op="announce")) == 2:
+            posted_twice.set()
+
+    runner = CueRunner(chat, MemoryLedger(), render, ["en"], "test", clock, CatalogTexts(),
+                       on_posted=on_posted)  # type: ignore[arg-type]
     # One cue a minute late (posted late at start, held by the outage), one due at once (on the scheduler).
     cues = [FakeCue("late", now - timedelta(minutes=1)), FakeCue("soon", now + timedelta(milliseconds=1))]
     conductor = Conductor(runner, cues, timemap=TimeMap.identity(now), zone=ZONE, grace=timedelta(minutes=2))
@@ -85,9 +92,7 @@ async def test_posting_at_start_never_delays_scheduling() -> None:
         chat.release.set()
         report = await asyncio.wait_for(starting, timeout=5)
         assert report.posted_late == ["late"] and report.scheduled == 1
-        async with asyncio.timeout(5):
-            while len(chat.texts(op="announce")) < 2:
-                await asyncio.sleep(0)
+        await asyncio.wait_for(posted_twice.wait(), timeout=5)
         assert chat.texts(op="announce") == ["(posted late) [en] late", "[en] soon"], "in the plan's order"
         assert missed == []
     finally:
