@@ -226,6 +226,7 @@ class Bot:
     async def _elected(self) -> None:
         async with self._electing:  # the start-up step and `keep` must not start the conductor twice
             if not self.started:
+                await self.runtime.plan.load()  # a standby elected late: the chairs' changes made meanwhile
                 report = await self.conductor.start()
                 self.started = True
                 log.info("run of show: %d scheduled, %d posted late, %d missed, %d done before",

@@ -57,8 +57,20 @@ async def test_a_chair_delays_the_day_from_slack_and_a_non_chair_is_refused(tmp_
                 moved = [c for c in state["run_of_show"] if c["planned"]]
                 assert moved and all(c["state"] == "pending" for c in moved)
             await bot.slack.outbox.drain()
+            moved = {cue_id: cue.at for cue_id, cue in bot.conductor.cues.items()}
         finally:
             await bot.stop()
+
+        # A fresh process on the same store: the same agenda times for every cue.
+        again = await build(make_schedule(), settings, database_url=f"sqlite+aiosqlite:///{tmp_path / 's.sqlite'}",
+                            start_now=True, translator=None)
+        await again.start()
+        await again.wait_started()
+        try:
+            assert {cue_id: cue.at for cue_id, cue in again.conductor.cues.items()} == moved
+            assert again.runtime.plan.offset_at(again.runtime.clock.now()) == timedelta(minutes=10)
+        finally:
+            await again.stop()
 
     replies = {r.args["user"]: r.args["text"] for r in fake.of("chat.postEphemeral")}
     assert replies["UPEGGY"] == i18n.render("floor.authz.unknown_person", "en")
