@@ -376,6 +376,7 @@ async def build(
             local.changed()
 
         runtime.listeners.append(refresh_console)
+        live.on_change.append(lambda _retimed, local=local: local.changed())  # every page's run of show
     bot = Bot(schedule, settings, store, runtime, runner, conductor, leadership, chat_translator, wall, chat, console,
               slack, owns_store, waits=waits)
     if slack is not None:
