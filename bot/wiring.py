@@ -376,7 +376,11 @@ async def build(
             local.changed()
 
         runtime.listeners.append(refresh_console)
-        live.on_change.append(lambda _retimed, local=local: local.changed())  # every page's run of show
+
+        def replanned(_retimed: object, local: LocalChat = local) -> None:
+            local.changed()  # every page's run of show follows a chair's change to the plan
+
+        live.on_change.append(replanned)
     bot = Bot(schedule, settings, store, runtime, runner, conductor, leadership, chat_translator, wall, chat, console,
               slack, owns_store, waits=waits)
     if slack is not None:
