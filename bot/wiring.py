@@ -376,11 +376,8 @@ async def build(
             local.changed()
 
         runtime.listeners.append(refresh_console)
-
-        def replanned(_retimed: object, local: LocalChat = local) -> None:
-            local.changed()  # every page's run of show follows a chair's change to the plan
-
-        live.on_change.append(replanned)
+        page: LocalChat = local
+        live.on_change.append(lambda _retimed: page.changed())  # every page's run of show follows a change
     bot = Bot(schedule, settings, store, runtime, runner, conductor, leadership, chat_translator, wall, chat, console,
               slack, owns_store, waits=waits)
     if slack is not None:
