@@ -355,6 +355,7 @@ async def build(
     # The run of show as the chairs moved it: the conductor's jobs follow every change (loaded on start).
     live = LivePlan(cues, store.plan_changes, on_change=[lambda retimed: conductor.retime(retimed.cues)])
     runner.times_of = lambda cue: (timemap.to_wall(live.retimed.planned.get(cue.id, cue.at)), timemap.to_wall(cue.at))
+    conductor.refresh = live.load
     runtime = build_runtime(schedule, chat, store, agenda, timers or SchedulerTimers(conductor, timemap),
                             translator=chat_translator, publish_board=slack is not None, live=live)
 

@@ -187,8 +187,12 @@ class Conductor:
         grace: timedelta = timedelta(minutes=2),
         reclaim_after: timedelta = timedelta(seconds=61),
         settle: Callable[[], Awaitable[object]] | None = None,
+        refresh: Callable[[], Awaitable[object]] | None = None,
     ) -> None:
         self.runner = runner
+        # Reads the chairs' changes to the plan again before each post (one may have been made through another
+        # process); it calls `retime`, so a cue moved later is not posted now.
+        self.refresh = refresh
         self.settle = settle  # brings the floor to the plan's state once the past cues are dealt with
         self.reclaim_after = reclaim_after
         self.cues = {cue.id: cue for cue in cues}
@@ -299,9 +303,17 @@ class Conductor:
         # that instant's cues here, one after the other in plan order ("the floor is open" before "guiding
         # question 1"), and let their own jobs find them done.
         async with self._firing:
+            before = self.cues.get(cue_id)
+            if self.refresh is not None:
+                try:
+                    await self.refresh()
+                except Exception:
+                    log.exception("could not read the chairs' changes to the plan; the cues run as they were")
             if cue_id not in self.cues:
                 return  # cut short by a chair's change to the plan while it waited its turn
             due = self.wall_time(self.cues[cue_id])
+            if before is not None and due > self.wall_time(before):
+                return  # moved later by a chair meanwhile: `retime` gave it a new job
             siblings = [c for c in self.cues.values()
                         if c.id in self._scheduled and c.id not in self._fired and self.wall_time(c) == due]
             for cue in siblings:

@@ -60,8 +60,10 @@ class HeldChat(RecordingChat):
 
 
 async def test_posting_at_start_never_delays_scheduling() -> None:
-    clock = SystemClock()
-    now = clock.now()
+    # The conductor decides on a clock two minutes behind the scheduler's: "soon" is still ahead when it
+    # decides (a job, not a late post), and already due when the scheduler first looks (no wall-clock wait).
+    now = SystemClock().now() - timedelta(minutes=2)
+    clock = SimulatedClock(now)
     chat = HeldChat()
     posted_twice = asyncio.Event()
 
@@ -72,7 +74,7 @@ async def test_posting_at_start_never_delays_scheduling() -> None:
     runner = CueRunner(chat, MemoryLedger(), render, ["en"], "test", clock, CatalogTexts(),
                        on_posted=on_posted)  # type: ignore[arg-type]
     # One cue a minute late (posted late at start, held by the outage), one due at once (on the scheduler).
-    cues = [FakeCue("late", now - timedelta(minutes=1)), FakeCue("soon", now + timedelta(milliseconds=1))]
+    cues = [FakeCue("late", now - timedelta(minutes=1)), FakeCue("soon", now + timedelta(minutes=1))]
     conductor = Conductor(runner, cues, timemap=TimeMap.identity(now), zone=ZONE, grace=timedelta(minutes=2))
     submitted, missed = asyncio.Event(), []
 
@@ -85,15 +87,40 @@ async def test_posting_at_start_never_delays_scheduling() -> None:
     conductor.scheduler.add_listener(listen, EVENT_JOB_SUBMITTED | EVENT_JOB_MISSED)
     starting = asyncio.create_task(conductor.start())
     try:
-        await asyncio.wait_for(chat.waiting.wait(), timeout=5)
+        await asyncio.wait_for(chat.waiting.wait(), timeout=30)
         assert not starting.done() and conductor.scheduler.running, "the scheduler runs while the post waits"
-        await asyncio.wait_for(submitted.wait(), timeout=5)  # the due cue's job ran: not misfire-skipped
+        await asyncio.wait_for(submitted.wait(), timeout=30)  # the due cue's job ran: not misfire-skipped
         assert chat.transcript == []
         chat.release.set()
-        report = await asyncio.wait_for(starting, timeout=5)
+        report = await asyncio.wait_for(starting, timeout=30)
         assert report.posted_late == ["late"] and report.scheduled == 1
-        await asyncio.wait_for(posted_twice.wait(), timeout=5)
+        await asyncio.wait_for(posted_twice.wait(), timeout=30)
         assert chat.texts(op="announce") == ["(posted late) [en] late", "[en] soon"], "in the plan's order"
         assert missed == []
+    finally:
+        conductor.shutdown()
+
+
+async def test_a_change_made_through_another_process_is_read_before_a_cue_is_posted() -> None:
+    start = datetime(2022, 3, 7, 9, 0, tzinfo=UTC)
+    clock = SimulatedClock(start)
+    chat = RecordingChat()
+    runner = CueRunner(chat, MemoryLedger(), render, ["en"], "test", clock, CatalogTexts())
+    cue = FakeCue("turn/2", start + timedelta(minutes=10))
+    conductor = Conductor(runner, [cue], timemap=TimeMap.identity(start), zone=ZONE)
+
+    async def delayed_elsewhere() -> None:  # what the store says now: `delay 10`, made by a standby
+        conductor.retime([FakeCue("turn/2", start + timedelta(minutes=20))])
+
+    conductor.refresh = delayed_elsewhere
+    await conductor.start(paused=True)
+    try:
+        clock.set(cue.at)
+        await conductor._fire_job("turn/2")
+        assert chat.transcript == [], "not at its old time"
+        assert conductor.pending() == [("cue:turn/2", start + timedelta(minutes=20))]
+        clock.set(start + timedelta(minutes=20))
+        await conductor._fire_job("turn/2")
+        assert chat.texts(op="announce") == ["[en] turn/2"]
     finally:
         conductor.shutdown()
