@@ -9,9 +9,10 @@ from pathlib import Path
 
 import httpx
 
+from bot.app.ports.store import AuditRecord
 from bot.config.settings import Settings
 from bot.i18n import catalog as i18n
-from bot.wiring import build
+from bot.wiring import build, open_store
 from tests.adapters.slack.conftest import SECRET, TOKEN, add_people, command_body, make_schedule, serve, signed
 from tests.fakes.slack_api import FakeSlackServer
 
@@ -80,9 +81,7 @@ async def test_a_chair_delays_the_day_from_slack_and_a_non_chair_is_refused(tmp_
         ("UPEGGY", False, "floor.authz.unknown_person"), ("ULENE", True, "floor.authz.organizer")]
 
 
-async def _audit(tmp_path: Path) -> list:  # type: ignore[type-arg]
-    from bot.wiring import open_store
-
+async def _audit(tmp_path: Path) -> list[AuditRecord]:
     store = await open_store(f"sqlite+aiosqlite:///{tmp_path / 's.sqlite'}")
     try:
         return await store.audit.entries()
