@@ -40,6 +40,7 @@ async def test_a_chair_delays_the_day_from_slack_and_a_non_chair_is_refused(tmp_
                     assert answer.status_code == 200
 
                 await slash("delay 10", "UPEGGY", "trig-peggy")  # not a chair of anything: refused
+                await fake.wait_for(lambda f: len(f.of("chat.postEphemeral")) >= 1)  # then the chair's
                 await slash("delay 10", "ULENE", "trig-lene")
                 await bot.slack.intake.drain()
                 await fake.wait_for(lambda f: len(f.of("chat.postEphemeral")) >= 2)
