@@ -40,6 +40,7 @@ from bot.app.fanout import FanoutChat
 from bot.app.floor import FloorService, schedule_policy
 from bot.app.inputs import InputsDesk
 from bot.app.leader import Leadership
+from bot.app.plan import LivePlan, offset_minutes
 from bot.app.ports.chat import AudienceKind, ChatPort, MessageRef
 from bot.app.ports.waits import Waits
 from bot.app.run_of_show import Conductor, CueRunner
@@ -149,6 +150,8 @@ class Bot:
             "last_post": {"cue": self.runner.posted[-1],
                           "at": _iso(self.runner.last_posted_at)} if self.runner.posted else None,
             "cues": {"total": len(self.conductor.cues), "done": len(states)},
+            # How late the day runs by the chairs' changes (negative: early), the way a rundown shows it.
+            "offset_minutes": offset_minutes(self.runtime.plan.offset_at(self.runtime.clock.now())),
             "next_cue": {"id": next_cue[0].removeprefix("cue:"), "at": next_cue[1].isoformat()} if next_cue else None,
             "translation": self.translator.describe() if self.translator is not None else None,
             "discussion": self.runtime.current,
@@ -197,13 +200,16 @@ class Bot:
     async def _elected(self) -> None:
         async with self._electing:  # the start-up step and `keep` must not start the conductor twice
             if not self.started:
+                await self.runtime.plan.load()  # a standby elected late: the chairs' changes made meanwhile
                 report = await self.conductor.start()
                 self.started = True
                 log.info("run of show: %d scheduled, %d posted late, %d missed, %d done before",
                          report.scheduled, len(report.posted_late), len(report.missed), report.already_done)
                 return
-            # A take-over: the floor as the plan says, whatever the deposed leader left undone.
+            # A take-over: the floor as the plan (and the chairs' changes, made anywhere) says, whatever the
+            # deposed leader left undone.
             try:
+                await self.runtime.plan.load()
                 await self.runtime.settle()
             except Exception:
                 log.exception("could not bring the floor to the plan's state")
@@ -248,12 +254,13 @@ class Bot:
 
 def build_runtime(
     schedule: Schedule, chat: ChatPort, store: Store, clock: Clock, timers: Timers, *,
-    translator: ChatTranslator | None, publish_board: bool,
+    translator: ChatTranslator | None, publish_board: bool, live: LivePlan | None = None,
 ) -> EventRuntime:
     """The runtime and the floor service beneath it: the one place they are constructed."""
     floor = FloorService(store.floor, authorize=runtime_authorizer(schedule), policy_for=schedule_policy(schedule))
     return EventRuntime(schedule, chat, floor, store.kv, clock, timers, CatalogTexts(schedule.group_names()),
-                        translator=translator, audit=store.audit, publish_board=publish_board)
+                        translator=translator, audit=store.audit, publish_board=publish_board,
+                        plan=live or LivePlan(plan(schedule), store.plan_changes))
 
 
 def chat_translator(settings: Settings, schedule: Schedule, schedule_path: Path | None, waits: Waits,
@@ -329,8 +336,12 @@ async def build(
     if lead:
         runner.is_leader = leadership.check
     conductor = Conductor(runner, cues, timemap=timemap, zone=ZoneInfo(schedule.event.timezone))
+    # The run of show as the chairs moved it: the conductor's jobs follow every change (loaded on start).
+    live = LivePlan(cues, store.plan_changes, on_change=[lambda retimed: conductor.retime(retimed.cues)])
+    runner.times_of = lambda cue: (timemap.to_wall(live.retimed.planned.get(cue.id, cue.at)), timemap.to_wall(cue.at))
+    conductor.refresh = live.load
     runtime = build_runtime(schedule, chat, store, agenda, timers or SchedulerTimers(conductor, timemap),
-                            translator=the_translator, publish_board=slack is not None)
+                            translator=the_translator, publish_board=slack is not None, live=live)
 
     runtime.commands.reposter = conductor.repost  # `/floor repost`: the chairs post what a late start skipped
 
@@ -345,7 +356,7 @@ async def build(
     if local is not None:
         access = await console_access(settings, schedule, kv=store.kv, revocations=store.revocations,
                                       audit=store.audit, clock=wall)
-        console = WebConsole(chat=local, model=RuntimeConsoleModel(runtime, store.ledger, cues), handler=runtime.handle,
+        console = WebConsole(chat=local, model=RuntimeConsoleModel(runtime, store.ledger, live), handler=runtime.handle,
                              clock=agenda, access=access)
         middleware = access.middleware(upload_limits(schedule))
 
@@ -353,6 +364,8 @@ async def build(
             local.changed()
 
         runtime.listeners.append(refresh_console)
+        page: LocalChat = local
+        live.on_change.append(lambda _retimed: page.changed())  # every page's run of show follows a change
     bot = Bot(schedule, settings, store, runtime, runner, conductor, leadership, the_translator, wall, chat, console,
               slack, owns_store, waits=waits, middleware=middleware)
     inputs = InputsDesk(schedule, store.inputs, agenda)  # sent from the console's /inputs, Slack's /floor input

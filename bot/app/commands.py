@@ -32,6 +32,7 @@ from bot.app.floor import (
     withdraw_op,
 )
 from bot.app.places import FLOOR_STAGE
+from bot.app.plan import PLAN_VERBS, PlanCommands
 from bot.app.ports.chat import InboundEvent
 from bot.app.ports.store import AuditLog, AuditRecord
 from bot.app.run_of_show import Repost
@@ -55,6 +56,7 @@ class Commands:
     announcer: Announcer
     audit: AuditLog | None = None
     reposter: Callable[[str], Awaitable[Repost]] | None = None  # the conductor's (wiring sets it)
+    plan: PlanCommands | None = None  # the chair moves the plan live (delay, next-panellist...)
 
     async def run(self, command: Command, event: InboundEvent, who: Participant) -> Outcome | None:
         """Carry out one command from `who` (the platform user id in `event` is what authorises it)."""
@@ -65,6 +67,7 @@ class Commands:
             item = self.ctx.item(self.discussions.current)
             if authz.authorize(event.user_id, Verb.NEXT, item, self.ctx.schedule).allowed:
                 await replies.reply(who.person, event, "floor.help.chair")
+                await replies.reply(who.person, event, "plan.help.chair")
             return None
         if command.verb is Verb.LANG:
             if command.language in self.ctx.languages:
@@ -79,6 +82,9 @@ class Commands:
             return None
         if command.verb is Verb.REPOST:
             await self._guarded(event, who, command, self._repost, who, event, command.cue or "")
+            return None
+        if command.verb in PLAN_VERBS and self.plan is not None:
+            await self.plan.run(command, event, who)
             return None
         discussion = self.discussions.current
         if discussion is None:

@@ -17,11 +17,12 @@ from typing import Any
 from bot.app.context import EventContext
 from bot.app.effects import Effects
 from bot.app.floor import SYSTEM_ACTOR, FloorOp, FloorService, open_op, stop_op
+from bot.app.plan import LivePlan
 from bot.app.ports.chat import MessageRef
 from bot.app.ports.store import KeyValues
 from bot.config.model import Question, Text
-from bot.domain.agenda.state import AgendaState, state_at
-from bot.domain.agenda.timeline import Cue, CueKind, plan
+from bot.domain.agenda.state import AgendaState
+from bot.domain.agenda.timeline import Cue, CueKind
 from bot.domain.floor.events import FloorEvent, Outcome, RequestCarried, RequestUnserved
 from bot.domain.floor.policy import FloorPolicy
 from bot.domain.floor.rules import carry, position
@@ -38,11 +39,11 @@ class Discussions:
     floor: FloorService
     kv: KeyValues
     effects: Effects
+    plan: LivePlan  # the run of show with the chairs' changes
     current: str | None = None  # the item id whose discussion is running
     question_index: dict[str, int] = field(default_factory=dict)  # item id -> questions posted so far
     floor_posts: set[tuple[str, str]] = field(default_factory=set)  # (channel, id) of "the floor is open"
     _order: list[str] | None = None  # the discussions in run-of-show order, from the plan
-    _cues: list[Cue] | None = None
 
     async def restore(self) -> None:
         """Pick up where a previous process stopped: the running discussion, questions posted, timers."""
@@ -79,14 +80,12 @@ class Discussions:
             await self.close(cue.item, now)
 
     def cues(self) -> list[Cue]:
-        """The run of show's plan, computed once: the agenda state and the carry-over both read it."""
-        if self._cues is None:
-            self._cues = plan(self.ctx.schedule)
-        return self._cues
+        """The run of show as it now stands: the agenda state and the carry-over both read it."""
+        return self.plan.cues
 
     def planned(self) -> AgendaState:
-        """Where the agenda is now, by the plan (whatever was or was not posted)."""
-        return state_at(self.cues(), self.ctx.clock.now())
+        """Where the agenda is now, by the plan and the chairs' changes (whatever was or was not posted)."""
+        return self.plan.state_at(self.ctx.clock.now())
 
     async def settle(self) -> AgendaState:
         """Bring the floor to the plan's state (on every start): a discussion that should have ended is

@@ -56,6 +56,7 @@ Renderer = Callable[[CueLike, str], str]  # (cue, lang) -> text
 CueHook = Callable[[CueLike, datetime], Awaitable[None]]  # side effects of a cue on the floor
 LeaderCheck = Callable[[], Awaitable[bool]]
 ItemTitle = Callable[[str, str], str]  # (item id, lang) -> the item's title as the agenda gives it
+CueTimesOf = Callable[[CueLike], tuple[datetime, datetime]]  # (planned, due) wall times, kept in the ledger
 
 
 def _item_id(item: str, lang: str) -> str:
@@ -81,6 +82,7 @@ class CueRunner:
     item_title: ItemTitle = _item_id
     is_leader: LeaderCheck = _always_leader
     on_posted: Callable[[CueLike, list[MessageRef]], None] | None = None
+    times_of: CueTimesOf | None = None
     posted: list[str] = field(default_factory=list)
     last_posted_at: datetime | None = None
 
@@ -89,7 +91,8 @@ class CueRunner:
         if not await self.is_leader():
             log.warning("not the leader any more; cue %s left to the leader", cue.id)
             return False
-        if not await self.ledger.claim_cue(cue.id, self.owner, now):
+        planned_at, due_at = self.times_of(cue) if self.times_of is not None else (None, None)
+        if not await self.ledger.claim_cue(cue.id, self.owner, now, planned_at=planned_at, due_at=due_at):
             log.info("cue %s already claimed elsewhere", cue.id)
             return False
         if self.on_cue is not None:
@@ -184,8 +187,12 @@ class Conductor:
         grace: timedelta = timedelta(minutes=2),
         reclaim_after: timedelta = timedelta(seconds=61),
         settle: Callable[[], Awaitable[object]] | None = None,
+        refresh: Callable[[], Awaitable[object]] | None = None,
     ) -> None:
         self.runner = runner
+        # Reads the chairs' changes to the plan again before each post (one may have been made through another
+        # process); it calls `retime`, so a cue moved later is not posted now.
+        self.refresh = refresh
         self.settle = settle  # brings the floor to the plan's state once the past cues are dealt with
         self.reclaim_after = reclaim_after
         self.cues = {cue.id: cue for cue in cues}
@@ -209,50 +216,69 @@ class Conductor:
         decisions = decide(((c.id, c.at) for c in self.cues.values()), ledger, now, self.grace,
                            needed=still_needed(plan, now))
         report = StartReport(0, [], [], 0)
-        # Every missed cue is older than every cue still due: one summary to the chairs first.
-        missed = [d for d in decisions if d.fate is Fate.REPORT_MISSED]
-        await self.runner.report_all_missed([(self.cues[d.cue_id], d.lateness) for d in missed],
-                                            state_at(plan, now), now)
-        report.missed = [d.cue_id for d in missed]
+        # What is still ahead is scheduled, and the scheduler started, before anything is posted: a post waits
+        # for Slack as long as Slack is down, and a cue falling due meanwhile must not be misfire-skipped. Its
+        # job waits on `_firing`, held here until the past cues are dealt with, so posts keep the plan's order.
         for decision in decisions:
-            if decision.fate is not Fate.REPORT_MISSED:
-                await self._apply(decision, report)
-        if self.settle is not None:
-            # Most cues past grace were only reported: what they would have done to the floor is done here.
-            # A failure must not keep the scheduler from starting: the cues still ahead matter more.
-            try:
-                await self.settle()
-            except Exception:
-                log.exception("could not bring the floor to the plan's state")
+            if decision.fate is Fate.SCHEDULE:
+                self._schedule_cue(self.cues[decision.cue_id])
+                report.scheduled += 1
+            elif decision.fate is Fate.DONE:
+                report.already_done += 1
         self.scheduler.start(paused=paused)
+        async with self._firing:
+            # Every missed cue is older than every cue still due: one summary to the chairs first.
+            missed = [d for d in decisions if d.fate is Fate.REPORT_MISSED]
+            await self.runner.report_all_missed([(self.cues[d.cue_id], d.lateness) for d in missed],
+                                                state_at(plan, now), now)
+            report.missed = [d.cue_id for d in missed]
+            for decision in decisions:
+                if decision.fate is Fate.POST_LATE:
+                    await self._post_late(decision, report)
+            if self.settle is not None:
+                # Most cues past grace were only reported: what they would have done to the floor is done
+                # here. A failure is logged: the cues still ahead matter more.
+                try:
+                    await self.settle()
+                except Exception:
+                    log.exception("could not bring the floor to the plan's state")
         return report
 
-    async def _apply(self, decision: CueDecision, report: StartReport) -> None:
+    def _schedule_cue(self, cue: CueLike) -> None:
+        self.scheduler.add_job(
+            self._fire_job,
+            trigger=DateTrigger(run_date=self.wall_time(cue)),
+            args=[cue.id],
+            id=f"cue:{cue.id}",
+            replace_existing=True,
+            misfire_grace_time=self._wall_grace(),
+            coalesce=True,
+            max_instances=1,
+        )
+        self._scheduled.add(cue.id)
+
+    def retime(self, cues: Sequence[CueLike]) -> None:
+        """The chairs moved the plan: every job still ahead follows its cue's new time; a cue cut short (the
+        warning of a panel turn ended early) loses its job. Cues already posted keep their place."""
+        previous, self.cues = self.cues, {cue.id: cue for cue in cues}
+        for cue_id in sorted(self._scheduled - self._fired):
+            cue = self.cues.get(cue_id)
+            if cue is None:
+                self.cancel(f"cue:{cue_id}")
+                self._scheduled.discard(cue_id)
+            elif cue_id not in previous or self.wall_time(previous[cue_id]) != self.wall_time(cue):
+                self._schedule_cue(cue)
+
+    async def _post_late(self, decision: CueDecision, report: StartReport) -> None:
         cue = self.cues[decision.cue_id]
-        if decision.fate is Fate.DONE:
-            report.already_done += 1
-        elif decision.fate is Fate.SCHEDULE:
-            self.scheduler.add_job(
-                self._fire_job,
-                trigger=DateTrigger(run_date=self.wall_time(cue)),
-                args=[cue.id],
-                id=f"cue:{cue.id}",
-                replace_existing=True,
-                misfire_grace_time=self._wall_grace(),
-                coalesce=True,
-                max_instances=1,
-            )
-            self._scheduled.add(cue.id)
-            report.scheduled += 1
+        if await self.runner.fire(cue, late=True):
+            report.posted_late.append(cue.id)
         else:
-            if await self.runner.fire(cue, late=True):
-                report.posted_late.append(cue.id)
-            else:
-                # Claimed by a process that died before posting: the ledger hands such a claim over once it
-                # is stale, so try again then rather than drop the cue.
-                self.schedule_call(f"retry:{cue.id}", self.runner.clock.now() + self.reclaim_after,
-                                   self._retry_late, cue.id)
-                report.retrying.append(cue.id)
+            # Claimed by a process that died before posting: the ledger hands such a claim over once it is
+            # stale, so try again then rather than drop the cue.
+            self.schedule_call(f"retry:{cue.id}", self.runner.clock.now() + self.reclaim_after,
+                               self._retry_late, cue.id)
+            report.retrying.append(cue.id)
 
     async def _retry_late(self, cue_id: str) -> None:
         try:
@@ -277,7 +303,17 @@ class Conductor:
         # that instant's cues here, one after the other in plan order ("the floor is open" before "guiding
         # question 1"), and let their own jobs find them done.
         async with self._firing:
+            before = self.cues.get(cue_id)
+            if self.refresh is not None:
+                try:
+                    await self.refresh()
+                except Exception:
+                    log.exception("could not read the chairs' changes to the plan; the cues run as they were")
+            if cue_id not in self.cues:
+                return  # cut short by a chair's change to the plan while it waited its turn
             due = self.wall_time(self.cues[cue_id])
+            if before is not None and due > self.wall_time(before):
+                return  # moved later by a chair meanwhile: `retime` gave it a new job
             siblings = [c for c in self.cues.values()
                         if c.id in self._scheduled and c.id not in self._fired and self.wall_time(c) == due]
             for cue in siblings:

@@ -24,6 +24,7 @@ from bot.app.effects import Effects, FloorListener, Replies
 from bot.app.floor import SYSTEM_ACTOR, Authorizer, FloorService, schedule_authorizer
 from bot.app.people import People
 from bot.app.places import Places
+from bot.app.plan import LivePlan, PlanCommands
 from bot.app.ports.chat import ChatPort, InboundEvent, MessageRef
 from bot.app.ports.store import AuditLog, KeyValues
 from bot.app.ports.texts import Texts
@@ -32,6 +33,7 @@ from bot.app.timers import Timers
 from bot.app.translation.service import ChatTranslator
 from bot.config.model import Item, Schedule, Text
 from bot.domain.agenda.state import AgendaState
+from bot.domain.agenda.timeline import plan as cues_of
 from bot.domain.floor.events import Outcome
 from bot.domain.floor.policy import FloorPolicy
 from bot.domain.floor.state import Participant
@@ -55,6 +57,7 @@ class EventRuntime:
         publish_board: bool = False,  # the surface shows one live board per discussion (Slack's chairs channel)
         present: Callable[[], frozenset[str] | None] = lambda: None,  # who is in the meeting (Zoom presence)
         places: Places | None = None,  # the sequencer of events that arrive without a place
+        plan: LivePlan | None = None,  # the run of show with the chairs' changes (the planned cues alone if None)
     ) -> None:
         self.schedule = schedule
         self.floor = floor
@@ -64,10 +67,12 @@ class EventRuntime:
         self.context = EventContext(schedule, chat, clock, self.people, texts, present)
         replies = Replies(self.context)
         self.effects = Effects(self.context, floor, timers, replies, publish_board)
-        self.discussions = Discussions(self.context, floor, kv, self.effects)
+        self.plan = plan or LivePlan(cues_of(schedule))
+        self.discussions = Discussions(self.context, floor, kv, self.effects, self.plan)
         self.relay = Relay(self.context, translator)
         self.announcer = Announcer(self.context, translator)
-        self.commands = Commands(self.context, floor, self.effects, self.discussions, self.announcer, audit)
+        self.commands = Commands(self.context, floor, self.effects, self.discussions, self.announcer, audit,
+                                 plan=PlanCommands(self.context, self.plan, replies, self.settle, audit))
         self.dispatch = Dispatch(self.context, self.commands, self.relay, self.discussions, places or Places())
 
     # -- what the composition root and the surfaces use ----------------------------------------------------
@@ -133,6 +138,8 @@ class EventRuntime:
         return await self.commands.run(command, event, who)
 
     async def restore(self) -> None:
+        """Pick up where a previous process stopped: the chairs' changes to the plan, then the floor."""
+        await self.plan.load()
         await self.discussions.restore()
 
     async def settle(self) -> AgendaState:

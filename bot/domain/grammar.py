@@ -44,6 +44,11 @@ class Verb(StrEnum):
     STOP = "stop"
     ANNOUNCE = "announce"
     REPOST = "repost"  # post an announcement of the run of show that a late start skipped
+    # The chair moves the plan live (bot.domain.agenda.adjustments): `number` holds the minutes.
+    DELAY = "delay"  # the rest of the day, N minutes later (negative: pulled forward)
+    EXTEND_DISCUSSION = "extend-discussion"  # the running discussion, N minutes longer
+    NEXT_PANELLIST = "next-panellist"  # the current panel turn ends: the next starts now
+    START_DISCUSSION = "start-discussion"  # the panel ends: the discussion opens now
 
 
 CHAIR_VERBS: frozenset[Verb] = frozenset(
@@ -60,6 +65,10 @@ CHAIR_VERBS: frozenset[Verb] = frozenset(
         Verb.STOP,
         Verb.ANNOUNCE,
         Verb.REPOST,
+        Verb.DELAY,
+        Verb.EXTEND_DISCUSSION,
+        Verb.NEXT_PANELLIST,
+        Verb.START_DISCUSSION,
     }
 )
 
@@ -83,7 +92,7 @@ class Command:
     kind: RequestKind | None = None  # REQUEST
     note: str | None = None  # REQUEST: the text after "q+ to"
     target: Target | None = None  # GIVE, REMOVE, MOVE
-    number: int | None = None  # QUESTION (None = the next one), MOVE (the 1-based position)
+    number: int | None = None  # QUESTION (None = the next one), MOVE (the 1-based position), DELAY & co (minutes)
     duration: timedelta | None = None  # EXTEND
     text: str | None = None  # ANNOUNCE, verbatim
     language: str | None = None  # LANG
@@ -309,6 +318,20 @@ _CHAIR_WORDS: dict[str, Verb] = {
     "announce": Verb.ANNOUNCE, "annoncer": Verb.ANNOUNCE, "anunciar": Verb.ANNOUNCE,
     "repost": Verb.REPOST, "republier": Verb.REPOST, "republicar": Verb.REPOST,
     "volver a publicar": Verb.REPOST,
+    "delay": Verb.DELAY, "retarder": Verb.DELAY, "decaler": Verb.DELAY, "retrasar": Verb.DELAY,
+    "aplazar": Verb.DELAY,
+    "extend-discussion": Verb.EXTEND_DISCUSSION, "extend discussion": Verb.EXTEND_DISCUSSION,
+    "extend the discussion": Verb.EXTEND_DISCUSSION, "prolonger-debat": Verb.EXTEND_DISCUSSION,
+    "prolonger le debat": Verb.EXTEND_DISCUSSION, "prorrogar-debate": Verb.EXTEND_DISCUSSION,
+    "prorrogar el debate": Verb.EXTEND_DISCUSSION, "extender-debate": Verb.EXTEND_DISCUSSION,
+    "next-panellist": Verb.NEXT_PANELLIST, "next-panelist": Verb.NEXT_PANELLIST,
+    "next panellist": Verb.NEXT_PANELLIST, "next panelist": Verb.NEXT_PANELLIST,
+    "paneliste-suivant": Verb.NEXT_PANELLIST, "paneliste suivant": Verb.NEXT_PANELLIST,
+    "siguiente-panelista": Verb.NEXT_PANELLIST, "siguiente panelista": Verb.NEXT_PANELLIST,
+    "start-discussion": Verb.START_DISCUSSION, "start discussion": Verb.START_DISCUSSION,
+    "start the discussion": Verb.START_DISCUSSION, "ouvrir-debat": Verb.START_DISCUSSION,
+    "ouvrir le debat": Verb.START_DISCUSSION, "abrir-debate": Verb.START_DISCUSSION,
+    "abrir el debate": Verb.START_DISCUSSION,
     "help": Verb.HELP, "aide": Verb.HELP, "ayuda": Verb.HELP,
     "lang": Verb.LANG, "language": Verb.LANG, "langue": Verb.LANG, "idioma": Verb.LANG,
     "lengua": Verb.LANG,
@@ -319,6 +342,7 @@ _LANGS = {
     "es": "es", "spanish": "es", "espagnol": "es", "espanol": "es",
 }  # fmt: skip
 _UNITS = re.compile(r"(min(?:ute)?s?|minutos?|sec(?:ond)?s?|secondes?|segundos?)\b")
+_MINUTES = re.compile(r"^([+-]?)\s*(\d{1,3})\s*(?:m|mn|min|mins|minutes?|minutos?)?$")
 _HANDLE = re.compile(r"^@[\w.\-:]+$", re.UNICODE)  # ":" for keys such as web:guest:x
 
 
@@ -364,6 +388,11 @@ def _chair_args(verb: Verb, rest: list[str], original: str) -> Command | None:
     if verb is Verb.REPOST:
         cue = rest[0].strip("`'\"<>") if len(rest) == 1 else ""
         return Command(verb, cue=cue) if cue else None
+    if verb in (Verb.DELAY, Verb.EXTEND_DISCUSSION):
+        found = _MINUTES.match(normalize(" ".join(rest)).replace("\u2212", "-"))
+        if found is None or int(found.group(2)) == 0 or (verb is Verb.EXTEND_DISCUSSION and found.group(1) == "-"):
+            return None
+        return Command(verb, number=-int(found.group(2)) if found.group(1) == "-" else int(found.group(2)))
     if verb is Verb.LANG:
         lang = _LANGS.get(normalize(" ".join(rest)).strip(_EDGE_PUNCT)) if len(rest) == 1 else None
         return Command(verb, language=lang) if lang else None

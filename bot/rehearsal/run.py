@@ -165,7 +165,6 @@ class Rehearsal:
         self.bot = bot
         self.schedule = bot.schedule
         self.store = bot.store
-        self.cues = plan(bot.schedule)
         self.clock = clock
         self.chat = chat
         self.timers = timers
@@ -176,7 +175,8 @@ class Rehearsal:
         self.actions: Sequence[SimStep] = [
             a for a in (scenario.actions if scenario else ()) if a.at >= self.clock.now()
         ]
-        self._cue_i = next((i for i, c in enumerate(self.cues) if c.at >= self.clock.now()), len(self.cues))
+        # Cues before the clock's start are the past (a start or restart recovers them, `resume`).
+        self._done = {c.id for c in self.cues if c.at < self.clock.now()}
         self._action_i = 0
         self.steps = 0
 
@@ -194,6 +194,7 @@ class Rehearsal:
         bot = await build(schedule, Settings.model_construct(), clock=clock, store=store, surface=chat, timers=timers,
                           translator=translator, schedule_path=schedule_path, lead=False,
                           owner=f"rehearsal-{uuid.uuid4().hex[:8]}")
+        await bot.runtime.plan.load()  # the chairs' changes a previous process made: what is past follows them
         return cls(bot, chat, clock, timers, scenario)
 
     async def resume(self, grace: timedelta) -> StartReport:
@@ -217,12 +218,21 @@ class Rehearsal:
         finally:
             conductor.shutdown()
 
+    @property
+    def cues(self) -> Sequence[Cue]:
+        """The run of show as it now stands (a chair's change to the plan re-times what is ahead)."""
+        return self.runtime.plan.retimed.cues
+
+    def _next_cue(self) -> Cue | None:
+        return next((c for c in self.cues if c.id not in self._done), None)
+
     async def run(self, *, until: datetime | None = None, max_steps: int = 1_000_000) -> None:
-        cues, actions, clock, timers, people = self.cues, self.actions, self.clock, self.timers, self.people
+        actions, clock, timers, people = self.actions, self.clock, self.timers, self.people
         while self.steps < max_steps:
+            upcoming = self._next_cue()
             candidates = [
                 t for t in (
-                    cues[self._cue_i].at if self._cue_i < len(cues) else None,
+                    upcoming.at if upcoming is not None else None,
                     actions[self._action_i].at if self._action_i < len(actions) else None,
                     timers.next_at(),
                     people.next_speech_end(),
@@ -238,9 +248,9 @@ class Rehearsal:
             if at > clock.now():
                 clock.set(at)
             now = clock.now()
-            while self._cue_i < len(cues) and cues[self._cue_i].at <= now:
-                await self.runner.fire(cues[self._cue_i])
-                self._cue_i += 1
+            while (cue := self._next_cue()) is not None and cue.at <= now:
+                self._done.add(cue.id)
+                await self.runner.fire(cue)
             for job in timers.pop_due(now):
                 await job()
             while self._action_i < len(actions) and actions[self._action_i].at <= now:
@@ -251,5 +261,5 @@ class Rehearsal:
     async def result(self) -> RehearsalResult:
         report = await collect_report(self.schedule, self.store.floor, self.ledger, self.cues,
                                       self.runtime.question_index, written=self.store.inputs)
-        return RehearsalResult(self.chat, report, self.cues, await self.ledger.cue_states(), self.steps)
+        return RehearsalResult(self.chat, report, list(self.cues), await self.ledger.cue_states(), self.steps)
 

@@ -12,7 +12,7 @@ from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.app.ports.inputs import InputStore
-from bot.app.ports.store import CueLedger, CueTimes, FloorRecords, RequestStatus
+from bot.app.ports.store import CueLedger, FloorRecords, PostedTimes, RequestStatus
 from bot.config.model import Item, Schedule, text_in
 from bot.domain.agenda.recovery import LedgerState
 from bot.domain.agenda.timeline import Cue, CueKind
@@ -95,7 +95,7 @@ class _Rows:
 async def collect_report(
     schedule: Schedule, lists: FloorRecords, cue_ledger: CueLedger, cues: Sequence[Cue],
     questions_asked: Mapping[str, int] | None = None, attendance: Sequence[AttendanceLine] = (),
-    lang: str | None = None, cue_times: CueTimes | None = None, written: InputStore | None = None,
+    lang: str | None = None, cue_times: PostedTimes | None = None, written: InputStore | None = None,
     timemap: TimeMap | None = None,
 ) -> Report:
     """`lang` is the language of titles in the report (default: the event's first language); `cue_times`
@@ -147,6 +147,6 @@ class _NoTimes:
         return {}
 
 
-def _as_cue_times(ledger: CueLedger) -> CueTimes:
+def _as_cue_times(ledger: CueLedger) -> PostedTimes:
     """A ledger that cannot say when it posted (a test's) gives none: every turn then counts as planned."""
-    return ledger if isinstance(ledger, CueTimes) else _NoTimes()
+    return ledger if isinstance(ledger, PostedTimes) else _NoTimes()

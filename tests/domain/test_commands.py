@@ -118,6 +118,18 @@ CHAIR_CASES: list[tuple[str, Command]] = [
     ("volver a publicar session-2/floor", Command(Verb.REPOST, cue="session-2/floor")),
     ("lang fr", Command(Verb.LANG, language="fr")), ("langue espagnol", Command(Verb.LANG, language="es")),
     ("idioma inglés", Command(Verb.LANG, language="en")),
+    # The chair moves the plan live: minutes in `number`, negative to pull forward.
+    ("delay 10", Command(Verb.DELAY, number=10)), ("delay -5", Command(Verb.DELAY, number=-5)),
+    ("delay 15 min", Command(Verb.DELAY, number=15)), ("retarder 10 minutes", Command(Verb.DELAY, number=10)),
+    ("décaler −5", Command(Verb.DELAY, number=-5)), ("retrasar 5 minutos", Command(Verb.DELAY, number=5)),
+    ("extend-discussion 10", Command(Verb.EXTEND_DISCUSSION, number=10)),
+    ("extend discussion 5m", Command(Verb.EXTEND_DISCUSSION, number=5)),
+    ("prolonger-débat 10", Command(Verb.EXTEND_DISCUSSION, number=10)),
+    ("prorrogar el debate 10", Command(Verb.EXTEND_DISCUSSION, number=10)),
+    ("next-panellist", Command(Verb.NEXT_PANELLIST)), ("next panelist", Command(Verb.NEXT_PANELLIST)),
+    ("panéliste suivant", Command(Verb.NEXT_PANELLIST)), ("siguiente-panelista", Command(Verb.NEXT_PANELLIST)),
+    ("start-discussion", Command(Verb.START_DISCUSSION)), ("ouvrir le débat", Command(Verb.START_DISCUSSION)),
+    ("abrir-debate", Command(Verb.START_DISCUSSION)),
 ]  # fmt: skip
 
 
@@ -132,7 +144,9 @@ def test_chair_verbs_after_slash_floor(args: str, expected: Command) -> None:
     "args",
     ["give", "give bob", "give @a @b", "remove", "move @bob", "move @bob x", "question two", "extend forever",
      "extend 0", "announce", "lang de", "next now", "close it", "stop talking", "skip me please",
-     "give <@U0LENE|lene>", "repost", "repost a b"],  # Slack's own syntax is the Slack adapter's to translate
+     "give <@U0LENE|lene>",  # Slack's own syntax is the Slack adapter's to translate
+     "repost", "repost a b", "delay", "delay 0", "delay soon", "delay 10 hours",
+     "extend-discussion -5", "extend-discussion", "next-panellist now", "start-discussion 5"],
 )
 def test_malformed_chair_verbs_are_not_commands(args: str) -> None:
     assert parse_floor(args) is None

@@ -16,6 +16,7 @@ from bot.adapters.store.key_values import SqlKeyValues
 from bot.adapters.store.lease import LeaderLease
 from bot.adapters.store.ledger import SqlCueLedger
 from bot.adapters.store.migrate import upgrade_to_head
+from bot.adapters.store.plan_changes import SqlPlanChanges
 from bot.adapters.store.revocations import SqlRevocations
 
 
@@ -32,6 +33,7 @@ class Store:
     lease: LeaderLease
     revocations: SqlRevocations
     inputs: SqlInputStore
+    plan_changes: SqlPlanChanges
 
     async def close(self) -> None:
         await self.db.dispose()
@@ -45,4 +47,5 @@ async def open_store(url: str, inputs_dir: str | None = None, *, read_only: bool
     if not read_only:
         await upgrade_to_head(db)
     return Store(db, FloorLists(db), SqlKeyValues(db), InboundEvents(db), SqlCueLedger(db), SqlAuditLog(db),
-                 LeaderLease(db), SqlRevocations(db), SqlInputStore(db, inputs_folder(url, inputs_dir)))
+                 LeaderLease(db), SqlRevocations(db), SqlInputStore(db, inputs_folder(url, inputs_dir)),
+                 SqlPlanChanges(db))

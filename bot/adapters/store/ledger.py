@@ -7,7 +7,7 @@ is one INSERT on the primary key, so exactly one claimant wins, across tasks, pr
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
 
 from sqlalchemy import select, update
@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from bot.adapters.store.engine import reading
 from bot.adapters.store.tables import cue_ledger as _cues
 from bot.adapters.store.upsert import insert_on_conflict
+from bot.app.ports.store import CueTimes
 from bot.domain.agenda.recovery import LedgerState
 
 # A claim older than this with no outcome belongs to a process that died between claim and post (posting
@@ -36,26 +37,38 @@ class SqlCueLedger:
         return {row.cue_id: LedgerState(row.state) for row in rows}
 
     async def posted_times(self) -> dict[str, datetime]:
+        # Two columns only: the report reads stores as they are, never migrated (an older one has no due_at).
         async with reading(self._engine) as connection:
             rows = (await connection.execute(
                 select(_cues.c.cue_id, _cues.c.posted_at).where(_cues.c.posted_at.is_not(None)))).all()
         return {row.cue_id: row.posted_at for row in rows}
 
-    async def claim_cue(self, cue_id: str, owner: str, now: datetime) -> bool:
+    async def cue_times(self) -> dict[str, CueTimes]:
+        async with reading(self._engine) as connection:
+            rows = (await connection.execute(select(_cues))).all()
+        return {row.cue_id: CueTimes(LedgerState(row.state), row.planned_at, row.due_at, row.posted_at)
+                for row in rows}
+
+    async def claim_cue(self, cue_id: str, owner: str, now: datetime, *, planned_at: datetime | None = None,
+                        due_at: datetime | None = None) -> bool:
         """True for the one caller that now owns the cue: a first claim, or the take-over of a claim with no
-        outcome made more than STALE_CLAIM_AFTER ago.
+        outcome made more than STALE_CLAIM_AFTER ago. `planned_at` and `due_at`: the cue's time in the plan
+        and the time it was due once the chairs moved the plan, kept with it.
 
         Exclusive either way: the take-over moves `claimed_at` to `now`, so a second taker finds a fresh claim.
         """
-        return bool(await self.claim_cues([cue_id], owner, now))
+        return bool(await self.claim_cues([cue_id], owner, now, times={cue_id: (planned_at, due_at)}))
 
-    async def claim_cues(self, cue_ids: Sequence[str], owner: str, now: datetime) -> set[str]:
+    async def claim_cues(self, cue_ids: Sequence[str], owner: str, now: datetime,
+                         times: Mapping[str, tuple[datetime | None, datetime | None]] | None = None) -> set[str]:
         """`claim_cue` for many cues in one transaction (a start reporting a morning's missed cues): the
         ones this caller now owns."""
         if not cue_ids:
             return set()
+        times = times or {}
         rows = [{"cue_id": cue_id, "state": LedgerState.CLAIMED, "claimed_by": owner, "claimed_at": now,
-                 "posted_at": None} for cue_id in dict.fromkeys(cue_ids)]
+                 "posted_at": None, "planned_at": times.get(cue_id, (None, None))[0],
+                 "due_at": times.get(cue_id, (None, None))[1]} for cue_id in dict.fromkeys(cue_ids)]
         async with self._engine.begin() as connection:
             insert = insert_on_conflict(connection, _cues).values(rows)
             statement = insert.on_conflict_do_update(

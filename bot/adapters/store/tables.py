@@ -131,6 +131,21 @@ class CueRow(Base):
     claimed_by: Mapped[str] = mapped_column(String(200))
     claimed_at: Mapped[datetime]
     posted_at: Mapped[datetime | None]
+    planned_at: Mapped[datetime | None]  # the cue's time in the plan (wall time) ...
+    due_at: Mapped[datetime | None]  # ... and the time it was due once the chairs moved the plan
+
+
+class PlanAdjustmentRow(Base):
+    """A chair's live change to the plan (delay, extend the discussion, next panellist...), in the order made:
+    the run of show is the plan with these applied (bot.domain.agenda.adjustments)."""
+
+    __tablename__ = "plan_adjustments"
+
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    kind: Mapped[str] = mapped_column(String(40))
+    at: Mapped[datetime]  # agenda time the change was made
+    minutes: Mapped[int] = mapped_column(Integer)
+    actor: Mapped[str] = mapped_column(String(200))
 
 
 class LeaseRow(Base):
@@ -193,6 +208,7 @@ audit_log = cast(Table, AuditRow.__table__)
 inbound_events = cast(Table, InboundEventRow.__table__)
 cue_ledger = cast(Table, CueRow.__table__)
 leader_leases = cast(Table, LeaseRow.__table__)
+plan_adjustments = cast(Table, PlanAdjustmentRow.__table__)
 key_values = cast(Table, KeyValueRow.__table__)
 console_revocations = cast(Table, RevocationRow.__table__)
 written_inputs = cast(Table, WrittenInputRow.__table__)

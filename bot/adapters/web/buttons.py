@@ -42,7 +42,14 @@ CHAIR_VERBS = {
     "stop": "stop",
     "announce": "announce {text}",
     "repost": "repost {value}",  # value: the id of a cue reported missed
+    # The chair moves the plan live (value: minutes; a delay's may be negative: pulled forward).
+    "delay": "delay {value}",
+    "extend-discussion": "extend-discussion {value}",
+    "next-panellist": "next-panellist",
+    "start-discussion": "start-discussion",
 }
+_PLAN_VERBS = {"delay": Verb.DELAY, "extend-discussion": Verb.EXTEND_DISCUSSION,
+               "next-panellist": Verb.NEXT_PANELLIST, "start-discussion": Verb.START_DISCUSSION}
 REQUEST_KINDS = ("new", "clarifying", "reply")
 REQUEST_KIND_WORDS = {"new": "", "clarifying": "clarify", "reply": "reply"}  # `q+ clarify to <note>`
 _PLAIN_VERBS = {"next": Verb.NEXT, "skip": Verb.SKIP, "close": Verb.CLOSE, "open": Verb.OPEN, "stop": Verb.STOP,
@@ -110,6 +117,8 @@ def floor_intent(body: Mapping[str, Any]) -> tuple[InboundKind, str, dict[str, s
             raise InvalidButton("console.error.bad_request")
         if action == "repost" and (not value or len(value.split()) != 1):
             raise InvalidButton("console.error.bad_request")
+        if action in ("delay", "extend-discussion") and not _minutes(value, signed=action == "delay"):
+            raise InvalidButton("console.error.bad_request")
         texts = announcement_texts(body) if action == "announce" else {}
         if action == "announce":
             text = text or next(iter(texts.values()), "")
@@ -148,4 +157,12 @@ def button_command(extra: Mapping[str, str]) -> Command | None:
         return Command(Verb.ANNOUNCE, text=extra.get("text"))
     if action == "repost":
         return Command(Verb.REPOST, cue=value)
+    if action in _PLAN_VERBS:
+        return Command(_PLAN_VERBS[action], number=int(value) if value else None)
     return None
+
+
+def _minutes(value: str, *, signed: bool) -> bool:
+    """A whole, non-zero number of minutes (negative only for a delay: pulled forward)."""
+    digits = value[1:] if signed and value.startswith("-") else value
+    return digits.isdigit() and int(digits) != 0

@@ -38,7 +38,18 @@ from bot.adapters.web.local_chat import LocalChat
 from bot.adapters.web.rate import RateLimiter
 from bot.adapters.web.setup import ConsoleAccess
 from bot.adapters.web.signin import JoinRefused, SignIn, best_language, is_guest
-from bot.adapters.web.views import ConsoleModel, EventView, FloorView, Powers, RequestView, budget_json, pick, to_json
+from bot.adapters.web.views import (
+    ConsoleModel,
+    EventView,
+    FloorView,
+    Powers,
+    RequestView,
+    budget_json,
+    cue_json,
+    offset_json,
+    pick,
+    to_json,
+)
 from bot.app.clock import Clock
 from bot.app.places import Places
 from bot.app.ports.chat import InboundEvent, InboundHandler, InboundKind
@@ -206,17 +217,12 @@ class WebConsole:
                  "points": [pick(p, lang) for p in question.points]} if question else None
             ),
             "run_of_show": None,
+            "offset": None,
         }
         if powers.organizer or powers.chair:
             zone = ZoneInfo(event.timezone)
-            # The event's clock is formatted here, as in chat; only the reader's own clock is left to the page.
-            state["run_of_show"] = [
-                {"at": cue.at.isoformat(), "id": cue.id, "kind": cue.kind, "item": cue.item,
-                 "title": pick(cue.title, lang), "state": cue.state.value,
-                 "day": formats.long_date(cue.at.astimezone(zone).date(), lang),
-                 "time": formats.clock(cue.at.astimezone(zone), lang)}
-                for cue in await self.model.run_of_show()
-            ]
+            state["run_of_show"] = [cue_json(cue, zone, lang) for cue in await self.model.run_of_show()]
+            state["offset"] = offset_json(await self.model.offset_minutes(), lang)
         return JSONResponse(state)
 
     async def _powers(self, who: Credential | None) -> Powers:

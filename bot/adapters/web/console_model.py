@@ -20,12 +20,12 @@ from bot.adapters.web.views import (
     TimerView,
 )
 from bot.app.board import budget_uses
+from bot.app.plan import LivePlan, offset_minutes
 from bot.app.ports.store import CueLedger
 from bot.app.runtime import EventRuntime
 from bot.config.model import Question, Text
 from bot.domain import authz
 from bot.domain.agenda.recovery import LedgerState
-from bot.domain.agenda.timeline import Cue
 from bot.domain.floor import explain
 from bot.domain.floor.rules import position, queue
 from bot.domain.floor.state import FloorState
@@ -45,7 +45,7 @@ def _localized(text: Text | None, languages: Sequence[str]) -> Localized:
 class RuntimeConsoleModel:
     runtime: EventRuntime
     ledger: CueLedger
-    cues: Sequence[Cue]
+    plan: LivePlan  # the run of show as the chairs moved it
 
     @property
     def _languages(self) -> list[str]:
@@ -142,14 +142,21 @@ class RuntimeConsoleModel:
                             tuple(_localized(p, self._languages) for p in points))
 
     async def run_of_show(self) -> Sequence[CueView]:
+        """Every cue at its time now, with its time in the plan (a cue cut short by a chair: skipped)."""
         states: Mapping[str, LedgerState] = await self.ledger.cue_states()
+        retimed = self.plan.retimed
+        now_at = {cue.id: cue.at for cue in retimed.cues}
         views = []
-        for cue in self.cues:
+        for cue in self.plan.plan:
             item = self.runtime.item(cue.item)
             title: Localized = {lang: item_title(item, lang) for lang in self._languages} if item else {}
-            views.append(CueView(cue.at, cue.kind.value, cue.item, title, _ledger_view(states.get(cue.id)),
-                                 cue.id))
-        return views
+            state = CueStatus.SKIPPED if cue.id in retimed.skipped else _ledger_view(states.get(cue.id))
+            views.append(CueView(now_at.get(cue.id, cue.at), cue.kind.value, cue.item, title, state, cue.id,
+                                 planned_at=cue.at))
+        return sorted(views, key=lambda v: v.at)
+
+    async def offset_minutes(self) -> int:
+        return offset_minutes(self.plan.offset_at(self.runtime.clock.now()))
 
 
 def _ledger_view(state: LedgerState | None) -> CueStatus:

@@ -10,11 +10,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field
-from datetime import datetime
+from datetime import datetime, tzinfo
 from enum import StrEnum
 from typing import Any, Protocol
 
 from bot.app.ports.board import BudgetUse
+from bot.i18n import catalog as i18n
+from bot.i18n import formats
 from bot.i18n.board import budget_text
 
 Localized = Mapping[str, str]  # {"en": ..., "fr": ..., "es": ...}; may hold only some languages
@@ -39,6 +41,7 @@ class CueStatus(StrEnum):
     LATE = "late"  # posted, but after its time (e.g. recovered after a restart)
     MISSED = "missed"  # its time passed beyond the grace period and it was not posted
     PENDING = "pending"  # not due yet
+    SKIPPED = "skipped"  # cut short by a chair (a panel turn or the panel ended early)
 
 
 @dataclass(frozen=True)
@@ -145,6 +148,7 @@ class CueView:
     title: Localized
     state: CueStatus = CueStatus.PENDING
     id: str = ""  # the cue's id in the ledger (what `/floor repost` takes)
+    planned_at: datetime | None = None  # its time in the plan, when a chair's change moved it (`at`: now)
 
 
 class ConsoleModel(Protocol):
@@ -181,6 +185,10 @@ class ConsoleModel(Protocol):
 
     async def run_of_show(self) -> Sequence[CueView]: ...
 
+    async def offset_minutes(self) -> int:
+        """How late the day runs by the chairs' changes (negative: early), as a rundown shows it."""
+        ...
+
 
 def to_json(value: Any) -> Any:
     """Views as JSON-ready data: dataclasses to dicts, datetimes to ISO 8601 with offset."""
@@ -204,3 +212,20 @@ def budget_json(use: BudgetUse, lang: str) -> dict[str, Any]:
     return {"group": use.group, "group_name": pick(use.group_name, lang), "used_seconds": seconds(use.used),
             "budget_seconds": seconds(use.budget), "remaining_seconds": seconds(use.remaining),
             "text": budget_text(use, lang)}
+
+
+def offset_json(minutes: int, lang: str) -> dict[str, Any]:
+    """How late the day runs ("running 7 min late"), as the run of show's heading says it."""
+    key = "plan.console.late" if minutes > 0 else "plan.console.early" if minutes < 0 else "plan.console.on_time"
+    return {"minutes": minutes, "text": i18n.render(key, lang, minutes=abs(minutes))}
+
+
+def cue_json(cue: CueView, zone: tzinfo, lang: str) -> dict[str, Any]:
+    """A run-of-show row. The event's clock is formatted here, as in chat; only the reader's own clock is left
+    to the page. A cue a chair moved carries its time in the plan too, as a rundown shows plan and new times."""
+    planned = cue.planned_at if cue.planned_at is not None and cue.planned_at != cue.at else None
+    return {"at": cue.at.isoformat(), "id": cue.id, "kind": cue.kind, "item": cue.item,
+            "title": pick(cue.title, lang), "state": cue.state.value,
+            "day": formats.long_date(cue.at.astimezone(zone).date(), lang),
+            "time": formats.clock(cue.at.astimezone(zone), lang),
+            "planned": formats.clock(planned.astimezone(zone), lang) if planned is not None else None}

@@ -4,7 +4,7 @@ PostgreSQL through SQLAlchemy), bot/testing/memory.py has in-memory versions of 
 - `FloorStore` / `FloorTransaction`: a list of speakers read under its lock, written, its report rows and its
   audit entry, all in one transaction (bot.app.floor runs the rules in between);
 - `AuditLog`, `KeyValues`, `SeenEvents` (exactly-once intake), `CueLedger` (what the run of show did),
-  `Lease` (one leader per event);
+  `PlanChanges` (the chairs' live changes to the plan), `Lease` (one leader per event);
 - `FloorRecords`: the read model of what ran, for the report.
 """
 
@@ -17,6 +17,7 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any, Protocol, runtime_checkable
 
+from bot.domain.agenda.adjustments import Adjustment
 from bot.domain.agenda.recovery import LedgerState
 from bot.domain.floor.events import FloorEvent
 from bot.domain.floor.state import FloorState, Intervention
@@ -64,12 +65,26 @@ class SeenEvents(Protocol):
         ...
 
 
+@dataclass(frozen=True, slots=True)
+class CueTimes:
+    """One cue as the ledger keeps it: where it stands, its time in the plan, the time it was due once the
+    chairs moved the plan, and when it was posted (wall times)."""
+
+    state: LedgerState
+    planned_at: datetime | None = None
+    due_at: datetime | None = None
+    posted_at: datetime | None = None
+
+
 class CueLedger(Protocol):
     """The store's record of what the run of show has done."""
 
     async def cue_states(self) -> dict[str, LedgerState]: ...
 
-    async def claim_cue(self, cue_id: str, owner: str, now: datetime) -> bool: ...
+    async def cue_times(self) -> dict[str, CueTimes]: ...
+
+    async def claim_cue(self, cue_id: str, owner: str, now: datetime, *, planned_at: datetime | None = None,
+                        due_at: datetime | None = None) -> bool: ...
 
     async def mark_cue(self, cue_id: str, state: LedgerState, now: datetime) -> None: ...
 
@@ -84,11 +99,21 @@ class CueLedger(Protocol):
 
 
 @runtime_checkable
-class CueTimes(Protocol):
+class PostedTimes(Protocol):
     """When the run of show posted its cues, as the report reads the programme as it ran."""
 
     async def posted_times(self) -> dict[str, datetime]:
         """cue id -> when it was posted (on time or late); cues not posted are absent."""
+        ...
+
+
+class PlanChanges(Protocol):
+    """The chairs' live changes to the plan, in the order they were made."""
+
+    async def adjustments(self) -> list[Adjustment]: ...
+
+    async def append(self, adjustment: Adjustment, actor: str, audit: AuditRecord) -> None:
+        """Record a change and its audit entry in one transaction."""
         ...
 
 
@@ -191,6 +216,7 @@ __all__ = [
     "KeyValues",
     "Lease",
     "LockedList",
+    "PlanChanges",
     "RequestStatus",
     "SeenEvents",
 ]

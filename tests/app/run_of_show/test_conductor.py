@@ -37,7 +37,8 @@ class MemoryLedger:
     async def cue_states(self) -> dict[str, LedgerState]:
         return dict(self.states)
 
-    async def claim_cue(self, cue_id: str, owner: str, now: datetime) -> bool:
+    async def claim_cue(self, cue_id: str, owner: str, now: datetime, *, planned_at: datetime | None = None,
+                        due_at: datetime | None = None) -> bool:
         if cue_id in self.states and self.states[cue_id] is not LedgerState.CLAIMED:
             return False
         self.states[cue_id] = LedgerState.CLAIMED

@@ -376,6 +376,11 @@
   function renderRun() {
     const cues = state.run_of_show;
     if (cues === null) return;
+    // How late the day runs by the chairs' changes, as a rundown says it ("running 7 min late").
+    const offset = state.offset ? state.offset.text : "";
+    $("run-offset").textContent = offset;
+    $("chair-plan-offset").textContent = offset;
+    $("run-offset").className = "list-status" + (state.offset && state.offset.minutes > 0 ? " late" : "");
     const zone = state.event.timezone;
     $("run-col-time").textContent = t("console.run.col_time", { zone: state.event.timezone_label || zone });
     const now = Date.parse(state.now);
@@ -392,7 +397,7 @@
         lastDay = day;
         const dayRow = el("tr", "day");
         const th = el("th", "", day);
-        th.colSpan = 5;
+        th.colSpan = 6;
         th.scope = "rowgroup";
         dayRow.append(th);
         rows.push(dayRow);
@@ -402,7 +407,10 @@
       if (when) tr.className = when;
       const first = el("td", "num", c.time);
       if (when && when !== "past") first.append(el("span", "when-tag", t("console.run." + when)));
-      tr.append(first, el("td", "num", dayTime(c.at)), el("td", "", c.title));
+      // The plan's time, struck through, when a chair's change moved the cue (its new time is the first column).
+      const planned = el("td", "num planned", c.planned || "");
+      if (c.planned) planned.append(el("span", "visually-hidden", " " + t("console.plan.moved")));
+      tr.append(first, planned, el("td", "num", dayTime(c.at)), el("td", "", c.title));
       const cueLabel = S["console.cue." + c.kind] !== undefined ? t("console.cue." + c.kind) : c.kind;
       tr.append(el("td", "", cueLabel));
       const stateCell = el("td", "state state-" + c.state, t("console.run.state." + c.state));
@@ -536,6 +544,7 @@
       const body = { action: verb };
       if (verb === "extend") body.value = $("extend-minutes").value;
       if (verb === "question") body.value = $("question-number").value;
+      if (verb === "delay" || verb === "extend-discussion") body.value = $("plan-minutes").value;
       act(body);
     }));
     // One field per audience: the chair writes one (their own language first), the others are prefilled by
