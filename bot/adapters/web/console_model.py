@@ -26,6 +26,7 @@ from bot.domain import authz
 from bot.domain.agenda.recovery import LedgerState
 from bot.domain.agenda.timeline import Cue
 from bot.domain.floor import explain
+from bot.domain.floor.order import positions
 from bot.domain.floor.rules import position, queue
 from bot.domain.floor.state import FloorState
 from bot.i18n.cues import item_title
@@ -87,8 +88,9 @@ class RuntimeConsoleModel:
         policy = self.runtime.policy
         present = self.runtime.present()
         requests = []
+        places = positions(state, now, policy, present)  # one walk down the order, not one per row
         for place, r in enumerate(queue(state, policy), start=1):
-            pos = position(state, r.person, now, policy, present)
+            pos = places[r.person]
             p = r.participant
             requests.append(RequestView(
                 r.id, r.person, p.name, p.group, p.language, r.kind.value, r.note, r.at, place,

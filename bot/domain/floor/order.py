@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from bot.domain.floor.policy import FloorPolicy, OrderPolicy
-from bot.domain.floor.state import FloorState, Request, RequestKind
+from bot.domain.floor.state import PRIORITY, FloorState, Request, RequestKind
 
 # Recency of a group: (0, 0) never heard, (1, timestamp) heard at that time, (2, n) placed n-th in the
 # order being built (a virtual turn, so round robin continues down the list).
@@ -79,58 +79,55 @@ def _order_of(state: FloorState, policy: FloorPolicy) -> tuple[Request, ...]:
     return _MEMO[id(state)][2]
 
 
-# A request's key in time: the time it was made, then arrival (its index in `pending`, which is in arrival order).
-_Timed = tuple[datetime, int, Request]
+# A request in a batch and its rank in time (the time it was made, then arrival: `pending` is in arrival order).
+_Ranked = tuple[int, Request]
 
 
 def _policy_order(state: FloorState, requests: list[Request], policy: FloorPolicy) -> list[Request]:
     """Kinds in priority, within-budget before over-budget, then the policy inside each such batch:
-    one sort, then O(n log n) per batch (a stable partition, or a heap of per-group queues)."""
+    one sort per batch, then a stable partition (first-time-first) or a heap of per-group queues (balanced)."""
     arrival = {r.id: i for i, r in enumerate(state.pending)}
-    timed = sorted(((r.at, arrival[r.id], r) for r in requests),
-                   key=lambda t: (t[2].kind.priority, t[2].over_budget, t[0], t[1]))
+    batches: dict[tuple[int, bool], list[tuple[datetime, int, Request]]] = {}
+    for r in requests:
+        batches.setdefault((PRIORITY[r.kind], r.over_budget), []).append((r.at, arrival[r.id], r))
     recency = _group_recency(state)
     spoken = {p for p, n in state.spoken.items() if n > 0}
     if state.speaking is not None:
         spoken.add(state.speaking.request.person)
     out: list[Request] = []
-    start = 0
-    while start < len(timed):
-        head = timed[start][2]
-        end = start
-        while end < len(timed) and (timed[end][2].kind, timed[end][2].over_budget) == (head.kind, head.over_budget):
-            end += 1
-        batch = timed[start:end]
+    for key in sorted(batches):
+        # (time, arrival) is unique: the sort never compares requests.
+        batch = [(rank, r) for rank, (_, _, r) in enumerate(sorted(batches[key]))]
         if policy.order is OrderPolicy.BALANCED:
             out.extend(_round_robin(batch, recency, len(out)))
         elif policy.order is OrderPolicy.FIRST_TIME_FIRST:
             # One request per person and kind, so a batch's people are distinct: who has spoken is fixed
             # for the batch, and a stable sort on it keeps time order within each half.
-            out.extend(t[2] for t in sorted(batch, key=lambda t: t[2].person in spoken))
+            out.extend(r for _, r in sorted(batch, key=lambda t: t[1].person in spoken))
         else:
-            out.extend(t[2] for t in batch)
-        spoken.update(t[2].person for t in batch)
-        start = end
+            out.extend(r for _, r in batch)
+        spoken.update(r.person for _, r in batch)
     return out
 
 
-def _round_robin(batch: list[_Timed], recency: dict[str, _Recency], placed: int) -> list[Request]:
+def _round_robin(batch: list[_Ranked], recency: dict[str, _Recency], placed: int) -> list[Request]:
     """The group heard least recently goes next, then time within the group; a group just placed goes
     behind every other (its virtual turn is the latest), so a heap of groups keyed by recency suffices."""
-    queues: dict[str, deque[_Timed]] = {}
+    queues: dict[str, deque[_Ranked]] = {}
     for t in batch:
-        queues.setdefault(t[2].participant.group, deque()).append(t)
-    heap = [(recency.get(g, (0, 0.0)), q[0][0], q[0][1], g) for g, q in queues.items()]
+        queues.setdefault(t[1].participant.group, deque()).append(t)
+    heap = [(*recency.get(g, (0, 0.0)), q[0][0], g) for g, q in queues.items()]
     heapq.heapify(heap)
     out: list[Request] = []
     while heap:
-        _, _, _, group = heapq.heappop(heap)
+        group = heapq.heappop(heap)[3]
         q = queues[group]
-        out.append(q.popleft()[2])
+        out.append(q.popleft()[1])
         # Later choices in this build see this group as having spoken.
-        recency[group] = (2, float(placed + len(out)))
+        turn = placed + len(out)
+        recency[group] = (2, float(turn))
         if q:
-            heapq.heappush(heap, (recency[group], q[0][0], q[0][1], group))
+            heapq.heappush(heap, (2, float(turn), q[0][0], group))
     return out
 
 
@@ -167,7 +164,7 @@ def _apply_pins(result: list[Request], pinned: list[Request]) -> list[Request]:
     return result
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class _Ahead:
     """What is ahead of a request in the order, counted on one walk down it."""
 
@@ -178,17 +175,21 @@ class _Ahead:
 
 
 def _walk(order: tuple[Request, ...], policy: FloorPolicy,
-          present: frozenset[str] | None) -> Iterator[tuple[Request, _Ahead]]:
-    """Each request with what is ahead of it, in one pass (running counts, not a rescan per row)."""
-    by_priority = [0] * len(RequestKind)
+          present: frozenset[str] | None) -> Iterator[tuple[Request, tuple[int, int, bool, int]]]:
+    """Each request with what is ahead of it (count, higher kinds, same group in its batch, absent), in one
+    pass: running counts, not a rescan per row."""
+    by_priority = [0] * len(PRIORITY)
     batches: set[tuple[RequestKind, bool, str]] = set()
     absent = 0
+    counting = policy.present_only and present is not None
     for i, r in enumerate(order):
+        priority = PRIORITY[r.kind]
         batch = (r.kind, r.over_budget, r.participant.group)
-        yield r, _Ahead(i, sum(by_priority[: r.kind.priority]), batch in batches, absent)
-        by_priority[r.kind.priority] += 1
+        yield r, (i, sum(by_priority[:priority]), batch in batches, absent)
+        by_priority[priority] += 1
         batches.add(batch)
-        absent += _is_absent(r, policy, present)
+        if counting and r.person not in (present or ()):
+            absent += 1
 
 
 def _is_absent(r: Request, policy: FloorPolicy, present: frozenset[str] | None) -> bool:
@@ -203,9 +204,9 @@ def position(
     present: frozenset[str] | None = None,
 ) -> Position:
     """Where `person` stands and why (reasons in the order they apply)."""
-    for r, ahead in _walk(_order_of(state, policy), policy, present):
+    for r, counts in _walk(_order_of(state, policy), policy, present):
         if r.person == person:
-            return _position(state, r, ahead, now, policy, present, _group_recency(state).keys())
+            return _Place(state, now, policy, present).of(r, _Ahead(*counts))
     if state.speaking is not None and state.speaking.request.person == person:
         return Position(person, None, timedelta(0), (Reason("floor.why.speaking"),), state.speaking.request,
                         speaking=True)
@@ -217,29 +218,41 @@ def positions(
     now: datetime,
     policy: FloorPolicy,
     present: frozenset[str] | None = None,
+    *,
+    reasons: bool = True,
 ) -> dict[str, Position]:
-    """Everyone's `position` (of their first listed request), in one pass down the order."""
+    """Everyone's `position` (of their first listed request), in one pass down the order; without
+    `reasons` (a list's rows need only places and waits) the walk is several times cheaper."""
     out: dict[str, Position] = {}
-    heard = _group_recency(state).keys()  # the groups heard in this discussion (or speaking now)
-    for r, ahead in _walk(_order_of(state, policy), policy, present):
+    place = _Place(state, now, policy, present, with_reasons=reasons)
+    for r, counts in _walk(_order_of(state, policy), policy, present):
         if r.person not in out:
-            out[r.person] = _position(state, r, ahead, now, policy, present, heard)
+            out[r.person] = place.of(r, _Ahead(*counts))
     return out
 
 
-def _position(state: FloorState, mine: Request, ahead: _Ahead, now: datetime, policy: FloorPolicy,
-              present: frozenset[str] | None, heard: Set[str]) -> Position:
-    remaining = timedelta(0)
-    speaking = state.speaking is not None and state.speaking.request.person == mine.person
-    if state.speaking is not None:
-        remaining = max(timedelta(0), state.speaking.ends_at - now)
-    absent = _is_absent(mine, policy, present)
-    wait = remaining + policy.speaking_time * (ahead.count - ahead.absent)
-    reasons = _reasons(state, policy, mine, ahead, absent, heard)
-    if speaking:
-        # Someone with the floor may also be listed again (e.g. for a point of order).
-        reasons.insert(0, Reason("floor.why.speaking"))
-    return Position(mine.person, ahead.count + 1, wait, tuple(reasons), mine, speaking=speaking, absent=absent)
+class _Place:
+    """What every position of one list at one instant shares, worked out once."""
+
+    def __init__(self, state: FloorState, now: datetime, policy: FloorPolicy, present: frozenset[str] | None,
+                 *, with_reasons: bool = True) -> None:
+        self.state, self.policy, self.present, self.with_reasons = state, policy, present, with_reasons
+        self.speaker = state.speaking.request.person if state.speaking is not None else None
+        self.remaining = max(timedelta(0), state.speaking.ends_at - now) if state.speaking else timedelta(0)
+        self.heard = _group_recency(state).keys()  # the groups heard in this discussion (or speaking now)
+
+    def of(self, mine: Request, ahead: _Ahead) -> Position:
+        absent = _is_absent(mine, self.policy, self.present)
+        wait = self.remaining + self.policy.speaking_time * (ahead.count - ahead.absent)
+        speaking = mine.person == self.speaker
+        reasons: list[Reason] = []
+        if self.with_reasons:
+            reasons = _reasons(self.state, self.policy, mine, ahead, absent, self.heard)
+            if speaking:
+                # Someone with the floor may also be listed again (e.g. for a point of order).
+                reasons.insert(0, Reason("floor.why.speaking"))
+        return Position(mine.person, ahead.count + 1, wait, tuple(reasons), mine, speaking=speaking,
+                        absent=absent)
 
 
 def _reasons(
