@@ -53,6 +53,7 @@ from bot.config.model import Schedule
 from bot.config.settings import Settings
 from bot.domain.agenda.timeline import Cue, CueKind, plan
 from bot.domain.agenda.timemap import TimeMap
+from bot.domain.floor.state import FloorState
 from bot.i18n import catalog as i18n
 from bot.i18n.cues import item_title, render_cue
 from bot.i18n.texts import CatalogTexts
@@ -360,8 +361,8 @@ async def build(
         console = WebConsole(chat=local, model=RuntimeConsoleModel(runtime, store.ledger, cues), handler=runtime.handle,
                              clock=agenda)
 
-        async def refresh_console(_discussion: str, local: LocalChat = local) -> None:
-            local.changed()
+        async def refresh_console(discussion: str, state: FloorState, local: LocalChat = local) -> None:
+            local.changed(discussion, state.version)
 
         runtime.listeners.append(refresh_console)
     bot = Bot(schedule, settings, store, runtime, runner, conductor, leadership, chat_translator, wall, chat, console,

@@ -96,6 +96,12 @@ class SnapshotCache:
     def put(self, discussion_id: str, version: int, state: FloorState) -> None:
         self._entries[discussion_id] = (version, state)
 
+    def offer(self, discussion_id: str, version: int, state: FloorState) -> None:
+        """Keep a state read outside the lock, unless a newer one was committed meanwhile."""
+        held = self._entries.get(discussion_id)
+        if held is None or held[0] < version:
+            self._entries[discussion_id] = (version, state)
+
     def forget(self, discussion_id: str) -> None:
         self._entries.pop(discussion_id, None)
 
@@ -181,8 +187,17 @@ class FloorService:
         return outcome, locked.version, locked.state
 
     async def state(self, discussion_id: str) -> FloorState:
-        """The list as committed (a fresh empty list if it was never written)."""
-        return await self._store.state(discussion_id) or FloorState(discussion=discussion_id)
+        """The list as committed (a fresh empty list if it was never written). While the committed version
+        is the one held in memory, that same state object is returned: nothing decoded, and what is derived
+        from it once per list version (the order, the console's view) is not derived again."""
+        cached = self._cache.latest(discussion_id)
+        if cached is not None and await self._store.version(discussion_id) == cached[0]:
+            return cached[1]
+        held = await self._store.versioned(discussion_id)
+        if held is None:
+            return FloorState(discussion=discussion_id)
+        self._cache.offer(discussion_id, *held)
+        return held[1]
 
     def _decide(self, actor: str, verb: str, discussion_id: str) -> Permission:
         if verb == SYSTEM_VERB_TICK:

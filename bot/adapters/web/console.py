@@ -99,6 +99,7 @@ class WebConsole:
         self.clock = clock
         self._sessions: dict[str, Identity] = {}
         self.places = Places()  # each event's place in its pane's order, taken before any await
+        self._floor_json_cache: dict[str, tuple[FloorView, dict[str, Any]]] = {}
 
     def routes(self) -> list[BaseRoute]:
         return [
@@ -186,7 +187,7 @@ class WebConsole:
                  "language": p.language, "role": pick(p.role, lang)}
                 for p in sorted(people, key=lambda p: p.name.casefold())
             ],
-            "floor": self._floor_json(floor, event, lang),
+            "floor": self._floor_json_once(floor, event, lang),
             "timer": to_json(timer) | {"group_name": pick(event.groups.get(timer.group), lang)} if timer else None,
             "place": (
                 to_json(place) | {
@@ -220,6 +221,14 @@ class WebConsole:
             "groups": [{"id": gid, "name": pick(name, lang)} for gid, name in event.groups.items()],
         }
 
+    def _floor_json_once(self, floor: FloorView, event: EventView, lang: str) -> dict[str, Any]:
+        """The list's JSON per view and language: the model's view is the same object until the list changes."""
+        held = self._floor_json_cache.get(lang)
+        if held is None or held[0] is not floor:
+            held = (floor, self._floor_json(floor, event, lang))
+            self._floor_json_cache[lang] = held
+        return held[1]
+
     @staticmethod
     def _floor_json(floor: FloorView, event: EventView, lang: str) -> dict[str, Any]:
         def request_json(r: RequestView) -> dict[str, Any]:
@@ -233,7 +242,7 @@ class WebConsole:
             "discussion": floor.discussion, "title": pick(floor.title, lang), "is_open": floor.is_open,
             "speaking": to_json(floor.speaking) if floor.speaking else None,
             "queue": [request_json(r) for r in floor.queue],
-            "next_language": floor.next_language,
+            "next_language": floor.next_language, "version": floor.version,
         }
 
     # -- stream --------------------------------------------------------------------------------------------
@@ -355,7 +364,11 @@ class WebConsole:
             log.exception("the dispatcher failed on a console event %s", event.event_id)
             return self._problem(BadRequest("console.error.failed", 500), who.lang)
         finally:
-            self.chat.changed()
+            if command is not None:
+                # A command may change what the pages show beyond the list (the question, the language);
+                # plain chat never does: its copies come down the stream. List changes come with their
+                # version from the runtime's floor listener.
+                self.chat.changed()
         return JSONResponse({"ok": True, "event_id": event.event_id})
 
     @staticmethod

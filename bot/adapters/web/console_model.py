@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
-from datetime import timedelta
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 
 from bot.adapters.web.views import (
     CueStatus,
@@ -46,6 +46,7 @@ class RuntimeConsoleModel:
     runtime: EventRuntime
     ledger: CueLedger
     cues: Sequence[Cue]
+    _view: tuple[tuple[object, ...], FloorState, FloorView] | None = field(default=None, init=False, repr=False)
 
     @property
     def _languages(self) -> list[str]:
@@ -81,14 +82,25 @@ class RuntimeConsoleModel:
         return await self.runtime.floor.state(discussion)
 
     async def floor_view(self, discussion: str | None = None) -> FloorView:
+        """The list as the console shows it, built once per list version: every open page fetching the state
+        after a change shares it. The waits count down with the speaker's time, so that is in the key too."""
         state = await self._state(discussion)
         if state is None:
             return FloorView(None)
         now = self.runtime.clock.now()
-        policy = self.runtime.policy
         present = self.runtime.present()
+        left = int((state.speaking.ends_at - now).total_seconds()) if state.speaking else 0
+        key = (state.discussion, state.version, max(left, 0), present)
+        if self._view is not None and self._view[0] == key and self._view[1] is state:
+            return self._view[2]
+        view = self._build_view(state, now, present)
+        self._view = (key, state, view)
+        return view
+
+    def _build_view(self, state: FloorState, now: datetime, present: frozenset[str] | None) -> FloorView:
+        policy = self.runtime.policy
         requests = []
-        places = positions(state, now, policy, present)  # one walk down the order, not one per row
+        places = positions(state, now, policy, present, reasons=False)  # one walk down the order, not one per row
         for place, r in enumerate(queue(state, policy), start=1):
             pos = places[r.person]
             p = r.participant
@@ -98,7 +110,7 @@ class RuntimeConsoleModel:
             ))
         item = self.runtime.item(state.discussion)
         title: Localized = {lang: item_title(item, lang) for lang in self._languages} if item else {}
-        return FloorView(state.discussion, title, state.is_open, self._timer(state), tuple(requests))
+        return FloorView(state.discussion, title, state.is_open, self._timer(state), tuple(requests), state.version)
 
     def _timer(self, state: FloorState) -> TimerView | None:
         speaking = state.speaking

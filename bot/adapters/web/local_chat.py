@@ -188,9 +188,11 @@ class LocalChat:
             author=display_name, user_id=user_id,
         )
 
-    def changed(self) -> None:
-        """Tell every open page to refetch the floor state (the list, the timer, its place)."""
-        self._broadcast(lambda _: True, StreamEvent("state"))
+    def changed(self, discussion: str | None = None, version: int | None = None) -> None:
+        """Tell every open page to refetch the floor state (the list, the timer, its place). With the list's
+        version, a page that already shows that version of that list does not fetch again."""
+        data = {"discussion": discussion, "version": version} if version is not None else {}
+        self._broadcast(lambda _: True, StreamEvent("state", data))
 
     def history(self, user_id: str, lang: str, *, chair: bool = False) -> list[ConsoleMessage]:
         ids = [i for channel, queue in self._channels.items() if can_read(channel, user_id, lang, chair=chair)

@@ -379,8 +379,11 @@ def _end_current(
     )
     used = dict(state.used_by_group)
     used[done.group] = used.get(done.group, timedelta(0)) + done.duration
+    # Only the requests whose side of the budget changes are rebuilt: a long list is mostly shared.
     pending = tuple(
-        replace(p, over_budget=_over_budget(p.participant.group, used, policy)) for p in state.pending
+        p if (over := _over_budget(p.participant.group, used, policy)) is p.over_budget
+        else replace(p, over_budget=over)
+        for p in state.pending
     )
     after = replace(
         state,
