@@ -329,7 +329,8 @@ async def build(
         if settings.slack_enabled:
             from bot.adapters.slack.runtime import build_slack
 
-            slack = build_slack(settings, schedule, dedupe=store.seen, kv=store.kv, clock=agenda, waits=waits)
+            slack = build_slack(settings, schedule, dedupe=store.seen, kv=store.kv, clock=agenda, waits=waits,
+                                to_agenda=timemap.to_agenda)
             chat = FanoutChat(slack.chat, local)
 
     chat_translator = (_translator(settings, schedule, chat, schedule_path, waits) if translator == "settings"
@@ -372,7 +373,7 @@ async def build(
         slack.home.facts = _SlackHomeFacts(runtime)  # the runtime exists only now
         bot.extra_routes += slack.routes()
     # Signature windows are about real time: the webhook checks them on the wall clock, not the agenda.
-    bot.extra_routes.append(_zoom_route(settings, schedule, runtime, store, wall))
+    bot.extra_routes.append(_zoom_route(settings, schedule, runtime, store, wall, agenda))
     return bot
 
 
@@ -384,7 +385,8 @@ class _SlackHomeFacts:
         return await self.runtime.place_of("slack", user_id, email)
 
 
-def _zoom_route(settings: Settings, schedule: Schedule, runtime: EventRuntime, store: Store, clock: Clock) -> BaseRoute:
+def _zoom_route(settings: Settings, schedule: Schedule, runtime: EventRuntime, store: Store, clock: Clock,
+                agenda: AgendaClock) -> BaseRoute:
     """`POST /zoom/webhook`: refuses everything until ZOOM_WEBHOOK_SECRET_TOKEN is set. Presence feeds the
     floor's "present only" policy; chat requests go to the runtime like any other inbound event."""
     from bot.adapters.zoom.presence import PresenceRegistry
@@ -393,9 +395,9 @@ def _zoom_route(settings: Settings, schedule: Schedule, runtime: EventRuntime, s
 
     presence = PresenceRegistry(runtime.people.identity.canonical)
     runtime.present = presence.present_or_none
+    floor = RuntimeFloorRequests(runtime.handle, now=agenda.now, to_agenda=agenda.timemap.to_agenda)
     webhook = ZoomWebhook(settings.zoom_webhook_secret_token, store.seen, presence,
-                          runtime.people.identity, floor=RuntimeFloorRequests(runtime.handle), schedule=schedule,
-                          clock=clock)
+                          runtime.people.identity, floor=floor, schedule=schedule, clock=clock)
     return webhook.route()
 
 

@@ -249,9 +249,11 @@ def request_op(
     *,
     note: str | None = None,
     source: Surface = Surface.WEB,
+    made_at: datetime | None = None,
 ) -> FloorOp:
+    """A request made at `made_at` (the platform's time, see bot.app.places.made_at), else when applied."""
     def apply(state: FloorState, now: datetime, policy: FloorPolicy) -> Outcome:
-        return core.request(state, participant, kind, now, policy, note=note, source=source)
+        return core.request(state, participant, kind, now, policy, note=note, source=source, made_at=made_at)
 
     return FloorOp(Verb.REQUEST, apply, {"person": participant.person, "kind": kind.value})
 
