@@ -142,14 +142,18 @@ async def main() -> int:
     parser.add_argument("--order", choices=[o.value for o in OrderPolicy], default=None,
                         help="override the schedule's order policy")
     args = parser.parse_args()
-    sizes = [int(s) for s in args.sizes.split(",")]
+    return await sweep([int(s) for s in args.sizes.split(",")], args.reps, args.order)
+
+
+async def sweep(sizes: list[int], reps: int, order: str | None) -> int:
+    """The sweep (also `python bench/floor.py --sweep 10,100,1000,5000`)."""
     loaded = load_schedule(ROOT / "schedules" / "ungp-tech-2022.yaml")
     assert loaded.schedule is not None
     schedule = loaded.schedule
-    if args.order:
-        schedule = schedule.model_copy(update={"floor": schedule.floor.model_copy(update={"order": args.order})})
+    if order:
+        schedule = schedule.model_copy(update={"floor": schedule.floor.model_copy(update={"order": order})})
     print(f"machine: {machine()}")
-    print(f"order policy: {schedule.floor.order}; median of {args.reps} runs (console: {max(3, args.reps // 4)})\n")
+    print(f"order policy: {schedule.floor.order}; median of {reps} runs (console: {max(3, reps // 4)})\n")
     rows: list[tuple[int, dict[str, float]]] = []
     with tempfile.TemporaryDirectory(prefix="floorbot-sweep-") as folder:
         bot = await build(schedule, Settings(_env_file=None), clock=SimulatedClock(DISCUSSION), translator=None,
@@ -159,7 +163,7 @@ async def main() -> int:
             await bot.runtime.on_cue(bot.conductor.cues["session-1/floor"], DISCUSSION)
             await Bare(bot.db).prepare()
             for size in sizes:
-                rows.append((size, await measure(bot, size, args.reps, bot.runtime.policy)))
+                rows.append((size, await measure(bot, size, reps, bot.runtime.policy)))
         finally:
             await bot.db.dispose()
     names = list(rows[0][1])

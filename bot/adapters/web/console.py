@@ -19,7 +19,7 @@ import secrets
 import uuid
 from collections.abc import AsyncIterator, Mapping
 from dataclasses import dataclass, replace
-from datetime import timedelta
+from datetime import datetime, timedelta
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -78,6 +78,17 @@ def console_strings(lang: str) -> dict[str, str]:
 def wait_text(seconds: int, lang: str) -> str:
     """The console's short wording of the one wait rule (chat says the same in a sentence)."""
     return formats.wait(timedelta(seconds=seconds), lang, short=True)
+
+
+@lru_cache(maxsize=4096)
+def event_day(at: datetime, zone: ZoneInfo, lang: str) -> str:
+    """A cue's day on the event's clock (cached: every chair's page shows the whole run of show each fetch)."""
+    return formats.long_date(at.astimezone(zone).date(), lang)
+
+
+@lru_cache(maxsize=4096)
+def event_clock(at: datetime, zone: ZoneInfo, lang: str) -> str:
+    return formats.clock(at.astimezone(zone), lang)
 
 
 def best_language(header: str | None, languages: tuple[str, ...] = i18n.LANGUAGES) -> str:
@@ -207,8 +218,7 @@ class WebConsole:
             state["run_of_show"] = [
                 {"at": cue.at.isoformat(), "id": cue.id, "kind": cue.kind, "item": cue.item,
                  "title": pick(cue.title, lang), "state": cue.state.value,
-                 "day": formats.long_date(cue.at.astimezone(zone).date(), lang),
-                 "time": formats.clock(cue.at.astimezone(zone), lang)}
+                 "day": event_day(cue.at, zone, lang), "time": event_clock(cue.at, zone, lang)}
                 for cue in await self.model.run_of_show()
             ]
         return JSONResponse(state)
