@@ -48,6 +48,7 @@ from bot.wiring import Bot, build  # noqa: E402
 
 DISCUSSION = datetime(2022, 3, 7, 10, 52, tzinfo=ZoneInfo("Europe/Zurich"))
 LANGS = ("en", "fr", "es")
+PAGES, PAGES_UP_TO = 200, 1000  # 200 pages refreshed after one change, measured up to 1,000 waiting
 GOALS = {"queue": 5.0, "position": 5.0, "console state": 50.0, "request": 10.0, "next": 10.0, "withdraw": 10.0}
 
 
@@ -108,15 +109,27 @@ async def measure(bot: Bot, size: int, reps: int, policy: FloorPolicy) -> dict[s
 
     results["queue"] = ms(await sample(reps, order))
     results["position"] = ms(await sample(reps, position))
-    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=Starlette(routes=bot.routes())),
-                                 base_url="http://127.0.0.1") as chair:
+    app = Starlette(routes=bot.routes())
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://127.0.0.1") as chair, \
+            httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://127.0.0.1") as attendee:
         await chair.post("/api/join", json={"person": "lene-wendland", "lang": "fr"})
+        await attendee.post("/api/join", json={"name": "Awa Diop", "group": "civil-society", "lang": "es"})
 
         async def console(_: int) -> None:
             response = await chair.get("/api/state")
             assert len(response.json()["floor"]["queue"]) == size
 
         results["console state"] = ms(await sample(max(3, reps // 4), console))
+        if size <= PAGES_UP_TO:
+            # Every open page fetches the state after a change: one change, then PAGES attendees' fetches at once
+            # (a chair's page also carries the run of show: "console state" above is that one).
+            async def pages(i: int) -> None:
+                who = attendees(1, groups, start=300_000 + size * 100 + i)[0]
+                await floor.execute(discussion, request_op(who), f"web:{who.person}", DISCUSSION)
+                await asyncio.gather(*(attendee.get("/api/state") for _ in range(PAGES)))
+                await floor.execute(discussion, withdraw_op(who.person), f"web:{who.person}", DISCUSSION)
+
+            results[f"{PAGES} pages after a change"] = ms(await sample(3, pages))
     extra = attendees(reps, groups, start=100_000)
     at = DISCUSSION + timedelta(hours=1)
 
@@ -166,17 +179,20 @@ async def sweep(sizes: list[int], reps: int, order: str | None) -> int:
                 rows.append((size, await measure(bot, size, reps, bot.runtime.policy)))
         finally:
             await bot.db.dispose()
-    names = list(rows[0][1])
+    names = list(dict.fromkeys(name for _, result in rows for name in result))
     print("| waiting | " + " | ".join(f"{n} ms" for n in names) + " |")
     print("|---:|" + "---:|" * len(names))
     for size, result in rows:
-        print(f"| {size:,} | " + " | ".join(f"{result[n]:.2f}" for n in names) + " |")
+        print(f"| {size:,} | " + " | ".join(f"{result[n]:.2f}" if n in result else "-" for n in names) + " |")
     print()
     for size, result in rows:
         if size == 1000:
             for name, goal in GOALS.items():
                 verdict = "within" if result[name] <= goal else "OVER"
                 print(f"1,000 waiting: {name} {result[name]:.2f} ms - {verdict} the {goal:g} ms goal")
+            pages = result[f"{PAGES} pages after a change"]
+            print(f"1,000 waiting: {PAGES} pages after one change {pages:.0f} ms - "
+                  f"{'within' if pages <= 1000 else 'OVER'} the 1 s goal")
             op = max(result["request"], result["next"], result["withdraw"])
             print(f"1,000 waiting: slowest floor operation / bare commit {op / result['bare insert + commit']:.1f}x")
     return 0

@@ -121,6 +121,7 @@ class FloorService:
         self._policy_for = policy_for
         self._local_locks: dict[str, asyncio.Lock] = {}
         self._cache = SnapshotCache()
+        self._version_reads: dict[str, asyncio.Future[int | None]] = {}
 
     async def execute(self, discussion_id: str, operation: FloorOp, actor: str, now: datetime) -> Outcome:
         """Apply `operation` by `actor` at `now`; the outcome is also what was committed."""
@@ -191,13 +192,23 @@ class FloorService:
         is the one held in memory, that same state object is returned: nothing decoded, and what is derived
         from it once per list version (the order, the console's view) is not derived again."""
         cached = self._cache.latest(discussion_id)
-        if cached is not None and await self._store.version(discussion_id) == cached[0]:
+        if cached is not None and await self._committed_version(discussion_id) == cached[0]:
             return cached[1]
         held = await self._store.versioned(discussion_id)
         if held is None:
             return FloorState(discussion=discussion_id)
         self._cache.offer(discussion_id, *held)
         return held[1]
+
+    async def _committed_version(self, discussion_id: str) -> int | None:
+        """The committed version, one read at a time per list: the 200 pages that fetch the state after a change
+        share the read in flight (one that began before a commit may miss it, as any read racing a commit may)."""
+        flight = self._version_reads.get(discussion_id)
+        if flight is None:
+            flight = asyncio.ensure_future(self._store.version(discussion_id))
+            self._version_reads[discussion_id] = flight
+            flight.add_done_callback(lambda _: self._version_reads.pop(discussion_id, None))
+        return await asyncio.shield(flight)
 
     def _decide(self, actor: str, verb: str, discussion_id: str) -> Permission:
         if verb == SYSTEM_VERB_TICK:
