@@ -36,6 +36,7 @@ from bot.adapters.store.migrate import upgrade_to_head
 from bot.adapters.web.console import WebConsole
 from bot.adapters.web.console_model import RuntimeConsoleModel
 from bot.adapters.web.local_chat import LocalChat
+from bot.adapters.web.shared_chat import SharedConsole, libpq_url, new_origin
 from bot.adapters.zoom.meeting_links import with_meeting_links
 from bot.app.agenda_clock import AgendaClock
 from bot.app.clock import Clock, LoopWaits, SystemClock
@@ -129,6 +130,7 @@ class Bot:
     steps: dict[str, Step] = field(default_factory=dict)
     keeping: bool = False
     _electing: asyncio.Lock = field(default_factory=asyncio.Lock)
+    shared_console: SharedConsole | None = None  # the console shared with other instances (PostgreSQL)
 
     @property
     def db(self) -> AsyncEngine:
@@ -185,6 +187,8 @@ class Bot:
         and quota, and the run of show (whose first posts need Slack) run in the background, retried until
         they succeed, each reported in `steps` (and /healthz). Returns at once, so the HTTP server serves."""
         await self.runtime.restore()
+        if self.shared_console is not None:
+            self.background.append(asyncio.create_task(self.shared_console.run(), name="shared-console"))
         if self.slack is not None:
             self.slack.hold()
             self._background_step("slack", self.slack.start)
@@ -320,11 +324,14 @@ async def build(
     agenda = AgendaClock(wall, timemap)
 
     local: LocalChat | None = None
+    conninfo: str | None = None
     slack = None
     if surface is not None:
         chat = surface
     else:
-        local = LocalChat(agenda)
+        # With PostgreSQL, instances share one console (LISTEN/NOTIFY): each names its own messages.
+        conninfo = libpq_url(store.db.url.render_as_string(hide_password=False))
+        local = LocalChat(agenda, origin=new_origin() if conninfo else "")
         chat = local
         if settings.slack_enabled:
             from bot.adapters.slack.runtime import build_slack
@@ -368,6 +375,8 @@ async def build(
         runtime.listeners.append(refresh_console)
     bot = Bot(schedule, settings, store, runtime, runner, conductor, leadership, chat_translator, wall, chat, console,
               slack, owns_store, waits=waits)
+    if local is not None and conninfo:
+        bot.shared_console = SharedConsole(local, conninfo, local.origin)
     if slack is not None:
         slack.intake.handler = runtime.handle
         slack.home.facts = _SlackHomeFacts(runtime)  # the runtime exists only now
