@@ -110,7 +110,7 @@ class WebConsole:
         self.clock = clock
         self._sessions: dict[str, Identity] = {}
         self.places = Places()  # each event's place in its pane's order, taken before any await
-        self._floor_json_cache: dict[str, tuple[FloorView, dict[str, Any]]] = {}
+        self._floor_json_cache: dict[str, tuple[FloorView, str]] = {}
 
     def routes(self) -> list[BaseRoute]:
         return [
@@ -198,7 +198,6 @@ class WebConsole:
                  "language": p.language, "role": pick(p.role, lang)}
                 for p in sorted(people, key=lambda p: p.name.casefold())
             ],
-            "floor": self._floor_json_once(floor, event, lang),
             "timer": to_json(timer) | {"group_name": pick(event.groups.get(timer.group), lang)} if timer else None,
             "place": (
                 to_json(place) | {
@@ -221,7 +220,11 @@ class WebConsole:
                  "day": event_day(cue.at, zone, lang), "time": event_clock(cue.at, zone, lang)}
                 for cue in await self.model.run_of_show()
             ]
-        return JSONResponse(state)
+        # The list goes in as text encoded once per version and language: every page fetching after a change
+        # shares it (at 1,000 waiting it is most of the body), and only the rest is encoded per page.
+        rest = json.dumps(state, ensure_ascii=False, separators=(",", ":"))
+        body = rest[:-1] + ',"floor":' + self._floor_text_once(floor, event, lang) + "}"
+        return Response(body, media_type="application/json")
 
     @staticmethod
     def _event_json(event: EventView, lang: str) -> dict[str, Any]:
@@ -231,11 +234,12 @@ class WebConsole:
             "groups": [{"id": gid, "name": pick(name, lang)} for gid, name in event.groups.items()],
         }
 
-    def _floor_json_once(self, floor: FloorView, event: EventView, lang: str) -> dict[str, Any]:
-        """The list's JSON per view and language: the model's view is the same object until the list changes."""
+    def _floor_text_once(self, floor: FloorView, event: EventView, lang: str) -> str:
+        """The list's JSON text per view and language: the model's view is the same object until it changes."""
         held = self._floor_json_cache.get(lang)
         if held is None or held[0] is not floor:
-            held = (floor, self._floor_json(floor, event, lang))
+            text = json.dumps(self._floor_json(floor, event, lang), ensure_ascii=False, separators=(",", ":"))
+            held = (floor, text)
             self._floor_json_cache[lang] = held
         return held[1]
 
