@@ -26,8 +26,8 @@ from bot.domain import authz
 from bot.domain.agenda.recovery import LedgerState
 from bot.domain.agenda.timeline import Cue
 from bot.domain.floor import explain
-from bot.domain.floor.order import positions
-from bot.domain.floor.rules import position, queue
+from bot.domain.floor.order import Position, positions
+from bot.domain.floor.rules import queue
 from bot.domain.floor.state import FloorState
 from bot.i18n.cues import item_title
 from bot.i18n.messages import render
@@ -47,6 +47,9 @@ class RuntimeConsoleModel:
     ledger: CueLedger
     cues: Sequence[Cue]
     _view: tuple[tuple[object, ...], FloorState, FloorView] | None = field(default=None, init=False, repr=False)
+    _places: tuple[tuple[object, ...], FloorState, dict[str, Position]] | None = field(
+        default=None, init=False, repr=False)
+    _people: list[PersonView] | None = field(default=None, init=False, repr=False)
 
     @property
     def _languages(self) -> list[str]:
@@ -59,10 +62,12 @@ class RuntimeConsoleModel:
                          s.event.timezone_label, tuple(self._languages), groups)
 
     async def people(self) -> Sequence[PersonView]:
-        return [
-            PersonView(pid, p.name, p.group, p.language, _localized(p.role, self._languages) if p.role else None)
-            for pid, p in self.runtime.schedule.people.items()
-        ]
+        if self._people is None:  # the schedule's people: the same for every page and fetch
+            self._people = [
+                PersonView(pid, p.name, p.group, p.language, _localized(p.role, self._languages) if p.role else None)
+                for pid, p in self.runtime.schedule.people.items()
+            ]
+        return self._people
 
     async def person_key(self, user_id: str) -> str:
         return self.runtime.people.key_for("web", user_id)
@@ -95,7 +100,16 @@ class RuntimeConsoleModel:
             return self._view[2]
         view = self._build_view(state, now, present)
         self._view = (key, state, view)
+        self._places = None
         return view
+
+    def _positions(self, state: FloorState, now: datetime, present: frozenset[str] | None) -> dict[str, Position]:
+        """Everyone's place with its reasons, once per list version and second (each page asks for its own)."""
+        left = int((state.speaking.ends_at - now).total_seconds()) if state.speaking else 0
+        key = (state.discussion, state.version, max(left, 0), present)
+        if self._places is None or self._places[0] != key or self._places[1] is not state:
+            self._places = (key, state, positions(state, now, self.runtime.policy, present))
+        return self._places[2]
 
     def _build_view(self, state: FloorState, now: datetime, present: frozenset[str] | None) -> FloorView:
         policy = self.runtime.policy
@@ -126,8 +140,8 @@ class RuntimeConsoleModel:
         if state is None:
             return None
         person = await self.person_key(user_id)
-        pos = position(state, person, self.runtime.clock.now(), self.runtime.policy, self.runtime.present())
-        if pos.place is None or pos.request is None:
+        pos = self._positions(state, self.runtime.clock.now(), self.runtime.present()).get(person)
+        if pos is None or pos.place is None or pos.request is None:
             return None
         reasons = [render(explain.reason_message(r), lang, self.runtime.groups) for r in pos.reasons]
         return PlaceView(pos.place, int(pos.wait.total_seconds()), pos.request.kind.value, reasons)
