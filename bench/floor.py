@@ -2,6 +2,7 @@
 
     python bench/floor.py                      # 10,000 operations on SQLite and on PostgreSQL
     python bench/floor.py --ops 2000 --only sqlite
+    python bench/floor.py --sweep 10,100,1000,5000   # lists of any length: see bench/floor_sweep.py
 
 Both workloads run in the same process, on the same engine (same pragmas, same pool), one operation at a
 time, so the comparison isolates what the floor adds: the lock, the snapshot read and write, the report
@@ -255,7 +256,13 @@ async def main() -> int:
         or os.environ.get("FLOORBOT_TEST_POSTGRES_URL")
         or DEFAULT_POSTGRES,
     )
+    parser.add_argument("--sweep", metavar="SIZES", help="instead: the list-length sweep on the real bot, e.g. "
+                        "10,100,1000,5000 (bench/floor_sweep.py)")
     args = parser.parse_args()
+    if args.sweep:
+        from floor_sweep import sweep
+
+        return await sweep([int(s) for s in args.sweep.split(",")], reps=20, order=None)
     print(f"machine: {machine()}")
     print(f"{args.ops} operations per workload, one at a time, {args.discussions} discussions\n")
     results: list[Result] = []

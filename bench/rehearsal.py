@@ -1,7 +1,8 @@
 """Benchmark the run of show.
 
-1. An instant rehearsal of the reference event with a 500-attendee scenario: wall time and peak memory,
-   beside the same rehearsal with no attendees (cues only) as the baseline, in the same run.
+1. An instant rehearsal of the reference event with an N-attendee scenario (requests and chat messages per
+   discussion scale with N: 40 and 60 at 500): wall time and peak memory, beside the same rehearsal with no
+   attendees (cues only) as the baseline, in the same run.
 2. Lateness of cues on the live conductor (APScheduler on the wall clock) at --speed 60 over a window of the
    agenda: when each cue reached the chat compared with its scheduled wall time, p50/p99 — beside bare
    APScheduler jobs that do nothing, at the same times, as the baseline.
@@ -50,10 +51,21 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
+# The generator's defaults (40 requests and 60 chat messages per discussion) describe about 500 attendees; the
+# traffic grows with the audience, so --attendees 5000 asks ten times as much of the list and the chat.
+REFERENCE_ATTENDEES = 500
+
+
+def scaled(attendees: int) -> Generate:
+    factor = attendees / REFERENCE_ATTENDEES
+    return Generate(attendees=attendees, seed=7, requests_per_discussion=max(1, round(40 * factor)),
+                    messages_per_discussion=max(1, round(60 * factor)))
+
+
 async def instant(schedule: Schedule, attendees: int, folder: Path) -> tuple[float, float, int, int]:
     scenario = None
     if attendees:
-        scenario = build_scenario(ScenarioFile(generate=Generate(attendees=attendees, seed=7)), schedule)
+        scenario = build_scenario(ScenarioFile(generate=scaled(attendees)), schedule)
     db = folder / f"instant-{attendees}.sqlite"
     gc.collect()
     tracemalloc.start()
@@ -124,7 +136,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--attendees", type=int, default=500)
     parser.add_argument("--speed", type=float, default=60.0)
-    parser.add_argument("--window-minutes", type=int, default=120, help="agenda minutes of cues in the live run")
+    parser.add_argument("--window-minutes", type=int, default=120,
+                        help="agenda minutes of cues in the live run (0: skip it)")
     args = parser.parse_args()
     result = load_schedule(ROOT / "schedules" / "ungp-tech-2022.yaml")
     if result.schedule is None:
@@ -134,11 +147,16 @@ def main() -> None:
         folder = Path(scratch)
         base = asyncio.run(instant(schedule, 0, folder))
         load = asyncio.run(instant(schedule, args.attendees, folder))
-        live = asyncio.run(live_lateness(schedule, args.speed, timedelta(minutes=args.window_minutes), folder))
+        live = (asyncio.run(live_lateness(schedule, args.speed, timedelta(minutes=args.window_minutes), folder))
+                if args.window_minutes > 0 else None)
     print("Instant rehearsal of the reference event (two days)")
     print(f"{'run':<28}{'wall s':>10}{'peak MiB':>10}{'messages':>10}{'interventions':>15}")
     print(f"{'cues only (baseline)':<28}{base[0]:>10.2f}{base[1]:>10.1f}{base[2]:>10}{base[3]:>15}")
     print(f"{f'{args.attendees} attendees':<28}{load[0]:>10.2f}{load[1]:>10.1f}{load[2]:>10}{load[3]:>15}")
+    spec = scaled(args.attendees)
+    print(f"(per discussion: {spec.requests_per_discussion} requests, {spec.messages_per_discussion} chat messages)")
+    if live is None:  # --window-minutes 0: the instant rehearsal only
+        return
     print()
     print(f"Cue lateness on the live conductor at --speed {args.speed:g} "
           f"({int(live['count'][0])} cues in {args.window_minutes} agenda minutes), milliseconds")

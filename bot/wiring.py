@@ -33,6 +33,7 @@ from bot.adapters.web.console_model import RuntimeConsoleModel
 from bot.adapters.web.inputs import InputsPage, upload_limits
 from bot.adapters.web.local_chat import LocalChat
 from bot.adapters.web.setup import console_access
+from bot.adapters.web.shared_chat import SharedConsole, libpq_url, new_origin
 from bot.adapters.zoom.meeting_links import with_meeting_links
 from bot.app.agenda_clock import AgendaClock
 from bot.app.clock import Clock, LoopWaits, SystemClock
@@ -52,6 +53,7 @@ from bot.config.model import Schedule
 from bot.config.settings import Settings
 from bot.domain.agenda.timeline import Cue, CueKind, plan
 from bot.domain.agenda.timemap import TimeMap
+from bot.domain.floor.state import FloorState
 from bot.i18n import catalog as i18n
 from bot.i18n.cues import item_title, render_cue
 from bot.i18n.texts import CatalogTexts
@@ -105,6 +107,7 @@ class Bot:
     steps: dict[str, Step] = field(default_factory=dict)
     keeping: bool = False
     _electing: asyncio.Lock = field(default_factory=asyncio.Lock)
+    shared_console: SharedConsole | None = None  # the console shared with other instances (PostgreSQL)
 
     @property
     def db(self) -> AsyncEngine:
@@ -163,6 +166,8 @@ class Bot:
         and quota, and the run of show (whose first posts need Slack) run in the background, retried until
         they succeed, each reported in `steps` (and /healthz). Returns at once, so the HTTP server serves."""
         await self.runtime.restore()
+        if self.shared_console is not None:
+            self.background.append(asyncio.create_task(self.shared_console.run(), name="shared-console"))
         if self.slack is not None:
             self.slack.hold()
             self._background_step("slack", self.slack.start)
@@ -312,16 +317,20 @@ async def build(
     agenda = AgendaClock(wall, timemap)
 
     local: LocalChat | None = None
+    conninfo: str | None = None
     slack = None
     if surface is not None:
         chat = surface
     else:
-        local = LocalChat(agenda)
+        # With PostgreSQL, instances share one console (LISTEN/NOTIFY): each names its own messages.
+        conninfo = libpq_url(store.db.url.render_as_string(hide_password=False))
+        local = LocalChat(agenda, origin=new_origin() if conninfo else "")
         chat = local
         if settings.slack_enabled:
             from bot.adapters.slack.runtime import build_slack
 
-            slack = build_slack(settings, schedule, dedupe=store.seen, kv=store.kv, clock=agenda, waits=waits)
+            slack = build_slack(settings, schedule, dedupe=store.seen, kv=store.kv, clock=agenda, waits=waits,
+                                to_agenda=timemap.to_agenda)
             chat = FanoutChat(slack.chat, local)
 
     the_translator = (chat_translator(settings, schedule, schedule_path, waits, chat) if translator == "settings"
@@ -360,8 +369,8 @@ async def build(
                              clock=agenda, access=access)
         middleware = access.middleware(upload_limits(schedule))
 
-        async def refresh_console(_discussion: str, local: LocalChat = local) -> None:
-            local.changed()
+        async def refresh_console(discussion: str, state: FloorState, local: LocalChat = local) -> None:
+            local.changed(discussion, state.version)
 
         runtime.listeners.append(refresh_console)
         page: LocalChat = local
@@ -371,13 +380,15 @@ async def build(
     inputs = InputsDesk(schedule, store.inputs, agenda)  # sent from the console's /inputs, Slack's /floor input
     if console is not None:
         bot.extra_routes += InputsPage(console, inputs).routes()
+    if local is not None and conninfo:
+        bot.shared_console = SharedConsole(local, conninfo, local.origin)
     if slack is not None:
         slack.intake.handler = runtime.handle
         slack.intake.inputs = inputs if schedule.event.written_inputs else None
         slack.home.facts = _SlackHomeFacts(runtime)  # the runtime exists only now
         bot.extra_routes += slack.routes()
     # Signature windows are about real time: the webhook checks them on the wall clock, not the agenda.
-    bot.extra_routes.append(_zoom_route(settings, schedule, runtime, store, wall))
+    bot.extra_routes.append(_zoom_route(settings, schedule, runtime, store, wall, agenda))
     return bot
 
 
@@ -389,7 +400,8 @@ class _SlackHomeFacts:
         return await self.runtime.place_of("slack", user_id, email)
 
 
-def _zoom_route(settings: Settings, schedule: Schedule, runtime: EventRuntime, store: Store, clock: Clock) -> BaseRoute:
+def _zoom_route(settings: Settings, schedule: Schedule, runtime: EventRuntime, store: Store, clock: Clock,
+                agenda: AgendaClock) -> BaseRoute:
     """`POST /zoom/webhook`: refuses everything until ZOOM_WEBHOOK_SECRET_TOKEN is set. Presence feeds the
     floor's "present only" policy; chat requests go to the runtime like any other inbound event."""
     from bot.adapters.zoom.presence import PresenceRegistry
@@ -398,9 +410,9 @@ def _zoom_route(settings: Settings, schedule: Schedule, runtime: EventRuntime, s
 
     presence = PresenceRegistry(runtime.people.identity.canonical)
     runtime.present = presence.present_or_none
+    floor = RuntimeFloorRequests(runtime.handle, now=agenda.now, to_agenda=agenda.timemap.to_agenda)
     webhook = ZoomWebhook(settings.zoom_webhook_secret_token, store.seen, presence,
-                          runtime.people.identity, floor=RuntimeFloorRequests(runtime.handle), schedule=schedule,
-                          clock=clock)
+                          runtime.people.identity, floor=floor, schedule=schedule, clock=clock)
     return webhook.route()
 
 

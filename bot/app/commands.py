@@ -100,7 +100,7 @@ class Commands:
                 message = explain.reply(Outcome(state), who.person, now, self.ctx.policy, self.ctx.present())
                 await replies.reply_message(who.person, event, message)
                 return None
-            op = self._operation(command, who, source, state)
+            op = self._operation(command, who, source, state, event)
             if op is None:
                 await replies.reply(who.person, event, "runtime.unknown_person",
                                     name=command.target.handle if command.target else "")
@@ -112,11 +112,13 @@ class Commands:
         await self.effects.after(discussion, outcome, actor=who, event=event, chair=command.is_chair)
         return outcome
 
-    def _operation(self, command: Command, who: Participant, source: Surface, state: FloorState) -> FloorOp | None:
+    def _operation(self, command: Command, who: Participant, source: Surface, state: FloorState,
+                   event: InboundEvent) -> FloorOp | None:
         verb = command.verb
         present = self.ctx.present()
         if verb is Verb.REQUEST:
-            return request_op(who, command.kind or RequestKind.NEW, note=command.note, source=source)
+            return request_op(who, command.kind or RequestKind.NEW, note=command.note, source=source,
+                              made_at=event.at)
         if verb is Verb.WITHDRAW:
             return withdraw_op(who.person)
         if verb is Verb.NEXT:

@@ -23,7 +23,7 @@ from bot.domain.floor.state import FloorState, Participant
 
 log = logging.getLogger(__name__)
 
-FloorListener = Callable[[str], Awaitable[None]]
+FloorListener = Callable[[str, FloorState], Awaitable[None]]  # (discussion, the list as committed)
 
 
 @dataclass
@@ -135,7 +135,7 @@ class Effects:
             await self.ctx.chat.show_board(board_view(self.ctx, state))
         for listener in self.listeners:
             try:
-                await listener(discussion)
+                await listener(discussion, state)
             except Exception:  # a slow or broken viewer must never break the floor
                 log.exception("floor listener failed")
 

@@ -96,6 +96,12 @@ class SnapshotCache:
     def put(self, discussion_id: str, version: int, state: FloorState) -> None:
         self._entries[discussion_id] = (version, state)
 
+    def offer(self, discussion_id: str, version: int, state: FloorState) -> None:
+        """Keep a state read outside the lock, unless a newer one was committed meanwhile."""
+        held = self._entries.get(discussion_id)
+        if held is None or held[0] < version:
+            self._entries[discussion_id] = (version, state)
+
     def forget(self, discussion_id: str) -> None:
         self._entries.pop(discussion_id, None)
 
@@ -115,6 +121,7 @@ class FloorService:
         self._policy_for = policy_for
         self._local_locks: dict[str, asyncio.Lock] = {}
         self._cache = SnapshotCache()
+        self._version_reads: dict[str, asyncio.Future[int | None]] = {}
 
     async def execute(self, discussion_id: str, operation: FloorOp, actor: str, now: datetime) -> Outcome:
         """Apply `operation` by `actor` at `now`; the outcome is also what was committed."""
@@ -181,8 +188,27 @@ class FloorService:
         return outcome, locked.version, locked.state
 
     async def state(self, discussion_id: str) -> FloorState:
-        """The list as committed (a fresh empty list if it was never written)."""
-        return await self._store.state(discussion_id) or FloorState(discussion=discussion_id)
+        """The list as committed (a fresh empty list if it was never written). While the committed version
+        is the one held in memory, that same state object is returned: nothing decoded, and what is derived
+        from it once per list version (the order, the console's view) is not derived again."""
+        cached = self._cache.latest(discussion_id)
+        if cached is not None and await self._committed_version(discussion_id) == cached[0]:
+            return cached[1]
+        held = await self._store.versioned(discussion_id)
+        if held is None:
+            return FloorState(discussion=discussion_id)
+        self._cache.offer(discussion_id, *held)
+        return held[1]
+
+    async def _committed_version(self, discussion_id: str) -> int | None:
+        """The committed version, one read at a time per list: the 200 pages that fetch the state after a change
+        share the read in flight (one that began before a commit may miss it, as any read racing a commit may)."""
+        flight = self._version_reads.get(discussion_id)
+        if flight is None:
+            flight = asyncio.ensure_future(self._store.version(discussion_id))
+            self._version_reads[discussion_id] = flight
+            flight.add_done_callback(lambda _: self._version_reads.pop(discussion_id, None))
+        return await asyncio.shield(flight)
 
     def _decide(self, actor: str, verb: str, discussion_id: str) -> Permission:
         if verb == SYSTEM_VERB_TICK:
@@ -234,9 +260,11 @@ def request_op(
     *,
     note: str | None = None,
     source: Surface = Surface.WEB,
+    made_at: datetime | None = None,
 ) -> FloorOp:
+    """A request made at `made_at` (the platform's time, see bot.app.places.made_at), else when applied."""
     def apply(state: FloorState, now: datetime, policy: FloorPolicy) -> Outcome:
-        return core.request(state, participant, kind, now, policy, note=note, source=source)
+        return core.request(state, participant, kind, now, policy, note=note, source=source, made_at=made_at)
 
     return FloorOp(Verb.REQUEST, apply, {"person": participant.person, "kind": kind.value})
 

@@ -9,17 +9,33 @@ event dropped as a duplicate). The wait is bounded: order is worth a short wait,
 earlier event still at the edge (a user lookup that hangs) holds the next ones at most ORDER_WAIT_SECONDS;
 one that has reached the dispatcher (`arrive()`) is bounded by its own deadlines (a translation's is about
 20 s), so it is waited for up to STAGE_WAIT_SECONDS: a slow translation is never overtaken.
+
+Across channels and surfaces the list of speakers is ordered by when each request was made (`made_at`, taken
+at the edge with the place), not by when the floor got to it.
 """
 
 from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 
 # How long a stage waits for the earlier events of its channel (a hung lookup holds the next at most this long).
 ORDER_WAIT_SECONDS = 5.0
 STAGE_WAIT_SECONDS = 60.0
 FLOOR_STAGE = "floor"  # the list of speakers; the relay's stages are the target languages
+# How far back a platform's own timestamp is believed: Slack redelivers an event after about 1 and 5 minutes.
+MAX_LATENESS = timedelta(minutes=10)
+
+
+def made_at(claimed: datetime | None, received: datetime) -> datetime:
+    """When an event was made, for the order of the list: the platform's own timestamp (Slack's message `ts`,
+    Zoom's `event_ts`), so a late redelivery or a slow handler keeps its place; the receipt time when it has
+    none (a slash command, a console click). Never after the receipt: a clock running ahead or a far-future
+    stamp cannot take a place ahead of requests already made; never more than MAX_LATENESS before it."""
+    if claimed is None:
+        return received
+    return min(received, max(claimed, received - MAX_LATENESS))
 
 
 @dataclass(eq=False)

@@ -80,13 +80,18 @@ def ordinal(n: int, lang: str) -> str:
 
 def wait(span: timedelta, lang: str, *, short: bool = False) -> str:
     """How long until someone's turn: "any moment now", "in less than a minute", "in about 3 minutes"."""
-    key = "format.wait_short" if short else "format.wait"
     seconds = span.total_seconds()
-    if seconds <= 0:
-        return render(f"{key}.now", lang)
-    if seconds < 60:
-        return render(f"{key}.under_a_minute", lang)
-    return render_count(f"{key}.minutes", lang, round(seconds / 60))
+    return _wait("now" if seconds <= 0 else "under_a_minute" if seconds < 60 else round(seconds / 60),
+                 lang, short)
+
+
+@lru_cache(maxsize=4096)
+def _wait(bucket: str | int, lang: str, short: bool) -> str:
+    # Cached: a list of 1,000 shows 1,000 waits, and only the rounded minutes change the text.
+    key = "format.wait_short" if short else "format.wait"
+    if isinstance(bucket, str):
+        return render(f"{key}.{bucket}", lang)
+    return render_count(f"{key}.minutes", lang, bucket)
 
 
 def unit(count: int, name: Literal["minute", "second", "hour"], lang: str) -> str:

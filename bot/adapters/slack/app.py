@@ -43,7 +43,7 @@ from bot.adapters.slack.inputs_modal import (
 from bot.adapters.slack.stores import LanguageChoices
 from bot.adapters.slack.surface import SURFACE, SlackChat
 from bot.app.inputs import InputsDesk
-from bot.app.places import Place, Places
+from bot.app.places import Place, Places, made_at
 from bot.app.ports.chat import InboundEvent, InboundHandler, InboundKind, MessageRef
 from bot.app.ports.store import SeenEvents
 from bot.domain.floor.state import RequestKind
@@ -168,6 +168,7 @@ class SlackIntake:
         home: AppHome,
         now: Callable[[], datetime],
         event_languages: tuple[str, ...] = ("en", "fr", "es"),
+        to_agenda: Callable[[datetime], datetime] = lambda wall: wall,
     ) -> None:
         self.handler = handler
         self._chat = chat
@@ -177,6 +178,7 @@ class SlackIntake:
         self._languages = languages
         self._home = home
         self._now = now
+        self._to_agenda = to_agenda  # Slack's timestamps are wall time; the floor runs on agenda time
         self._event_languages = event_languages
         self._tasks: set[asyncio.Task[None]] = set()
         self.places = Places()  # each event's place in its channel's order, taken in the listener
@@ -214,7 +216,9 @@ class SlackIntake:
     # -- listeners: convert and schedule, nothing else -------------------------------------------------------
 
     def _take_turn(self, raw: RawInbound) -> None:
-        # Synchronously, as bolt hands us the event: places follow arrival order whatever the lookups do.
+        # Synchronously, as bolt hands us the event: places follow arrival order whatever the lookups do, and
+        # the time it was made is Slack's own (a retry 60 s late keeps its place), never after its receipt.
+        raw = replace(raw, at=made_at(self._to_agenda(raw.at) if raw.at else None, self._now()))
         self._spawn(self._ingest(raw, self.places.take(SURFACE, raw.channel or raw.user_id)))
 
     async def _on_message(self, body: dict[str, Any], event: dict[str, Any]) -> None:

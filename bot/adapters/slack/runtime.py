@@ -12,7 +12,9 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 from slack_sdk.web.async_client import AsyncWebClient
@@ -110,9 +112,11 @@ def build_slack(
     waits: Waits | None = None,
     client: AsyncWebClient | None = None,
     bundle_copies: bool = True,
+    to_agenda: Callable[[datetime], datetime] = lambda wall: wall,
 ) -> SlackRuntime:
     """Everything Slack, from settings. Requires `settings.slack_enabled`. `clock` is the wall clock (what the
-    indexes stamp); `waits` the monotonic time of the outbox's pacing and the profile cache (real by default)."""
+    indexes stamp); `to_agenda` maps Slack's (wall) timestamps to the floor's agenda time; `waits` the
+    monotonic time of the outbox's pacing and the profile cache (real by default)."""
     if settings.slack_bot_token is None:
         raise ValueError("SLACK_BOT_TOKEN is not set")
     clock = clock or SystemClock()
@@ -130,6 +134,6 @@ def build_slack(
     secret = settings.slack_signing_secret.get_secret_value() if settings.slack_signing_secret else None
     intake = SlackIntake(client=client, signing_secret=secret, handler=_no_handler, chat=chat, directory=directory,
                          dedupe=dedupe, languages=languages, home=home, now=clock.now,
-                         event_languages=tuple(schedule.event.languages))
+                         event_languages=tuple(schedule.event.languages), to_agenda=to_agenda)
     app_token = settings.slack_app_token.get_secret_value() if settings.slack_app_token else None
     return SlackRuntime(client, outbox, chat, directory, home, intake, waits, app_token)

@@ -6,6 +6,7 @@ durations are whole microseconds, exact unlike float seconds.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from datetime import datetime, timedelta
 from typing import Any
@@ -14,10 +15,38 @@ from bot.domain.floor.state import FloorState, Intervention, Participant, Reques
 
 
 def state_to_json(state: FloorState) -> dict[str, Any]:
+    return {"pending": [_request_json(r) for r in state.pending]} | _rest_json(state)
+
+
+def state_to_text(state: FloorState) -> str:
+    """`state_to_json` as compact JSON text; each request is encoded once in its life (see `_request_text`)."""
+    rest = json.dumps(_rest_json(state), separators=(",", ":"), ensure_ascii=False)
+    return '{"pending":[' + ",".join(_request_text(r) for r in state.pending) + "]," + rest[1:]
+
+
+# Requests are immutable, and a list's next version shares all but one or two of them: the snapshot written on
+# every operation reuses their text instead of encoding a 1,000-request list again. Keyed by identity (the
+# entry holds the request, so its id is not reused); cleared when full.
+_ENCODED: dict[int, tuple[Request, str]] = {}
+_ENCODED_MAX = 20_000
+
+
+def _request_text(r: Request) -> str:
+    hit = _ENCODED.get(id(r))
+    if hit is not None and hit[0] is r:
+        return hit[1]
+    if len(_ENCODED) >= _ENCODED_MAX:
+        _ENCODED.clear()
+    text = json.dumps(_request_json(r), separators=(",", ":"), ensure_ascii=False)
+    _ENCODED[id(r)] = (r, text)
+    return text
+
+
+def _rest_json(state: FloorState) -> dict[str, Any]:
+    """Everything but the pending requests."""
     return {
         "discussion": state.discussion,
         "is_open": state.is_open,
-        "pending": [_request_json(r) for r in state.pending],
         "speaking": _speaking_json(state.speaking) if state.speaking else None,
         "spoken": dict(state.spoken),
         "used_by_group": {g: _td(d) for g, d in state.used_by_group.items()},

@@ -23,7 +23,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from bot.adapters.store.audit import write_audit
 from bot.adapters.store.engine import reading
-from bot.adapters.store.floor_codec import state_from_json, state_to_json
+from bot.adapters.store.floor_codec import state_from_json, state_to_text
 from bot.adapters.store.tables import floor_interventions, floor_lists, floor_requests
 from bot.adapters.store.upsert import insert_on_conflict
 from bot.app.ports.store import AuditRecord, LockedList, RequestStatus
@@ -57,7 +57,7 @@ def compact(state: FloorState) -> FloorState:
 
 
 def dump_snapshot(state: FloorState) -> str:
-    return json.dumps(state_to_json(compact(state)), separators=(",", ":"), ensure_ascii=False)
+    return state_to_text(compact(state))
 
 
 def load_snapshot(text: str) -> FloorState:
@@ -261,11 +261,21 @@ class FloorLists:
             yield _Transaction(connection)
 
     async def state(self, discussion_id: str) -> FloorState | None:
+        held = await self.versioned(discussion_id)
+        return None if held is None else held[1]
+
+    async def version(self, discussion_id: str) -> int | None:
         async with reading(self._engine) as connection:
-            snapshot = await connection.scalar(
-                select(floor_lists.c.snapshot).where(floor_lists.c.discussion_id == discussion_id)
+            version: int | None = await connection.scalar(
+                select(floor_lists.c.version).where(floor_lists.c.discussion_id == discussion_id)
             )
-        return None if snapshot is None else load_snapshot(snapshot)
+        return version
+
+    async def versioned(self, discussion_id: str) -> tuple[int, FloorState] | None:
+        async with reading(self._engine) as connection:
+            query = select(floor_lists.c.version, floor_lists.c.snapshot)
+            row = (await connection.execute(query.where(floor_lists.c.discussion_id == discussion_id))).first()
+        return None if row is None or row.snapshot is None else (row.version, load_snapshot(row.snapshot))
 
     async def requests(self, discussion_id: str) -> list[dict[str, Any]]:
         """Every request ever made on the list, oldest first, with its last status."""

@@ -19,7 +19,6 @@ import logging
 import re
 import uuid
 from collections.abc import AsyncIterator, Mapping
-from datetime import timedelta
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -37,19 +36,9 @@ from bot.adapters.web.credentials import Credential
 from bot.adapters.web.local_chat import LocalChat
 from bot.adapters.web.rate import RateLimiter
 from bot.adapters.web.setup import ConsoleAccess
-from bot.adapters.web.signin import JoinRefused, SignIn, best_language, is_guest
-from bot.adapters.web.views import (
-    ConsoleModel,
-    EventView,
-    FloorView,
-    Powers,
-    RequestView,
-    budget_json,
-    cue_json,
-    offset_json,
-    pick,
-    to_json,
-)
+from bot.adapters.web.signin import JoinRefused, SignIn, best_language
+from bot.adapters.web.state_json import FloorText, cue_json, event_json, offset_json, wait_text
+from bot.adapters.web.views import ConsoleModel, Powers, pick, to_json
 from bot.app.clock import Clock
 from bot.app.places import Places
 from bot.app.ports.chat import InboundEvent, InboundHandler, InboundKind
@@ -80,11 +69,6 @@ def console_strings(lang: str) -> dict[str, str]:
     return {k: v for k, v in catalog.items() if k.startswith(("console.", "common.", "access.page."))}
 
 
-def wait_text(seconds: int, lang: str) -> str:
-    """The console's short wording of the one wait rule (chat says the same in a sentence)."""
-    return formats.wait(timedelta(seconds=seconds), lang, short=True)
-
-
 class WebConsole:
     """The console's routes over a LocalChat, a read model and the dispatcher's inbound handler."""
 
@@ -99,6 +83,7 @@ class WebConsole:
         self.per_person: RateLimiter = access.per_person
         self._extra_routes = access.extra_routes  # Sign in with Slack, when configured
         self.places = Places()  # each event's place in its pane's order, taken before any await
+        self._floor_text = FloorText()
 
     def routes(self) -> list[BaseRoute]:
         return [*self.signin.routes(), *self._extra_routes,
@@ -182,7 +167,7 @@ class WebConsole:
         if who is None and self.signin.access.signed:
             # Nothing of the floor without a session; a guest's form needs the event's name and groups only.
             return JSONResponse({"ok": False, "error": "console.error.not_signed_in", "lang": lang, "me": None,
-                                 "access": access, "event": self._event_json(event, lang) if self.signin.guests
+                                 "access": access, "event": event_json(event, lang) if self.signin.guests
                                  else None}, status_code=401)
         powers = await self._powers(who)
         floor = await self.model.floor_view(None)
@@ -198,13 +183,12 @@ class WebConsole:
                    "key": await self.model.person_key(who.user_id)} if who else None,
             "powers": to_json(powers),
             "access": access,
-            "event": self._event_json(event, lang),
+            "event": event_json(event, lang),
             "people": [
                 {"id": p.id, "name": p.name, "group": p.group, "group_name": pick(event.groups.get(p.group), lang),
                  "language": p.language, "role": pick(p.role, lang)}
                 for p in sorted(people, key=lambda p: p.name.casefold())
             ] if not self.signin.access.signed else [],  # "sign in as" is for one machine only
-            "floor": self._floor_json(floor, event, lang),
             "timer": to_json(timer) | {"group_name": pick(event.groups.get(timer.group), lang)} if timer else None,
             "place": (
                 to_json(place) | {
@@ -223,7 +207,11 @@ class WebConsole:
             zone = ZoneInfo(event.timezone)
             state["run_of_show"] = [cue_json(cue, zone, lang) for cue in await self.model.run_of_show()]
             state["offset"] = offset_json(await self.model.offset_minutes(), lang)
-        return JSONResponse(state)
+        # The list goes in as text encoded once per version and language: every page fetching after a change
+        # shares it (at 1,000 waiting it is most of the body), and only the rest is encoded per page.
+        rest = json.dumps(state, ensure_ascii=False, separators=(",", ":"))
+        body = rest[:-1] + ',"floor":' + self._floor_text(floor, event, lang) + "}"
+        return Response(body, media_type="application/json")
 
     async def _powers(self, who: Credential | None) -> Powers:
         """What the schedule grants now, capped by the credential's role (an organizer invited as an attendee
@@ -234,32 +222,6 @@ class WebConsole:
         chair_role = authz.role_permits(who.role, Verb.NEXT).allowed
         return Powers(chair=granted.chair and chair_role,
                       organizer=granted.organizer and who.role is authz.Role.ORGANIZER)
-
-    @staticmethod
-    def _event_json(event: EventView, lang: str) -> dict[str, Any]:
-        return {
-            "id": event.id, "title": pick(event.title, lang), "timezone": event.timezone,
-            "timezone_label": event.timezone_label, "languages": list(event.languages),
-            "groups": [{"id": gid, "name": pick(name, lang)} for gid, name in event.groups.items()],
-        }
-
-    @staticmethod
-    def _floor_json(floor: FloorView, event: EventView, lang: str) -> dict[str, Any]:
-        def request_json(r: RequestView) -> dict[str, Any]:
-            data: dict[str, Any] = to_json(r)
-            return data | {
-                "group_name": pick(event.groups.get(r.group), lang),
-                "wait_text": wait_text(r.estimated_wait_seconds, lang),
-                "unverified": is_guest(r.person),
-            }
-
-        return {
-            "discussion": floor.discussion, "title": pick(floor.title, lang), "is_open": floor.is_open,
-            "speaking": to_json(floor.speaking) if floor.speaking else None,
-            "queue": [request_json(r) for r in floor.queue],
-            "next_language": floor.next_language,
-            "budgets": [budget_json(b, lang) for b in floor.budgets],
-        }
 
     # -- stream --------------------------------------------------------------------------------------------
 
@@ -407,7 +369,11 @@ class WebConsole:
             log.exception("the dispatcher failed on a console event %s", event.event_id)
             return self._problem(BadRequest("console.error.failed", 500), who.lang)
         finally:
-            self.chat.changed()
+            if command is not None:
+                # A command may change what the pages show beyond the list (the question, the language);
+                # plain chat never does: its copies come down the stream. List changes come with their
+                # version from the runtime's floor listener.
+                self.chat.changed()
         return JSONResponse({"ok": True, "event_id": event.event_id})
 
     @staticmethod

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
-from datetime import timedelta
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 
 from bot.adapters.web.views import (
     CueStatus,
@@ -27,7 +27,8 @@ from bot.config.model import Question, Text
 from bot.domain import authz
 from bot.domain.agenda.recovery import LedgerState
 from bot.domain.floor import explain
-from bot.domain.floor.rules import position, queue
+from bot.domain.floor.order import Position, positions
+from bot.domain.floor.rules import queue
 from bot.domain.floor.state import FloorState
 from bot.i18n.cues import item_title
 from bot.i18n.messages import render
@@ -46,6 +47,10 @@ class RuntimeConsoleModel:
     runtime: EventRuntime
     ledger: CueLedger
     plan: LivePlan  # the run of show as the chairs moved it
+    _view: tuple[tuple[object, ...], FloorState, FloorView] | None = field(default=None, init=False, repr=False)
+    _places: tuple[tuple[object, ...], FloorState, dict[str, Position]] | None = field(
+        default=None, init=False, repr=False)
+    _people: list[PersonView] | None = field(default=None, init=False, repr=False)
 
     @property
     def _languages(self) -> list[str]:
@@ -58,10 +63,12 @@ class RuntimeConsoleModel:
                          s.event.timezone_label, tuple(self._languages), groups)
 
     async def people(self) -> Sequence[PersonView]:
-        return [
-            PersonView(pid, p.name, p.group, p.language, _localized(p.role, self._languages) if p.role else None)
-            for pid, p in self.runtime.schedule.people.items()
-        ]
+        if self._people is None:  # the schedule's people: the same for every page and fetch
+            self._people = [
+                PersonView(pid, p.name, p.group, p.language, _localized(p.role, self._languages) if p.role else None)
+                for pid, p in self.runtime.schedule.people.items()
+            ]
+        return self._people
 
     async def person_key(self, user_id: str) -> str:
         return self.runtime.people.key_for("web", user_id)
@@ -85,15 +92,36 @@ class RuntimeConsoleModel:
         return await self.runtime.floor.state(discussion)
 
     async def floor_view(self, discussion: str | None = None) -> FloorView:
+        """The list as the console shows it, built once per list version: every open page fetching the state
+        after a change shares it. The waits count down with the speaker's time, so that is in the key too."""
         state = await self._state(discussion)
         if state is None:
             return FloorView(None)
         now = self.runtime.clock.now()
-        policy = self.runtime.policy
         present = self.runtime.present()
+        left = int((state.speaking.ends_at - now).total_seconds()) if state.speaking else 0
+        key = (state.discussion, state.version, max(left, 0), present)
+        if self._view is not None and self._view[0] == key and self._view[1] is state:
+            return self._view[2]
+        view = self._build_view(state, now, present)
+        self._view = (key, state, view)
+        self._places = None
+        return view
+
+    def _positions(self, state: FloorState, now: datetime, present: frozenset[str] | None) -> dict[str, Position]:
+        """Everyone's place with its reasons, once per list version and second (each page asks for its own)."""
+        left = int((state.speaking.ends_at - now).total_seconds()) if state.speaking else 0
+        key = (state.discussion, state.version, max(left, 0), present)
+        if self._places is None or self._places[0] != key or self._places[1] is not state:
+            self._places = (key, state, positions(state, now, self.runtime.policy, present))
+        return self._places[2]
+
+    def _build_view(self, state: FloorState, now: datetime, present: frozenset[str] | None) -> FloorView:
+        policy = self.runtime.policy
         requests = []
+        places = positions(state, now, policy, present, reasons=False)  # one walk down the order, not one per row
         for place, r in enumerate(queue(state, policy), start=1):
-            pos = position(state, r.person, now, policy, present)
+            pos = places[r.person]
             p = r.participant
             requests.append(RequestView(
                 r.id, r.person, p.name, p.group, p.language, r.kind.value, r.note, r.at, place,
@@ -102,7 +130,7 @@ class RuntimeConsoleModel:
         item = self.runtime.item(state.discussion)
         title: Localized = {lang: item_title(item, lang) for lang in self._languages} if item else {}
         return FloorView(state.discussion, title, state.is_open, self._timer(state), tuple(requests),
-                         budget_uses(self.runtime.context, state))
+                         budgets=budget_uses(self.runtime.context, state), version=state.version)
 
     def _timer(self, state: FloorState) -> TimerView | None:
         speaking = state.speaking
@@ -118,8 +146,8 @@ class RuntimeConsoleModel:
         if state is None:
             return None
         person = await self.person_key(user_id)
-        pos = position(state, person, self.runtime.clock.now(), self.runtime.policy, self.runtime.present())
-        if pos.place is None or pos.request is None:
+        pos = self._positions(state, self.runtime.clock.now(), self.runtime.present()).get(person)
+        if pos is None or pos.place is None or pos.request is None:
             return None
         reasons = [render(explain.reason_message(r), lang, self.runtime.groups) for r in pos.reasons]
         return PlaceView(pos.place, int(pos.wait.total_seconds()), pos.request.kind.value, reasons)

@@ -122,8 +122,12 @@ class LocalChat:
 
     surface = SURFACE
 
-    def __init__(self, clock: Clock, *, history: int = 300, queue_size: int = 256) -> None:
+    def __init__(self, clock: Clock, *, history: int = 300, queue_size: int = 256, origin: str = "") -> None:
         self._clock = clock
+        # Several instances share one console (bot/adapters/web/shared_chat.py): each prefixes its message ids
+        # with its origin and hands every change to `publish`; `apply` takes in the others' changes.
+        self._origin = origin
+        self.publish: Callable[[dict[str, Any]], None] | None = None
         self._history_size = history
         self._queue_size = queue_size
         self._seq = itertools.count(1)
@@ -131,6 +135,10 @@ class LocalChat:
         self._messages: dict[str, ConsoleMessage] = {}
         self._subscribers: list[_Subscriber] = []
         self._boards: dict[tuple[str, str], MessageRef] = {}  # (discussion, lang) -> its live board
+
+    @property
+    def origin(self) -> str:
+        return self._origin
 
     # -- ChatPort ------------------------------------------------------------------------------------------
 
@@ -188,9 +196,37 @@ class LocalChat:
             author=display_name, user_id=user_id,
         )
 
-    def changed(self) -> None:
-        """Tell every open page to refetch the floor state (the list, the timer, its place)."""
-        self._broadcast(lambda _: True, StreamEvent("state"))
+    def changed(self, discussion: str | None = None, version: int | None = None) -> None:
+        """Tell every open page to refetch the floor state (the list, the timer, its place). With the list's
+        version, a page that already shows that version of that list does not fetch again."""
+        data = {"discussion": discussion, "version": version} if version is not None else {}
+        self._broadcast(lambda _: True, StreamEvent("state", data))
+        self._share({"op": "changed", "data": data})
+
+    def apply(self, change: Mapping[str, Any]) -> None:
+        """Another instance's change (what its `publish` was handed): shown here as if made here."""
+        if change.get("op") == "changed":
+            self._broadcast(lambda _: True, StreamEvent("state", dict(change.get("data") or {})))
+            return
+        fields = dict(change["message"])
+        fields["at"] = datetime.fromisoformat(fields["at"])
+        fields["actions"] = tuple(Button(**a) for a in fields["actions"])
+        fields["reactions"] = tuple(fields["reactions"])
+        if change.get("op") == "append":
+            self._keep(replace(ConsoleMessage(**fields), seq=next(self._seq)))
+        elif (known := self._messages.get(fields["id"])) is not None:
+            self._messages[known.id] = updated = replace(ConsoleMessage(**fields), seq=known.seq)
+            self._broadcast(lambda s: s.reads(updated.channel), StreamEvent("update", self.to_json(updated)))
+
+    def _share(self, change: dict[str, Any]) -> None:
+        if self.publish is not None:
+            self.publish(change)
+
+    @staticmethod
+    def _wire(message: ConsoleMessage) -> dict[str, Any]:
+        fields = {name: getattr(message, name) for name in ConsoleMessage.__dataclass_fields__}
+        return fields | {"at": message.at.isoformat(), "actions": [vars(a) for a in message.actions],
+                         "reactions": list(message.reactions)}
 
     def history(self, user_id: str, lang: str, *, chair: bool = False) -> list[ConsoleMessage]:
         ids = [i for channel, queue in self._channels.items() if can_read(channel, user_id, lang, chair=chair)
@@ -250,15 +286,19 @@ class LocalChat:
 
     def _append(self, channel: str, kind: str, lang: str | None, text: str, **fields: Any) -> MessageRef:
         seq = next(self._seq)
-        message = ConsoleMessage(seq=seq, id=str(seq), channel=channel, kind=kind, lang=lang, text=text,
-                                 at=self._clock.now(), **fields)
-        queue = self._channels.setdefault(channel, deque())
+        message = ConsoleMessage(seq=seq, id=f"{self._origin}{seq}", channel=channel, kind=kind, lang=lang,
+                                 text=text, at=self._clock.now(), **fields)
+        self._keep(message)
+        self._share({"op": "append", "message": self._wire(message)})
+        return MessageRef(SURFACE, channel, message.id)
+
+    def _keep(self, message: ConsoleMessage) -> None:
+        queue = self._channels.setdefault(message.channel, deque())
         if len(queue) >= self._history_size:
             self._messages.pop(queue.popleft(), None)
         queue.append(message.id)
         self._messages[message.id] = message
-        self._broadcast(lambda s: s.reads(channel), StreamEvent("message", self.to_json(message)))
-        return MessageRef(SURFACE, channel, message.id)
+        self._broadcast(lambda s: s.reads(message.channel), StreamEvent("message", self.to_json(message)))
 
     def _update(self, ref: MessageRef, **changes: Any) -> None:
         message = self._messages.get(ref.id)
@@ -267,6 +307,7 @@ class LocalChat:
         updated = replace(message, **changes)
         self._messages[ref.id] = updated
         self._broadcast(lambda s: s.reads(updated.channel), StreamEvent("update", self.to_json(updated)))
+        self._share({"op": "update", "message": self._wire(updated)})
 
     def _broadcast(self, wanted: Callable[[_Subscriber], bool], event: StreamEvent) -> None:
         for subscriber in self._subscribers:

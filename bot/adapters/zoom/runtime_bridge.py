@@ -10,17 +10,22 @@ deduplicated and parsed the delivery: the event carries the webhook's `Command`,
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from datetime import datetime
+
+from bot.app.places import made_at
 from bot.app.ports.chat import InboundEvent, InboundHandler, InboundKind
 from bot.app.ports.meetings import Reply, ZoomFloorCommand
 
 
-def to_inbound_event(request: ZoomFloorCommand) -> InboundEvent:
+def to_inbound_event(request: ZoomFloorCommand, at: datetime | None = None) -> InboundEvent:
+    """`at`: when the request was made on the floor's clock (default: Zoom's own time, as is)."""
     return InboundEvent(
         source=request.source,
         event_id=request.event_id,
         kind=InboundKind.MESSAGE,
         user_id=request.user_id or "",  # empty: the person is known by email only
-        at=request.at,
+        at=at or request.at,
         text=request.text,
         display_name=request.name,
         email=request.email,
@@ -33,9 +38,14 @@ def to_inbound_event(request: ZoomFloorCommand) -> InboundEvent:
 class RuntimeFloorRequests:
     """FloorRequests backed by the runtime's single inbound entry point."""
 
-    def __init__(self, handle: InboundHandler) -> None:
+    def __init__(self, handle: InboundHandler, *, now: Callable[[], datetime] | None = None,
+                 to_agenda: Callable[[datetime], datetime] = lambda wall: wall) -> None:
         self._handle = handle
+        self._now = now
+        self._to_agenda = to_agenda  # Zoom's timestamps are wall time; the floor runs on agenda time
 
     async def submit(self, request: ZoomFloorCommand) -> Reply | None:
-        await self._handle(to_inbound_event(request))
+        # Zoom's event_ts orders the request, never after its receipt (see bot.app.places.made_at).
+        at = made_at(self._to_agenda(request.at), self._now()) if self._now is not None else None
+        await self._handle(to_inbound_event(request, at))
         return None

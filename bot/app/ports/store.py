@@ -178,6 +178,14 @@ class FloorStore(Protocol):
         """The list as committed, None if it was never written."""
         ...
 
+    async def version(self, discussion_id: str) -> int | None:
+        """The committed list's row version (a cheap read: is a state held in memory still current?)."""
+        ...
+
+    async def versioned(self, discussion_id: str) -> tuple[int, FloorState] | None:
+        """The list as committed with its row version, None if it was never written."""
+        ...
+
 
 class RequestStatus(StrEnum):
     """How a request on a list ended (or where it stands): the report rows' vocabulary."""

@@ -83,8 +83,10 @@ def request(
     note: str | None = None,
     source: Surface = Surface.WEB,
     request_id: str | None = None,
+    made_at: datetime | None = None,
 ) -> Outcome:
-    """Add a request. Twice the same kind is a no-op; while closed only points of order are taken."""
+    """Add a request, made at `made_at` (the platform's time; `now` if not given): the order goes by it.
+    Twice the same kind is a no-op; while closed only points of order are taken."""
     if any(r.kind is kind for r in state.pending_of(participant.person)):
         return Outcome(state, noop_reason="floor.noop.already_listed")
     if not state.is_open and kind is not RequestKind.POINT_OF_ORDER:
@@ -96,7 +98,7 @@ def request(
         kind=kind,
         note=(note.strip() or None) if note else None,
         source=source,
-        at=now,
+        at=min(made_at, now) if made_at else now,  # a request is never made after it is taken
         over_budget=_over_budget(participant.group, state.used_by_group, policy),
     )
     return Outcome(_bump(state, pending=(*state.pending, new), seq=seq), (FloorRequested(now, new),))
@@ -379,8 +381,11 @@ def _end_current(
     )
     used = dict(state.used_by_group)
     used[done.group] = used.get(done.group, timedelta(0)) + done.duration
+    # Only the requests whose side of the budget changes are rebuilt: a long list is mostly shared.
     pending = tuple(
-        replace(p, over_budget=_over_budget(p.participant.group, used, policy)) for p in state.pending
+        p if (over := _over_budget(p.participant.group, used, policy)) is p.over_budget
+        else replace(p, over_budget=over)
+        for p in state.pending
     )
     after = replace(
         state,

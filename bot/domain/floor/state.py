@@ -20,10 +20,10 @@ class RequestKind(StrEnum):
     @property
     def priority(self) -> int:
         """0 is served first."""
-        return _KIND_ORDER.index(self)
+        return PRIORITY[self]
 
 
-_KIND_ORDER: tuple[RequestKind, ...] = tuple(RequestKind)
+PRIORITY: dict[RequestKind, int] = {kind: i for i, kind in enumerate(RequestKind)}
 
 
 class Surface(StrEnum):

@@ -21,7 +21,7 @@ from starlette.applications import Starlette
 from starlette.routing import Route
 
 from bot.adapters.slack.runtime import SlackRuntime, build_slack
-from bot.app.clock import SimulatedClock
+from bot.app.clock import Clock, SimulatedClock
 from bot.app.ports.board import BoardEntry, BoardPerson, BoardView
 from bot.app.ports.chat import InboundEvent
 from bot.app.ports.store import KeyValues, SeenEvents
@@ -170,7 +170,7 @@ def add_people(fake: FakeSlack) -> None:
 @contextlib.asynccontextmanager
 async def slack_rig(schedule: Schedule | None = None, *, instant: bool = True,
                     app_token: str | None = None, dedupe: SeenEvents | None = None,
-                    kv: KeyValues | None = None) -> AsyncIterator[SlackRig]:
+                    kv: KeyValues | None = None, clock: Clock | None = None) -> AsyncIterator[SlackRig]:
     vt = VirtualWaits(instant=instant)
     async with FakeSlackServer(FakeSlack(clock=vt.now)) as fake:
         add_people(fake)
@@ -179,7 +179,7 @@ async def slack_rig(schedule: Schedule | None = None, *, instant: bool = True,
         inbox = Inbox()
         dedupe = dedupe or MemoryDedupe()
         slack = build_slack(settings, schedule or make_schedule(), dedupe=dedupe, kv=kv or MemoryKeyValues(),
-                            clock=SimulatedClock(datetime(2022, 3, 7, 9, 0, tzinfo=UTC)), waits=vt)
+                            clock=clock or SimulatedClock(datetime(2022, 3, 7, 9, 0, tzinfo=UTC)), waits=vt)
         slack.intake.handler = inbox.handle
         async with serve(slack.routes()) as url, httpx.AsyncClient(timeout=10) as http:
             try:

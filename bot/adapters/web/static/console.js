@@ -104,7 +104,13 @@
       const old = document.querySelector('[data-message-id="' + CSS.escape(m.id) + '"]');
       if (old) old.replaceWith(messageItem(m));
     });
-    source.addEventListener("state", scheduleRefresh);
+    source.addEventListener("state", (e) => {
+      // A change of the list comes with its version: a page already showing it does not fetch again.
+      const change = e.data ? JSON.parse(e.data) : {};
+      const floor = state && state.floor;
+      if (change.version != null && floor && floor.discussion === change.discussion && floor.version === change.version) return;
+      scheduleRefresh();
+    });
     source.addEventListener("reset", connect);
     source.addEventListener("signed_out", () => { source.close(); source = null; refresh(); });
   }
