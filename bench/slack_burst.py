@@ -205,7 +205,7 @@ async def run(kind: str, attendees: int, window: float, scale: float) -> dict[st
         slack = build_slack(
             settings,
             make_schedule(),
-            dedupe=MemoryDedupe(),
+            inbox=MemoryDedupe(),
             kv=MemoryKeyValues(),
             clock=SimulatedClock(datetime(2022, 3, 7, 9, tzinfo=UTC)),
             waits=st,

@@ -29,6 +29,7 @@ from bot.adapters.store.audit import SqlAuditLog
 from bot.adapters.store.engine import create_engine
 from bot.adapters.store.floor_lists import FloorLists
 from bot.adapters.store.intake import InboundEvents
+from bot.adapters.store.journal import SqlPostJournal
 from bot.adapters.store.key_values import SqlKeyValues
 from bot.adapters.store.lease import LeaderLease
 from bot.adapters.store.ledger import SqlCueLedger
@@ -73,6 +74,7 @@ class Store:
     ledger: SqlCueLedger
     audit: SqlAuditLog
     lease: LeaderLease
+    journal: SqlPostJournal
 
     async def close(self) -> None:
         await self.db.dispose()
@@ -83,7 +85,7 @@ async def open_store(url: str) -> Store:
     db = create_engine(url)
     await upgrade_to_head(db)
     return Store(db, FloorLists(db), SqlKeyValues(db), InboundEvents(db), SqlCueLedger(db), SqlAuditLog(db),
-                 LeaderLease(db))
+                 LeaderLease(db), SqlPostJournal(db))
 
 
 def time_map(cues: list[Cue], *, start_now: bool, start_at: datetime | None, speed: float, now: datetime) -> TimeMap:
@@ -186,6 +188,7 @@ class Bot:
         await self.runtime.restore()
         if self.slack is not None:
             self.slack.hold()
+            await self.slack.resume()  # before any new event: what a crash left goes first
             self._background_step("slack", self.slack.start)
         if self.translator is not None:
             from bot.app.ports.translation import TranslatorAuthError
@@ -311,6 +314,7 @@ async def build(
     owns_store = store is None
     if store is None:
         store = await open_store(database_url or settings.floorbot_database_url)
+    owner = owner or settings.floorbot_instance or f"floorbot-{uuid.uuid4().hex[:10]}"
     if schedule_path is not None:
         await store.kv.set(*SCHEDULE_PATH_KEY, _absolute(schedule_path), wall.now())
     schedule = await with_meeting_links(schedule, store.kv)
@@ -328,12 +332,12 @@ async def build(
         if settings.slack_enabled:
             from bot.adapters.slack.runtime import build_slack
 
-            slack = build_slack(settings, schedule, dedupe=store.seen, kv=store.kv, clock=agenda, waits=waits)
+            slack = build_slack(settings, schedule, inbox=store.seen, kv=store.kv, clock=agenda, waits=waits,
+                                journal=store.journal, owner=owner)
             chat = FanoutChat(slack.chat, local)
 
     chat_translator = (_translator(settings, schedule, chat, schedule_path, waits) if translator == "settings"
                        else translator)
-    owner = owner or f"floorbot-{uuid.uuid4().hex[:10]}"
     leadership = Leadership(store.lease, f"event:{schedule.event.id}", owner, wall)
     # The runner and its conductor come first (the runtime's timers live on the conductor's scheduler); the
     # runtime's cue effects are attached once the runtime exists.

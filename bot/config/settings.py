@@ -16,6 +16,10 @@ class Settings(BaseSettings):
     floorbot_database_url: str = Field(default="sqlite:///floorbot.sqlite")
     floorbot_host: str = "127.0.0.1"
     floorbot_port: int = 3000
+    # This instance's stable name (a host or pod name). A restart under the same name resumes at once what
+    # it left (unconfirmed posts, unhandled events) and keeps the leader lease it held. Unset: a new name at
+    # each start, and what a dead instance left is taken over by the leader once its lease has expired.
+    floorbot_instance: str | None = None
 
     slack_bot_token: SecretStr | None = None
     slack_signing_secret: SecretStr | None = None

@@ -1,10 +1,12 @@
 """Slack intake: the bolt AsyncApp and its listeners, mounted on Starlette (HTTP) or Socket Mode.
 
 Listeners only convert Slack's payload into a small raw record, take its place in its channel's order
-(before any await) and start a background task; bolt acks events itself and commands/actions are acked
-first thing, so nothing slow happens before the ack. The background task deduplicates on Slack's delivery
-id (the one dedupe of a Slack event), looks the user up (cached), decodes the text to plain text, works
-out the user's language, parses the chat grammar once and hands one `InboundEvent` to the dispatcher.
+(before any await), record it in the durable inbox (which is also the one dedupe of a Slack event, on its
+delivery id) and start a background task; only then is Slack answered (bolt acks events once the listener
+returns, commands and actions are acked right after the record), so nothing acknowledged is lost and
+nothing slow happens before the ack. The background task looks the user up (cached), decodes the text to
+plain text, works out the user's language, parses the chat grammar once, hands one `InboundEvent` to the
+dispatcher and marks the event done. On start, `resume` handles what was recorded and never done.
 """
 
 from __future__ import annotations
@@ -30,11 +32,12 @@ from bot.adapters.slack.channels import SlackChannels
 from bot.adapters.slack.escape import mentioned_users, to_plain
 from bot.adapters.slack.home import AppHome
 from bot.adapters.slack.identity import SlackDirectory, language_of_locale
+from bot.adapters.slack.posting import SURFACE
 from bot.adapters.slack.stores import LanguageChoices
-from bot.adapters.slack.surface import SURFACE, SlackChat
+from bot.adapters.slack.surface import SlackChat
 from bot.app.places import Place, Places
 from bot.app.ports.chat import InboundEvent, InboundHandler, InboundKind, MessageRef
-from bot.app.ports.store import SeenEvents
+from bot.app.ports.store import Inbox
 from bot.domain.floor.state import RequestKind
 from bot.domain.grammar import Command, Verb, parse, parse_floor
 
@@ -57,6 +60,19 @@ class RawInbound:
     ts: str | None = None
     at: datetime | None = None
     extra: dict[str, str] = field(default_factory=dict)
+
+    def record(self) -> dict[str, Any]:
+        """As the inbox keeps it (JSON)."""
+        return {"kind": self.kind.value, "event_id": self.event_id, "user_id": self.user_id, "text": self.text,
+                "channel": self.channel, "ts": self.ts, "at": self.at.isoformat() if self.at else None,
+                "extra": dict(self.extra)}
+
+    @classmethod
+    def from_record(cls, record: dict[str, Any]) -> RawInbound:
+        at = record.get("at")
+        return cls(InboundKind(record["kind"]), str(record["event_id"]), str(record["user_id"]),
+                   str(record.get("text") or ""), record.get("channel"), record.get("ts"),
+                   datetime.fromisoformat(at) if at else None, dict(record.get("extra") or {}))
 
 
 def _at(ts: object) -> datetime | None:
@@ -152,7 +168,7 @@ class SlackIntake:
         handler: InboundHandler,
         chat: SlackChat,
         directory: SlackDirectory,
-        dedupe: SeenEvents,
+        inbox: Inbox,
         languages: LanguageChoices,
         home: AppHome,
         now: Callable[[], datetime],
@@ -162,7 +178,7 @@ class SlackIntake:
         self._chat = chat
         self._channels = chat.channels
         self._directory = directory
-        self._dedupe = dedupe
+        self._inbox = inbox
         self._languages = languages
         self._home = home
         self._now = now
@@ -171,7 +187,8 @@ class SlackIntake:
         self.places = Places()  # each event's place in its channel's order, taken in the listener
         # An empty secret can never verify: without one, every HTTP request is refused (Socket Mode skips it).
         self.authorize = BotTokenAuthorize(client)  # never refuses an event because Slack's API is down
-        self.app = AsyncApp(client=client, signing_secret=signing_secret or "", process_before_response=False,
+        # Listeners run before Slack is answered: each records its event first (see the module docstring).
+        self.app = AsyncApp(client=client, signing_secret=signing_secret or "", process_before_response=True,
                             authorize=self.authorize)
         self.app.event("message")(self._on_message)
         self.app.event("reaction_added")(self._on_reaction)
@@ -200,31 +217,52 @@ class SlackIntake:
 
     # -- listeners: convert and schedule, nothing else -------------------------------------------------------
 
-    def _take_turn(self, raw: RawInbound) -> None:
-        # Synchronously, as bolt hands us the event: places follow arrival order whatever the lookups do.
-        self._spawn(self._ingest(raw, self.places.take(SURFACE, raw.channel or raw.user_id)))
+    async def _take_turn(self, raw: RawInbound) -> None:
+        # The place first, synchronously, as bolt hands us the event: places follow arrival order whatever the
+        # store and the lookups do. Then the record: an error here is not acknowledged (Slack retries).
+        place = self.places.take(SURFACE, raw.channel or raw.user_id)
+        try:
+            new = await self._inbox.record(SURFACE, raw.event_id, raw.record(), self._now())
+        except BaseException:
+            place.release_all()
+            raise
+        if not new:
+            log.debug("duplicate delivery %s ignored", raw.event_id)
+            place.release_all()
+            return
+        self._spawn(self._ingest(raw, place))
+
+    async def resume(self) -> int:
+        """Handle, in the order they came, the events recorded and not done before a crash. Returns how many."""
+        unfinished = await self._inbox.unfinished(SURFACE)
+        for _, record in unfinished:
+            raw = RawInbound.from_record(record)
+            self._spawn(self._ingest(raw, self.places.take(SURFACE, raw.channel or raw.user_id)))
+        if unfinished:
+            log.info("Slack: handling %d events recorded before a restart", len(unfinished))
+        return len(unfinished)
 
     async def _on_message(self, body: dict[str, Any], event: dict[str, Any]) -> None:
         raw = message_inbound(body, event, self._channels)
         if raw is not None:
-            self._take_turn(raw)
+            await self._take_turn(raw)
 
     async def _on_reaction(self, body: dict[str, Any], event: dict[str, Any]) -> None:
         raw = reaction_inbound(body, event)
         if raw is not None:
-            self._take_turn(raw)
+            await self._take_turn(raw)
 
     async def _on_home(self, event: dict[str, Any]) -> None:
         if event.get("tab", "home") == "home" and event.get("user"):
             self._spawn(self._publish_home(str(event["user"])))
 
     async def _on_command(self, ack: AsyncAck, command: dict[str, Any]) -> None:
+        await self._take_turn(command_inbound(command))
         await ack()
-        self._take_turn(command_inbound(command))
 
     async def _on_action(self, ack: AsyncAck, body: dict[str, Any], action: dict[str, Any]) -> None:
+        await self._take_turn(action_inbound(body, action))
         await ack()
-        self._take_turn(action_inbound(body, action))
 
     # -- background -----------------------------------------------------------------------------------------
 
@@ -235,30 +273,35 @@ class SlackIntake:
             log.exception("could not publish the App Home of %s", user_id)
 
     async def _ingest(self, raw: RawInbound, place: Place) -> None:
-        """Dedupe and enrich concurrently with other events; the place keeps the channel's order downstream
-        (an event dropped here gives its place up, so the ones behind it need not wait)."""
+        """Enrich and handle concurrently with other events; the place keeps the channel's order downstream
+        (an event dropped here gives its place up, so the ones behind it need not wait). Done once handled,
+        or failed: an event that fails is not tried at every start; one cut short by a crash is."""
         try:
-            if await self._dedupe.seen_before(SURFACE, raw.event_id, self._now()):
-                log.debug("duplicate delivery %s ignored", raw.event_id)
-                return
-            event = await self._enrich(raw)
-            if event is None:
-                return
-            command = _command_of(event)
-            event = replace(event, command=command, place=place)
-            chosen = _language_chosen(command, self._event_languages)
-            if chosen is not None:
-                # Remember the choice for this surface (App Home, later events' `language`); the dispatcher
-                # still gets the command and answers it.
-                await self._languages.set(event.user_id, chosen)
-                event = replace(event, language=chosen)
-            await self.handler(event)
-            if chosen is not None:
-                await self._publish_home(event.user_id)
+            await self._handle(raw, place)
         except Exception:
             log.exception("inbound Slack event %s (%s) failed", raw.event_id, raw.kind)
         finally:
             place.release_all()
+        try:
+            await self._inbox.done(SURFACE, raw.event_id, self._now())
+        except Exception:  # handled all the same; a restart would handle it again, and its posts are keyed
+            log.exception("could not mark inbound Slack event %s done", raw.event_id)
+
+    async def _handle(self, raw: RawInbound, place: Place) -> None:
+        event = await self._enrich(raw)
+        if event is None:
+            return
+        command = _command_of(event)
+        event = replace(event, command=command, place=place)
+        chosen = _language_chosen(command, self._event_languages)
+        if chosen is not None:
+            # Remember the choice for this surface (App Home, later events' `language`); the dispatcher
+            # still gets the command and answers it.
+            await self._languages.set(event.user_id, chosen)
+            event = replace(event, language=chosen)
+        await self.handler(event)
+        if chosen is not None:
+            await self._publish_home(event.user_id)
 
     async def _enrich(self, raw: RawInbound) -> InboundEvent | None:
         user = await self._directory.user(raw.user_id) if raw.user_id else None
