@@ -239,7 +239,7 @@ class SlackIntake:
             raw = RawInbound.from_record(record)
             self._spawn(self._ingest(raw, self.places.take(SURFACE, raw.channel or raw.user_id)))
         if unfinished:
-            log.info("Slack: handling %d events recorded before a restart", len(unfinished))
+            log.warning("Slack: handling %d events recorded and not handled before a restart", len(unfinished))
         return len(unfinished)
 
     async def _on_message(self, body: dict[str, Any], event: dict[str, Any]) -> None:

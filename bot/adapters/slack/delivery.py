@@ -50,6 +50,7 @@ class Stats:
     delivered: int = 0
     resent: int = 0  # unconfirmed calls of a previous run sent again at start
     found_sent: int = 0  # ... or found already in the channel's history (not sent again)
+    unsettled: int = 0  # calls sent whose answer is not recorded yet (in flight, or answered and being recorded)
     last_delivered_at: float | None = None  # the outbox's `waits.now()` at the last success
 
 

@@ -19,7 +19,7 @@ from bot.adapters.slack.blocks import link, markup_payload, message_parts, messa
 from bot.adapters.slack.bundles import MAX_BUNDLED_TEXT, BundledLine, BundleIndex, render_bundle
 from bot.adapters.slack.channels import SlackChannels
 from bot.adapters.slack.escape import plain_label
-from bot.adapters.slack.outbox import Bundling, Outbox
+from bot.adapters.slack.outbox import Bundled, Bundling, Outbox
 from bot.adapters.slack.posting import METADATA_TYPE, SURFACE, Poster, ref_of
 from bot.adapters.slack.slots import Slot
 from bot.adapters.slack.stores import CopyIndex
@@ -129,7 +129,8 @@ class Mirror:
 
         async def posted() -> MessageRef:
             outcome = await asyncio.shield(future)
-            ref = ref_of(outcome.result)
+            # Alone or bundled; or the result of the same copy resumed after a restart (never bundled).
+            ref = ref_of(outcome.result if isinstance(outcome, Bundled) else outcome)
             if (lines := self._fresh_bundles.pop((ref.channel, ref.id), None)) is not None and self._bundles:
                 await self._bundles.set(ref, lines)  # whichever part resumes first records the bundle
             return ref

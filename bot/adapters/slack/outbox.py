@@ -150,15 +150,16 @@ class Outbox:
         task.add_done_callback(self._reports.discard)
 
     async def settle_records(self, keys: list[str], state: PostState, result: Any) -> None:
-        for key in keys:
-            self._inflight.pop(key, None)
-        if self.journal is None or not keys:
-            return
         try:
-            summary = self.journal.summarize(result) if result is not None else None
-            await self.journal.records.settle(keys, state, summary, self.journal.now())
+            if self.journal is not None and keys:
+                summary = self.journal.summarize(result) if result is not None else None
+                await self.journal.records.settle(keys, state, summary, self.journal.now())
         except Exception:  # the post went out (or failed) all the same; at worst a restart finds it in history
             log.exception("could not record the outcome of %d posts", len(keys))
+        finally:
+            # Only once recorded: until then a call under the same key must find it here, not as "pending".
+            for key in keys:
+                self._inflight.pop(key, None)
 
     def _enqueue(self, item: _Item) -> None:
         self._lanes.setdefault(item.lane, deque()).append(item)
@@ -269,11 +270,14 @@ class Outbox:
         rate_limited = 0
         while True:
             self.stats.calls += 1
+            self.stats.unsettled += 1
             try:
                 result = await item.call()
             except asyncio.CancelledError:
+                self.stats.unsettled -= 1
                 raise
             except Exception as error:
+                self.stats.unsettled -= 1
                 verdict, retry_after = self._classify(error)
                 if verdict is Verdict.RATE_LIMITED and rate_limited < self._max_rate_limited:
                     rate_limited += 1
@@ -295,6 +299,7 @@ class Outbox:
             self.stats.delivered += 1
             self.stats.last_delivered_at = self._waits.now()
             await self.settle_records(_durable_keys(item), PostState.SENT, result)
+            self.stats.unsettled -= 1
             self._settle(item, result)
             return
 

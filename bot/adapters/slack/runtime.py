@@ -71,6 +71,7 @@ class SlackRuntime:
         return {"mode": "socket" if self.app_token else "http", "queued": self.outbox.queued,
                 "delivered": stats.delivered, "rate_limited": stats.rate_limited, "retried": stats.retried,
                 "failed": stats.failed, "bundled": stats.bundled, "coalesced": stats.coalesced,
+                "resent": stats.resent, "found_sent": stats.found_sent, "unsettled": stats.unsettled,
                 "seconds_since_last_delivery": since, "waiting_for_slack": not self.outbox.open.is_set()}
 
     async def resume(self) -> None:

@@ -251,7 +251,7 @@ class SlackChat:
     def resume(self, entries: Sequence[JournalEntry]) -> None:
         """Queue what a previous run left unconfirmed, ahead of anything new (see resume.py)."""
         if entries:
-            log.info("Slack: resuming %d unconfirmed posts", len(entries))
+            log.warning("Slack: resuming %d unconfirmed posts left by a previous run", len(entries))
             resume(self._outbox, entries, self._poster.find_sent, self._poster.make_call, self._resent)
 
     async def _resent(self, call: OutgoingCall, result: Any) -> None:
