@@ -25,7 +25,7 @@ from bot.app.clock import SimulatedClock
 from bot.app.ports.board import BoardEntry, BoardPerson, BoardView
 from bot.app.ports.chat import InboundEvent
 from bot.app.ports.store import Inbox as DurableInbox
-from bot.app.ports.store import KeyValues
+from bot.app.ports.store import KeyValues, PostJournal
 from bot.config.model import Schedule
 from bot.config.settings import Settings
 from bot.testing.memory import MemoryKeyValues
@@ -171,7 +171,8 @@ def add_people(fake: FakeSlack) -> None:
 @contextlib.asynccontextmanager
 async def slack_rig(schedule: Schedule | None = None, *, instant: bool = True,
                     app_token: str | None = None, dedupe: DurableInbox | None = None,
-                    kv: KeyValues | None = None) -> AsyncIterator[SlackRig]:
+                    kv: KeyValues | None = None, journal: PostJournal | None = None,
+                    owner: str = "test") -> AsyncIterator[SlackRig]:
     vt = VirtualWaits(instant=instant)
     async with FakeSlackServer(FakeSlack(clock=vt.now)) as fake:
         add_people(fake)
@@ -180,7 +181,8 @@ async def slack_rig(schedule: Schedule | None = None, *, instant: bool = True,
         inbox = Inbox()
         dedupe = dedupe or MemoryDedupe()
         slack = build_slack(settings, schedule or make_schedule(), inbox=dedupe, kv=kv or MemoryKeyValues(),
-                            clock=SimulatedClock(datetime(2022, 3, 7, 9, 0, tzinfo=UTC)), waits=vt)
+                            clock=SimulatedClock(datetime(2022, 3, 7, 9, 0, tzinfo=UTC)), waits=vt,
+                            journal=journal, owner=owner)
         slack.intake.handler = inbox.handle
         async with serve(slack.routes()) as url, httpx.AsyncClient(timeout=10) as http:
             try:
