@@ -131,6 +131,7 @@ class EventRuntime:
         return await self.commands.run(command, event, who)
 
     async def restore(self) -> None:
+        await self.people.restore()
         await self.discussions.restore()
 
     async def settle(self) -> AgendaState:
