@@ -42,6 +42,7 @@ from bot.app.agenda_clock import AgendaClock
 from bot.app.clock import Clock, LoopWaits, SystemClock
 from bot.app.fanout import FanoutChat
 from bot.app.floor import FloorService, schedule_policy
+from bot.app.housekeeping import keep_tidy
 from bot.app.leader import Leadership
 from bot.app.ports.chat import AudienceKind, ChatPort, MessageRef
 from bot.app.ports.waits import Waits
@@ -195,6 +196,8 @@ class Bot:
 
             self._background_step("translation", self.translator.start, final=(TranslatorAuthError,))
         self._background_step("run_of_show", self._start_run_of_show)
+        self.background.append(asyncio.create_task(keep_tidy(self.store.seen, self.store.journal, self.runtime.clock),
+                                                   name="housekeeping"))
 
     async def wait_started(self) -> None:
         """Until the run of show has started (or stands by): what a caller that drives the bot in-process waits
