@@ -225,6 +225,7 @@ class Bot:
         await self._elected()
 
     async def _elected(self) -> None:
+        await self._take_over_orphans()
         async with self._electing:  # the start-up step and `keep` must not start the conductor twice
             if not self.started:
                 report = await self.conductor.start()
@@ -238,6 +239,17 @@ class Bot:
             except Exception:
                 log.exception("could not bring the floor to the plan's state")
             self.conductor.scheduler.resume()
+
+    async def _take_over_orphans(self) -> None:
+        """The leader sends what instances that are gone left unsent and handles what they left unhandled."""
+        if self.slack is None:
+            return
+        try:
+            for owner in await self.slack.orphans():
+                if not await self.leadership.alive(owner):
+                    await self.slack.adopt(owner)
+        except Exception:
+            log.exception("could not take over the work of instances that are gone")
 
     async def _deposed(self) -> None:
         if self.conductor.scheduler.running:

@@ -40,7 +40,8 @@ class MemorySeenEvents:
         self.seen.add(key)
         return False
 
-    async def record(self, source: str, event_id: str, payload: dict[str, Any], now: datetime) -> bool:
+    async def record(self, source: str, event_id: str, payload: dict[str, Any], now: datetime, *,
+                     owner: str = "") -> bool:
         if await self.seen_before(source, event_id, now):
             return False
         self.pending[(source, event_id)] = payload
@@ -49,8 +50,14 @@ class MemorySeenEvents:
     async def done(self, source: str, event_id: str, now: datetime) -> None:
         self.pending.pop((source, event_id), None)
 
-    async def unfinished(self, source: str) -> list[tuple[str, dict[str, Any]]]:
+    async def unfinished(self, source: str, *, owner: str = "") -> list[tuple[str, dict[str, Any]]]:
         return [(event_id, payload) for (src, event_id), payload in self.pending.items() if src == source]
+
+    async def owners_with_unfinished(self) -> list[str]:
+        return []
+
+    async def adopt(self, previous: str, owner: str) -> int:
+        return 0
 
     async def purge(self, now: datetime) -> int:
         return 0

@@ -173,12 +173,14 @@ class SlackIntake:
         home: AppHome,
         now: Callable[[], datetime],
         event_languages: tuple[str, ...] = ("en", "fr", "es"),
+        owner: str = "",
     ) -> None:
+        self.owner = owner
         self.handler = handler
         self._chat = chat
         self._channels = chat.channels
         self._directory = directory
-        self._inbox = inbox
+        self.inbox = self._inbox = inbox
         self._languages = languages
         self._home = home
         self._now = now
@@ -222,7 +224,7 @@ class SlackIntake:
         # store and the lookups do. Then the record: an error here is not acknowledged (Slack retries).
         place = self.places.take(SURFACE, raw.channel or raw.user_id)
         try:
-            new = await self._inbox.record(SURFACE, raw.event_id, raw.record(), self._now())
+            new = await self._inbox.record(SURFACE, raw.event_id, raw.record(), self._now(), owner=self.owner)
         except BaseException:
             place.release_all()
             raise
@@ -233,8 +235,12 @@ class SlackIntake:
         self._spawn(self._ingest(raw, place))
 
     async def resume(self) -> int:
-        """Handle, in the order they came, the events recorded and not done before a crash. Returns how many."""
-        unfinished = await self._inbox.unfinished(SURFACE)
+        """Handle, in the order they came, the events this instance recorded and did not finish before a crash
+        (under a stable name, FLOORBOT_INSTANCE, a restart is the same instance). Returns how many."""
+        return self.take_over(await self._inbox.unfinished(SURFACE, owner=self.owner))
+
+    def take_over(self, unfinished: list[tuple[str, dict[str, Any]]]) -> int:
+        """Handle recorded events (this instance's own after a crash, or a dead one's it has adopted)."""
         for _, record in unfinished:
             raw = RawInbound.from_record(record)
             self._spawn(self._ingest(raw, self.places.take(SURFACE, raw.channel or raw.user_id)))

@@ -25,7 +25,7 @@ from bot.adapters.slack.channels import SlackChannels, classify_slack_error
 from bot.adapters.slack.home import AppHome
 from bot.adapters.slack.identity import SlackDirectory
 from bot.adapters.slack.outbox import Journal, Outbox
-from bot.adapters.slack.posting import summarize
+from bot.adapters.slack.posting import SURFACE, summarize
 from bot.adapters.slack.stores import (
     BoardIndex,
     CopyIndex,
@@ -81,6 +81,28 @@ class SlackRuntime:
         if self.journal is not None:
             self.chat.resume(await self.journal.records.unsent(self.journal.owner))
         await self.intake.resume()
+
+    async def adopt(self, previous: str) -> int:
+        """Take over what an instance that is gone left: its unconfirmed posts and its unhandled events (the
+        leader does it on election, for instances whose heartbeat has expired). Returns how many."""
+        if self.journal is None or previous == self.journal.owner:
+            return 0
+        entries = await self.journal.records.unsent(previous)
+        events = await self.intake.inbox.unfinished(SURFACE, owner=previous)
+        await self.journal.records.adopt(previous, self.journal.owner)
+        await self.intake.inbox.adopt(previous, self.journal.owner)
+        self.chat.resume(entries)
+        self.intake.take_over(events)
+        if entries or events:
+            log.warning("Slack: took over %d posts and %d events of %s", len(entries), len(events), previous)
+        return len(entries) + len(events)
+
+    async def orphans(self) -> set[str]:
+        """The instances with work left in the store, other than this one."""
+        if self.journal is None:
+            return set()
+        owners = {*await self.journal.records.owners_with_unsent(), *await self.intake.inbox.owners_with_unfinished()}
+        return owners - {self.journal.owner}
 
     def hold(self) -> None:
         """Posts made before Slack has answered once (the run of show's first cues, the board) wait in the
@@ -144,6 +166,6 @@ def build_slack(
     secret = settings.slack_signing_secret.get_secret_value() if settings.slack_signing_secret else None
     intake = SlackIntake(client=client, signing_secret=secret, handler=_no_handler, chat=chat, directory=directory,
                          inbox=inbox, languages=languages, home=home, now=clock.now,
-                         event_languages=tuple(schedule.event.languages))
+                         event_languages=tuple(schedule.event.languages), owner=owner)
     app_token = settings.slack_app_token.get_secret_value() if settings.slack_app_token else None
     return SlackRuntime(client, outbox, chat, directory, home, intake, waits, app_token, records)

@@ -111,7 +111,8 @@ class AuditRow(Base):
 
 class InboundEventRow(Base):
     """An inbound event taken in (Slack event_id, Zoom delivery id): exactly-once intake, and the durable inbox.
-    `payload` is what the surface needs to handle it again after a crash; `done_at` is set once handled."""
+    `payload` is what the surface needs to handle it again after a crash; `done_at` is set once handled;
+    `owner` is the instance that took it in (another takes it over if that one is gone)."""
 
     __tablename__ = "inbound_events"
 
@@ -120,6 +121,7 @@ class InboundEventRow(Base):
     first_seen_at: Mapped[datetime]
     payload: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     done_at: Mapped[datetime | None]
+    owner: Mapped[str | None] = mapped_column(String(200))  # the instance handling it
 
     __table_args__ = (Index(None, "first_seen_at"), Index(None, "done_at"))
 

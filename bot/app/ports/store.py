@@ -67,14 +67,22 @@ class SeenEvents(Protocol):
 class Inbox(SeenEvents, Protocol):
     """The durable inbox: an inbound event recorded before it is acknowledged, marked done once handled."""
 
-    async def record(self, source: str, event_id: str, payload: dict[str, Any], now: datetime) -> bool:
-        """Record the event with what it takes to handle it again; False when it was already recorded."""
+    async def record(self, source: str, event_id: str, payload: dict[str, Any], now: datetime, *,
+                     owner: str = "") -> bool:
+        """Record the event with what it takes to handle it again, taken in by `owner` (an instance); False
+        when it was already recorded."""
         ...
 
     async def done(self, source: str, event_id: str, now: datetime) -> None: ...
 
-    async def unfinished(self, source: str) -> list[tuple[str, dict[str, Any]]]:
-        """(event id, payload) of the recorded events not yet done, oldest first."""
+    async def unfinished(self, source: str, *, owner: str = "") -> list[tuple[str, dict[str, Any]]]:
+        """(event id, payload) of the events `owner` recorded and did not finish, oldest first."""
+        ...
+
+    async def owners_with_unfinished(self) -> list[str]: ...
+
+    async def adopt(self, previous: str, owner: str) -> int:
+        """Take over the unfinished events of an instance that is gone. Returns how many."""
         ...
 
     async def purge(self, now: datetime) -> int:

@@ -142,3 +142,19 @@ async def test_events_recorded_and_not_handled_before_a_crash_are_handled_on_res
         assert (event.event_id, event.text, event.user_id) == ("EvCrash", "mano", "UANA")
     assert await inbox.unfinished("slack") == []
 
+
+
+async def test_the_posts_and_events_of_an_instance_that_is_gone_are_taken_over(journal: SqlPostJournal) -> None:
+    orphan = OutgoingCall("kD@CES", "CES", "chat.postMessage", "CES",
+                          {"channel": "CES", "text": "left by a dead instance", "metadata": metadata("kD@CES")})
+    await journal.record(orphan, "instance-dead", T0)
+    inbox = MemorySeenEvents()
+    async with slack_rig(journal=journal, dedupe=inbox, owner="instance-leader") as rig:
+        await rig.slack.resume()
+        assert rig.fake.posts() == [], "not its own: left alone until it is known to be gone"
+        assert await rig.slack.orphans() == {"instance-dead"}
+        assert await rig.slack.adopt("instance-dead") == 1
+        await rig.settle()
+        assert [post["text"] for post in rig.fake.posts("CES")] == ["left by a dead instance"]
+        assert await journal.unsent("instance-dead") == [] and await journal.unsent("instance-leader") == []
+        assert await rig.slack.adopt("instance-leader") == 0, "never itself"

@@ -24,6 +24,7 @@ def upgrade() -> None:
     with op.batch_alter_table("inbound_events") as batch:
         batch.add_column(sa.Column("payload", sa.JSON(), nullable=True))
         batch.add_column(sa.Column("done_at", TZ, nullable=True))
+        batch.add_column(sa.Column("owner", sa.String(length=200), nullable=True))
     op.create_index(op.f("ix_inbound_events_done_at"), "inbound_events", ["done_at"])
     op.create_table(
         "outbound_posts",
@@ -50,5 +51,6 @@ def downgrade() -> None:
     op.drop_table("outbound_posts")
     op.drop_index(op.f("ix_inbound_events_done_at"), table_name="inbound_events")
     with op.batch_alter_table("inbound_events") as batch:
+        batch.drop_column("owner")
         batch.drop_column("done_at")
         batch.drop_column("payload")
