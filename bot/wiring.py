@@ -130,6 +130,7 @@ class Bot:
     waits: Waits = field(default_factory=LoopWaits)
     steps: dict[str, Step] = field(default_factory=dict)
     keeping: bool = False
+    zoom: Any = None  # the Zoom webhook (its inbox is resumed on start)
     _electing: asyncio.Lock = field(default_factory=asyncio.Lock)
 
     @property
@@ -191,6 +192,8 @@ class Bot:
             self.slack.hold()
             await self.slack.resume()  # before any new event: what a crash left goes first
             self._background_step("slack", self.slack.start)
+        if self.zoom is not None:  # in the background: its replies may wait for Slack
+            self.background.append(asyncio.create_task(self.zoom.resume(), name="zoom:resume"))
         if self.translator is not None:
             from bot.app.ports.translation import TranslatorAuthError
 
@@ -225,7 +228,8 @@ class Bot:
         await self._elected()
 
     async def _elected(self) -> None:
-        await self._take_over_orphans()
+        if self.slack is not None:  # what instances that are gone left unsent or unhandled
+            await self.slack.take_over_orphans(self.leadership.alive)
         async with self._electing:  # the start-up step and `keep` must not start the conductor twice
             if not self.started:
                 report = await self.conductor.start()
@@ -239,17 +243,6 @@ class Bot:
             except Exception:
                 log.exception("could not bring the floor to the plan's state")
             self.conductor.scheduler.resume()
-
-    async def _take_over_orphans(self) -> None:
-        """The leader sends what instances that are gone left unsent and handles what they left unhandled."""
-        if self.slack is None:
-            return
-        try:
-            for owner in await self.slack.orphans():
-                if not await self.leadership.alive(owner):
-                    await self.slack.adopt(owner)
-        except Exception:
-            log.exception("could not take over the work of instances that are gone")
 
     async def _deposed(self) -> None:
         if self.conductor.scheduler.running:
@@ -390,7 +383,8 @@ async def build(
         slack.home.facts = _SlackHomeFacts(runtime)  # the runtime exists only now
         bot.extra_routes += slack.routes()
     # Signature windows are about real time: the webhook checks them on the wall clock, not the agenda.
-    bot.extra_routes.append(_zoom_route(settings, schedule, runtime, store, wall))
+    bot.zoom = _zoom_webhook(settings, schedule, runtime, store, wall)
+    bot.extra_routes.append(bot.zoom.route())
     return bot
 
 
@@ -402,7 +396,7 @@ class _SlackHomeFacts:
         return await self.runtime.place_of("slack", user_id, email)
 
 
-def _zoom_route(settings: Settings, schedule: Schedule, runtime: EventRuntime, store: Store, clock: Clock) -> BaseRoute:
+def _zoom_webhook(settings: Settings, schedule: Schedule, runtime: EventRuntime, store: Store, clock: Clock) -> Any:
     """`POST /zoom/webhook`: refuses everything until ZOOM_WEBHOOK_SECRET_TOKEN is set. Presence feeds the
     floor's "present only" policy; chat requests go to the runtime like any other inbound event."""
     from bot.adapters.zoom.presence import PresenceRegistry
@@ -411,10 +405,8 @@ def _zoom_route(settings: Settings, schedule: Schedule, runtime: EventRuntime, s
 
     presence = PresenceRegistry(runtime.people.identity.canonical)
     runtime.present = presence.present_or_none
-    webhook = ZoomWebhook(settings.zoom_webhook_secret_token, store.seen, presence,
-                          runtime.people.identity, floor=RuntimeFloorRequests(runtime.handle), schedule=schedule,
-                          clock=clock)
-    return webhook.route()
+    return ZoomWebhook(settings.zoom_webhook_secret_token, store.seen, presence, runtime.people.identity,
+                       floor=RuntimeFloorRequests(runtime.handle), schedule=schedule, clock=clock)
 
 
 __all__ = ["SCHEDULE_PATH_KEY", "Bot", "Store", "build", "build_runtime", "open_store", "time_map"]

@@ -13,6 +13,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
 from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
@@ -103,6 +104,15 @@ class SlackRuntime:
             return set()
         owners = {*await self.journal.records.owners_with_unsent(), *await self.intake.inbox.owners_with_unfinished()}
         return owners - {self.journal.owner}
+
+    async def take_over_orphans(self, alive: Callable[[str], Awaitable[bool]]) -> None:
+        """The leader's duty: adopt the work of every instance that is not `alive` (heartbeat expired)."""
+        try:
+            for owner in await self.orphans():
+                if not await alive(owner):
+                    await self.adopt(owner)
+        except Exception:
+            log.exception("could not take over the work of instances that are gone")
 
     def hold(self) -> None:
         """Posts made before Slack has answered once (the run of show's first cues, the board) wait in the
