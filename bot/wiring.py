@@ -234,6 +234,7 @@ class Bot:
             if not self.started:
                 report = await self.conductor.start()
                 self.started = True
+                self.background.append(asyncio.create_task(self.runtime.refresh_board(), name="board"))
                 log.info("run of show: %d scheduled, %d posted late, %d missed, %d done before",
                          report.scheduled, len(report.posted_late), len(report.missed), report.already_done)
                 return
@@ -243,6 +244,7 @@ class Bot:
             except Exception:
                 log.exception("could not bring the floor to the plan's state")
             self.conductor.scheduler.resume()
+            self.background.append(asyncio.create_task(self.runtime.refresh_board(), name="board"))
 
     async def _deposed(self) -> None:
         if self.conductor.scheduler.running:
