@@ -61,12 +61,13 @@ class Poster:
     def make_call(self, method: str, payload: dict[str, Any]) -> Call:
         return partial(self._client.api_call, method, json=payload)
 
-    def key(self, channel: str, lane: str, own: str | None) -> str:
+    def key(self, channel: str, lane: str, own: str | None, *, once: bool = True) -> str:
         """The journal key of the next post to `channel` in `lane` (see the module docstring). Synchronous:
-        taken when the post takes its place, so the order within an event is the order of its calls."""
+        taken when the post takes its place, so the order within an event is the order of its calls. `once`
+        False: `own` may name several posts over time (a board posted anew after its message was deleted)."""
         cause = CAUSE.get()
         if cause is None:
-            return f"{own}@{channel}" if own is not None else f"{uuid.uuid4().hex}@{channel}"
+            return f"{own}@{channel}" if own is not None and once else f"{uuid.uuid4().hex}@{channel}"
         counter = (cause, lane, channel)
         n = self._counts.get(counter, 0)
         self._counts[counter] = n + 1
@@ -86,7 +87,7 @@ class Poster:
     async def post(self, channel: str, text: str, *, actions: Sequence[Button] = (), key: str | None = None,
                    thread_ts: str | None = None, extra: Mapping[str, Any] | None = None, trailer: str = "",
                    lane: str | None = None, report: bool = True, slot: Slot | None = None,
-                   meta: Mapping[str, Any] | None = None) -> Awaitable[MessageRef]:
+                   meta: Mapping[str, Any] | None = None, once: bool = True) -> Awaitable[MessageRef]:
         """Record and queue `text` (split into several messages if too long); returns, once all parts are
         queued, the awaitable of the first message's ref. Places in the channel's order are taken now, before
         any await, so posts keep call order."""
@@ -94,7 +95,7 @@ class Poster:
         parts = message_parts(text)
         slots = [slot or self._outbox.reserve(channel, lane=lane)]
         slots += [self._outbox.reserve(channel, lane=lane) for _ in parts[1:]]
-        base = self.key(channel, lane, key)
+        base = self.key(channel, lane, key, once=once)
         futures = []
         try:
             for index, part in enumerate(parts):

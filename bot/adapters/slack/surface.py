@@ -242,11 +242,11 @@ class SlackChat:
 
     async def _post_text(
         self, channel: str, text: str, *, actions: Sequence[Button] = (), key: str | None = None,
-        lane: str | None = None, report: bool = True, meta: Mapping[str, Any] | None = None,
+        lane: str | None = None, report: bool = True, meta: Mapping[str, Any] | None = None, once: bool = True,
     ) -> MessageRef:
         """Post `text` (split into several messages if too long), durably; returns the first message's ref."""
         return await (await self._poster.post(channel, text, actions=actions, key=key, lane=lane, report=report,
-                                              meta=meta))
+                                              meta=meta, once=once))
 
     def resume(self, entries: Sequence[JournalEntry]) -> None:
         """Queue what a previous run left unconfirmed, ahead of anything new (see resume.py)."""
@@ -283,7 +283,8 @@ class SlackChat:
                 if stored is not None:
                     board.ref = MessageRef(SURFACE, stored[0], stored[1])
             if board.ref is None:
-                board.ref = await self._post_text(channel, text, actions=actions, key=key, lane=f"board:{channel}")
+                board.ref = await self._post_text(channel, text, actions=actions, key=key, lane=f"board:{channel}",
+                                                  meta={"board": key}, once=False)
                 await self._boards.set(key, board.ref.channel, board.ref.id)
                 return board.ref
             ref = board.ref

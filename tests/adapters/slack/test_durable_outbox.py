@@ -158,3 +158,17 @@ async def test_the_posts_and_events_of_an_instance_that_is_gone_are_taken_over(j
         assert [post["text"] for post in rig.fake.posts("CES")] == ["left by a dead instance"]
         assert await journal.unsent("instance-dead") == [] and await journal.unsent("instance-leader") == []
         assert await rig.slack.adopt("instance-leader") == 0, "never itself"
+
+
+async def test_a_deleted_board_is_posted_anew_with_the_durable_outbox(journal: SqlPostJournal) -> None:
+    """A board's key names several posts over time: the journal must not hand back the deleted one."""
+    from bot.i18n.board import board_text
+    from tests.adapters.slack.conftest import board_view
+
+    async with slack_rig(journal=journal) as rig:
+        v1, v2 = board_view("A", discussion="s1"), board_view("A", "B", discussion="s1")
+        await rig.slack.chat.show_board(v1)
+        (first,) = [ts for channel, ts in rig.fake.messages if channel == "CCHAIRS"]
+        del rig.fake.messages[("CCHAIRS", first)]  # a chair deleted it by hand
+        await rig.slack.chat.show_board(v2)
+        assert [p["text"] for p in rig.fake.posts("CCHAIRS")] == [board_text(v1, "en"), board_text(v2, "en")]
