@@ -17,20 +17,13 @@ test_durable_outbox.py covers that case).
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import os
 import random
 import re
-import signal
-import socket
-import sys
-import time
 from collections import Counter
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
-from typing import Any
 
 import httpx
 
@@ -42,6 +35,7 @@ from bot.domain.agenda.timeline import plan
 from tests.adapters.slack.conftest import SECRET, TOKEN, event_body, signed
 from tests.conftest import ROOT
 from tests.fakes.slack_api import FakeSlack, FakeSlackServer
+from tests.processes import BOUND, Served, free_port, until
 
 SCHEDULE = ROOT / "schedules" / "ungp-tech-2022.yaml"
 CHANNELS = {"en": "C0EN0000001", "fr": "C0FR0000001", "es": "C0ES0000001"}
@@ -49,7 +43,6 @@ REQUEST_WORDS = {"en": "hand", "fr": "main", "es": "mano"}
 WHERE_WORDS = {"en": "where am i", "fr": "ma place", "es": "where am i"}
 CHATS, REQUESTS, WHERES = 260, 30, 10  # 300 events; 40 private replies (Slack paces ephemerals at ~1.5/s)
 KILLS_AT = (75, 150, 225)  # acknowledged events before each kill
-BOUND = 240.0  # seconds any one wait may take before the test fails
 # Methods the bot calls directly, not through its outbox (not counted in /healthz `unsettled`).
 DIRECT = frozenset({"users.info", "users.list", "users.lookupByEmail", "chat.getPermalink", "auth.test"})
 _NUMBER = re.compile(r"message (\d+) from")
@@ -81,78 +74,6 @@ def storm() -> list[Event]:
     langs = list(CHANNELS)
     # Each requester and each "where am I" asker is a different person: one private reply each.
     return [Event(n, kind, f"U{n:04d}", langs[n % 3]) for n, kind in enumerate(kinds)]
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-@dataclass
-class Served:
-    """`floorbot serve` in a child process, restarted on the same store and port (the same instance)."""
-
-    env: dict[str, str]
-    port: int
-    start_at: str
-    process: asyncio.subprocess.Process | None = None
-    up: asyncio.Event = field(default_factory=asyncio.Event)
-    logs: list[str] = field(default_factory=list)
-    _reader: asyncio.Task[None] | None = None
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
-
-    async def start(self) -> None:
-        self.process = await asyncio.create_subprocess_exec(
-            str(Path(sys.executable).parent / "floorbot"), "serve", str(SCHEDULE), "--start-at", self.start_at,
-            cwd=ROOT, env=self.env, stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.PIPE)
-        self._reader = asyncio.create_task(self._read(self.process))
-        async with asyncio.timeout(BOUND):
-            await self.up.wait()
-
-    async def _read(self, process: asyncio.subprocess.Process) -> None:
-        assert process.stderr is not None
-        async for line in process.stderr:
-            text = line.decode(errors="replace").rstrip()
-            self.logs.append(text)
-            if "Uvicorn running on" in text:
-                self.up.set()
-
-    async def kill(self) -> None:
-        assert self.process is not None
-        self.up.clear()
-        # One signal through os.kill (see tests/adapters/store/test_kill9.py for why not Process.kill).
-        with contextlib.suppress(ProcessLookupError):
-            os.kill(self.process.pid, signal.SIGKILL)
-        assert await self.process.wait() == -signal.SIGKILL
-        if self._reader is not None:
-            await self._reader
-
-    async def stop(self) -> None:
-        if self.process is not None and self.process.returncode is None:
-            self.process.send_signal(signal.SIGINT)
-            try:
-                async with asyncio.timeout(30):
-                    await self.process.wait()
-            except TimeoutError:
-                await self.kill()
-        if self._reader is not None:
-            await self._reader
-
-    async def health(self, http: httpx.AsyncClient) -> dict[str, Any]:
-        answer: dict[str, Any] = (await http.get(f"{self.url}/healthz")).json()
-        return answer
-
-
-async def until(check: Callable[[], Any], what: str, *, every: float = 0.05) -> None:
-    """Wait, bounded, for a condition another process makes true (polled: it cannot notify us)."""
-    deadline = time.monotonic() + BOUND
-    while not await check():
-        assert time.monotonic() < deadline, f"still not {what} after {BOUND:.0f} s"
-        await asyncio.sleep(every)
 
 
 def copies_by_channel(fake: FakeSlack) -> dict[str, Counter[int]]:
