@@ -1,7 +1,8 @@
 """The ChatPort for Slack: language channels (mirror mode) or one channel with translated thread replies.
 
-Every write goes through the Outbox (pacing, order, retries, failure reports). Conventions on top of the
-port, for the dispatcher:
+Every write goes through the Outbox (pacing, order, retries, failure reports); every post is recorded in
+the store's journal before it is queued (posting.py), so a restart sends what was left (resume.py).
+Conventions on top of the port, for the dispatcher:
 - `post(lang, Post(author=..., reply_to=original))` is a *copy* of a participant's message: shown under
   the author's name, linked to the original, remembered in the CopyIndex; posting it again for the same
   original and language updates the copy in place (that is how an edited original is followed).
