@@ -39,6 +39,7 @@ from bot.app.agenda_clock import AgendaClock
 from bot.app.clock import Clock, LoopWaits, SystemClock
 from bot.app.fanout import FanoutChat
 from bot.app.floor import FloorService, schedule_policy
+from bot.app.housekeeping import keep_tidy
 from bot.app.inputs import InputsDesk
 from bot.app.leader import Leadership
 from bot.app.plan import LivePlan, offset_minutes
@@ -106,6 +107,7 @@ class Bot:
     waits: Waits = field(default_factory=LoopWaits)
     steps: dict[str, Step] = field(default_factory=dict)
     keeping: bool = False
+    zoom: Any = None  # the Zoom webhook (its inbox is resumed on start)
     _electing: asyncio.Lock = field(default_factory=asyncio.Lock)
     shared_console: SharedConsole | None = None  # the console shared with other instances (PostgreSQL)
 
@@ -170,12 +172,17 @@ class Bot:
             self.background.append(asyncio.create_task(self.shared_console.run(), name="shared-console"))
         if self.slack is not None:
             self.slack.hold()
+            await self.slack.resume()  # before any new event: what a crash left goes first
             self._background_step("slack", self.slack.start)
+        if self.zoom is not None:  # in the background: its replies may wait for Slack
+            self.background.append(asyncio.create_task(self.zoom.resume(), name="zoom:resume"))
         if self.translator is not None:
             from bot.app.ports.translation import TranslatorAuthError
 
             self._background_step("translation", self.translator.start, final=(TranslatorAuthError,))
         self._background_step("run_of_show", self._start_run_of_show)
+        self.background.append(asyncio.create_task(keep_tidy(self.store.seen, self.store.journal, self.runtime.clock),
+                                                   name="housekeeping"))
 
     async def wait_started(self) -> None:
         """Until the run of show has started (or stands by): what a caller that drives the bot in-process waits
@@ -203,11 +210,14 @@ class Bot:
         await self._elected()
 
     async def _elected(self) -> None:
+        if self.slack is not None:  # what instances that are gone left unsent or unhandled
+            await self.slack.take_over_orphans(self.leadership.alive)
         async with self._electing:  # the start-up step and `keep` must not start the conductor twice
             if not self.started:
                 await self.runtime.plan.load()  # a standby elected late: the chairs' changes made meanwhile
                 report = await self.conductor.start()
                 self.started = True
+                self.background.append(asyncio.create_task(self.runtime.refresh_board(), name="board"))
                 log.info("run of show: %d scheduled, %d posted late, %d missed, %d done before",
                          report.scheduled, len(report.posted_late), len(report.missed), report.already_done)
                 return
@@ -219,6 +229,7 @@ class Bot:
             except Exception:
                 log.exception("could not bring the floor to the plan's state")
             self.conductor.scheduler.resume()
+            self.background.append(asyncio.create_task(self.runtime.refresh_board(), name="board"))
 
     async def _deposed(self) -> None:
         if self.conductor.scheduler.running:
@@ -308,6 +319,7 @@ async def build(
     owns_store = store is None
     if store is None:
         store = await open_store(database_url or settings.floorbot_database_url, settings.floorbot_inputs_dir)
+    owner = owner or settings.floorbot_instance or f"floorbot-{uuid.uuid4().hex[:10]}"
     if schedule_path is not None:
         await store.kv.set(*SCHEDULE_PATH_KEY, _absolute(schedule_path), wall.now())
     schedule = await with_meeting_links(schedule, store.kv)
@@ -329,13 +341,12 @@ async def build(
         if settings.slack_enabled:
             from bot.adapters.slack.runtime import build_slack
 
-            slack = build_slack(settings, schedule, dedupe=store.seen, kv=store.kv, clock=agenda, waits=waits,
-                                to_agenda=timemap.to_agenda)
+            slack = build_slack(settings, schedule, inbox=store.seen, kv=store.kv, clock=agenda, waits=waits,
+                                journal=store.journal, owner=owner, to_agenda=timemap.to_agenda)
             chat = FanoutChat(slack.chat, local)
 
     the_translator = (chat_translator(settings, schedule, schedule_path, waits, chat) if translator == "settings"
                       else translator)
-    owner = owner or f"floorbot-{uuid.uuid4().hex[:10]}"
     leadership = Leadership(store.lease, f"event:{schedule.event.id}", owner, wall)
     # The runner and its conductor come first (the runtime's timers live on the conductor's scheduler); the
     # runtime's cue effects are attached once the runtime exists.
@@ -388,7 +399,8 @@ async def build(
         slack.home.facts = _SlackHomeFacts(runtime)  # the runtime exists only now
         bot.extra_routes += slack.routes()
     # Signature windows are about real time: the webhook checks them on the wall clock, not the agenda.
-    bot.extra_routes.append(_zoom_route(settings, schedule, runtime, store, wall, agenda))
+    bot.zoom = _zoom_webhook(settings, schedule, runtime, store, wall, agenda)
+    bot.extra_routes.append(bot.zoom.route())
     return bot
 
 
@@ -400,8 +412,8 @@ class _SlackHomeFacts:
         return await self.runtime.place_of("slack", user_id, email)
 
 
-def _zoom_route(settings: Settings, schedule: Schedule, runtime: EventRuntime, store: Store, clock: Clock,
-                agenda: AgendaClock) -> BaseRoute:
+def _zoom_webhook(settings: Settings, schedule: Schedule, runtime: EventRuntime, store: Store, clock: Clock,
+                  agenda: AgendaClock) -> Any:
     """`POST /zoom/webhook`: refuses everything until ZOOM_WEBHOOK_SECRET_TOKEN is set. Presence feeds the
     floor's "present only" policy; chat requests go to the runtime like any other inbound event."""
     from bot.adapters.zoom.presence import PresenceRegistry
@@ -411,9 +423,8 @@ def _zoom_route(settings: Settings, schedule: Schedule, runtime: EventRuntime, s
     presence = PresenceRegistry(runtime.people.identity.canonical)
     runtime.present = presence.present_or_none
     floor = RuntimeFloorRequests(runtime.handle, now=agenda.now, to_agenda=agenda.timemap.to_agenda)
-    webhook = ZoomWebhook(settings.zoom_webhook_secret_token, store.seen, presence,
-                          runtime.people.identity, floor=floor, schedule=schedule, clock=clock)
-    return webhook.route()
+    return ZoomWebhook(settings.zoom_webhook_secret_token, store.seen, presence, runtime.people.identity,
+                       floor=floor, schedule=schedule, clock=clock)
 
 
 __all__ = ["SCHEDULE_PATH_KEY", "TIMEMAP_KEY", "Bot", "Store", "build", "build_runtime", "open_store", "time_map"]

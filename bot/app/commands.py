@@ -71,7 +71,7 @@ class Commands:
             return None
         if command.verb is Verb.LANG:
             if command.language in self.ctx.languages:
-                self.ctx.people.set_language(who.person, command.language)
+                await self.ctx.people.set_language(who.person, command.language, self.ctx.clock.now())
                 await replies.reply(who.person, event, "floor.reply.language_set")
             return None
         if command.verb is Verb.QUESTION:

@@ -15,7 +15,7 @@ from bot.app.commands import Commands
 from bot.app.context import EventContext
 from bot.app.discussion import Discussions
 from bot.app.places import FLOOR_STAGE, Places
-from bot.app.ports.chat import InboundEvent, InboundKind
+from bot.app.ports.chat import CAUSE, InboundEvent, InboundKind
 from bot.app.relay import Relay
 
 log = logging.getLogger(__name__)
@@ -33,6 +33,7 @@ class Dispatch:
         place = event.place or self.places.take(event.source, event.channel_key)
         event = replace(event, place=place)
         place.arrive()
+        cause = CAUSE.set(f"{event.source}:{event.event_id}")  # what the posts made for this event are keyed by
         try:
             if event.command is None:
                 place.release(FLOOR_STAGE)  # plain chat: later requests of the channel need not wait for it
@@ -41,6 +42,7 @@ class Dispatch:
                     place.release(lang)
             await self._handle(event)
         finally:
+            CAUSE.reset(cause)
             place.release_all()
 
     async def _handle(self, event: InboundEvent) -> None:

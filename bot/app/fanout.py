@@ -6,7 +6,7 @@ Announcements and posts go to every surface; a private reply goes to the surface
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Awaitable, Mapping, Sequence
 from dataclasses import dataclass
 
 from bot.app.ports.board import BoardView
@@ -43,6 +43,14 @@ class FanoutChat:
         first = await self.primary.post(lang, post, audience=audience)
         if self.console is not self.primary:
             await self.console.post(lang, post, audience=audience)
+        return first
+
+    async def queue(self, lang: str, post: Post) -> Awaitable[MessageRef]:
+        if post.reply_to is not None:
+            return await self._of(post.reply_to).queue(lang, post)
+        first = await self.primary.queue(lang, post)
+        if self.console is not self.primary:
+            await self.console.post(lang, post)
         return first
 
     async def reply_private(self, user_id: str, text: str, *, context: MessageRef | None = None) -> None:

@@ -2,6 +2,12 @@
 
 With several instances on PostgreSQL exactly one posts cues; if it dies, another takes over once the lease
 expires; if it freezes and wakes up, its first check fails and it stands down without posting.
+
+Timings (docs/reliability.md): the lease lives TTL = 6 s and is renewed every 2 s, so a leader must miss three
+renewals in a row to lose it; a standby tries every 2 s, so after a leader's kill -9 another leads within
+TTL + 2 s = 8 s (the issue asks for 10). Each instance also keeps a heartbeat lease of its own
+(`instance:<name>`, same timings): the leader takes over the posts and events left by an instance whose
+heartbeat has expired.
 """
 
 from __future__ import annotations
@@ -17,6 +23,10 @@ from bot.app.ports.store import Lease
 
 log = logging.getLogger(__name__)
 
+LEASE_TTL = timedelta(seconds=6)
+RENEW_EVERY_SECONDS = 2.0
+INSTANCE_PREFIX = "instance:"
+
 
 @dataclass
 class Leadership:
@@ -24,10 +34,25 @@ class Leadership:
     name: str
     holder: str
     clock: Clock
-    ttl: timedelta = timedelta(seconds=15)
+    ttl: timedelta = LEASE_TTL
     leading: bool = False
+    every: float = RENEW_EVERY_SECONDS
+    sleep: Callable[[float], Awaitable[None]] = asyncio.sleep  # a simulated clock's, in tests
+
+    @property
+    def heartbeat(self) -> str:
+        return f"{INSTANCE_PREFIX}{self.holder}"
+
+    async def beat(self) -> None:
+        """This instance is alive (see `alive`)."""
+        await self.lease.acquire(self.heartbeat, self.holder, self.clock.now(), self.ttl)
+
+    async def alive(self, holder: str) -> bool:
+        """Whether the instance `holder` has renewed its heartbeat within the lease's lifetime."""
+        return await self.lease.is_held(f"{INSTANCE_PREFIX}{holder}", holder, self.clock.now())
 
     async def try_lead(self) -> bool:
+        await self.beat()
         self.leading = await self.lease.acquire(self.name, self.holder, self.clock.now(), self.ttl)
         return self.leading
 
@@ -48,11 +73,12 @@ class Leadership:
         self,
         on_elected: Callable[[], Awaitable[None]],
         on_deposed: Callable[[], Awaitable[None]],
-        every: float = 5.0,
+        every: float | None = None,
     ) -> None:
-        """Renew while leading, try to lead while not; runs until cancelled."""
+        """Renew while leading, try to lead while not, beat in any case; runs until cancelled."""
         while True:
             try:
+                await self.beat()
                 if self.leading:
                     if not await self.lease.renew(self.name, self.holder, self.clock.now(), self.ttl):
                         self.leading = False
@@ -68,9 +94,11 @@ class Leadership:
                 if self.leading:
                     self.leading = False
                     await on_deposed()
-            await asyncio.sleep(every)
+            await self.sleep(self.every if every is None else every)
 
     async def release(self) -> None:
+        """Clean shutdown: the lease and the heartbeat are given up at once (nothing is left to take over)."""
         if self.leading:
             await self.lease.release(self.name, self.holder, self.clock.now())
             self.leading = False
+        await self.lease.release(self.heartbeat, self.holder, self.clock.now())

@@ -2,8 +2,9 @@
 
 Identities are merged by bot.domain.identity (one person, one place in the list whatever the surface); this adds
 what the floor needs (name, stakeholder group, floor language) and where a private reply goes (the last
-surface user id the person used). What attendees declared (group, language) is kept in the store so a
-restart remembers it.
+surface user id the person used). Everything learnt at run time (declared group and language, the reply
+address, the language last seen and the one asked for) is kept in the store, read back by `restore` on every
+start, so after a restart a web guest is still reachable and answered in the language they chose.
 """
 
 from __future__ import annotations
@@ -40,6 +41,18 @@ class People:
         platform_id = user_id.removeprefix(f"{source}:") if user_id else None
         return self.identity.resolve(source, platform_id or None, email, display_name)
 
+    async def restore(self) -> None:
+        """What the store knows of everyone seen before this start."""
+        for key, stored in (await self.kv.items(NAMESPACE)).items():
+            if not isinstance(stored, dict):
+                continue
+            if reach := stored.get("reach"):
+                self._reach[key] = str(reach)
+            if seen := stored.get("seen_language"):
+                self._languages[key] = str(seen)
+            if chosen := stored.get("chosen_language"):
+                self._chosen[key] = str(chosen)
+
     def _default_language(self) -> str:
         return self.schedule.event.languages[0]
 
@@ -61,7 +74,8 @@ class People:
             participant = Participant(key, name, group, language or self._default_language())
         if language in self.schedule.event.languages and event.source in REPLYABLE_SOURCES:
             self._languages[key] = language
-        changed = {"name": participant.name, "group": participant.group, "language": participant.language}
+        changed = {"name": participant.name, "group": participant.group, "language": participant.language,
+                   "reach": self._reach.get(key), "seen_language": self._languages.get(key)}
         if {k: stored.get(k) for k in changed} != changed:
             await self.kv.set(NAMESPACE, key, {**stored, **changed}, now)
         self._participants[key] = participant
@@ -112,8 +126,11 @@ class People:
         found = self.participant(key)
         return found.language if found else self._default_language()
 
-    def set_language(self, key: str, lang: str) -> None:
-        self._chosen[self.identity.canonical(key)] = lang
+    async def set_language(self, key: str, lang: str, now: datetime) -> None:
+        key = self.identity.canonical(key)
+        self._chosen[key] = lang
+        stored = await self.kv.get(NAMESPACE, key, {}) or {}
+        await self.kv.set(NAMESPACE, key, {**stored, "chosen_language": lang}, now)
 
     def find(self, handle: str) -> Participant | None:
         """A person named in a chair verb (`give @x`): a schedule id, a person key, or a unique name."""

@@ -2,13 +2,15 @@
 
 Copies keep the order in which the messages arrived: each event carries its place in its channel's
 order (taken at the edge before any await), and a copy into a language waits until every earlier message
-of that channel has passed that language, so a fast (or cached) translation never overtakes an earlier
-message. Copies are remembered per original, so edits and deletions of the original follow them.
+of that channel has queued its copy in that language, so a fast (or cached) translation never overtakes an
+earlier message. A copy is queued (durably, on Slack), not awaited, before the next one may queue. Copies
+are remembered per original, so edits and deletions of the original follow them.
 """
 
 from __future__ import annotations
 
 from collections import deque
+from collections.abc import Awaitable
 from dataclasses import dataclass, field
 
 from bot.app.context import EventContext, as_lang
@@ -63,6 +65,7 @@ class Relay:
         copies = self._copies.setdefault(_ref_key(event.ref), {}) if event.ref is not None else {}
         while len(self._copies) > MAX_TRACKED_ORIGINALS:
             self._copies.pop(next(iter(self._copies)))
+        queued: dict[str, Awaitable[MessageRef]] = {}
         for lang, (body, notice) in targets.items():
             if event.place is not None:
                 await event.place.turn(lang)
@@ -75,11 +78,15 @@ class Relay:
                     await self.ctx.chat.edit(target, Post(shown, author=author, key=f"mirror-edit:{lang}",
                                                           reply_to=event.ref))
                 else:
+                    # Queued, not delivered: the next message's copy may queue behind it at once, so a
+                    # backlog waits in the outbox (paced, bundled), in order.
                     post = Post(shown, author=author, key=f"mirror:{event.event_id}", reply_to=event.ref)
-                    copies[lang] = await self.ctx.chat.post(lang, post)
+                    queued[lang] = await self.ctx.chat.queue(lang, post)
             finally:
                 if event.place is not None:
                     event.place.release(lang)
+        for lang, delivery in queued.items():
+            copies[lang] = await delivery
 
     async def delete(self, ref: MessageRef) -> None:
         copies = self._copies.pop(_ref_key(ref), {})

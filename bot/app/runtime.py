@@ -10,6 +10,7 @@ timers' scheduler sees wall time.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Mapping
 from datetime import datetime
 from typing import Any
@@ -38,6 +39,8 @@ from bot.domain.floor.events import Outcome
 from bot.domain.floor.policy import FloorPolicy
 from bot.domain.floor.state import Participant
 from bot.domain.grammar import Command
+
+log = logging.getLogger(__name__)
 
 
 class EventRuntime:
@@ -140,11 +143,23 @@ class EventRuntime:
     async def restore(self) -> None:
         """Pick up where a previous process stopped: the chairs' changes to the plan, then the floor."""
         await self.plan.load()
+        await self.people.restore()
         await self.discussions.restore()
 
     async def settle(self) -> AgendaState:
         """The floor as the plan says it should be now (on every start, whatever was posted)."""
         return await self.discussions.settle()
+
+    async def refresh_board(self) -> None:
+        """Show the chairs' board again from the list itself: an update a crash cut short is redone (on every
+        start and take-over; the board is a view of the list, so showing it twice changes nothing)."""
+        try:
+            if self.effects.publish_board and self.current is not None:
+                state = await self.floor.state(self.current)
+                if state is not None:
+                    await self.effects.floor_changed(self.current, state)
+        except Exception:
+            log.exception("could not refresh the chairs' board")
 
     async def on_cue(self, cue: Any, now: datetime) -> None:
         await self.discussions.on_cue(cue, now)

@@ -23,6 +23,10 @@ class Settings(BaseSettings):
     floorbot_secret_key: SecretStr | None = None
     floorbot_public_url: str | None = None  # e.g. https://floorbot.example.org: the one allowed Host and Origin
     floorbot_inputs_dir: str | None = None  # written inputs' files (default: beside the SQLite file)
+    # This instance's stable name (a host or pod name). A restart under the same name resumes at once what
+    # it left (unconfirmed posts, unhandled events) and keeps the leader lease it held. Unset: a new name at
+    # each start, and what a dead instance left is taken over by the leader once its lease has expired.
+    floorbot_instance: str | None = None
 
     slack_bot_token: SecretStr | None = None
     slack_signing_secret: SecretStr | None = None

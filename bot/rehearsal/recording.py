@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import itertools
-from collections.abc import Mapping, Sequence
+from collections.abc import Awaitable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from bot.app.ports.board import BoardView
-from bot.app.ports.chat import AudienceKind, Button, MessageRef, Post
+from bot.app.ports.chat import AudienceKind, Button, MessageRef, Post, delivered
 from bot.i18n.board import board_buttons, board_text
 
 
@@ -47,6 +47,9 @@ class RecordingChat:
             )
             refs.append(ref)
         return refs
+
+    async def queue(self, lang: str, post: Post) -> Awaitable[MessageRef]:
+        return delivered(await self.post(lang, post))
 
     async def post(self, lang: str, post: Post, *, audience: AudienceKind = AudienceKind.PARTICIPANTS) -> MessageRef:
         ref = self._ref(f"{audience.value}:{lang}")

@@ -7,14 +7,14 @@ surface, the platform shows without the bot posting them).
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Awaitable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, tzinfo
 from typing import Any
 
 from bot.app.clock import Clock
 from bot.app.ports.board import BoardView
-from bot.app.ports.chat import AudienceKind, Button, MessageRef, Post
+from bot.app.ports.chat import AudienceKind, Button, MessageRef, Post, delivered
 from bot.rehearsal.recording import RecordingChat
 
 
@@ -53,6 +53,9 @@ class TranscriptChat:
         refs = await self._inner.announce(texts, audience=audience, key=key, actions=actions)
         self._stamp(before)
         return refs
+
+    async def queue(self, lang: str, post: Post) -> Awaitable[MessageRef]:
+        return delivered(await self.post(lang, post))
 
     async def post(self, lang: str, post: Post, *, audience: AudienceKind = AudienceKind.PARTICIPANTS) -> MessageRef:
         before = len(self._inner.transcript)

@@ -3,7 +3,9 @@
 Serves `/api/<method>` on 127.0.0.1 (ephemeral port) with aiohttp.web, accepts arguments the way slack_sdk
 sends them (JSON body, form body or query string), records every call, and can misbehave on demand:
 answer 429 with Retry-After, answer 5xx (or be down: 500 to everything), hold responses until released (a
-slow Slack), and enforce chat.postMessage's ~1/s per channel with its own clock.
+slow Slack), freeze (every request waits unanswered: what a crashing client leaves in flight never counts),
+and enforce chat.postMessage's ~1/s per channel with its own clock. Channels keep their messages for
+conversations.history, with metadata when asked for (`include_all_metadata`), newest first, paged.
 """
 
 from __future__ import annotations
@@ -65,6 +67,8 @@ class FakeSlack:
     _held: dict[str, asyncio.Event] = field(default_factory=dict)
     socket_acks: list[dict[str, Any]] = field(default_factory=list)  # Socket Mode: what the app acked
     _sockets: list[web.WebSocketResponse] = field(default_factory=list)
+    _frozen: asyncio.Event | None = None
+    frozen_waiting: dict[str, int] = field(default_factory=dict)  # method -> requests waiting while frozen
 
     # -- controlling the fake ---------------------------------------------------------------------------------
 
@@ -77,6 +81,16 @@ class FakeSlack:
         gate = asyncio.Event()
         self._held[method] = gate
         return gate
+
+    def freeze(self) -> None:
+        """From now on requests wait unanswered (and unrecorded) until `thaw`."""
+        self._frozen = asyncio.Event()
+
+    def thaw(self) -> None:
+        """Requests that waited are answered 503 (their client is gone) and are not recorded as delivered."""
+        if self._frozen is not None:
+            self._frozen.set()
+            self._frozen = None
 
     def add_user(self, user_id: str, name: str, *, email: str | None = None, tz: str = "Europe/Zurich",
                  locale: str = "en-US", is_bot: bool = False) -> None:
@@ -135,6 +149,13 @@ class FakeSlack:
             else:
                 args.update((await request.post()).items())
         token = request.headers.get("Authorization", "").removeprefix("Bearer ") or args.pop("token", None)
+        if (frozen := self._frozen) is not None:
+            self.frozen_waiting[method] = self.frozen_waiting.get(method, 0) + 1
+            try:
+                await frozen.wait()
+            finally:
+                self.frozen_waiting[method] -= 1
+            return web.json_response({"ok": False, "error": "service_unavailable"}, status=503)
         self.arrived.append((method, args))
         assert self._changed is not None
         async with self._changed:
@@ -218,6 +239,24 @@ class FakeSlack:
         channel, ts = str(args.get("channel")), str(args.get("message_ts"))
         return {"ok": True, "channel": channel,
                 "permalink": f"https://fake.slack.test/archives/{channel}/p{ts.replace('.', '')}"}
+
+    def _m_conversations_history(self, args: dict[str, Any]) -> dict[str, Any]:
+        channel = str(args.get("channel"))
+        with_metadata = str(args.get("include_all_metadata", "")).lower() in ("1", "true")
+        newest_first = [(ts, message) for (where, ts), message in reversed(self.messages.items()) if where == channel]
+        start = int(args.get("cursor") or 0)
+        limit = int(args.get("limit") or 100)
+        page = newest_first[start:start + limit]
+        messages = []
+        for ts, message in page:
+            shown = {"type": "message", "ts": ts, "text": message.get("text", "")}
+            metadata = message.get("metadata")
+            if with_metadata and metadata:
+                shown["metadata"] = json.loads(metadata) if isinstance(metadata, str) else metadata
+            messages.append(shown)
+        more = start + limit < len(newest_first)
+        return {"ok": True, "messages": messages, "has_more": more,
+                "response_metadata": {"next_cursor": str(start + limit) if more else ""}}
 
     def _m_reactions_add(self, args: dict[str, Any]) -> dict[str, Any]:
         return {"ok": True}

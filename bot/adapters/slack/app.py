@@ -1,10 +1,12 @@
 """Slack intake: the bolt AsyncApp and its listeners, mounted on Starlette (HTTP) or Socket Mode.
 
 Listeners only convert Slack's payload into a small raw record, take its place in its channel's order
-(before any await) and start a background task; bolt acks events itself and commands/actions are acked
-first thing, so nothing slow happens before the ack. The background task deduplicates on Slack's delivery
-id (the one dedupe of a Slack event), looks the user up (cached), decodes the text to plain text, works
-out the user's language, parses the chat grammar once and hands one `InboundEvent` to the dispatcher.
+(before any await), record it in the durable inbox (which is also the one dedupe of a Slack event, on its
+delivery id) and start a background task; only then is Slack answered (bolt acks events once the listener
+returns, commands and actions are acked right after the record), so nothing acknowledged is lost and
+nothing slow happens before the ack. The background task looks the user up (cached), decodes the text to
+plain text, works out the user's language, parses the chat grammar once, hands one `InboundEvent` to the
+dispatcher and marks the event done. On start, `resume` handles what was recorded and never done.
 """
 
 from __future__ import annotations
@@ -40,12 +42,13 @@ from bot.adapters.slack.inputs_modal import (
     shared_input_file,
     submit_modal,
 )
+from bot.adapters.slack.posting import SURFACE
 from bot.adapters.slack.stores import LanguageChoices
-from bot.adapters.slack.surface import SURFACE, SlackChat
+from bot.adapters.slack.surface import SlackChat
 from bot.app.inputs import InputsDesk
 from bot.app.places import Place, Places, made_at
 from bot.app.ports.chat import InboundEvent, InboundHandler, InboundKind, MessageRef
-from bot.app.ports.store import SeenEvents
+from bot.app.ports.store import Inbox
 from bot.domain.floor.state import RequestKind
 from bot.domain.grammar import Command, Verb, parse, parse_floor
 
@@ -68,6 +71,19 @@ class RawInbound:
     ts: str | None = None
     at: datetime | None = None
     extra: dict[str, str] = field(default_factory=dict)
+
+    def record(self) -> dict[str, Any]:
+        """As the inbox keeps it (JSON)."""
+        return {"kind": self.kind.value, "event_id": self.event_id, "user_id": self.user_id, "text": self.text,
+                "channel": self.channel, "ts": self.ts, "at": self.at.isoformat() if self.at else None,
+                "extra": dict(self.extra)}
+
+    @classmethod
+    def from_record(cls, record: dict[str, Any]) -> RawInbound:
+        at = record.get("at")
+        return cls(InboundKind(record["kind"]), str(record["event_id"]), str(record["user_id"]),
+                   str(record.get("text") or ""), record.get("channel"), record.get("ts"),
+                   datetime.fromisoformat(at) if at else None, dict(record.get("extra") or {}))
 
 
 def _at(ts: object) -> datetime | None:
@@ -163,18 +179,20 @@ class SlackIntake:
         handler: InboundHandler,
         chat: SlackChat,
         directory: SlackDirectory,
-        dedupe: SeenEvents,
+        inbox: Inbox,
         languages: LanguageChoices,
         home: AppHome,
         now: Callable[[], datetime],
         event_languages: tuple[str, ...] = ("en", "fr", "es"),
         to_agenda: Callable[[datetime], datetime] = lambda wall: wall,
+        owner: str = "",
     ) -> None:
+        self.owner = owner
         self.handler = handler
         self._chat = chat
         self._channels = chat.channels
         self._directory = directory
-        self._dedupe = dedupe
+        self.inbox = self._inbox = inbox
         self._languages = languages
         self._home = home
         self._now = now
@@ -184,7 +202,8 @@ class SlackIntake:
         self.places = Places()  # each event's place in its channel's order, taken in the listener
         # An empty secret can never verify: without one, every HTTP request is refused (Socket Mode skips it).
         self.authorize = BotTokenAuthorize(client)  # never refuses an event because Slack's API is down
-        self.app = AsyncApp(client=client, signing_secret=signing_secret or "", process_before_response=False,
+        # Listeners run before Slack is answered: each records its event first (see the module docstring).
+        self.app = AsyncApp(client=client, signing_secret=signing_secret or "", process_before_response=True,
                             authorize=self.authorize)
         self.app.event("message")(self._on_message)
         self.app.event("reaction_added")(self._on_reaction)
@@ -215,11 +234,37 @@ class SlackIntake:
 
     # -- listeners: convert and schedule, nothing else -------------------------------------------------------
 
-    def _take_turn(self, raw: RawInbound) -> None:
-        # Synchronously, as bolt hands us the event: places follow arrival order whatever the lookups do, and
-        # the time it was made is Slack's own (a retry 60 s late keeps its place), never after its receipt.
+    async def _take_turn(self, raw: RawInbound) -> None:
+        # The place first, synchronously, as bolt hands us the event: places follow arrival order whatever the
+        # store and the lookups do. Then the record: an error here is not acknowledged (Slack retries).
+        # The time it was made is Slack's own (a retry 60 s late keeps its place), never after its receipt; kept
+        # in the record, so an event handled again after a crash keeps its place too.
         raw = replace(raw, at=made_at(self._to_agenda(raw.at) if raw.at else None, self._now()))
-        self._spawn(self._ingest(raw, self.places.take(SURFACE, raw.channel or raw.user_id)))
+        place = self.places.take(SURFACE, raw.channel or raw.user_id)
+        try:
+            new = await self._inbox.record(SURFACE, raw.event_id, raw.record(), self._now(), owner=self.owner)
+        except BaseException:
+            place.release_all()
+            raise
+        if not new:
+            log.debug("duplicate delivery %s ignored", raw.event_id)
+            place.release_all()
+            return
+        self._spawn(self._ingest(raw, place))
+
+    async def resume(self) -> int:
+        """Handle, in the order they came, the events this instance recorded and did not finish before a crash
+        (under a stable name, FLOORBOT_INSTANCE, a restart is the same instance). Returns how many."""
+        return self.take_over(await self._inbox.unfinished(SURFACE, owner=self.owner))
+
+    def take_over(self, unfinished: list[tuple[str, dict[str, Any]]]) -> int:
+        """Handle recorded events (this instance's own after a crash, or a dead one's it has adopted)."""
+        for _, record in unfinished:
+            raw = RawInbound.from_record(record)
+            self._spawn(self._ingest(raw, self.places.take(SURFACE, raw.channel or raw.user_id)))
+        if unfinished:
+            log.warning("Slack: handling %d events recorded and not handled before a restart", len(unfinished))
+        return len(unfinished)
 
     async def _on_message(self, body: dict[str, Any], event: dict[str, Any]) -> None:
         hosts = file_hosts(self.app.client.base_url)
@@ -228,23 +273,24 @@ class SlackIntake:
             return
         raw = message_inbound(body, event, self._channels)
         if raw is not None:
-            self._take_turn(raw)
+            await self._take_turn(raw)
 
     async def _on_reaction(self, body: dict[str, Any], event: dict[str, Any]) -> None:
         raw = reaction_inbound(body, event)
         if raw is not None:
-            self._take_turn(raw)
+            await self._take_turn(raw)
 
     async def _on_home(self, event: dict[str, Any]) -> None:
         if event.get("tab", "home") == "home" and event.get("user"):
             self._spawn(self._publish_home(str(event["user"])))
 
     async def _on_command(self, ack: AsyncAck, command: dict[str, Any]) -> None:
-        await ack()
         if self.inputs is not None and is_input_command(command.get("text")):
+            await ack()  # a form to open, nothing to record: the submission is the input
             self._spawn(self._open_input(self.inputs, command))
             return
-        self._take_turn(command_inbound(command))
+        await self._take_turn(command_inbound(command))
+        await ack()
 
     async def _open_input(self, desk: InputsDesk, command: dict[str, Any]) -> None:
         user = str(command.get("user_id", ""))
@@ -259,7 +305,7 @@ class SlackIntake:
 
     async def _attach_input(self, desk: InputsDesk, shared: SharedFile, event_id: str) -> None:
         try:
-            if await self._dedupe.seen_before(SURFACE, event_id or f"file:{shared.url}", self._now()):
+            if await self._inbox.seen_before(SURFACE, event_id or f"file:{shared.url}", self._now()):
                 return
             submitter = await self._directory.person_key(shared.user) or f"{SURFACE}:{shared.user}"
             user = await self._directory.user(shared.user)
@@ -280,8 +326,8 @@ class SlackIntake:
         await ack(**await submit_modal(self.inputs, view, submitter))
 
     async def _on_action(self, ack: AsyncAck, body: dict[str, Any], action: dict[str, Any]) -> None:
+        await self._take_turn(action_inbound(body, action))
         await ack()
-        self._take_turn(action_inbound(body, action))
 
     # -- background -----------------------------------------------------------------------------------------
 
@@ -292,30 +338,35 @@ class SlackIntake:
             log.exception("could not publish the App Home of %s", user_id)
 
     async def _ingest(self, raw: RawInbound, place: Place) -> None:
-        """Dedupe and enrich concurrently with other events; the place keeps the channel's order downstream
-        (an event dropped here gives its place up, so the ones behind it need not wait)."""
+        """Enrich and handle concurrently with other events; the place keeps the channel's order downstream
+        (an event dropped here gives its place up, so the ones behind it need not wait). Done once handled,
+        or failed: an event that fails is not tried at every start; one cut short by a crash is."""
         try:
-            if await self._dedupe.seen_before(SURFACE, raw.event_id, self._now()):
-                log.debug("duplicate delivery %s ignored", raw.event_id)
-                return
-            event = await self._enrich(raw)
-            if event is None:
-                return
-            command = _command_of(event)
-            event = replace(event, command=command, place=place)
-            chosen = _language_chosen(command, self._event_languages)
-            if chosen is not None:
-                # Remember the choice for this surface (App Home, later events' `language`); the dispatcher
-                # still gets the command and answers it.
-                await self._languages.set(event.user_id, chosen)
-                event = replace(event, language=chosen)
-            await self.handler(event)
-            if chosen is not None:
-                await self._publish_home(event.user_id)
+            await self._handle(raw, place)
         except Exception:
             log.exception("inbound Slack event %s (%s) failed", raw.event_id, raw.kind)
         finally:
             place.release_all()
+        try:
+            await self._inbox.done(SURFACE, raw.event_id, self._now())
+        except Exception:  # handled all the same; a restart would handle it again, and its posts are keyed
+            log.exception("could not mark inbound Slack event %s done", raw.event_id)
+
+    async def _handle(self, raw: RawInbound, place: Place) -> None:
+        event = await self._enrich(raw)
+        if event is None:
+            return
+        command = _command_of(event)
+        event = replace(event, command=command, place=place)
+        chosen = _language_chosen(command, self._event_languages)
+        if chosen is not None:
+            # Remember the choice for this surface (App Home, later events' `language`); the dispatcher
+            # still gets the command and answers it.
+            await self._languages.set(event.user_id, chosen)
+            event = replace(event, language=chosen)
+        await self.handler(event)
+        if chosen is not None:
+            await self._publish_home(event.user_id)
 
     async def _enrich(self, raw: RawInbound) -> InboundEvent | None:
         user = await self._directory.user(raw.user_id) if raw.user_id else None

@@ -3,10 +3,15 @@
 Platform-agnostic: a call is an awaitable factory plus the method name and channel it targets; a
 `classify` function (given by the adapter) says whether an exception is a rate limit, worth retrying, or
 final. Each *lane* (by default the channel) is worked by one task in FIFO order, so order within a
-channel is kept while other channels carry on. Token buckets pace each method, per channel where the
-platform limits per channel (Slack's chat.postMessage) and per workspace otherwise (its tiers). Time is
+channel is kept while other channels carry on. Token buckets pace each method (pacing.py). Time is
 injected as the `Waits` port (monotonic `now()` and `sleep(seconds)`), so tests and benchmarks run on
 simulated time.
+
+Durable: a call given with its `OutgoingCall` record is written to the journal (the store's `PostJournal`)
+before it takes its place in the lane, and settled there when the platform confirms it; resume.py queues
+what a previous run left unconfirmed, ahead of everything new, after asking the platform which of those
+calls did go out (a crash between sending and recording must not double a post). A call recorded under a
+key already confirmed is not sent again: the caller gets the recorded result.
 """
 
 from __future__ import annotations
@@ -15,172 +20,26 @@ import asyncio
 import logging
 from collections import deque
 from collections.abc import Awaitable, Callable, Mapping
-from dataclasses import dataclass, field
-from enum import Enum
-from typing import Any, Generic, TypeVar
+from typing import Any, TypeVar
 
+from bot.adapters.slack.delivery import (
+    Bundled,
+    Bundling,
+    Classify,
+    DeliveryFailed,
+    Failure,
+    Stats,
+    Verdict,
+    describe,
+)
+from bot.adapters.slack.pacing import DEFAULT_LIMIT, SLACK_LIMITS, Bucket, Limit
+from bot.adapters.slack.slots import Journal, Slot, _Item
+from bot.app.ports.store import JournalEntry, OutgoingCall, PostState
 from bot.app.ports.waits import Waits
 
 log = logging.getLogger(__name__)
 
 T = TypeVar("T")
-
-
-@dataclass(frozen=True)
-class Limit:
-    """A token bucket: `per_second` sustained, `burst` at once; per channel or shared by the whole method."""
-
-    per_second: float
-    burst: int = 1
-    per_channel: bool = False
-
-
-# Slack's published limits: chat.postMessage ~1/s per channel (short bursts tolerated); the others by tier
-# (Tier 3 ~50/min, Tier 4 ~100/min) for the whole workspace. We stay a little under each.
-SLACK_LIMITS: Mapping[str, Limit] = {
-    "chat.postMessage": Limit(1.0, burst=3, per_channel=True),
-    "chat.update": Limit(45 / 60, burst=5),
-    "chat.delete": Limit(45 / 60, burst=5),
-    "reactions.add": Limit(45 / 60, burst=5),
-    "conversations.open": Limit(45 / 60, burst=5),
-    "chat.postEphemeral": Limit(90 / 60, burst=10),
-    "views.publish": Limit(90 / 60, burst=10),
-}
-DEFAULT_LIMIT = Limit(45 / 60, burst=5)
-
-
-class Verdict(Enum):
-    RATE_LIMITED = "rate_limited"  # wait Retry-After, then try again (not counted as a failed attempt)
-    RETRY = "retry"  # transient (5xx, connection): back off and try again, a bounded number of times
-    FAIL = "fail"  # final (bad channel, missing scope): report it
-
-
-Classify = Callable[[BaseException], tuple[Verdict, float]]
-
-
-class DeliveryFailed(Exception):
-    """A call that still failed after its retries. It has been reported (see `Outbox.on_failure`)."""
-
-    def __init__(self, failure: Failure) -> None:
-        super().__init__(f"{failure.method} to {failure.channel} failed after {failure.attempts} attempts: "
-                         f"{failure.error}")
-        self.failure = failure
-
-
-@dataclass(frozen=True)
-class Failure:
-    lane: str
-    method: str
-    channel: str
-    error: str
-    attempts: int
-    key: str | None = None
-
-
-@dataclass
-class Stats:
-    calls: int = 0
-    rate_limited: int = 0
-    retried: int = 0
-    failed: int = 0
-    coalesced: int = 0
-    bundled: int = 0  # calls saved by merging queued calls
-    delivered: int = 0
-    last_delivered_at: float | None = None  # the outbox's `waits.now()` at the last success
-
-
-class _Bucket:
-    def __init__(self, limit: Limit, now: float) -> None:
-        self.rate = limit.per_second
-        self.capacity = float(limit.burst)
-        self.tokens = float(limit.burst)
-        self.updated = now
-        self.blocked_until = 0.0  # set by a 429's Retry-After
-
-    def _refill(self, now: float) -> None:
-        if now > self.updated:
-            self.tokens = min(self.capacity, self.tokens + (now - self.updated) * self.rate)
-            self.updated = now
-
-    def wait(self, now: float) -> float:
-        self._refill(now)
-        blocked = max(0.0, self.blocked_until - now)
-        short = 0.0 if self.tokens >= 1.0 else (1.0 - self.tokens) / self.rate
-        return max(blocked, short)
-
-    def take(self, now: float) -> None:
-        self._refill(now)
-        self.tokens -= 1.0
-
-
-@dataclass(frozen=True)
-class Bundling:
-    """Lets a queued call be merged with the ones of the same `group` queued right behind it, when a lane is
-    backlogged (at least `min_backlog` of them waiting): `combine(datas)` makes the one call that carries
-    them all. Fewer, fuller posts when a channel's rate limit is the bottleneck; order is unchanged."""
-
-    group: str
-    data: Any
-    combine: Callable[[list[Any]], Callable[[], Awaitable[Any]]]
-    max_items: int = 8
-    min_backlog: int = 3
-
-
-@dataclass(frozen=True)
-class Bundled(Generic[T]):
-    """The result of a bundleable call: the call's result, and where this item sits in it (size 1: alone)."""
-
-    result: T
-    index: int = 0
-    size: int = 1
-
-
-@dataclass(eq=False)
-class _Item:
-    lane: str
-    method: str
-    channel: str
-    call: Callable[[], Awaitable[Any]]
-    key: str | None
-    throttle: float | None
-    report: bool = True
-    futures: list[asyncio.Future[Any]] = field(default_factory=list)
-    filled: asyncio.Event | None = None  # a reserved place whose call is not known yet
-    cancelled: bool = False
-    bundling: Bundling | None = None
-    parts: list[_Item] = field(default_factory=list)  # a merged call: the items it carries, in order
-
-
-class Slot:
-    """A place in a lane's order, taken before the call is known (see `Outbox.reserve`)."""
-
-    def __init__(self, outbox: Outbox, item: _Item) -> None:
-        self._outbox = outbox
-        self._item = item
-
-    async def submit(self, method: str, call: Callable[[], Awaitable[T]], *, throttle: float | None = None,
-                     report: bool = True) -> T:
-        item = self._item
-        if item.filled is None or item.filled.is_set():
-            raise RuntimeError("a slot is used once")
-        future: asyncio.Future[T] = asyncio.get_running_loop().create_future()
-        item.method, item.call, item.throttle, item.report = method, call, throttle, report
-        item.futures.append(future)
-        item.filled.set()
-        return await asyncio.shield(future)
-
-    async def submit_bundled(self, method: str, call: Callable[[], Awaitable[Any]], bundling: Bundling, *,
-                             report: bool = True) -> Bundled[Any]:
-        """Like `submit`, but the call may travel merged with its neighbours (see `Bundling`)."""
-        self._item.bundling = bundling
-        result: Bundled[Any] = await self.submit(method, call, report=report)
-        return result
-
-    def cancel(self) -> None:
-        """Give the place up (the caller failed before knowing its call); no-op once submitted."""
-        if self._item.filled is not None and not self._item.filled.is_set():
-            self._item.cancelled = True
-            self._item.filled.set()
 
 
 class Outbox:
@@ -193,18 +52,21 @@ class Outbox:
         backoff: float = 1.0,
         max_rate_limited: int = 20,
         on_failure: Callable[[Failure], Awaitable[None]] | None = None,
+        journal: Journal | None = None,
     ) -> None:
         self._classify = classify
-        self._waits = waits
+        self._waits = self.waits = waits
         self._limits = limits
         self._max_attempts = max_attempts
-        self._backoff = backoff
+        self._backoff = self.backoff = backoff
         self._max_rate_limited = max_rate_limited
         self.on_failure = on_failure
         self._lanes: dict[str, deque[_Item]] = {}
         self._workers: dict[str, asyncio.Task[None]] = {}
         self._pending: dict[tuple[str, str], _Item] = {}
-        self._buckets: dict[tuple[str, ...], _Bucket] = {}
+        self._buckets: dict[tuple[str, ...], Bucket] = {}
+        self.journal = journal
+        self._inflight: dict[str, asyncio.Future[Any]] = {}  # durable calls queued or in flight, by key
         self._reports: set[asyncio.Task[None]] = set()
         self.open = asyncio.Event()  # cleared: calls queue unsent until it is set (Slack not reached yet)
         self.open.set()
@@ -254,6 +116,51 @@ class Outbox:
         self._enqueue(item)
         return Slot(self, item)
 
+    def earlier(self, entry: JournalEntry, bundling: Bundling | None) -> asyncio.Future[Any] | None:
+        """The result of a call already recorded under the same key: confirmed (its recorded result) or still
+        queued here (its future); None when it must be sent (it failed, or was left by a run that is gone)."""
+        if (queued := self._inflight.get(entry.call.key)) is not None:
+            return queued
+        if entry.state is not PostState.SENT:
+            return None
+        future: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
+        result = entry.result or {}
+        future.set_result(Bundled(result) if bundling is not None else result)
+        return future
+
+    def place(self, item: _Item, future: asyncio.Future[Any], durable: OutgoingCall | None) -> None:
+        """Fill a reserved place whose call is set (see `Slot.fill`, `Slot.resend`)."""
+        item.durable = durable
+        item.futures.append(future)
+        if durable is not None:
+            self._inflight[durable.key] = future
+        assert item.filled is not None
+        item.filled.set()
+
+    def expect(self, key: str) -> asyncio.Future[Any]:
+        """The future of a durable call about to be queued again (see resume.py): later calls under its key
+        get its result instead of being sent."""
+        future: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
+        self._inflight[key] = future
+        return future
+
+    def track(self, task: asyncio.Task[None]) -> None:
+        """A background task `drain` waits for and `aclose` cancels."""
+        self._reports.add(task)
+        task.add_done_callback(self._reports.discard)
+
+    async def settle_records(self, keys: list[str], state: PostState, result: Any) -> None:
+        try:
+            if self.journal is not None and keys:
+                summary = self.journal.summarize(result) if result is not None else None
+                await self.journal.records.settle(keys, state, summary, self.journal.now())
+        except Exception:  # the post went out (or failed) all the same; at worst a restart finds it in history
+            log.exception("could not record the outcome of %d posts", len(keys))
+        finally:
+            # Only once recorded: until then a call under the same key must find it here, not as "pending".
+            for key in keys:
+                self._inflight.pop(key, None)
+
     def _enqueue(self, item: _Item) -> None:
         self._lanes.setdefault(item.lane, deque()).append(item)
         if item.lane not in self._workers:
@@ -275,17 +182,17 @@ class Outbox:
 
     # -- the lane worker -------------------------------------------------------------------------------------
 
-    def _buckets_for(self, item: _Item) -> list[_Bucket]:
+    def _buckets_for(self, item: _Item) -> list[Bucket]:
         limit = self._limits.get(item.method, DEFAULT_LIMIT)
         key = (item.method, item.channel) if limit.per_channel else (item.method,)
         now = self._waits.now()
-        buckets = [self._buckets.setdefault(key, _Bucket(limit, now))]
+        buckets = [self._buckets.setdefault(key, Bucket(limit, now))]
         if item.throttle:
             throttle = Limit(1.0 / item.throttle, burst=1)
-            buckets.append(self._buckets.setdefault(("throttle", item.lane), _Bucket(throttle, now)))
+            buckets.append(self._buckets.setdefault(("throttle", item.lane), Bucket(throttle, now)))
         return buckets
 
-    async def _wait_turn(self, buckets: list[_Bucket]) -> None:
+    async def _wait_turn(self, buckets: list[Bucket]) -> None:
         while True:
             now = self._waits.now()
             wait = max(bucket.wait(now) for bucket in buckets)
@@ -358,16 +265,19 @@ class Outbox:
                 if not future.done():
                     future.set_result(value)
 
-    async def _deliver(self, item: _Item, buckets: list[_Bucket]) -> None:
+    async def _deliver(self, item: _Item, buckets: list[Bucket]) -> None:
         attempts = 0
         rate_limited = 0
         while True:
             self.stats.calls += 1
+            self.stats.unsettled += 1
             try:
                 result = await item.call()
             except asyncio.CancelledError:
+                self.stats.unsettled -= 1
                 raise
             except Exception as error:
+                self.stats.unsettled -= 1
                 verdict, retry_after = self._classify(error)
                 if verdict is Verdict.RATE_LIMITED and rate_limited < self._max_rate_limited:
                     rate_limited += 1
@@ -383,16 +293,19 @@ class Outbox:
                     await self._waits.sleep(self._backoff * 2 ** (attempts - 1))
                     await self._wait_turn(buckets)
                     continue
+                await self.settle_records(_durable_keys(item), PostState.FAILED, None)
                 self._fail(item, error, attempts + rate_limited)
                 return
             self.stats.delivered += 1
             self.stats.last_delivered_at = self._waits.now()
+            await self.settle_records(_durable_keys(item), PostState.SENT, result)
+            self.stats.unsettled -= 1
             self._settle(item, result)
             return
 
     def _fail(self, item: _Item, error: Exception, attempts: int) -> None:
         self.stats.failed += 1
-        failure = Failure(item.lane, item.method, item.channel, _describe(error), attempts, item.key)
+        failure = Failure(item.lane, item.method, item.channel, describe(error), attempts, item.key)
         log.error("giving up on %s to %s after %d attempts: %s", item.method, item.channel, attempts,
                   failure.error)
         for part in item.parts or [item]:
@@ -414,5 +327,9 @@ class Outbox:
             log.exception("could not report a failed delivery to the chairs: %s", failure)
 
 
-def _describe(error: BaseException) -> str:
-    return f"{type(error).__name__}: {error}"[:300]
+def _durable_keys(item: _Item) -> list[str]:
+    return [part.durable.key for part in item.parts or [item] if part.durable is not None]
+
+
+__all__ = ["SLACK_LIMITS", "Bundled", "Bundling", "Classify", "DeliveryFailed", "Failure", "Journal", "Limit",
+           "Outbox", "Slot", "Stats", "Verdict"]

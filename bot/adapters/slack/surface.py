@@ -1,7 +1,8 @@
 """The ChatPort for Slack: language channels (mirror mode) or one channel with translated thread replies.
 
-Every write goes through the Outbox (pacing, order, retries, failure reports). Conventions on top of the
-port, for the dispatcher:
+Every write goes through the Outbox (pacing, order, retries, failure reports); every post is recorded in
+the store's journal before it is queued (posting.py), so a restart sends what was left (resume.py).
+Conventions on top of the port, for the dispatcher:
 - `post(lang, Post(author=..., reply_to=original))` is a *copy* of a participant's message: shown under
   the author's name, linked to the original, remembered in the CopyIndex; posting it again for the same
   original and language updates the copy in place (that is how an edited original is followed).
@@ -19,30 +20,31 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections import OrderedDict
-from collections.abc import Awaitable, Callable, Mapping, Sequence
+from collections.abc import Awaitable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import partial
 from typing import Any
 
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.adapters.slack.blocks import link, markup_payload, message_parts, message_payload
-from bot.adapters.slack.bundles import MAX_BUNDLED_TEXT, BundledLine, BundleIndex, render_bundle
+from bot.adapters.slack.blocks import message_parts, message_payload
+from bot.adapters.slack.bundles import BundleIndex
 from bot.adapters.slack.channels import SlackChannels
-from bot.adapters.slack.escape import plain_label
-from bot.adapters.slack.outbox import Bundling, DeliveryFailed, Failure, Outbox, Slot
+from bot.adapters.slack.mirror import Mirror
+from bot.adapters.slack.outbox import DeliveryFailed, Failure, Outbox
 from bot.adapters.slack.permalinks import Permalinks
+from bot.adapters.slack.posting import SURFACE, Poster, ref_of
+from bot.adapters.slack.resume import resume
 from bot.adapters.slack.stores import BoardIndex, CopyIndex
 from bot.app.ports.board import BoardView
-from bot.app.ports.chat import AudienceKind, Button, MessageRef, Post
+from bot.app.ports.chat import AudienceKind, Button, MessageRef, Post, delivered
+from bot.app.ports.store import JournalEntry, OutgoingCall
 from bot.config.model import ChatMode
 from bot.i18n.board import board_buttons, board_text
 from bot.i18n.catalog import render
 
 log = logging.getLogger(__name__)
 
-SURFACE = "slack"
 BOARD_PREFIX = "board:"
 # Errors after which a private reply falls back from an ephemeral message to a DM.
 _NOTHING_TO_DELETE = {"message_not_found", "cant_delete_message"}
@@ -81,17 +83,17 @@ class SlackChat:
     ) -> None:
         self._client = client
         self._outbox = outbox
+        self._poster = Poster(client, outbox)
         self.channels = channels
         self._copies = copies
         self._boards = boards
         self._board_interval = board_interval
         self._chairs_language = chairs_language
         self._bundles = bundles  # None: never bundle copies
-        self._fresh_bundles: dict[tuple[str, str], list[BundledLine]] = {}
         self._board_state: dict[str, _Board] = {}
         self._dm_channels: dict[str, str] = {}
-        self._thread_roots: OrderedDict[tuple[str, str], str] = OrderedDict()
         self.permalinks = Permalinks(client)
+        self.mirror = Mirror(client, outbox, self._poster, channels, copies, bundles, self.permalinks)
         outbox.on_failure = self.report_failure
 
     # -- the port -----------------------------------------------------------------------------------------
@@ -127,29 +129,36 @@ class SlackChat:
         return refs
 
     async def post(self, lang: str, post: Post, *, audience: AudienceKind = AudienceKind.PARTICIPANTS) -> MessageRef:
+        return await (await self._queue(lang, post, audience))
+
+    async def queue(self, lang: str, post: Post) -> Awaitable[MessageRef]:
+        return await self._queue(lang, post, AudienceKind.PARTICIPANTS)
+
+    async def _queue(self, lang: str, post: Post, audience: AudienceKind) -> Awaitable[MessageRef]:
         if audience is AudienceKind.CHAIRS:
-            return await self._post_text(self._chairs(), post.text, actions=post.actions, key=post.key)
+            return await self._poster.post(self._chairs(), post.text, actions=post.actions, key=post.key)
         original = post.reply_to if post.reply_to is not None and post.reply_to.surface == SURFACE else None
         if post.author is not None and original is not None:
             if original.channel == self.channels.chairs or original.channel.startswith("D"):
                 # The chairs' channel and direct messages are private: never mirrored to participants.
                 log.warning("not mirroring %s from the chairs' channel to participants", original)
-                return original
-            return await self._copy(lang, post, original)
+                return delivered(original)
+            copy: Awaitable[MessageRef] = await self.mirror.copy(lang, post, original)
+            return copy
         channel = self.channels.for_language(lang)
         thread = original.id if original is not None and original.channel == channel else None
-        return await self._post_text(channel, post.text, actions=post.actions, key=post.key, thread_ts=thread)
+        return await self._poster.post(channel, post.text, actions=post.actions, key=post.key, thread_ts=thread)
 
     async def reply_private(self, user_id: str, text: str, *, context: MessageRef | None = None) -> None:
         if context is not None and context.surface == SURFACE and not context.channel.startswith("D"):
+            lane = f"private:{user_id}"
             try:
                 for part in message_parts(text):
-                    await self._outbox.submit(
-                        "chat.postEphemeral",
-                        partial(self._client.chat_postEphemeral, channel=context.channel, user=user_id,
-                                **message_payload(part)),
-                        channel=context.channel, lane=f"private:{user_id}", report=False,
-                    )
+                    slot = self._outbox.reserve(context.channel, lane=lane)
+                    payload = {"channel": context.channel, "user": user_id, **message_payload(part)}
+                    send, record = self._poster.call(self._poster.key(context.channel, lane, None),
+                                                     "chat.postEphemeral", context.channel, lane, payload)
+                    await slot.submit("chat.postEphemeral", send, durable=record, report=False)
                 return
             except DeliveryFailed as failed:
                 if not any(reason in failed.failure.error for reason in _EPHEMERAL_FALLBACK):
@@ -171,7 +180,7 @@ class SlackChat:
                 log.warning("edit of %s: cannot tell which copy (%s) to change", ref, sorted(copies))
                 return
             if post.author is not None:
-                await self._copy(lang, replace(post, reply_to=ref), ref)
+                await (await self.mirror.copy(lang, replace(post, reply_to=ref), ref))
                 return
             ref = copies[lang]
         payload = message_payload(message_parts(post.text)[0], post.actions)
@@ -184,7 +193,7 @@ class SlackChat:
         copies = await self._copies.copies(ref)
         targets = list(copies.values()) if copies else [ref]
         for target in targets:
-            if copies and await self._drop_bundled_line(target, ref):
+            if copies and await self.mirror.drop_bundled_line(target, ref):
                 continue
             try:
                 await self._outbox.submit(
@@ -208,18 +217,7 @@ class SlackChat:
 
     def note_thread(self, ref: MessageRef, root_ts: str) -> None:
         """The intake tells us a message is a reply in a thread, so its copies go into the copies' threads."""
-        self._thread_roots[(ref.channel, ref.id)] = root_ts
-        while len(self._thread_roots) > 20_000:  # only recent threads matter; keep memory bounded
-            self._thread_roots.popitem(last=False)
-
-    async def _thread_for_copy(self, original: MessageRef, lang: str) -> str | None:
-        root = self._thread_roots.get((original.channel, original.id))
-        if self.channels.mode is ChatMode.THREAD:
-            return root or original.id
-        if root is None:
-            return None
-        root_copy = (await self._copies.copies(MessageRef(SURFACE, original.channel, root))).get(lang)
-        return root_copy.id if root_copy is not None else None
+        self.mirror.note_thread(ref, root_ts)
 
     # -- failures -----------------------------------------------------------------------------------------
 
@@ -248,117 +246,28 @@ class SlackChat:
 
     async def _post_text(
         self, channel: str, text: str, *, actions: Sequence[Button] = (), key: str | None = None,
-        thread_ts: str | None = None, extra: Mapping[str, Any] | None = None, trailer: str = "",
-        lane: str | None = None, report: bool = True, slot: Slot | None = None,
+        lane: str | None = None, report: bool = True, meta: Mapping[str, Any] | None = None, once: bool = True,
     ) -> MessageRef:
-        """Post `text` (split into several messages if too long); returns the first message's ref.
+        """Post `text` (split into several messages if too long), durably; returns the first message's ref."""
+        return await (await self._poster.post(channel, text, actions=actions, key=key, lane=lane, report=report,
+                                              meta=meta, once=once))
 
-        The places in the channel's order are taken now, before any await, so posts keep call order."""
-        parts = message_parts(text)
-        slots = [slot or self._outbox.reserve(channel, lane=lane)]
-        slots += [self._outbox.reserve(channel, lane=lane) for _ in parts[1:]]
-        first: MessageRef | None = None
-        try:
-            for index, part in enumerate(parts):
-                last = index == len(parts) - 1
-                payload = message_payload(part, actions if last else (), trailer=trailer if last else "")
-                payload.update(extra or {})
-                if thread_ts is not None:
-                    payload["thread_ts"] = thread_ts
-                if key is not None:
-                    payload["metadata"] = {"event_type": "floorbot_post", "event_payload": {"key": key}}
-                response = await slots[index].submit(
-                    "chat.postMessage", partial(self._client.chat_postMessage, channel=channel, **payload),
-                    report=report,
-                )
-                if first is None:
-                    first = MessageRef(SURFACE, str(response["channel"]), str(response["ts"]))
-        finally:
-            for unused in slots:
-                unused.cancel()
-        assert first is not None
-        return first
+    def resume(self, entries: Sequence[JournalEntry]) -> None:
+        """Queue what a previous run left unconfirmed, ahead of anything new (see resume.py)."""
+        if entries:
+            log.warning("Slack: resuming %d unconfirmed posts left by a previous run", len(entries))
+            resume(self._outbox, entries, self._poster.find_sent, self._poster.make_call, self._resent)
 
-    async def _copy(self, lang: str, post: Post, original: MessageRef) -> MessageRef:
-        """A participant's message shown in another language: under their name, linked to the original."""
-        assert post.author is not None
-        thread_mode = self.channels.mode is ChatMode.THREAD
-        channel = self.channels.for_language(lang)
-        slot = self._outbox.reserve(channel)  # keep call order despite the lookups below
-        try:
-            text = post.text
-            if thread_mode:
-                text = render("slack.thread.copy", lang, language=render(f"slack.endonym.{lang}", lang), text=text)
-            url = post.link or (None if thread_mode else await self.permalinks.of(
-                original, self._thread_roots.get((original.channel, original.id))))
-            trailer = f"\n{link(url, render('slack.original_link', lang))}" if url else ""
-            identity: dict[str, Any] = {"username": plain_label(post.author.name)[:80] or "?"}
-            if post.author.avatar_url:
-                identity["icon_url"] = post.author.avatar_url
-            existing = (await self._copies.copies(original)).get(lang)
-            if existing is not None:
-                await self._update_copy(slot, existing, original, text, trailer, lang)
-                return existing
-            thread_ts = await self._thread_for_copy(original, lang)
-            if self._bundles is not None and thread_ts is None and len(text) <= MAX_BUNDLED_TEXT:
-                line = BundledLine(post.author.name, text, url, original.channel, original.id)
-                ref = await self._bundleable_copy(slot, channel, lang, line, text, trailer, identity)
-            else:
-                ref = await self._post_text(channel, text, trailer=trailer, extra=identity, thread_ts=thread_ts,
-                                            key=post.key, slot=slot)
-        finally:
-            slot.cancel()
-        await self._copies.add(original, lang, ref)
-        return ref
-
-    async def _bundleable_copy(self, slot: Slot, channel: str, lang: str, line: BundledLine, text: str, trailer: str,
-                               identity: Mapping[str, Any]) -> MessageRef:
-        """Posted alone under the author's name, or merged with the copies queued behind it (see bundles.py)."""
-        alone = partial(self._client.chat_postMessage, channel=channel,
-                        **message_payload(text, trailer=trailer), **identity)
-
-        def combine(lines: list[Any]) -> Callable[[], Awaitable[Any]]:
-            async def post_bundle() -> Any:
-                response = await self._client.chat_postMessage(channel=channel,
-                                                               **markup_payload(render_bundle(lines, lang)))
-                self._fresh_bundles[(str(response["channel"]), str(response["ts"]))] = list(lines)
-                return response
-            return post_bundle
-
-        outcome = await slot.submit_bundled("chat.postMessage", alone, Bundling(f"copies:{channel}", line, combine))
-        ref = MessageRef(SURFACE, str(outcome.result["channel"]), str(outcome.result["ts"]))
-        if (lines := self._fresh_bundles.pop((ref.channel, ref.id), None)) is not None and self._bundles:
-            await self._bundles.set(ref, lines)  # whichever part resumes first records the bundle
-        return ref
-
-    async def _update_copy(self, slot: Slot, copy: MessageRef, original: MessageRef, text: str, trailer: str,
-                           lang: str) -> None:
-        lines = await self._bundles.lines(copy) if self._bundles is not None else None
-        if lines is not None and self._bundles is not None:  # only this original's line changes
-            lines = [replace(line, text=text) if line.is_copy_of(original) else line for line in lines]
-            await self._bundles.set(copy, lines)
-            payload = markup_payload(render_bundle(lines, lang))
-        else:
-            payload = message_payload(message_parts(text)[0], trailer=trailer)
-        await slot.submit("chat.update", partial(self._client.chat_update, channel=copy.channel, ts=copy.id,
-                                                 **payload))
-
-    async def _drop_bundled_line(self, copy: MessageRef, original: MessageRef) -> bool:
-        """If `copy` is a bundle, remove `original`'s line from it (deleting the post when none is left)."""
-        if self._bundles is None or (lines := await self._bundles.lines(copy)) is None:
-            return False
-        remaining = [line for line in lines if not line.is_copy_of(original)]
-        if not remaining:
-            await self._bundles.forget(copy)
-            return False  # the caller deletes the now empty post
-        await self._bundles.set(copy, remaining)
-        lang = self.channels.language_of(copy.channel) or self.channels.languages[0]
-        await self._outbox.submit(
-            "chat.update", partial(self._client.chat_update, channel=copy.channel, ts=copy.id,
-                                   **markup_payload(render_bundle(remaining, lang))),
-            channel=copy.channel,
-        )
-        return True
+    async def _resent(self, call: OutgoingCall, result: Any) -> None:
+        """A resent post's follow-up, as the live path does it: a copy is indexed under its original, a board
+        remembered."""
+        if call.method != "chat.postMessage":
+            return
+        ref = ref_of(result)
+        if (original := call.meta.get("copy_of")) and (lang := call.meta.get("lang")):
+            await self._copies.add(MessageRef(SURFACE, str(original[0]), str(original[1])), str(lang), ref)
+        if board := call.meta.get("board"):
+            await self._boards.set(str(board), ref.channel, ref.id)
 
     async def _dm_channel(self, user_id: str) -> str:
         if user_id not in self._dm_channels:
@@ -378,7 +287,8 @@ class SlackChat:
                 if stored is not None:
                     board.ref = MessageRef(SURFACE, stored[0], stored[1])
             if board.ref is None:
-                board.ref = await self._post_text(channel, text, actions=actions, key=key, lane=f"board:{channel}")
+                board.ref = await self._post_text(channel, text, actions=actions, key=key, lane=f"board:{channel}",
+                                                  meta={"board": key}, once=False)
                 await self._boards.set(key, board.ref.channel, board.ref.id)
                 return board.ref
             ref = board.ref

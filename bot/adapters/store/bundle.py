@@ -12,6 +12,7 @@ from bot.adapters.store.engine import create_engine
 from bot.adapters.store.floor_lists import FloorLists
 from bot.adapters.store.inputs import SqlInputStore, inputs_folder
 from bot.adapters.store.intake import InboundEvents
+from bot.adapters.store.journal import SqlPostJournal
 from bot.adapters.store.key_values import SqlKeyValues
 from bot.adapters.store.lease import LeaderLease
 from bot.adapters.store.ledger import SqlCueLedger
@@ -34,6 +35,7 @@ class Store:
     revocations: SqlRevocations
     inputs: SqlInputStore
     plan_changes: SqlPlanChanges
+    journal: SqlPostJournal
 
     async def close(self) -> None:
         await self.db.dispose()
@@ -48,4 +50,4 @@ async def open_store(url: str, inputs_dir: str | None = None, *, read_only: bool
         await upgrade_to_head(db)
     return Store(db, FloorLists(db), SqlKeyValues(db), InboundEvents(db), SqlCueLedger(db), SqlAuditLog(db),
                  LeaderLease(db), SqlRevocations(db), SqlInputStore(db, inputs_folder(url, inputs_dir)),
-                 SqlPlanChanges(db))
+                 SqlPlanChanges(db), SqlPostJournal(db))

@@ -110,15 +110,43 @@ class AuditRow(Base):
 
 
 class InboundEventRow(Base):
-    """An inbound event id already taken in (Slack event_id, Zoom delivery id): exactly-once intake."""
+    """An inbound event taken in (Slack event_id, Zoom delivery id): exactly-once intake, and the durable inbox.
+    `payload` is what the surface needs to handle it again after a crash; `done_at` is set once handled;
+    `owner` is the instance that took it in (another takes it over if that one is gone)."""
 
     __tablename__ = "inbound_events"
 
     source: Mapped[str] = mapped_column(String(40), primary_key=True)
     event_id: Mapped[str] = mapped_column(String(200), primary_key=True)
     first_seen_at: Mapped[datetime]
+    payload: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    done_at: Mapped[datetime | None]
+    owner: Mapped[str | None] = mapped_column(String(200))  # the instance handling it
 
-    __table_args__ = (Index(None, "first_seen_at"),)
+    __table_args__ = (Index(None, "first_seen_at"), Index(None, "done_at"))
+
+
+class OutboundPostRow(Base):
+    """The durable outbox: a platform call recorded before it is sent, confirmed with the platform's answer.
+    `key` is the post's own key (also in the message's metadata, so a resend can tell it already went out);
+    `owner` is the instance that sends it; `seq` keeps the order of a lane on resend."""
+
+    __tablename__ = "outbound_posts"
+
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    key: Mapped[str] = mapped_column(String(400), unique=True)
+    owner: Mapped[str] = mapped_column(String(200))
+    lane: Mapped[str] = mapped_column(String(200))
+    method: Mapped[str] = mapped_column(String(60))
+    channel: Mapped[str] = mapped_column(String(200))
+    payload: Mapped[dict[str, Any]] = mapped_column(JSON)
+    meta: Mapped[dict[str, Any]] = mapped_column(JSON)
+    created_at: Mapped[datetime]
+    state: Mapped[str] = mapped_column(String(20))  # pending | sent | failed
+    result: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    settled_at: Mapped[datetime | None]
+
+    __table_args__ = (Index(None, "state", "owner"),)
 
 
 class CueRow(Base):
@@ -206,6 +234,7 @@ floor_requests = cast(Table, FloorRequestRow.__table__)
 floor_interventions = cast(Table, InterventionRow.__table__)
 audit_log = cast(Table, AuditRow.__table__)
 inbound_events = cast(Table, InboundEventRow.__table__)
+outbound_posts = cast(Table, OutboundPostRow.__table__)
 cue_ledger = cast(Table, CueRow.__table__)
 leader_leases = cast(Table, LeaseRow.__table__)
 plan_adjustments = cast(Table, PlanAdjustmentRow.__table__)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import asyncio
 import itertools
 from collections import deque
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import datetime
@@ -20,7 +20,7 @@ from typing import Any
 
 from bot.app.clock import Clock
 from bot.app.ports.board import BoardView
-from bot.app.ports.chat import AudienceKind, Button, MessageRef, Post
+from bot.app.ports.chat import AudienceKind, Button, MessageRef, Post, delivered
 from bot.i18n import catalog as i18n
 from bot.i18n.board import board_buttons, board_text
 
@@ -150,6 +150,9 @@ class LocalChat:
             self._append(audience_channel(audience, lang), "announce", lang, text, key=key, actions=tuple(actions))
             for lang, text in texts.items()
         ]
+
+    async def queue(self, lang: str, post: Post) -> Awaitable[MessageRef]:
+        return delivered(await self.post(lang, post))
 
     async def post(self, lang: str, post: Post, *, audience: AudienceKind = AudienceKind.PARTICIPANTS) -> MessageRef:
         return self._append(

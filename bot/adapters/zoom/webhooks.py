@@ -35,7 +35,7 @@ from bot.adapters.zoom.presence import PresenceRegistry
 from bot.adapters.zoom.times import zoom_time
 from bot.app.clock import Clock, SystemClock
 from bot.app.ports.meetings import FloorRequests, Notifier, Reply, ZoomFloorCommand
-from bot.app.ports.store import SeenEvents
+from bot.app.ports.store import Inbox
 from bot.config.model import Schedule
 from bot.domain.grammar import parse
 from bot.domain.identity import IdentityResolver
@@ -127,7 +127,7 @@ class ZoomWebhook:
     """Handles Zoom's webhook requests. Build one per app and mount `route()`."""
 
     secret: SecretStr | None
-    seen: SeenEvents
+    seen: Inbox  # the durable inbox: a delivery is recorded before it is handled, done once handled
     presence: PresenceRegistry
     identity: IdentityResolver
     floor: FloorRequests | None = None
@@ -171,7 +171,8 @@ class ZoomWebhook:
                 return JSONResponse({"error": "url_validation without a plainToken"}, status_code=400)
             return JSONResponse(url_validation_answer(self.secret.get_secret_value(), plain))
         key = delivery_key(event, raw)
-        if await self.seen.seen_before(DELIVERY_SOURCE, key, self.clock.now()) and key not in self._failed:
+        # Recorded before it is handled: a crash before the answer leaves it to the next start (`resume`).
+        if not await self.seen.record(DELIVERY_SOURCE, key, event, self.clock.now()) and key not in self._failed:
             return JSONResponse({"status": "duplicate"})
         try:
             handled, background = await self._dispatch(name, payload or {}, key, event)
@@ -180,7 +181,24 @@ class ZoomWebhook:
             self._failed.add(key)
             return JSONResponse({"error": "processing failed"}, status_code=500)
         self._failed.discard(key)
+        await self.seen.done(DELIVERY_SOURCE, key, self.clock.now())
         return JSONResponse({"status": "ok" if handled else "ignored"}, background=background)
+
+    async def resume(self) -> int:
+        """On start: handle the deliveries recorded and never handled (the process died meanwhile; Zoom's retry
+        would be taken for a duplicate). Returns how many."""
+        unfinished = await self.seen.unfinished(DELIVERY_SOURCE)
+        for key, event in unfinished:
+            payload = event.get("payload")
+            try:
+                _, background = await self._dispatch(str(event.get("event", "")),
+                                                      payload if isinstance(payload, dict) else {}, key, event)
+                if background is not None:
+                    await background()
+            except Exception:
+                log.exception("Zoom delivery %s failed again after a restart", key)
+            await self.seen.done(DELIVERY_SOURCE, key, self.clock.now())
+        return len(unfinished)
 
     async def _dispatch(self, name: str, payload: JSON, key: str,
                         event: JSON) -> tuple[bool, BackgroundTask | None]:

@@ -11,7 +11,9 @@ is a typed `BoardView` each surface renders in its own audience's language.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Awaitable, Callable, Mapping, Sequence
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
@@ -100,6 +102,17 @@ class InboundEvent:
 
 InboundHandler = Callable[[InboundEvent], Awaitable[None]]
 
+# The inbound event ("source:event_id") whose handling makes the posts being made: a surface with a durable
+# outbox keys them by it, so handling the same event again after a crash makes the same posts, never new ones.
+CAUSE: ContextVar[str | None] = ContextVar("floorbot_cause", default=None)
+
+
+def delivered(ref: MessageRef) -> Awaitable[MessageRef]:
+    """What `ChatPort.queue` returns on a surface that delivers at once: the ref, already there."""
+    future: asyncio.Future[MessageRef] = asyncio.get_running_loop().create_future()
+    future.set_result(ref)
+    return future
+
 
 class ChatPort(Protocol):
     """Output side of a chat surface."""
@@ -115,6 +128,12 @@ class ChatPort(Protocol):
 
     async def post(self, lang: str, post: Post, *, audience: AudienceKind = AudienceKind.PARTICIPANTS) -> MessageRef:
         """Post to one language's audience (e.g. a translated copy of a participant's message)."""
+        ...
+
+    async def queue(self, lang: str, post: Post) -> Awaitable[MessageRef]:
+        """Like `post`, in two steps: returns once the post has its place in its audience's order (recorded,
+        on a surface with a durable outbox), with the awaitable of its ref once delivered. What keeps order
+        without waiting for each post: the relay queues a message's copies, then lets the next one queue."""
         ...
 
     async def reply_private(self, user_id: str, text: str, *, context: MessageRef | None = None) -> None:

@@ -76,6 +76,85 @@ class CueTimes:
     posted_at: datetime | None = None
 
 
+class Inbox(SeenEvents, Protocol):
+    """The durable inbox: an inbound event recorded before it is acknowledged, marked done once handled."""
+
+    async def record(self, source: str, event_id: str, payload: dict[str, Any], now: datetime, *,
+                     owner: str = "") -> bool:
+        """Record the event with what it takes to handle it again, taken in by `owner` (an instance); False
+        when it was already recorded."""
+        ...
+
+    async def done(self, source: str, event_id: str, now: datetime) -> None: ...
+
+    async def unfinished(self, source: str, *, owner: str = "") -> list[tuple[str, dict[str, Any]]]:
+        """(event id, payload) of the events `owner` recorded and did not finish, oldest first."""
+        ...
+
+    async def owners_with_unfinished(self) -> list[str]: ...
+
+    async def adopt(self, previous: str, owner: str) -> int:
+        """Take over the unfinished events of an instance that is gone. Returns how many."""
+        ...
+
+    async def purge(self, now: datetime) -> int:
+        """Forget done events old enough that no platform still redelivers them. Returns how many."""
+        ...
+
+
+class PostState(StrEnum):
+    PENDING = "pending"  # recorded, not confirmed by the platform
+    SENT = "sent"  # confirmed (or found in the channel's history after a crash)
+    FAILED = "failed"  # given up on after its retries (and reported)
+
+
+@dataclass(frozen=True, slots=True)
+class OutgoingCall:
+    """A platform call as the durable outbox records it: enough to send it again after a crash."""
+
+    key: str  # the post's own key, unique; also carried in the message's metadata
+    lane: str  # the order it belongs to (a channel, or one person's private replies)
+    method: str
+    channel: str
+    payload: dict[str, Any]  # the call's arguments
+    meta: dict[str, Any] = field(default_factory=dict)  # what the surface does once it is confirmed
+
+
+@dataclass(frozen=True, slots=True)
+class JournalEntry:
+    call: OutgoingCall
+    state: PostState
+    result: dict[str, Any] | None
+    owner: str
+
+
+class PostJournal(Protocol):
+    """The durable outbox's records, one per outgoing call (by key)."""
+
+    async def record(self, call: OutgoingCall, owner: str, now: datetime, *,
+                     replace: bool = False) -> JournalEntry | None:
+        """Record a call about to be queued: None when new; else the entry already recorded under its key
+        (`replace`: a newer version of the same call, e.g. a board update, takes the old one's place)."""
+        ...
+
+    async def settle(self, keys: Sequence[str], state: PostState, result: dict[str, Any] | None,
+                     now: datetime) -> None: ...
+
+    async def unsent(self, owner: str) -> list[JournalEntry]:
+        """The owner's calls not confirmed yet, in the order they were recorded."""
+        ...
+
+    async def owners_with_unsent(self) -> list[str]: ...
+
+    async def adopt(self, previous: str, owner: str) -> int:
+        """Take over the unsent calls of an instance that is gone. Returns how many."""
+        ...
+
+    async def purge(self, now: datetime) -> int:
+        """Forget settled calls old enough to matter no more. Returns how many."""
+        ...
+
+
 class CueLedger(Protocol):
     """The store's record of what the run of show has done."""
 
@@ -221,10 +300,15 @@ __all__ = [
     "FloorRecords",
     "FloorStore",
     "FloorTransaction",
+    "Inbox",
+    "JournalEntry",
     "KeyValues",
     "Lease",
     "LockedList",
     "PlanChanges",
+    "OutgoingCall",
+    "PostJournal",
+    "PostState",
     "RequestStatus",
     "SeenEvents",
 ]

@@ -24,7 +24,8 @@ from bot.adapters.slack.runtime import SlackRuntime, build_slack
 from bot.app.clock import Clock, SimulatedClock
 from bot.app.ports.board import BoardEntry, BoardPerson, BoardView
 from bot.app.ports.chat import InboundEvent
-from bot.app.ports.store import KeyValues, SeenEvents
+from bot.app.ports.store import Inbox as DurableInbox
+from bot.app.ports.store import KeyValues, PostJournal
 from bot.config.model import Schedule
 from bot.config.settings import Settings
 from bot.testing.memory import MemoryKeyValues
@@ -124,7 +125,7 @@ class SlackRig:
     time: VirtualWaits
     url: str
     http: httpx.AsyncClient
-    dedupe: SeenEvents
+    dedupe: DurableInbox
 
     async def send(self, body: str, headers: dict[str, str] | None = None, **sign: Any) -> httpx.Response:
         return await self.http.post(f"{self.url}/slack/events", content=body,
@@ -169,8 +170,9 @@ def add_people(fake: FakeSlack) -> None:
 
 @contextlib.asynccontextmanager
 async def slack_rig(schedule: Schedule | None = None, *, instant: bool = True,
-                    app_token: str | None = None, dedupe: SeenEvents | None = None,
-                    kv: KeyValues | None = None, clock: Clock | None = None) -> AsyncIterator[SlackRig]:
+                    app_token: str | None = None, dedupe: DurableInbox | None = None,
+                    kv: KeyValues | None = None, clock: Clock | None = None, journal: PostJournal | None = None,
+                    owner: str = "test") -> AsyncIterator[SlackRig]:
     vt = VirtualWaits(instant=instant)
     async with FakeSlackServer(FakeSlack(clock=vt.now)) as fake:
         add_people(fake)
@@ -178,8 +180,9 @@ async def slack_rig(schedule: Schedule | None = None, *, instant: bool = True,
                             slack_api_url=fake.base_url, slack_app_token=app_token)
         inbox = Inbox()
         dedupe = dedupe or MemoryDedupe()
-        slack = build_slack(settings, schedule or make_schedule(), dedupe=dedupe, kv=kv or MemoryKeyValues(),
-                            clock=clock or SimulatedClock(datetime(2022, 3, 7, 9, 0, tzinfo=UTC)), waits=vt)
+        slack = build_slack(settings, schedule or make_schedule(), inbox=dedupe, kv=kv or MemoryKeyValues(),
+                            clock=clock or SimulatedClock(datetime(2022, 3, 7, 9, 0, tzinfo=UTC)), waits=vt,
+                            journal=journal, owner=owner)
         slack.intake.handler = inbox.handle
         async with serve(slack.routes()) as url, httpx.AsyncClient(timeout=10) as http:
             try:

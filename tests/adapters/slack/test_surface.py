@@ -28,7 +28,9 @@ async def test_announce_posts_each_language_in_its_channel(rig: SlackRig) -> Non
     assert [r.channel for r in refs] == ["CEN", "CFR", "CES"]
     posts = {p["channel"]: p for p in rig.fake.posts()}
     assert posts["CFR"]["text"] == "La parole est ouverte."
-    assert posts["CEN"]["metadata"] == {"event_type": "floorbot_post", "event_payload": {"key": "cue:session-1/open"}}
+    # The post's own key, and the outbox's key for it (what a resend looks for in the channel's history).
+    assert posts["CEN"]["metadata"] == {"event_type": "floorbot_post", "event_payload": {
+        "key": "cue:session-1/open", "outbox": "cue:session-1/open@CEN"}}
     assert all(p["unfurl_links"] is False and "link_names" not in p for p in posts.values())
 
 

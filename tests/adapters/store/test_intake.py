@@ -44,3 +44,24 @@ async def test_ids_are_kept_at_least_two_hours_then_purged(engine: AsyncEngine) 
     assert await events.seen_before("slack", "recent", T0 + timedelta(hours=2, minutes=2)) is True
     # A purged id is forgotten: were it delivered again, it would be taken in again.
     assert await events.seen_before("slack", "old", T0 + timedelta(hours=2, minutes=2)) is False
+
+
+async def test_the_inbox_keeps_an_event_until_it_is_done(engine: AsyncEngine) -> None:
+    inbox = InboundEvents(engine)
+    assert await inbox.record("slack", "Ev1", {"text": "main"}, T0) is True
+    assert await inbox.record("slack", "Ev2", {"text": "hello"}, T0 + timedelta(seconds=1)) is True
+    assert await inbox.record("slack", "Ev1", {"text": "main"}, T0 + timedelta(seconds=2)) is False, "a retry"
+    assert await inbox.seen_before("slack", "Ev2", T0) is True, "one dedupe for both"
+    assert await inbox.unfinished("slack") == [("Ev1", {"text": "main"}), ("Ev2", {"text": "hello"})]
+    await inbox.done("slack", "Ev1", T0 + timedelta(seconds=3))
+    assert await inbox.unfinished("slack") == [("Ev2", {"text": "hello"})]
+    assert await inbox.unfinished("zoom") == []
+
+
+async def test_purging_never_forgets_an_event_not_handled_yet(engine: AsyncEngine) -> None:
+    inbox = InboundEvents(engine)
+    await inbox.record("slack", "handled", {}, T0)
+    await inbox.record("slack", "waiting", {}, T0)
+    await inbox.done("slack", "handled", T0)
+    assert await inbox.purge(T0 + timedelta(hours=3)) == 1
+    assert await inbox.unfinished("slack") == [("waiting", {})]

@@ -139,3 +139,32 @@ async def test_chat_requests_reach_the_engine_once_deduplicated_and_parsed_by_th
     assert event.command == parse("q+ to ask about remedy")  # the webhook's parse travels on the event
     assert event.email == "Ana@Example.org" and event.user_id == "" and event.display_name == "Ana"
     assert event.extra["meeting_id"] == "81234567890"
+
+
+async def test_a_delivery_recorded_but_never_handled_is_handled_on_the_next_start(engine: AsyncEngine) -> None:
+    """The process died between recording a chat request and answering Zoom: Zoom's retry would be taken for a
+    duplicate, so the next start handles it from the inbox, once; a delivery handled normally is done."""
+    from bot.adapters.zoom.runtime_bridge import RuntimeFloorRequests
+    from bot.adapters.zoom.webhooks import DELIVERY_SOURCE, delivery_key
+    from bot.app.ports.chat import InboundEvent
+
+    intake = InboundEvents(engine)
+    handled: list[InboundEvent] = []
+
+    async def engine_handle(event: InboundEvent) -> None:
+        handled.append(event)
+
+    clock = SimulatedClock(datetime(2022, 3, 7, 9, 5, tzinfo=UTC))
+    event = {"event": "meeting.chat_message_sent", "event_ts": 1646644000000, "payload": {"object": {
+        "id": "81234567890", "uuid": "inst==", "chat_message": {
+            "date_time": "2022-03-07T09:03:00Z", "sender_name": "Ana", "sender_email": "ana@example.org",
+            "message_id": "m-9", "message_content": "main"}}}}
+    body = json.dumps(event).encode()
+    key = delivery_key(event, body)
+    assert await intake.record(DELIVERY_SOURCE, key, event, clock.now())  # what the dead process got to do
+    hook = ZoomWebhook(SecretStr("s3cret"), intake, PresenceRegistry(), IdentityResolver(),
+                       RuntimeFloorRequests(engine_handle), clock=clock)
+    assert await hook.resume() == 1
+    assert [(e.event_id, e.text) for e in handled] == [(key, "main")]
+    assert await intake.unfinished(DELIVERY_SOURCE) == []
+    assert await hook.resume() == 0, "once"
