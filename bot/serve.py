@@ -50,8 +50,9 @@ def run_serve(
             from bot.rehearsal.live import attach_scenario
 
             attach_scenario(bot, scenario)
+        # log_config=None: uvicorn's own lines go through the handler every command configures (bot/cli/logs.py).
         config = uvicorn.Config(bot.app(), host=settings.floorbot_host, port=settings.floorbot_port,
-                                log_level="info")
+                                log_config=None)
         url = f"http://{settings.floorbot_host}:{settings.floorbot_port}/"
         print(i18n.render("runtime.listening", "en", url=url), file=sys.stderr)
         await uvicorn.Server(config).serve()

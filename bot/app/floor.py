@@ -16,6 +16,7 @@ so the waiting happens in Python rather than on database connections.
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -34,6 +35,8 @@ from bot.domain.grammar import Verb
 Apply = Callable[[FloorState, datetime, FloorPolicy], Outcome]
 # What a transaction decided: the outcome, the list's row version after it, the state as stored (if known).
 _Applied = tuple[Outcome, int, FloorState | None]
+
+log = logging.getLogger(__name__)
 
 # Operations the bot runs on its own behalf (the speaker's timer): no person to authorise.
 SYSTEM_ACTOR = "system:floorbot"
@@ -143,6 +146,8 @@ class FloorService:
             # Only once committed: a rolled-back change must not be remembered.
             if stored is not None:
                 self._cache.put(discussion_id, version, stored)
+        if outcome.refusal is not None:
+            log.info("refused %s by %s on %s: %s", operation.verb, actor, discussion_id, outcome.refusal.reason_key)
         return outcome
 
     async def _on_cached(

@@ -26,9 +26,15 @@ class Leadership:
     clock: Clock
     ttl: timedelta = timedelta(seconds=15)
     leading: bool = False
+    tried: bool = False  # standing by is logged once, not on every attempt (every 5 s)
 
     async def try_lead(self) -> bool:
-        self.leading = await self.lease.acquire(self.name, self.holder, self.clock.now(), self.ttl)
+        was, self.leading = self.leading, await self.lease.acquire(self.name, self.holder, self.clock.now(), self.ttl)
+        if self.leading and not was:
+            log.info("leading %s as %s", self.name, self.holder)
+        elif not self.leading and not self.tried:
+            log.info("standing by: %s is led by another instance", self.name)
+        self.tried = True
         return self.leading
 
     async def check(self) -> bool:
@@ -42,6 +48,7 @@ class Leadership:
             held = False
         if not held:
             self.leading = False
+            log.warning("lost the lease %s; standing down", self.name)
         return held
 
     async def keep(
@@ -59,7 +66,6 @@ class Leadership:
                         log.warning("lost the lease %s; standing down", self.name)
                         await on_deposed()
                 elif await self.try_lead():
-                    log.info("elected leader of %s", self.name)
                     await on_elected()
             except asyncio.CancelledError:
                 raise

@@ -14,6 +14,8 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    rich_markup_mode=None,  # plain help: no "<bool>" beside --help
+    context_settings={"max_content_width": 120},
 )
 
 
@@ -21,28 +23,32 @@ def main() -> None:
     app()
 
 
-# Each area registers its commands here; keep the command bodies in their own modules.
+def _version(value: bool) -> None:
+    if value:
+        from importlib.metadata import version
+
+        print(f"floorbot {version('floorbot')}")
+        raise typer.Exit(0)
 
 
-# -- translation (body in bot/cli/prefill.py) -------------------------------------------------
-
-
-@app.command("translate")
-def translate_command(
-    file: Annotated[Path, typer.Argument(help="the schedule file")],
-    out: Annotated[
-        Path | None, typer.Option("--out", help="where to write the reviewed copy (default FILE.translated.yaml)")
-    ] = None,
+@app.callback()
+def _every_command(
+    ctx: typer.Context,
+    _: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
+                                    help="print the version and exit")] = False,
 ) -> None:
-    """Fill missing fr/es titles, summaries and questions by machine translation, into a copy for review."""
-    import asyncio
+    """Runs the live side of virtual multi-stakeholder consultations."""
+    from bot.cli.logs import configure_logging
 
-    from bot.cli.prefill import run_prefill_command
+    # The live bot tells the operator what it does; the other commands speak only when something is wrong.
+    configure_logging("INFO" if ctx.invoked_subcommand in ("serve", "check") else "WARNING")
 
-    raise typer.Exit(asyncio.run(run_prefill_command(file, out, sys.stdout, sys.stderr)))
+
+# Each area registers its commands here, in the order of the day's work (the help lists them in this
+# order); the command bodies live in their own modules.
 
 
-# -- schedule tooling (bodies in bot/cli/schedule.py) ------------------------------------------
+# -- before the day: the schedule and the pre-flight (bodies in bot/cli/schedule.py, bot/cli/check.py) -------------
 
 
 def _zone_option(value: str | None) -> str | None:
@@ -80,43 +86,7 @@ def plan_command(
     raise typer.Exit(show_plan(file, tz, as_json, sys.stdout, sys.stderr))
 
 
-@app.command()
-def schema() -> None:
-    """Print the JSON Schema of schedule files."""
-    from bot.cli.schedule import print_schema
-
-    raise typer.Exit(print_schema(sys.stdout))
-
-
-@app.command()
-def ics(
-    file: Annotated[Path, typer.Argument(help="the schedule file")],
-    out: Annotated[Path | None, typer.Option("--out", help="write to this file instead of stdout")] = None,
-    lang: Annotated[str, typer.Option("--lang", help="language of titles and descriptions: en, fr or es")] = "en",
-) -> None:
-    """The agenda as iCalendar."""
-    from bot.cli.schedule import export_ics
-
-    if lang not in ("en", "fr", "es"):
-        raise typer.BadParameter("use en, fr or es", param_hint="--lang")
-    raise typer.Exit(export_ics(file, out, lang, sys.stdout, sys.stderr))
-
-
-@app.command()
-def provision(
-    file: Annotated[Path, typer.Argument(help="the schedule file")],
-    dry_run: Annotated[
-        bool, typer.Option("--dry-run", help="show what would change; create or update nothing")
-    ] = False,
-) -> None:
-    """Create or update the event's Zoom meetings, idempotently."""
-    from bot.cli.provision import run
-    from bot.config.settings import load_settings
-
-    raise typer.Exit(run(file, dry_run=dry_run, settings=load_settings()))
-
-
-# -- rehearsal, report and the live bot (bodies in bot/cli/rehearse.py, bot/cli/report.py, bot/serve.py)
+# -- rehearsal, Zoom, the live bot and the report (bot/cli/rehearse.py, provision.py, report.py, bot/serve.py) -----
 
 
 @app.command("rehearse")
@@ -142,6 +112,20 @@ def rehearse_command(
     from bot.cli.rehearse import run_rehearsal
 
     raise typer.Exit(run_rehearsal(file, scenario, out, sys.stdout, sys.stderr))
+
+
+@app.command()
+def provision(
+    file: Annotated[Path, typer.Argument(help="the schedule file")],
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="show what would change; create or update nothing")
+    ] = False,
+) -> None:
+    """Create or update the event's Zoom meetings, idempotently."""
+    from bot.cli.provision import run
+    from bot.config.settings import load_settings
+
+    raise typer.Exit(run(file, dry_run=dry_run, settings=load_settings()))
 
 
 def _iso_option(value: str | None) -> str | None:
@@ -196,3 +180,43 @@ def report(
     if lang not in ("en", "fr", "es"):
         raise typer.BadParameter("use en, fr or es", param_hint="--lang")
     raise typer.Exit(run_report(out, schedule_file, lang, database, sys.stdout, sys.stderr))
+
+
+# -- tools (bodies in bot/cli/prefill.py, bot/cli/schedule.py, bot/cli/db.py) --------------------------------------
+
+
+@app.command("translate")
+def translate_command(
+    file: Annotated[Path, typer.Argument(help="the schedule file")],
+    out: Annotated[
+        Path | None, typer.Option("--out", help="where to write the reviewed copy (default FILE.translated.yaml)")
+    ] = None,
+) -> None:
+    """Fill missing fr/es titles, summaries and questions by machine translation, into a copy for review."""
+    import asyncio
+
+    from bot.cli.prefill import run_prefill_command
+
+    raise typer.Exit(asyncio.run(run_prefill_command(file, out, sys.stdout, sys.stderr)))
+
+
+@app.command()
+def schema() -> None:
+    """Print the JSON Schema of schedule files."""
+    from bot.cli.schedule import print_schema
+
+    raise typer.Exit(print_schema(sys.stdout))
+
+
+@app.command()
+def ics(
+    file: Annotated[Path, typer.Argument(help="the schedule file")],
+    out: Annotated[Path | None, typer.Option("--out", help="write to this file instead of stdout")] = None,
+    lang: Annotated[str, typer.Option("--lang", help="language of titles and descriptions: en, fr or es")] = "en",
+) -> None:
+    """The agenda as iCalendar."""
+    from bot.cli.schedule import export_ics
+
+    if lang not in ("en", "fr", "es"):
+        raise typer.BadParameter("use en, fr or es", param_hint="--lang")
+    raise typer.Exit(export_ics(file, out, lang, sys.stdout, sys.stderr))
