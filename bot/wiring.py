@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
@@ -25,6 +26,8 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import BaseRoute, Route
 
+from bot.adapters.metrics.metered import MeteredChat, MeteredTranslator
+from bot.adapters.metrics.prometheus import PrometheusMetrics, metrics_route
 from bot.adapters.store.audit import SqlAuditLog
 from bot.adapters.store.engine import create_engine
 from bot.adapters.store.floor_lists import FloorLists
@@ -43,6 +46,7 @@ from bot.app.fanout import FanoutChat
 from bot.app.floor import FloorService, schedule_policy
 from bot.app.leader import Leadership
 from bot.app.ports.chat import AudienceKind, ChatPort, MessageRef
+from bot.app.ports.metrics import Meter
 from bot.app.ports.waits import Waits
 from bot.app.run_of_show import Conductor, CueRunner
 from bot.app.runtime import EventRuntime, runtime_authorizer
@@ -56,6 +60,7 @@ from bot.domain.agenda.timemap import TimeMap
 from bot.i18n import catalog as i18n
 from bot.i18n.cues import item_title, render_cue
 from bot.i18n.texts import CatalogTexts
+from bot.probes import VERSION, readyz, sample
 
 log = logging.getLogger(__name__)
 
@@ -127,6 +132,9 @@ class Bot:
     waits: Waits = field(default_factory=LoopWaits)
     steps: dict[str, Step] = field(default_factory=dict)
     keeping: bool = False
+    metrics: PrometheusMetrics = field(default_factory=lambda: PrometheusMetrics(VERSION))
+    delivery: MeteredChat | None = None  # Slack's deliveries, timed: /readyz reads since when they fail
+    born: float = field(default_factory=time.monotonic)
     _electing: asyncio.Lock = field(default_factory=asyncio.Lock)
 
     @property
@@ -136,7 +144,7 @@ class Bot:
     def routes(self) -> list[BaseRoute]:
         console = self.console.routes() if self.console is not None else []
         return [Route("/healthz", self.healthz, methods=["GET"]), Route("/readyz", self.readyz, methods=["GET"]),
-                *self.extra_routes, *console]
+                metrics_route(self.metrics, lambda: sample(self)), *self.extra_routes, *console]
 
     @property
     def ready(self) -> bool:
@@ -156,17 +164,17 @@ class Bot:
                                  "error": f"{type(error).__name__}: {error}"[:300]}, status_code=503)
 
     async def readyz(self, request: Request) -> JSONResponse:
-        """Readiness: 503 until started, then 200 (what load balancers and Kubernetes readiness probes read as
-        "not ready yet, ask again": no traffic is routed to a standby still starting)."""
-        body = {"status": "ok" if self.ready else "starting",
-                "startup": {name: step.describe() for name, step in self.steps.items()}}
-        return JSONResponse(body, status_code=200 if self.ready else 503)
+        """Readiness (bot/probes.py): 503 while starting, the store is unreachable or deliveries have failed
+        for over a minute, saying why."""
+        return await readyz(self, request)
 
     async def _health(self) -> dict[str, Any]:
         next_cue = next_job(self.conductor, "cue:")
         states = await self.runner.ledger.cue_states()
         return {
             "status": "ok" if self.ready else "starting",
+            "version": VERSION,
+            "uptime_seconds": round(time.monotonic() - self.born, 1),
             "startup": {name: step.describe() for name, step in self.steps.items()},
             "event": self.schedule.event.id,
             "leader": self.leadership.leading,
@@ -268,16 +276,17 @@ class Bot:
 
 def build_runtime(
     schedule: Schedule, chat: ChatPort, store: Store, clock: Clock, timers: Timers, *,
-    translator: ChatTranslator | None, publish_board: bool,
+    translator: ChatTranslator | None, publish_board: bool, meter: Meter | None = None,
 ) -> EventRuntime:
     """The runtime and the floor service beneath it: the one place they are constructed."""
-    floor = FloorService(store.floor, authorize=runtime_authorizer(schedule), policy_for=schedule_policy(schedule))
+    floor = FloorService(store.floor, authorize=runtime_authorizer(schedule), policy_for=schedule_policy(schedule),
+                         meter=meter)
     return EventRuntime(schedule, chat, floor, store.kv, clock, timers, CatalogTexts(schedule.group_names()),
-                        translator=translator, audit=store.audit, publish_board=publish_board)
+                        translator=translator, audit=store.audit, publish_board=publish_board, meter=meter)
 
 
 def _translator(settings: Settings, schedule: Schedule, chat: ChatPort, schedule_path: Path | None,
-                waits: Waits) -> ChatTranslator:
+                waits: Waits, metrics: PrometheusMetrics) -> ChatTranslator:
     from bot.adapters.translation.factory import translator_from_settings
     from bot.adapters.translation.glossary import load_glossary
 
@@ -285,7 +294,8 @@ def _translator(settings: Settings, schedule: Schedule, chat: ChatPort, schedule
         texts = {str(lang): i18n.render(message_key, str(lang), **values) for lang in schedule.event.languages}
         await chat.announce(texts, audience=AudienceKind.CHAIRS, key=f"chairs:{message_key}")
 
-    backend = translator_from_settings(settings, glossary=load_glossary(schedule_path), waits=waits)
+    backend = MeteredTranslator(translator_from_settings(settings, glossary=load_glossary(schedule_path), waits=waits),
+                                metrics, waits.now)
     return ChatTranslator(backend, notify_chairs=notify_chairs, waits=waits)
 
 
@@ -319,7 +329,8 @@ async def build(
     agenda = AgendaClock(wall, timemap)
 
     local: LocalChat | None = None
-    slack = None
+    slack = delivery = None
+    metrics = PrometheusMetrics(VERSION)
     if surface is not None:
         chat = surface
     else:
@@ -329,9 +340,11 @@ async def build(
             from bot.adapters.slack.runtime import build_slack
 
             slack = build_slack(settings, schedule, dedupe=store.seen, kv=store.kv, clock=agenda, waits=waits)
-            chat = FanoutChat(slack.chat, local)
+            delivery = MeteredChat(slack.chat, metrics, waits.now)
+            chat = FanoutChat(delivery, local)
+            metrics.watch_outbox(slack.health)
 
-    chat_translator = (_translator(settings, schedule, chat, schedule_path, waits) if translator == "settings"
+    chat_translator = (_translator(settings, schedule, chat, schedule_path, waits, metrics) if translator == "settings"
                        else translator)
     owner = owner or f"floorbot-{uuid.uuid4().hex[:10]}"
     leadership = Leadership(store.lease, f"event:{schedule.event.id}", owner, wall)
@@ -344,7 +357,7 @@ async def build(
         runner.is_leader = leadership.check
     conductor = Conductor(runner, cues, timemap=timemap, zone=ZoneInfo(schedule.event.timezone))
     runtime = build_runtime(schedule, chat, store, agenda, timers or SchedulerTimers(conductor, timemap),
-                            translator=chat_translator, publish_board=slack is not None)
+                            translator=chat_translator, publish_board=slack is not None, meter=metrics)
 
     runtime.commands.reposter = conductor.repost  # `/floor repost`: the chairs post what a late start skipped
 
@@ -365,7 +378,7 @@ async def build(
 
         runtime.listeners.append(refresh_console)
     bot = Bot(schedule, settings, store, runtime, runner, conductor, leadership, chat_translator, wall, chat, console,
-              slack, owns_store, waits=waits)
+              slack, owns_store, waits=waits, metrics=metrics, delivery=delivery)
     if slack is not None:
         slack.intake.handler = runtime.handle
         slack.home.facts = _SlackHomeFacts(runtime)  # the runtime exists only now

@@ -24,6 +24,7 @@ from bot.app.floor import SYSTEM_ACTOR, Authorizer, FloorService, schedule_autho
 from bot.app.people import People
 from bot.app.places import Places
 from bot.app.ports.chat import ChatPort, InboundEvent, MessageRef
+from bot.app.ports.metrics import Meter, NoMeter
 from bot.app.ports.store import AuditLog, KeyValues
 from bot.app.ports.texts import Texts
 from bot.app.relay import Relay
@@ -54,7 +55,9 @@ class EventRuntime:
         publish_board: bool = False,  # the surface shows one live board per discussion (Slack's chairs channel)
         present: Callable[[], frozenset[str] | None] = lambda: None,  # who is in the meeting (Zoom presence)
         places: Places | None = None,  # the sequencer of events that arrive without a place
+        meter: Meter | None = None,
     ) -> None:
+        self.meter = meter or NoMeter()
         self.schedule = schedule
         self.floor = floor
         self.kv = kv
@@ -125,6 +128,7 @@ class EventRuntime:
         self.relay.translator = translator
 
     async def handle(self, event: InboundEvent) -> None:
+        self.meter.inbound_event(event.source)
         await self.dispatch.handle(event)
 
     async def run(self, command: Command, event: InboundEvent, who: Participant) -> Outcome | None:

@@ -132,6 +132,11 @@ class LocalChat:
         self._subscribers: list[_Subscriber] = []
         self._boards: dict[tuple[str, str], MessageRef] = {}  # (discussion, lang) -> its live board
 
+    def connections(self) -> dict[str, int]:
+        """Live streams by role (chair, attendee): what /metrics reports as console connections."""
+        chairs = sum(1 for s in self._subscribers if s.chair)
+        return {"chair": chairs, "attendee": len(self._subscribers) - chairs}
+
     # -- ChatPort ------------------------------------------------------------------------------------------
 
     async def announce(
