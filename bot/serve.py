@@ -26,6 +26,7 @@ def run_serve(
     import uvicorn
 
     from bot.config.loader import load_schedule
+    from bot.config.needs import surface_problems
     from bot.config.settings import load_settings
 
     result = load_schedule(file)
@@ -35,6 +36,12 @@ def run_serve(
         return 1
     settings = load_settings()
     schedule = result.schedule
+    # What the configured surfaces need of the schedule, as `floorbot check` words it: refused before starting.
+    missing = surface_problems(schedule, result.source, settings, str(file))
+    for problem in missing:
+        print(problem.format(), file=sys.stderr)
+    if missing:
+        return 1
     database_url = None
     if scenario is not None or rehearsal_out is not None:
         out = rehearsal_out or Path("rehearsal-out")

@@ -7,12 +7,13 @@ import asyncio
 from pathlib import Path
 
 import httpx
+import pytest
 from prometheus_client.parser import text_string_to_metric_families
 from pydantic import SecretStr
 
 from bot.adapters.slack.outbox import DeliveryFailed
-from bot.app.floor import next_op, request_op
 from bot.adapters.store.engine import create_engine
+from bot.app.floor import next_op, request_op
 from bot.config.settings import Settings
 from bot.domain.floor.state import Participant
 from bot.testing.timing import VirtualWaits
@@ -124,10 +125,8 @@ async def test_readyz_says_why_when_deliveries_fail_for_over_a_minute(tmp_path: 
             assert (await ready(bot))[0] == 200
             fake.fail("chat.postMessage", 200, times=100, error="channel_not_found")  # permanent: not retried
             for _ in range(2):
-                try:
+                with pytest.raises(DeliveryFailed):
                     await bot.chat.announce({"en": "a", "fr": "b", "es": "c"}, key=f"doomed:{vt.now()}")
-                except DeliveryFailed:
-                    pass
                 status, body = await ready(bot)
                 assert status == 200, "a failure under a minute old is not yet a reason"
                 await vt.advance(40)

@@ -86,6 +86,15 @@ def plan_command(
     raise typer.Exit(show_plan(file, tz, as_json, sys.stdout, sys.stderr))
 
 
+@app.command("check")
+def check_command(file: Annotated[Path, typer.Argument(help="the schedule file")]) -> None:
+    """Pre-flight: the schedule, Slack (token, scopes, channels), Zoom, translation quota, the database."""
+    from bot.cli.check import check_command as run_check
+    from bot.config.settings import load_settings
+
+    raise typer.Exit(run_check(file, load_settings(), sys.stdout))
+
+
 # -- rehearsal, Zoom, the live bot and the report (bot/cli/rehearse.py, provision.py, report.py, bot/serve.py) -----
 
 
@@ -220,3 +229,29 @@ def ics(
     if lang not in ("en", "fr", "es"):
         raise typer.BadParameter("use en, fr or es", param_hint="--lang")
     raise typer.Exit(export_ics(file, out, lang, sys.stdout, sys.stderr))
+
+
+db = typer.Typer(help="The database's schema: upgrade it, or show where it is.", no_args_is_help=True)
+app.add_typer(db, name="db")
+
+
+@db.command("upgrade")
+def db_upgrade(
+    database: Annotated[str | None, typer.Option("--database", help="SQLAlchemy URL (default FLOORBOT_DATABASE_URL)")]
+    = None,
+) -> None:
+    """Create the schema or bring it to this version's (what `serve` also does at start)."""
+    from bot.cli.db import upgrade
+
+    raise typer.Exit(upgrade(database, sys.stdout, sys.stderr))
+
+
+@db.command("current")
+def db_current(
+    database: Annotated[str | None, typer.Option("--database", help="SQLAlchemy URL (default FLOORBOT_DATABASE_URL)")]
+    = None,
+) -> None:
+    """The schema's revision and this version's; exit 1 if they differ or there is no database. Creates nothing."""
+    from bot.cli.db import current
+
+    raise typer.Exit(current(database, sys.stdout, sys.stderr))
