@@ -10,12 +10,14 @@ out the user's language, parses the chat grammar once and hands one `InboundEven
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 import re
 from collections.abc import Callable, Coroutine
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any
+from urllib.parse import parse_qs
 
 from slack_bolt.adapter.starlette.async_handler import AsyncSlackRequestHandler
 from slack_bolt.async_app import AsyncAck, AsyncApp
@@ -40,8 +42,10 @@ from bot.domain.grammar import Command, Verb, parse, parse_floor
 
 log = logging.getLogger(__name__)
 
-# Reactions that mean "I request the floor" (✋ and its alias; skin tones are stripped first).
-FLOOR_REACTIONS = frozenset({"raised_hand", "hand"})
+# Reactions that mean "I request the floor": ✋ (and its alias), 🙋 (and its gendered forms), 🤚; skin tones are
+# stripped first. Removing one withdraws the request.
+FLOOR_REACTIONS = frozenset({"raised_hand", "hand", "raising_hand", "man-raising-hand", "woman-raising-hand",
+                             "raised_back_of_hand"})
 _PLAIN_MESSAGE_SUBTYPES = {None, "thread_broadcast", "file_share", "me_message"}
 
 
@@ -116,9 +120,41 @@ def reaction_inbound(body: dict[str, Any], event: dict[str, Any]) -> RawInbound 
     item = event.get("item") or {}
     if name not in FLOOR_REACTIONS or item.get("type") != "message":
         return None
+    extra = {"channel": str(item.get("channel"))}
+    if event.get("type") == "reaction_removed":
+        extra["removed"] = "1"
     return RawInbound(InboundKind.REACTION, str(body.get("event_id") or f"reaction:{event.get('event_ts')}"),
                       str(event.get("user", "")), "raised_hand", str(item.get("channel")), str(item.get("ts")),
-                      _at(event.get("event_ts")), {"channel": str(item.get("channel"))})
+                      _at(event.get("event_ts")), extra)
+
+
+def malformed(body: bytes, content_type: str) -> str | None:
+    """Why a body is not something Slack sends (None if it may be): bolt would fail on it with a traceback."""
+    try:
+        if content_type.startswith("application/json"):
+            if not isinstance(json.loads(body), dict):
+                return "a JSON body that is not an object"
+        elif content_type.startswith("application/x-www-form-urlencoded"):
+            payload = parse_qs(body.decode()).get("payload")
+            if payload and not isinstance(json.loads(payload[0]), dict):
+                return "a payload that is not a JSON object"
+    except (ValueError, UnicodeDecodeError) as error:
+        return f"unreadable body ({type(error).__name__})"
+    return None
+
+
+class _NoTokenNotice(logging.Filter):
+    """bolt reads SLACK_BOT_TOKEN from the environment by itself, then warns on every start that it goes unused
+    because we give it our client and `authorize`: exactly what we intend, and alarming in an operator's log."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "`token`" not in record.getMessage()
+
+
+def _quiet_bolt_token_notice() -> None:
+    logger = logging.getLogger("slack_bolt.AsyncApp")
+    if not any(isinstance(f, _NoTokenNotice) for f in logger.filters):
+        logger.addFilter(_NoTokenNotice())
 
 
 def command_inbound(command: dict[str, Any]) -> RawInbound:
@@ -171,10 +207,12 @@ class SlackIntake:
         self.places = Places()  # each event's place in its channel's order, taken in the listener
         # An empty secret can never verify: without one, every HTTP request is refused (Socket Mode skips it).
         self.authorize = BotTokenAuthorize(client)  # never refuses an event because Slack's API is down
+        _quiet_bolt_token_notice()
         self.app = AsyncApp(client=client, signing_secret=signing_secret or "", process_before_response=False,
                             authorize=self.authorize)
         self.app.event("message")(self._on_message)
         self.app.event("reaction_added")(self._on_reaction)
+        self.app.event("reaction_removed")(self._on_reaction)
         self.app.event("app_home_opened")(self._on_home)
         self.app.command("/floor")(self._on_command)
         self.app.action(re.compile(".+"))(self._on_action)
@@ -183,7 +221,14 @@ class SlackIntake:
     # -- transport ----------------------------------------------------------------------------------------
 
     async def _endpoint(self, request: Request) -> Response:
-        return await self._http.handle(request)
+        problem = malformed(await request.body(), request.headers.get("content-type", ""))
+        if problem is None:
+            try:
+                return await self._http.handle(request)
+            except (ValueError, TypeError, AttributeError, KeyError) as error:  # bolt parsing what it expected
+                problem = f"{type(error).__name__}: {error}"[:200]
+        log.warning("malformed Slack request refused with 400: %s", problem)
+        return Response("malformed request", status_code=400)
 
     def routes(self, path: str = "/slack/events") -> list[Route]:
         return [Route(path, self._endpoint, methods=["POST"])]
@@ -304,7 +349,7 @@ def _command_of(event: InboundEvent) -> Command | None:
     if event.kind is InboundKind.ACTION:
         return parse_floor(event.extra.get("value") or event.text)
     if event.kind is InboundKind.REACTION:  # only the floor reactions get this far (see `reaction_inbound`)
-        return Command(Verb.REQUEST, RequestKind.NEW)
+        return Command(Verb.WITHDRAW) if event.extra.get("removed") else Command(Verb.REQUEST, RequestKind.NEW)
     return None
 
 
