@@ -154,19 +154,14 @@ async def _translation_checks(schedule: Schedule | None, settings: Settings) -> 
     return [Check(name, Result.OK, _t("translation.ok", **values))]
 
 
-def _missing_sqlite_file(database_url: str) -> bool:
-    """A SQLite URL whose file does not exist: connecting would create it, and a check creates nothing."""
-    url = make_url(database_url)
-    return url.get_backend_name() == "sqlite" and bool(url.database) and not Path(url.database or "").exists()
-
-
 async def _database_checks(settings: Settings) -> list[Check]:
     from bot.adapters.store.migrate import current_revision, head_revision
+    from bot.adapters.store.urls import missing_sqlite_file
 
     url = make_url(settings.floorbot_database_url)
     shown = url.render_as_string(hide_password=True)
     name = _t("database.name")
-    if _missing_sqlite_file(settings.floorbot_database_url):
+    if missing_sqlite_file(settings.floorbot_database_url):
         return [Check(name, Result.OK, _t("database.missing", url=shown), _t("database.fix"))]
     try:
         async with asyncio.timeout(10):

@@ -4,12 +4,12 @@
 from __future__ import annotations
 
 import asyncio
-from pathlib import Path
 from typing import TextIO
 
 from sqlalchemy.engine import make_url
 
 from bot.adapters.store.migrate import current_revision, head_revision, upgrade_to_head
+from bot.adapters.store.urls import missing_sqlite_file
 
 
 def _url(database: str | None) -> str:
@@ -37,8 +37,7 @@ def upgrade(database: str | None, out: TextIO, err: TextIO) -> int:
 
 def current(database: str | None, out: TextIO, err: TextIO) -> int:
     url = _url(database)
-    parsed = make_url(url)
-    if parsed.get_backend_name() == "sqlite" and parsed.database and not Path(parsed.database).exists():
+    if missing_sqlite_file(url):
         print(f"{_shown(url)}: no database yet (floorbot db upgrade creates it)", file=err)
         return 1
     try:
