@@ -10,11 +10,13 @@ from pathlib import Path
 
 import pytest
 from pydantic import SecretStr
+from rich.console import Console
 from typer.testing import CliRunner
 
 from bot.adapters.store.migrate import upgrade_to_head
 from bot.cli.check import Check, Result, expected_characters, print_checks, run_checks
 from bot.cli.main import app
+from bot.cli.provision import provision_command
 from bot.config.loader import load_schedule
 from bot.config.settings import Settings
 from tests.conftest import ROOT
@@ -43,12 +45,17 @@ def settings_for(slack: FakeSlack, deepl: FakeDeepL, zoom: FakeZoom, database: s
 
 
 async def checked(tmp_path: Path, fake: FakeSlack, *, migrate: bool = True) -> tuple[int, str, list[Check]]:
+    """`migrate`: the database exists and the event's Zoom meetings were provisioned, as before the day."""
     database = f"sqlite:///{tmp_path / 'check.sqlite'}"
     if migrate:
         await upgrade_to_head(database)
     async with FakeSlackServer(fake) as slack:
         with deepl_and_zoom() as (deepl, zoom):
-            checks = await run_checks(REFERENCE, settings_for(slack, deepl, zoom, database))
+            settings = settings_for(slack, deepl, zoom, database)
+            if migrate:
+                assert await provision_command(REFERENCE, dry_run=False, settings=settings,
+                                               console=Console(file=io.StringIO())) == 0
+            checks = await run_checks(REFERENCE, settings)
     out = io.StringIO()
     status = print_checks(checks, REFERENCE, out)
     return status, out.getvalue(), checks
@@ -65,8 +72,9 @@ def with_channels(*, leave_out: str | None = None, outsider: str | None = None) 
 async def test_everything_in_place_passes(tmp_path: Path) -> None:
     status, out, checks = await checked(tmp_path, with_channels())
     assert status == 0, out
-    # The schedule, Slack's token and scopes, its four channels, Zoom, translation, the database.
-    assert [check.result for check in checks] == [Result.OK] * 10
+    # The schedule, Slack's token and scopes, its four channels, Zoom and its meetings, translation, the database.
+    assert [check.result for check in checks] == [Result.OK] * 11
+    assert "the 4 meetings match the schedule" in out
     assert "#ungp-fr (C0FR0000001): the bot is a member" in out and "All checks passed" in out
 
 
@@ -76,7 +84,7 @@ async def test_one_missing_channel_fails_naming_the_channel_and_the_fix(tmp_path
     line = next(line for line in out.splitlines() if "C0FR0000001" in line)
     assert "Slack channel chat.channels.fr" in line and "channel_not_found" in line
     assert "create the channel, or put its id in chat.channels.fr" in out
-    assert "1 of 10 checks failed" in out
+    assert "1 of 11 checks failed" in out
 
 
 async def test_a_channel_without_the_bot_and_a_missing_scope_say_how_to_fix_them(tmp_path: Path) -> None:
@@ -84,7 +92,9 @@ async def test_a_channel_without_the_bot_and_a_missing_scope_say_how_to_fix_them
     fake.scopes = tuple(scope for scope in fake.scopes if scope != "users:read.email")
     status, out, checks = await checked(tmp_path, fake, migrate=False)
     failed = {check.name: check for check in checks if check.result is Result.FAIL}
-    assert status == 1 and set(failed) == {"Slack channel chat.chairs_channel", "Slack scopes"}
+    assert status == 1 and set(failed) == {"Slack channel chat.chairs_channel", "Slack scopes", "Zoom meetings"}
+    assert failed["Zoom meetings"].found.startswith("4 differ from the schedule: session-1, session-2")
+    assert failed["Zoom meetings"].fix == f"run floorbot provision {REFERENCE} (add --dry-run to see what changes)"
     assert failed["Slack channel chat.chairs_channel"].found == "#chairs (C0CH0000001): the bot is not a member"
     assert failed["Slack channel chat.chairs_channel"].fix == "type /invite @Floorbot in #chairs"
     assert failed["Slack scopes"].found == "missing: users:read.email"

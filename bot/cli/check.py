@@ -12,7 +12,7 @@ import asyncio
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from rich.console import Console
 from rich.table import Table
@@ -26,6 +26,9 @@ from bot.config.settings import Settings
 from bot.domain.agenda.timeline import plan
 from bot.domain.schedule import ItemKind
 from bot.i18n.catalog import render
+
+if TYPE_CHECKING:
+    from bot.adapters.zoom.client import ZoomClient
 
 LANG = "en"  # the operator's console
 # A rough volume for the quota check: chat during the event's sessions, in source characters per minute,
@@ -118,16 +121,41 @@ async def _slack_checks(schedule: Schedule | None, settings: Settings) -> list[C
     return checks
 
 
-async def _zoom_checks(settings: Settings) -> list[Check]:
+async def _zoom_checks(schedule: Schedule | None, settings: Settings, path: Path) -> list[Check]:
     from bot.adapters.zoom.client import ZoomClient
 
     if not settings.zoom_enabled:
         return [Check(_t("zoom.name"), Result.SKIP, _t("zoom.not_configured"))]
+    client = ZoomClient.from_settings(settings)
     try:
-        await ZoomClient.from_settings(settings).connect()
+        await client.connect()
     except Exception as error:
         return [Check(_t("zoom.name"), Result.FAIL, _t("zoom.failed", error=str(error)[:200]), _t("zoom.fix"))]
-    return [Check(_t("zoom.name"), Result.OK, _t("zoom.ok"))]
+    checks = [Check(_t("zoom.name"), Result.OK, _t("zoom.ok"))]
+    if schedule is not None:
+        checks.append(await _zoom_meetings(schedule, settings, client, path))
+    return checks
+
+
+async def _zoom_meetings(schedule: Schedule, settings: Settings, client: ZoomClient, path: Path) -> Check:
+    """The provisioned meetings against the schedule: what `floorbot provision --dry-run` would change."""
+    from bot.adapters.zoom.provision import Provisioner
+    from bot.app.clock import SystemClock
+    from bot.cli.provision import open_meeting_store
+
+    store, engine = await open_meeting_store(settings, dry_run=True)
+    try:
+        outcomes = await Provisioner(schedule, store, client, SystemClock()).run(dry_run=True)
+    except Exception as error:
+        return Check(_t("zoom.meetings"), Result.FAIL, _t("zoom.failed", error=str(error)[:200]), _t("zoom.fix"))
+    finally:
+        await engine.dispose()
+    differ = [o.plan.key for o in outcomes if o.action != "unchanged"]
+    if differ:
+        return Check(_t("zoom.meetings"), Result.FAIL, _t("zoom.meetings_differ", count=len(differ),
+                                                          meetings=", ".join(differ)[:200]),
+                     _t("zoom.meetings_fix", file=path))
+    return Check(_t("zoom.meetings"), Result.OK, _t("zoom.meetings_ok", count=len(outcomes)))
 
 
 async def _translation_checks(schedule: Schedule | None, settings: Settings) -> list[Check]:
@@ -178,7 +206,7 @@ async def _database_checks(settings: Settings) -> list[Check]:
 
 async def run_checks(path: Path, settings: Settings) -> list[Check]:
     schedule, checks = _schedule_checks(path, settings)
-    for group in (_slack_checks(schedule, settings), _zoom_checks(settings),
+    for group in (_slack_checks(schedule, settings), _zoom_checks(schedule, settings, path),
                   _translation_checks(schedule, settings), _database_checks(settings)):
         checks += await group
     return checks

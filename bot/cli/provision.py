@@ -30,7 +30,7 @@ def _t(key: str, **values: object) -> str:
     return render(f"zoom.provision.{key}", LANG, **values)
 
 
-async def _open_store(settings: Settings, *, dry_run: bool) -> tuple[KeyValueStore, AsyncEngine]:
+async def open_meeting_store(settings: Settings, *, dry_run: bool) -> tuple[KeyValueStore, AsyncEngine]:
     from bot.adapters.store.engine import create_engine
     from bot.adapters.store.key_values import SqlKeyValues
     from bot.adapters.store.migrate import upgrade_to_head
@@ -63,7 +63,7 @@ async def provision_command(
         console.print(_t("dry_run_offline"), markup=False)
     engine: AsyncEngine | None = None
     if store is None:
-        store, engine = await _open_store(settings, dry_run=dry_run)
+        store, engine = await open_meeting_store(settings, dry_run=dry_run)
     try:
         return await _provision(schedule, store, client, dry_run=dry_run, console=console)
     finally:
