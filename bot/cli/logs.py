@@ -46,8 +46,9 @@ class RedactingFormatter(logging.Formatter):
         return TOKEN_SHAPES.sub(MASK, line)
 
 
-def configured_secrets() -> list[str]:
-    """Every secret the settings hold (an unreadable `.env` is reported by the command itself, not here)."""
+def _settings() -> tuple[str | None, str, list[str]]:
+    """(level, format, every secret) from the settings (environment or `.env`); an unreadable `.env` is
+    reported by the command itself, so here the environment alone is read."""
     from pydantic import SecretStr
 
     from bot.config.settings import load_settings
@@ -55,8 +56,9 @@ def configured_secrets() -> list[str]:
     try:
         settings = load_settings()
     except Exception:
-        return []
-    return [value.get_secret_value() for value in settings.__dict__.values() if isinstance(value, SecretStr)]
+        return os.environ.get("FLOORBOT_LOG_LEVEL"), os.environ.get("FLOORBOT_LOG_FORMAT", "text"), []
+    secrets = [value.get_secret_value() for value in settings.__dict__.values() if isinstance(value, SecretStr)]
+    return settings.floorbot_log_level, settings.floorbot_log_format, secrets
 
 
 def make_formatter(json: bool, secrets: Iterable[str]) -> logging.Formatter:
@@ -86,10 +88,10 @@ class StderrHandler(logging.StreamHandler):  # type: ignore[type-arg]
 def configure_logging(default_level: str = "WARNING", *, secrets: Iterable[str] | None = None) -> logging.Handler:
     """Put one handler on the root logger (replacing the one a previous call put there, and leaving any other
     alone: a test runner's capture keeps working); returns it."""
-    level = os.environ.get("FLOORBOT_LOG_LEVEL", default_level).upper()
-    json = os.environ.get("FLOORBOT_LOG_FORMAT", "text").lower() == "json"
+    configured_level, log_format, configured = _settings()
+    level = (configured_level or default_level).upper()
     handler = StderrHandler()
-    handler.setFormatter(make_formatter(json, configured_secrets() if secrets is None else secrets))
+    handler.setFormatter(make_formatter(log_format.lower() == "json", configured if secrets is None else secrets))
     root = logging.getLogger()
     for old in [h for h in root.handlers if isinstance(h, StderrHandler)]:
         root.removeHandler(old)

@@ -16,6 +16,8 @@ class Settings(BaseSettings):
     floorbot_database_url: str = Field(default="sqlite:///floorbot.sqlite")
     floorbot_host: str = "127.0.0.1"
     floorbot_port: int = 3000
+    floorbot_log_level: str | None = None  # None: the command's default (bot/cli/logs.py)
+    floorbot_log_format: str = "text"  # or "json"
 
     slack_bot_token: SecretStr | None = None
     slack_signing_secret: SecretStr | None = None
