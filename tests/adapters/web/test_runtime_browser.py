@@ -176,7 +176,7 @@ def test_an_attendee_requests_and_the_chair_gives_the_floor_on_the_real_runtime(
 
     server.advance(timedelta(seconds=155))  # past the warning (30 s before the end): its timer fires
     expect(sebastian.locator("#countdown")).to_have_text(re.compile(r"^0:2\d$"))
-    assert seconds(lene.locator("#chair-countdown").inner_text()) <= 25
+    expect(lene.locator("#chair-countdown")).to_have_text(re.compile(r"^0:[0-2]\d$"))  # waits: its own stream
     expect(sebastian.locator("#countdown").locator("xpath=..")).to_have_class(re.compile(r"\bwarn\b"))
     shots = advance_and_shot_dir()
     sebastian.evaluate("window.scrollTo(0, 0)")
