@@ -26,6 +26,7 @@ def run_serve(
     import uvicorn
 
     from bot.config.loader import load_schedule
+    from bot.config.needs import surface_problems
     from bot.config.settings import load_settings
 
     result = load_schedule(file)
@@ -42,6 +43,12 @@ def run_serve(
         print(i18n.render(refused.key, "en", **refused.values), file=sys.stderr)
         return 1
     schedule = result.schedule
+    # What the configured surfaces need of the schedule, as `floorbot check` words it: refused before starting.
+    missing = surface_problems(schedule, result.source, settings, str(file))
+    for problem in missing:
+        print(problem.format(), file=sys.stderr)
+    if missing:
+        return 1
     database_url = None
     if scenario is not None or rehearsal_out is not None:
         out = rehearsal_out or Path("rehearsal-out")
@@ -57,8 +64,9 @@ def run_serve(
             from bot.rehearsal.live import attach_scenario
 
             attach_scenario(bot, scenario)
+        # log_config=None: uvicorn's own lines go through the handler every command configures (bot/cli/logs.py).
         config = uvicorn.Config(bot.app(), host=settings.floorbot_host, port=settings.floorbot_port,
-                                log_level="info")
+                                log_config=None)
         url = f"http://{settings.floorbot_host}:{settings.floorbot_port}/"
         print(i18n.render("runtime.listening", "en", url=url), file=sys.stderr)
         await uvicorn.Server(config).serve()

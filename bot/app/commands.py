@@ -8,6 +8,7 @@ are answered directly.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
@@ -41,6 +42,8 @@ from bot.domain.floor import explain
 from bot.domain.floor.events import Outcome
 from bot.domain.floor.state import FloorState, Participant, RequestKind, Surface
 from bot.domain.grammar import Command, Verb
+
+log = logging.getLogger(__name__)
 
 
 def _sources() -> dict[str, Surface]:
@@ -173,6 +176,8 @@ class Commands:
                 | ({"cue": command.cue} if command.cue else {}),
             ))
         if not decision.allowed:
+            log.info("refused %s by %s on %s: %s", command.verb.value, event.user_id, current or "-",
+                     decision.reason_key)
             await self.effects.replies.reply(who.person, event, decision.reason_key)
             return
         await action(*args)

@@ -16,11 +16,13 @@ so the waiting happens in Python rather than on database connections.
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, Protocol
 
+from bot.app.ports.metrics import Meter, NoMeter
 from bot.app.ports.store import AuditRecord, FloorStore, FloorTransaction
 from bot.config.model import Schedule
 from bot.domain import authz
@@ -34,6 +36,8 @@ from bot.domain.grammar import Verb
 Apply = Callable[[FloorState, datetime, FloorPolicy], Outcome]
 # What a transaction decided: the outcome, the list's row version after it, the state as stored (if known).
 _Applied = tuple[Outcome, int, FloorState | None]
+
+log = logging.getLogger(__name__)
 
 # Operations the bot runs on its own behalf (the speaker's timer): no person to authorise.
 SYSTEM_ACTOR = "system:floorbot"
@@ -115,7 +119,9 @@ class FloorService:
         *,
         authorize: Authorizer,
         policy_for: Callable[[str], FloorPolicy] = lambda _discussion_id: FloorPolicy(),
+        meter: Meter | None = None,
     ) -> None:
+        self._meter = meter or NoMeter()
         self._store = store
         self._authorize = authorize
         self._policy_for = policy_for
@@ -150,6 +156,11 @@ class FloorService:
             # Only once committed: a rolled-back change must not be remembered.
             if stored is not None:
                 self._cache.put(discussion_id, version, stored)
+        result, reason = _result_of(outcome, decision)
+        if result == "refused":
+            log.info("refused %s by %s on %s: %s", operation.verb, actor, discussion_id, reason)
+        if actor != SYSTEM_ACTOR or outcome.changed:  # not the timer's idle ticks
+            self._meter.floor_operation(operation.verb, result, discussion_id, len(outcome.state.pending))
         return outcome
 
     async def _on_cached(
@@ -219,6 +230,15 @@ class FloorService:
         return self._authorize(actor, verb, discussion_id)
 
 
+def _result_of(outcome: Outcome, decision: Permission) -> tuple[str, str]:
+    """(changed | noop | refused, why): what the audit log and the meter record of an operation."""
+    if outcome.refusal is not None:
+        return "refused", outcome.refusal.reason_key
+    if outcome.noop_reason is not None:
+        return "noop", outcome.noop_reason
+    return "changed", decision.reason_key
+
+
 def _audit_record(
     discussion_id: str,
     operation: FloorOp,
@@ -228,12 +248,7 @@ def _audit_record(
     outcome: Outcome,
     version: int,
 ) -> AuditRecord:
-    if outcome.refusal is not None:
-        result, reason = "refused", outcome.refusal.reason_key
-    elif outcome.noop_reason is not None:
-        result, reason = "noop", outcome.noop_reason
-    else:
-        result, reason = "changed", decision.reason_key
+    result, reason = _result_of(outcome, decision)
     return AuditRecord(
         at=now,
         actor=actor,

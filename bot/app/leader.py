@@ -51,9 +51,16 @@ class Leadership:
         """Whether the instance `holder` has renewed its heartbeat within the lease's lifetime."""
         return await self.lease.is_held(f"{INSTANCE_PREFIX}{holder}", holder, self.clock.now())
 
+    tried: bool = False  # standing by is logged once, not on every attempt
+
     async def try_lead(self) -> bool:
         await self.beat()
-        self.leading = await self.lease.acquire(self.name, self.holder, self.clock.now(), self.ttl)
+        was, self.leading = self.leading, await self.lease.acquire(self.name, self.holder, self.clock.now(), self.ttl)
+        if self.leading and not was:
+            log.info("leading %s as %s", self.name, self.holder)
+        elif not self.leading and not self.tried:
+            log.info("standing by: %s is led by another instance", self.name)
+        self.tried = True
         return self.leading
 
     async def check(self) -> bool:
@@ -67,6 +74,7 @@ class Leadership:
             held = False
         if not held:
             self.leading = False
+            log.warning("lost the lease %s; standing down", self.name)
         return held
 
     async def keep(
@@ -85,7 +93,6 @@ class Leadership:
                         log.warning("lost the lease %s; standing down", self.name)
                         await on_deposed()
                 elif await self.try_lead():
-                    log.info("elected leader of %s", self.name)
                     await on_elected()
             except asyncio.CancelledError:
                 raise

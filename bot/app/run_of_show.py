@@ -67,6 +67,10 @@ async def _always_leader() -> bool:
     return True
 
 
+def _kind(cue: CueLike) -> str:
+    return str(getattr(cue.kind, "value", cue.kind))
+
+
 @dataclass
 class CueRunner:
     """Posts one cue exactly once: claim, run its floor effects, render in every language, post, mark."""
@@ -104,6 +108,7 @@ class CueRunner:
         if self.on_posted is not None:
             self.on_posted(cue, refs)
         await self.ledger.mark_cue(cue.id, LedgerState.LATE if late else LedgerState.POSTED, self.clock.now())
+        log.info("cue %s (%s, %s) posted%s", cue.id, _kind(cue), cue.item, " late" if late else "")
         self.posted.append(cue.id)
         self.last_posted_at = self.clock.now()
         return True
@@ -120,6 +125,7 @@ class CueRunner:
         if self.on_posted is not None:
             self.on_posted(cue, refs)
         await self.ledger.mark_cue(cue.id, LedgerState.LATE, self.clock.now())
+        log.info("cue %s (%s, %s) posted late at a chair's request", cue.id, _kind(cue), cue.item)
         self.posted.append(cue.id)
         self.last_posted_at = self.clock.now()
         return True
@@ -144,6 +150,10 @@ class CueRunner:
         texts = {lang: self._summary(reported, state, at or now, lang) for lang in self.languages}
         await self.chat.announce(texts, audience=AudienceKind.CHAIRS, key=f"missed:{now.isoformat()}")
         await self.ledger.mark_cues([cue.id for cue in reported], LedgerState.MISSED, self.clock.now())
+        for cue, lateness in missed:
+            if cue.id in won:
+                log.warning("cue %s (%s, %s) missed: %s past its time; listed to the chairs, not posted", cue.id,
+                            _kind(cue), cue.item, lateness)
 
     def _summary(self, cues: Sequence[CueLike], state: AgendaState | None, at: datetime, lang: str) -> str:
         listed = ", ".join(

@@ -27,6 +27,7 @@ from bot.app.people import People
 from bot.app.places import Places
 from bot.app.plan import LivePlan, PlanCommands
 from bot.app.ports.chat import ChatPort, InboundEvent, MessageRef
+from bot.app.ports.metrics import Meter, NoMeter
 from bot.app.ports.store import AuditLog, KeyValues
 from bot.app.ports.texts import Texts
 from bot.app.relay import Relay
@@ -61,7 +62,9 @@ class EventRuntime:
         present: Callable[[], frozenset[str] | None] = lambda: None,  # who is in the meeting (Zoom presence)
         places: Places | None = None,  # the sequencer of events that arrive without a place
         plan: LivePlan | None = None,  # the run of show with the chairs' changes (the planned cues alone if None)
+        meter: Meter | None = None,
     ) -> None:
+        self.meter = meter or NoMeter()
         self.schedule = schedule
         self.floor = floor
         self.kv = kv
@@ -135,6 +138,7 @@ class EventRuntime:
         self.relay.translator = translator
 
     async def handle(self, event: InboundEvent) -> None:
+        self.meter.inbound_event(event.source)
         await self.dispatch.handle(event)
 
     async def run(self, command: Command, event: InboundEvent, who: Participant) -> Outcome | None:

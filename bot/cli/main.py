@@ -14,6 +14,8 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    rich_markup_mode=None,  # plain help: no "<bool>" beside --help
+    context_settings={"max_content_width": 120},
 )
 
 
@@ -21,28 +23,32 @@ def main() -> None:
     app()
 
 
-# Each area registers its commands here; keep the command bodies in their own modules.
+def _version(value: bool) -> None:
+    if value:
+        from importlib.metadata import version
+
+        print(f"floorbot {version('floorbot')}")
+        raise typer.Exit(0)
 
 
-# -- translation (body in bot/cli/prefill.py) -------------------------------------------------
-
-
-@app.command("translate")
-def translate_command(
-    file: Annotated[Path, typer.Argument(help="the schedule file")],
-    out: Annotated[
-        Path | None, typer.Option("--out", help="where to write the reviewed copy (default FILE.translated.yaml)")
-    ] = None,
+@app.callback()
+def _every_command(
+    ctx: typer.Context,
+    _: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
+                                    help="print the version and exit")] = False,
 ) -> None:
-    """Fill missing fr/es titles, summaries and questions by machine translation, into a copy for review."""
-    import asyncio
+    """Runs the live side of virtual multi-stakeholder consultations."""
+    from bot.cli.logs import configure_logging
 
-    from bot.cli.prefill import run_prefill_command
+    # The live bot tells the operator what it does; the other commands speak only when something is wrong.
+    configure_logging("INFO" if ctx.invoked_subcommand in ("serve", "check") else "WARNING")
 
-    raise typer.Exit(asyncio.run(run_prefill_command(file, out, sys.stdout, sys.stderr)))
+
+# Each area registers its commands here, in the order of the day's work (the help lists them in this
+# order); the command bodies live in their own modules.
 
 
-# -- schedule tooling (bodies in bot/cli/schedule.py) ------------------------------------------
+# -- before the day: the schedule and the pre-flight (bodies in bot/cli/schedule.py, bot/cli/check.py) -------------
 
 
 def _zone_option(value: str | None) -> str | None:
@@ -80,43 +86,16 @@ def plan_command(
     raise typer.Exit(show_plan(file, tz, as_json, sys.stdout, sys.stderr))
 
 
-@app.command()
-def schema() -> None:
-    """Print the JSON Schema of schedule files."""
-    from bot.cli.schedule import print_schema
-
-    raise typer.Exit(print_schema(sys.stdout))
-
-
-@app.command()
-def ics(
-    file: Annotated[Path, typer.Argument(help="the schedule file")],
-    out: Annotated[Path | None, typer.Option("--out", help="write to this file instead of stdout")] = None,
-    lang: Annotated[str, typer.Option("--lang", help="language of titles and descriptions: en, fr or es")] = "en",
-) -> None:
-    """The agenda as iCalendar."""
-    from bot.cli.schedule import export_ics
-
-    if lang not in ("en", "fr", "es"):
-        raise typer.BadParameter("use en, fr or es", param_hint="--lang")
-    raise typer.Exit(export_ics(file, out, lang, sys.stdout, sys.stderr))
-
-
-@app.command()
-def provision(
-    file: Annotated[Path, typer.Argument(help="the schedule file")],
-    dry_run: Annotated[
-        bool, typer.Option("--dry-run", help="show what would change; create or update nothing")
-    ] = False,
-) -> None:
-    """Create or update the event's Zoom meetings, idempotently."""
-    from bot.cli.provision import run
+@app.command("check")
+def check_command(file: Annotated[Path, typer.Argument(help="the schedule file")]) -> None:
+    """Pre-flight: the schedule, Slack (token, scopes, channels), Zoom, translation quota, the database."""
+    from bot.cli.check import check_command as run_check
     from bot.config.settings import load_settings
 
-    raise typer.Exit(run(file, dry_run=dry_run, settings=load_settings()))
+    raise typer.Exit(run_check(file, load_settings(), sys.stdout))
 
 
-# -- rehearsal, report and the live bot (bodies in bot/cli/rehearse.py, bot/cli/report.py, bot/serve.py)
+# -- rehearsal, Zoom, the live bot and the report (bot/cli/rehearse.py, provision.py, report.py, bot/serve.py) -----
 
 
 @app.command("rehearse")
@@ -146,6 +125,59 @@ def rehearse_command(
     from bot.cli.rehearse import run_rehearsal
 
     raise typer.Exit(run_rehearsal(file, scenario, out, sys.stdout, sys.stderr, translate=translate))
+
+
+@app.command()
+def provision(
+    file: Annotated[Path, typer.Argument(help="the schedule file")],
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="show what would change; create or update nothing")
+    ] = False,
+) -> None:
+    """Create or update the event's Zoom meetings, idempotently."""
+    from bot.cli.provision import run
+    from bot.config.settings import load_settings
+
+    raise typer.Exit(run(file, dry_run=dry_run, settings=load_settings()))
+
+
+# -- console access (body in bot/cli/invite.py) --------------------------------------------------
+
+
+@app.command("invite")
+def invite_command(
+    file: Annotated[Path, typer.Argument(help="the schedule file")],
+    person: Annotated[
+        list[str] | None, typer.Option("--person", help="a person id (or an interpreter's e-mail); repeatable")
+    ] = None,
+    everyone: Annotated[bool, typer.Option("--all", help="everyone of the schedule, and its interpreters")] = False,
+    role: Annotated[
+        str | None,
+        typer.Option("--role", help="organizer, chair, interpreter or attendee (default: the schedule's)"),
+    ] = None,
+    base_url: Annotated[
+        str | None, typer.Option("--base-url", help="where the links point (default FLOORBOT_PUBLIC_URL)")
+    ] = None,
+    expires: Annotated[
+        str | None, typer.Option("--expires", help="a date or ISO time (default: the day after the event)")
+    ] = None,
+    out: Annotated[Path | None, typer.Option("--out", help="write a CSV for a mail merge instead of printing")] = None,
+    revoke: Annotated[
+        str | None, typer.Option("--revoke", help="withdraw every link and session of this person")
+    ] = None,
+    database: Annotated[
+        str | None, typer.Option("--database", help="SQLAlchemy URL (default FLOORBOT_DATABASE_URL)")
+    ] = None,
+) -> None:
+    """Signed sign-in links for the web console, one per person (or revoke a person's links)."""
+    from bot.cli.invite import run_invite
+    from bot.config.settings import load_settings
+
+    if role is not None and role not in ("organizer", "chair", "interpreter", "attendee"):
+        raise typer.BadParameter("use organizer, chair, interpreter or attendee", param_hint="--role")
+    raise typer.Exit(run_invite(file, load_settings(), people=person or [], everyone=everyone, role=role,
+                                base_url=base_url, expires=expires, out_path=out, revoke=revoke,
+                                database=database, stdout=sys.stdout, stderr=sys.stderr))
 
 
 def _iso_option(value: str | None) -> str | None:
@@ -216,40 +248,67 @@ def report(
     raise typer.Exit(run_report(out, schedule_file, lang, database, sys.stdout, sys.stderr))
 
 
-# -- console access (body in bot/cli/invite.py) --------------------------------------------------
+# -- tools (bodies in bot/cli/prefill.py, bot/cli/schedule.py, bot/cli/db.py) --------------------------------------
 
 
-@app.command("invite")
-def invite_command(
+@app.command("translate")
+def translate_command(
     file: Annotated[Path, typer.Argument(help="the schedule file")],
-    person: Annotated[
-        list[str] | None, typer.Option("--person", help="a person id (or an interpreter's e-mail); repeatable")
-    ] = None,
-    everyone: Annotated[bool, typer.Option("--all", help="everyone of the schedule, and its interpreters")] = False,
-    role: Annotated[
-        str | None,
-        typer.Option("--role", help="organizer, chair, interpreter or attendee (default: the schedule's)"),
-    ] = None,
-    base_url: Annotated[
-        str | None, typer.Option("--base-url", help="where the links point (default FLOORBOT_PUBLIC_URL)")
-    ] = None,
-    expires: Annotated[
-        str | None, typer.Option("--expires", help="a date or ISO time (default: the day after the event)")
-    ] = None,
-    out: Annotated[Path | None, typer.Option("--out", help="write a CSV for a mail merge instead of printing")] = None,
-    revoke: Annotated[
-        str | None, typer.Option("--revoke", help="withdraw every link and session of this person")
-    ] = None,
-    database: Annotated[
-        str | None, typer.Option("--database", help="SQLAlchemy URL (default FLOORBOT_DATABASE_URL)")
+    out: Annotated[
+        Path | None, typer.Option("--out", help="where to write the reviewed copy (default FILE.translated.yaml)")
     ] = None,
 ) -> None:
-    """Signed sign-in links for the web console, one per person (or revoke a person's links)."""
-    from bot.cli.invite import run_invite
-    from bot.config.settings import load_settings
+    """Fill missing fr/es titles, summaries and questions by machine translation, into a copy for review."""
+    import asyncio
 
-    if role is not None and role not in ("organizer", "chair", "interpreter", "attendee"):
-        raise typer.BadParameter("use organizer, chair, interpreter or attendee", param_hint="--role")
-    raise typer.Exit(run_invite(file, load_settings(), people=person or [], everyone=everyone, role=role,
-                                base_url=base_url, expires=expires, out_path=out, revoke=revoke,
-                                database=database, stdout=sys.stdout, stderr=sys.stderr))
+    from bot.cli.prefill import run_prefill_command
+
+    raise typer.Exit(asyncio.run(run_prefill_command(file, out, sys.stdout, sys.stderr)))
+
+
+@app.command()
+def schema() -> None:
+    """Print the JSON Schema of schedule files."""
+    from bot.cli.schedule import print_schema
+
+    raise typer.Exit(print_schema(sys.stdout))
+
+
+@app.command()
+def ics(
+    file: Annotated[Path, typer.Argument(help="the schedule file")],
+    out: Annotated[Path | None, typer.Option("--out", help="write to this file instead of stdout")] = None,
+    lang: Annotated[str, typer.Option("--lang", help="language of titles and descriptions: en, fr or es")] = "en",
+) -> None:
+    """The agenda as iCalendar."""
+    from bot.cli.schedule import export_ics
+
+    if lang not in ("en", "fr", "es"):
+        raise typer.BadParameter("use en, fr or es", param_hint="--lang")
+    raise typer.Exit(export_ics(file, out, lang, sys.stdout, sys.stderr))
+
+
+db = typer.Typer(help="The database's schema: upgrade it, or show where it is.", no_args_is_help=True)
+app.add_typer(db, name="db")
+
+
+@db.command("upgrade")
+def db_upgrade(
+    database: Annotated[str | None, typer.Option("--database", help="SQLAlchemy URL (default FLOORBOT_DATABASE_URL)")]
+    = None,
+) -> None:
+    """Create the schema or bring it to this version's (what `serve` also does at start)."""
+    from bot.cli.db import upgrade
+
+    raise typer.Exit(upgrade(database, sys.stdout, sys.stderr))
+
+
+@db.command("current")
+def db_current(
+    database: Annotated[str | None, typer.Option("--database", help="SQLAlchemy URL (default FLOORBOT_DATABASE_URL)")]
+    = None,
+) -> None:
+    """The schema's revision and this version's; exit 1 if they differ or there is no database. Creates nothing."""
+    from bot.cli.db import current
+
+    raise typer.Exit(current(database, sys.stdout, sys.stderr))

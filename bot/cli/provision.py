@@ -30,12 +30,15 @@ def _t(key: str, **values: object) -> str:
     return render(f"zoom.provision.{key}", LANG, **values)
 
 
-async def _open_store(settings: Settings) -> tuple[KeyValueStore, AsyncEngine]:
+async def open_meeting_store(settings: Settings, *, dry_run: bool) -> tuple[KeyValueStore, AsyncEngine]:
     from bot.adapters.store.engine import create_engine
     from bot.adapters.store.key_values import SqlKeyValues
     from bot.adapters.store.migrate import upgrade_to_head
+    from bot.adapters.store.urls import missing_sqlite_file
 
-    engine = create_engine(settings.floorbot_database_url)
+    url = settings.floorbot_database_url
+    # A dry run creates nothing: with no database yet, nothing was provisioned, as an empty one in memory says.
+    engine = create_engine("sqlite://" if dry_run and missing_sqlite_file(url) else url)
     await upgrade_to_head(engine)
     return SqlKeyValues(engine), engine
 
@@ -60,7 +63,7 @@ async def provision_command(
         console.print(_t("dry_run_offline"), markup=False)
     engine: AsyncEngine | None = None
     if store is None:
-        store, engine = await _open_store(settings)
+        store, engine = await open_meeting_store(settings, dry_run=dry_run)
     try:
         return await _provision(schedule, store, client, dry_run=dry_run, console=console)
     finally:

@@ -20,6 +20,7 @@ from bot.config.jsonschema import render_schema
 from bot.config.loader import LoadResult, load_schedule
 from bot.config.model import Schedule
 from bot.domain.agenda.timeline import Cue, plan
+from bot.i18n.catalog import render
 from bot.i18n.cues import render_cue
 from bot.i18n.ics import agenda_ics
 
@@ -39,13 +40,18 @@ def _load_or_report(path: Path, err: TextIO) -> Schedule | None:
 
 
 def validate_files(paths: Sequence[Path], out: TextIO) -> int:
-    """Every problem of every file, one per line; 1 if any is an error (warnings alone pass)."""
+    """Every problem of every file, one per line, and a one-line summary of each valid file; 1 if any is an
+    error (warnings alone pass)."""
     status = 0
     for path in paths:
         result = load_schedule(path)
         _print_problems(result, out)
-        if not result.ok:
+        if not result.ok or result.schedule is None:
             status = 1
+            continue
+        schedule = result.schedule
+        print(render("check.validate_ok", "en", file=path, days=len(schedule.days), cues=len(plan(schedule)),
+                     items=sum(len(day.items) for day in schedule.days), warnings=len(result.problems)), file=out)
     return status
 
 

@@ -8,6 +8,7 @@ question is `Question | Text`) once per member; we keep only the member the orga
 from __future__ import annotations
 
 import difflib
+import re
 import types
 import typing
 from collections.abc import Mapping, Sequence
@@ -19,6 +20,8 @@ from pydantic_core import ErrorDetails
 
 from bot.config.model import Schedule
 from bot.config.problems import Problem, SourceMap
+
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")  # written right, but no such day (30 February)
 
 _SHAPE_ERRORS = {"model_type", "dict_type", "string_type", "list_type", "model_attributes_type"}
 
@@ -218,6 +221,8 @@ def _message(error: ErrorDetails, data_path: Sequence[str | int], is_key: bool, 
     if etype == "string_type":
         return f"expected text, not {_show(value)}"
     if etype.startswith("date"):
+        if isinstance(value, str) and _ISO_DATE.match(value):
+            return f"{_show(value)} is not a day of the calendar (check the month's number of days)"
         return f"expected a date written as YYYY-MM-DD (e.g. 2022-03-07), not {_show(value)}"
     message = str(error["msg"])
     if message.startswith("Input should be "):

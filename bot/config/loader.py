@@ -17,7 +17,9 @@ from typing import Any
 from pydantic import ValidationError
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq, TaggedScalar
+from ruamel.yaml.constructor import RoundTripConstructor
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
+from ruamel.yaml.nodes import ScalarNode
 
 from bot.config.errors import data_path, describe_errors, droppable_prefix
 from bot.config.model import Schedule
@@ -56,8 +58,21 @@ class _TooBig(Exception):
     pass
 
 
+class _Constructor(RoundTripConstructor):
+    """Dates stay text until the model reads them: ruamel would raise on `2030-02-30` while loading, with no
+    position, where the model's error has one (FILE:LINE:COL of that very date)."""
+
+
+def _timestamp_as_text(constructor: RoundTripConstructor, node: ScalarNode) -> str:
+    return str(constructor.construct_scalar(node))
+
+
+_Constructor.add_constructor("tag:yaml.org,2002:timestamp", _timestamp_as_text)
+
+
 def _yaml() -> YAML:
     yaml = YAML(typ="rt")
+    yaml.Constructor = _Constructor
     yaml.version = (1, 2)  # `10:00` and `NO` stay strings
     yaml.allow_duplicate_keys = False
     return yaml

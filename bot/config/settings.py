@@ -27,6 +27,8 @@ class Settings(BaseSettings):
     # it left (unconfirmed posts, unhandled events) and keeps the leader lease it held. Unset: a new name at
     # each start, and what a dead instance left is taken over by the leader once its lease has expired.
     floorbot_instance: str | None = None
+    floorbot_log_level: str | None = None  # None: the command's default (bot/cli/logs.py)
+    floorbot_log_format: str = "text"  # or "json"
 
     slack_bot_token: SecretStr | None = None
     slack_signing_secret: SecretStr | None = None

@@ -211,6 +211,10 @@ class _Checker:
     def check_discussion(self, item: Item, path: Path) -> None:
         length = _minutes(item.end) - _minutes(item.start)
         panel = item.panel
+        if panel and panel.minutes_each is not None and panel.minutes_each <= timedelta(0):
+            # 0m used to drop the panel's turns without a word: the panellists would never be given the floor.
+            self.error((*path, "panel", "minutes_each"), "panel.minutes_each must be longer than zero "
+                       "(each panellist's turn), e.g. 7m; leave it out to give the panel no timed turns")
         if panel and panel.minutes_each and panel.speakers and length > 0:
             needed = panel.minutes_each * len(panel.speakers)
             if needed > timedelta(minutes=length):

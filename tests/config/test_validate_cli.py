@@ -42,10 +42,12 @@ def test_every_problem_of_every_file_at_once(monkeypatch: pytest.MonkeyPatch) ->
     assert result.exit_code == 1
 
 
-def test_valid_files_print_nothing_and_pass(repo_root: Path) -> None:
+def test_valid_files_print_one_summary_line_each_and_pass(repo_root: Path) -> None:
     files = [str(FIXTURES / "good.yaml"), *map(str, sorted((repo_root / "schedules").glob("*.yaml")))]
     result = CliRunner().invoke(app, ["validate", *files])
-    assert result.stdout == ""
+    lines = result.stdout.splitlines()
+    assert [line.split(": valid (")[0] for line in lines] == files
+    assert lines[-1].endswith(": valid (days: 2, agenda items: 8, cues: 94, warnings: 0)")  # the reference event
     assert result.exit_code == 0
 
 

@@ -61,6 +61,12 @@ class FakeSlack:
     method_rates: dict[str, tuple[float, int]] = field(default_factory=dict)  # workspace-wide tiers, per method
     base_url: str = ""
     files: dict[str, bytes] = field(default_factory=dict)  # url_private downloads, by name
+    # conversations.info: channel id -> {"name", "is_member", ...}; any other id is channel_not_found.
+    channels: dict[str, dict[str, Any]] = field(default_factory=dict)
+    # What auth.test reports in its X-OAuth-Scopes header, as Slack does.
+    scopes: tuple[str, ...] = ("chat:write", "chat:write.customize", "chat:write.public", "channels:history",
+                               "groups:history", "im:history", "im:write", "reactions:read", "reactions:write",
+                               "users:read", "users:read.email", "commands")
     _ts: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
     _buckets: dict[str, _Bucket] = field(default_factory=dict)
     _changed: asyncio.Condition | None = None
@@ -191,6 +197,8 @@ class FakeSlack:
         if handler is None:
             return 200, {}, {"ok": False, "error": "unknown_method"}
         payload: dict[str, Any] = handler(args)
+        if method == "auth.test" and payload.get("ok"):
+            return 200, {"X-OAuth-Scopes": ",".join(self.scopes)}, payload
         return 200, {}, payload
 
     def _take(self, key: str, limit: tuple[float, int]) -> float:
@@ -278,6 +286,13 @@ class FakeSlack:
             if user["profile"].get("email") == args.get("email"):
                 return {"ok": True, "user": user}
         return {"ok": False, "error": "users_not_found"}
+
+    def add_channel(self, channel: str, name: str, *, member: bool = True) -> None:
+        self.channels[channel] = {"id": channel, "name": name, "is_member": member, "is_archived": False}
+
+    def _m_conversations_info(self, args: dict[str, Any]) -> dict[str, Any]:
+        channel = self.channels.get(str(args.get("channel")))
+        return {"ok": True, "channel": channel} if channel else {"ok": False, "error": "channel_not_found"}
 
     def _m_conversations_open(self, args: dict[str, Any]) -> dict[str, Any]:
         users = str(args.get("users", ""))

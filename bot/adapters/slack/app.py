@@ -12,12 +12,14 @@ dispatcher and marks the event done. On start, `resume` handles what was recorde
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 import re
 from collections.abc import Callable, Coroutine
-from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime
+from dataclasses import replace
+from datetime import datetime
 from typing import Any
+from urllib.parse import parse_qs
 
 from slack_bolt.adapter.starlette.async_handler import AsyncSlackRequestHandler
 from slack_bolt.async_app import AsyncAck, AsyncApp
@@ -27,11 +29,16 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from bot.adapters.slack.authorize import BotTokenAuthorize
-from bot.adapters.slack.blocks import action_of
-from bot.adapters.slack.channels import SlackChannels
 from bot.adapters.slack.escape import mentioned_users, to_plain
 from bot.adapters.slack.home import AppHome
 from bot.adapters.slack.identity import SlackDirectory, language_of_locale
+from bot.adapters.slack.inbound import (
+    RawInbound,
+    action_inbound,
+    command_inbound,
+    message_inbound,
+    reaction_inbound,
+)
 from bot.adapters.slack.inputs_modal import (
     CALLBACK,
     SharedFile,
@@ -54,118 +61,33 @@ from bot.domain.grammar import Command, Verb, parse, parse_floor
 
 log = logging.getLogger(__name__)
 
-# Reactions that mean "I request the floor" (✋ and its alias; skin tones are stripped first).
-FLOOR_REACTIONS = frozenset({"raised_hand", "hand"})
-_PLAIN_MESSAGE_SUBTYPES = {None, "thread_broadcast", "file_share", "me_message"}
-
-
-@dataclass(frozen=True)
-class RawInbound:
-    """What a listener extracts from Slack's payload, before any I/O."""
-
-    kind: InboundKind
-    event_id: str
-    user_id: str
-    text: str = ""  # still Slack-encoded
-    channel: str | None = None
-    ts: str | None = None
-    at: datetime | None = None
-    extra: dict[str, str] = field(default_factory=dict)
-
-    def record(self) -> dict[str, Any]:
-        """As the inbox keeps it (JSON)."""
-        return {"kind": self.kind.value, "event_id": self.event_id, "user_id": self.user_id, "text": self.text,
-                "channel": self.channel, "ts": self.ts, "at": self.at.isoformat() if self.at else None,
-                "extra": dict(self.extra)}
-
-    @classmethod
-    def from_record(cls, record: dict[str, Any]) -> RawInbound:
-        at = record.get("at")
-        return cls(InboundKind(record["kind"]), str(record["event_id"]), str(record["user_id"]),
-                   str(record.get("text") or ""), record.get("channel"), record.get("ts"),
-                   datetime.fromisoformat(at) if at else None, dict(record.get("extra") or {}))
-
-
-def _at(ts: object) -> datetime | None:
+def malformed(body: bytes, content_type: str) -> str | None:
+    """Why a body is not something Slack sends (None if it may be): bolt would fail on it with a traceback."""
     try:
-        return datetime.fromtimestamp(float(str(ts)), UTC)
-    except (TypeError, ValueError):
-        return None
+        if content_type.startswith("application/json"):
+            if not isinstance(json.loads(body), dict):
+                return "a JSON body that is not an object"
+        elif content_type.startswith("application/x-www-form-urlencoded"):
+            payload = parse_qs(body.decode()).get("payload")
+            if payload and not isinstance(json.loads(payload[0]), dict):
+                return "a payload that is not a JSON object"
+    except (ValueError, UnicodeDecodeError) as error:
+        return f"unreadable body ({type(error).__name__})"
+    return None
 
 
-def message_inbound(body: dict[str, Any], event: dict[str, Any], channels: SlackChannels) -> RawInbound | None:
-    """A `message` event → raw inbound, or None when it must be ignored (bots, our own posts, joins...)."""
-    subtype = event.get("subtype")
-    if event.get("bot_id") or subtype == "bot_message":
-        return None
-    channel = str(event.get("channel", ""))
-    if not channels.is_ours(channel) and event.get("channel_type") != "im":
-        return None
-    event_id = str(body.get("event_id") or f"{channel}:{event.get('ts')}:{subtype}")
-    extra = {"channel": channel}
-    if channel == channels.chairs:
-        extra["audience"] = "chairs"
-    elif event.get("channel_type") == "im":
-        extra["audience"] = "direct"
-    if subtype == "message_changed":
-        message, previous = event.get("message") or {}, event.get("previous_message") or {}
-        if message.get("bot_id") or message.get("subtype") == "bot_message":
-            return None
-        if message.get("text") == previous.get("text"):  # an unfurl or a reaction count, not an edit
-            return None
-        ts = str(message.get("ts"))
-        if message.get("thread_ts"):
-            extra["thread_ts"] = str(message["thread_ts"])
-        return RawInbound(InboundKind.EDIT, event_id, str(message.get("user", "")), str(message.get("text", "")),
-                          channel, ts, _at(event.get("event_ts") or event.get("ts")), extra)
-    if subtype == "message_deleted":
-        previous = event.get("previous_message") or {}
-        if previous.get("bot_id") or previous.get("subtype") == "bot_message":
-            return None
-        return RawInbound(InboundKind.DELETE, event_id, str(previous.get("user", "")), "", channel,
-                          str(event.get("deleted_ts")), _at(event.get("event_ts") or event.get("ts")), extra)
-    if subtype not in _PLAIN_MESSAGE_SUBTYPES or not event.get("user"):
-        return None
-    if event.get("thread_ts"):
-        extra["thread_ts"] = str(event["thread_ts"])
-    # Slack often sends the author's profile along: a fallback when users.info is unavailable.
-    profile = event.get("user_profile") or {}
-    if name := profile.get("display_name") or profile.get("real_name"):
-        extra["profile_name"] = str(name)
-    if image := profile.get("image_72"):
-        extra["profile_image"] = str(image)
-    return RawInbound(InboundKind.MESSAGE, event_id, str(event["user"]), str(event.get("text", "")), channel,
-                      str(event.get("ts")), _at(event.get("ts")), extra)
+class _NoTokenNotice(logging.Filter):
+    """bolt reads SLACK_BOT_TOKEN from the environment by itself, then warns on every start that it goes unused
+    because we give it our client and `authorize`: exactly what we intend, and alarming in an operator's log."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "`token`" not in record.getMessage()
 
 
-def reaction_inbound(body: dict[str, Any], event: dict[str, Any]) -> RawInbound | None:
-    name = str(event.get("reaction", "")).split("::")[0]
-    item = event.get("item") or {}
-    if name not in FLOOR_REACTIONS or item.get("type") != "message":
-        return None
-    return RawInbound(InboundKind.REACTION, str(body.get("event_id") or f"reaction:{event.get('event_ts')}"),
-                      str(event.get("user", "")), "raised_hand", str(item.get("channel")), str(item.get("ts")),
-                      _at(event.get("event_ts")), {"channel": str(item.get("channel"))})
-
-
-def command_inbound(command: dict[str, Any]) -> RawInbound:
-    channel = str(command.get("channel_id", ""))
-    # No message behind a slash command: its ref is the channel with an empty id, so that private replies
-    # (reply_private(context=event.ref)) are ephemeral where the command was typed, as Slack users expect.
-    return RawInbound(InboundKind.COMMAND, f"command:{command.get('trigger_id')}", str(command.get("user_id")),
-                      str(command.get("text", "")), channel, "", None,
-                      {"channel": channel, "command": str(command.get("command", "/floor"))})
-
-
-def action_inbound(body: dict[str, Any], action: dict[str, Any]) -> RawInbound:
-    channel = str((body.get("channel") or {}).get("id") or (body.get("container") or {}).get("channel_id") or "")
-    ts = (body.get("container") or {}).get("message_ts") or (body.get("message") or {}).get("ts")
-    action_id = action_of(str(action.get("action_id", "")))
-    value = str(action.get("value") or "")
-    return RawInbound(InboundKind.ACTION, f"action:{body.get('trigger_id') or action.get('action_ts')}",
-                      str((body.get("user") or {}).get("id", "")), f"{action_id} {value}".strip(), channel,
-                      str(ts) if ts else None, _at(action.get("action_ts")),
-                      {"channel": channel, "action_id": action_id, "value": value})
+def _quiet_bolt_token_notice() -> None:
+    logger = logging.getLogger("slack_bolt.AsyncApp")
+    if not any(isinstance(f, _NoTokenNotice) for f in logger.filters):
+        logger.addFilter(_NoTokenNotice())
 
 
 class SlackIntake:
@@ -202,11 +124,13 @@ class SlackIntake:
         self.places = Places()  # each event's place in its channel's order, taken in the listener
         # An empty secret can never verify: without one, every HTTP request is refused (Socket Mode skips it).
         self.authorize = BotTokenAuthorize(client)  # never refuses an event because Slack's API is down
+        _quiet_bolt_token_notice()
         # Listeners run before Slack is answered: each records its event first (see the module docstring).
         self.app = AsyncApp(client=client, signing_secret=signing_secret or "", process_before_response=True,
                             authorize=self.authorize)
         self.app.event("message")(self._on_message)
         self.app.event("reaction_added")(self._on_reaction)
+        self.app.event("reaction_removed")(self._on_reaction)
         self.app.event("app_home_opened")(self._on_home)
         self.app.command("/floor")(self._on_command)
         self.inputs: InputsDesk | None = None  # `/floor input`, once the composition root gives the use case
@@ -217,7 +141,14 @@ class SlackIntake:
     # -- transport ----------------------------------------------------------------------------------------
 
     async def _endpoint(self, request: Request) -> Response:
-        return await self._http.handle(request)
+        problem = malformed(await request.body(), request.headers.get("content-type", ""))
+        if problem is None:
+            try:
+                return await self._http.handle(request)
+            except (ValueError, TypeError, AttributeError, KeyError) as error:  # bolt parsing what it expected
+                problem = f"{type(error).__name__}: {error}"[:200]
+        log.warning("malformed Slack request refused with 400: %s", problem)
+        return Response("malformed request", status_code=400)
 
     def routes(self, path: str = "/slack/events") -> list[Route]:
         return [Route(path, self._endpoint, methods=["POST"])]
@@ -412,7 +343,7 @@ def _command_of(event: InboundEvent) -> Command | None:
     if event.kind is InboundKind.ACTION:
         return parse_floor(event.extra.get("value") or event.text)
     if event.kind is InboundKind.REACTION:  # only the floor reactions get this far (see `reaction_inbound`)
-        return Command(Verb.REQUEST, RequestKind.NEW)
+        return Command(Verb.WITHDRAW) if event.extra.get("removed") else Command(Verb.REQUEST, RequestKind.NEW)
     return None
 
 

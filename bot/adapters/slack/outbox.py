@@ -290,6 +290,8 @@ class Outbox:
                 attempts += 1
                 if verdict is Verdict.RETRY and attempts < self._max_attempts:
                     self.stats.retried += 1
+                    log.warning("%s to %s failed (attempt %d), retrying: %s", item.method, item.channel, attempts,
+                                describe(error))
                     await self._waits.sleep(self._backoff * 2 ** (attempts - 1))
                     await self._wait_turn(buckets)
                     continue

@@ -34,3 +34,13 @@ def async_url(url: str | URL) -> URL:
 
 def is_sqlite(url: URL) -> bool:
     return url.get_backend_name() == "sqlite"
+
+
+def missing_sqlite_file(url: str | URL) -> bool:
+    """A SQLite URL naming a file that does not exist: connecting would create it, which the read-only
+    commands (check, report, provision --dry-run, db current) must not do."""
+    from pathlib import Path
+
+    parsed = make_url(url) if isinstance(url, str) else url
+    database = parsed.database or ""
+    return parsed.get_backend_name() == "sqlite" and database not in ("", ":memory:") and not Path(database).exists()

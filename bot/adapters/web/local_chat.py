@@ -140,6 +140,11 @@ class LocalChat:
     def origin(self) -> str:
         return self._origin
 
+    def connections(self) -> dict[str, int]:
+        """Live streams by role (chair, attendee): what /metrics reports as console connections."""
+        chairs = sum(1 for s in self._subscribers if s.chair)
+        return {"chair": chairs, "attendee": len(self._subscribers) - chairs}
+
     # -- ChatPort ------------------------------------------------------------------------------------------
 
     async def announce(

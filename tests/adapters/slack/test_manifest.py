@@ -22,3 +22,14 @@ def test_manifest_matches_the_app() -> None:
             manifest["settings"]["interactivity"]["request_url"]}
     assert {url.rsplit("/", 2)[-2:] == ["slack", "events"] for url in urls} == {True}
     assert manifest["features"]["app_home"]["home_tab_enabled"] is True
+    # "where am i" by DM is documented: the Messages tab must be writable.
+    assert manifest["features"]["app_home"]["messages_tab_enabled"] is True
+    assert manifest["features"]["app_home"]["messages_tab_read_only_enabled"] is False
+    assert "reaction_removed" in events  # removing ✋ withdraws
+
+
+def test_the_preflight_asks_for_exactly_the_manifests_scopes() -> None:
+    from bot.adapters.slack.preflight import REQUIRED_SCOPES
+
+    manifest = YAML(typ="safe").load(Path(ROOT / "slack" / "manifest.yaml").read_text(encoding="utf-8"))
+    assert set(REQUIRED_SCOPES) == set(manifest["oauth_config"]["scopes"]["bot"])

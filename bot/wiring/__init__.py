@@ -8,24 +8,16 @@ monotonic waits, the store, a chat surface of their own, the timers), never wire
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable
-from contextlib import asynccontextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
-from sqlalchemy.ext.asyncio import AsyncEngine
-from starlette.applications import Starlette
-from starlette.middleware import Middleware
-from starlette.requests import Request
-from starlette.responses import JSONResponse
-from starlette.routing import BaseRoute, Route
-
+from bot.adapters.metrics.metered import MeteredChat, MeteredTranslator
+from bot.adapters.metrics.prometheus import PrometheusMetrics
 from bot.adapters.store.bundle import Store as Store  # re-exported: the commands open the store through the root
 from bot.adapters.store.bundle import open_store as open_store
 from bot.adapters.web.console import WebConsole
@@ -39,16 +31,15 @@ from bot.app.agenda_clock import AgendaClock
 from bot.app.clock import Clock, LoopWaits, SystemClock
 from bot.app.fanout import FanoutChat
 from bot.app.floor import FloorService, schedule_policy
-from bot.app.housekeeping import keep_tidy
 from bot.app.inputs import InputsDesk
 from bot.app.leader import Leadership
-from bot.app.plan import LivePlan, offset_minutes
+from bot.app.plan import LivePlan
 from bot.app.ports.chat import AudienceKind, ChatPort, MessageRef
+from bot.app.ports.metrics import Meter
 from bot.app.ports.waits import Waits
 from bot.app.run_of_show import Conductor, CueRunner
 from bot.app.runtime import EventRuntime, runtime_authorizer
-from bot.app.startup import Step, StepState, run_step
-from bot.app.timers import SchedulerTimers, Timers, next_job
+from bot.app.timers import SchedulerTimers, Timers
 from bot.app.translation.service import ChatTranslator
 from bot.config.model import Schedule
 from bot.config.settings import Settings
@@ -58,6 +49,8 @@ from bot.domain.floor.state import FloorState
 from bot.i18n import catalog as i18n
 from bot.i18n.cues import item_title, render_cue
 from bot.i18n.texts import CatalogTexts
+from bot.probes import VERSION
+from bot.wiring.bot import Bot
 
 log = logging.getLogger(__name__)
 
@@ -79,210 +72,23 @@ def _absolute(path: Path) -> str:
     return str(path.resolve())
 
 
-def _iso(at: datetime | None) -> str | None:
-    return at.isoformat() if at is not None else None
-
-
-@dataclass
-class Bot:
-    """One running Floorbot: its parts, its HTTP routes, and its start and stop."""
-
-    schedule: Schedule
-    settings: Settings
-    store: Store
-    runtime: EventRuntime
-    runner: CueRunner
-    conductor: Conductor
-    leadership: Leadership
-    translator: ChatTranslator | None
-    wall: Clock
-    chat: ChatPort
-    console: WebConsole | None = None
-    slack: Any = None
-    owns_store: bool = True
-    extra_routes: list[BaseRoute] = field(default_factory=list)
-    middleware: list[Middleware] = field(default_factory=list)  # the console's guard: Host, Origin, sizes, rates
-    background: list[asyncio.Task[None]] = field(default_factory=list)
-    started: bool = False
-    waits: Waits = field(default_factory=LoopWaits)
-    steps: dict[str, Step] = field(default_factory=dict)
-    keeping: bool = False
-    zoom: Any = None  # the Zoom webhook (its inbox is resumed on start)
-    _electing: asyncio.Lock = field(default_factory=asyncio.Lock)
-    shared_console: SharedConsole | None = None  # the console shared with other instances (PostgreSQL)
-
-    @property
-    def db(self) -> AsyncEngine:
-        return self.store.db
-
-    def routes(self) -> list[BaseRoute]:
-        console = self.console.routes() if self.console is not None else []
-        return [Route("/healthz", self.healthz, methods=["GET"]), Route("/readyz", self.readyz, methods=["GET"]),
-                *self.extra_routes, *console]
-
-    @property
-    def ready(self) -> bool:
-        """Started: the run of show is running (leader) or standing by; the neighbours may still be retried."""
-        step = self.steps.get("run_of_show")
-        return step is not None and step.state is StepState.OK
-
-    async def healthz(self, request: Request) -> JSONResponse:
-        """Liveness: 200 while the process serves, "starting" until the run of show runs, then "ok" (a probe
-        that restarts on failure must not kill a bot that waits for Slack). Never 500: a fact that cannot be
-        read yet is left out; a store that cannot be read is a 503 that says why."""
-        try:
-            return JSONResponse(await self._health())
-        except Exception as error:
-            log.exception("/healthz could not read the bot's state")
-            return JSONResponse({"status": "ok" if self.ready else "starting",
-                                 "error": f"{type(error).__name__}: {error}"[:300]}, status_code=503)
-
-    async def readyz(self, request: Request) -> JSONResponse:
-        """Readiness: 503 until started, then 200 (what load balancers and Kubernetes readiness probes read as
-        "not ready yet, ask again": no traffic is routed to a standby still starting)."""
-        body = {"status": "ok" if self.ready else "starting",
-                "startup": {name: step.describe() for name, step in self.steps.items()}}
-        return JSONResponse(body, status_code=200 if self.ready else 503)
-
-    async def _health(self) -> dict[str, Any]:
-        next_cue = next_job(self.conductor, "cue:")
-        states = await self.runner.ledger.cue_states()
-        return {
-            "status": "ok" if self.ready else "starting",
-            "startup": {name: step.describe() for name, step in self.steps.items()},
-            "event": self.schedule.event.id,
-            "leader": self.leadership.leading,
-            "last_post": {"cue": self.runner.posted[-1],
-                          "at": _iso(self.runner.last_posted_at)} if self.runner.posted else None,
-            "cues": {"total": len(self.conductor.cues), "done": len(states)},
-            # How late the day runs by the chairs' changes (negative: early), the way a rundown shows it.
-            "offset_minutes": offset_minutes(self.runtime.plan.offset_at(self.runtime.clock.now())),
-            "next_cue": {"id": next_cue[0].removeprefix("cue:"), "at": next_cue[1].isoformat()} if next_cue else None,
-            "translation": self.translator.describe() if self.translator is not None else None,
-            "discussion": self.runtime.current,
-            "slack": self.slack.health() if self.slack is not None else None,
-        }
-
-    async def start(self) -> None:
-        """Start without waiting for any neighbour: the store is read here; reaching Slack, DeepL's glossary
-        and quota, and the run of show (whose first posts need Slack) run in the background, retried until
-        they succeed, each reported in `steps` (and /healthz). Returns at once, so the HTTP server serves."""
-        await self.runtime.restore()
-        if self.shared_console is not None:
-            self.background.append(asyncio.create_task(self.shared_console.run(), name="shared-console"))
-        if self.slack is not None:
-            self.slack.hold()
-            await self.slack.resume()  # before any new event: what a crash left goes first
-            self._background_step("slack", self.slack.start)
-        if self.zoom is not None:  # in the background: its replies may wait for Slack
-            self.background.append(asyncio.create_task(self.zoom.resume(), name="zoom:resume"))
-        if self.translator is not None:
-            from bot.app.ports.translation import TranslatorAuthError
-
-            self._background_step("translation", self.translator.start, final=(TranslatorAuthError,))
-        self._background_step("run_of_show", self._start_run_of_show)
-        self.background.append(asyncio.create_task(keep_tidy(self.store.seen, self.store.journal, self.runtime.clock),
-                                                   name="housekeeping"))
-
-    async def wait_started(self) -> None:
-        """Until the run of show has started (or stands by): what a caller that drives the bot in-process waits
-        for after `start`; Slack and translation may still be retrying."""
-        step = self.steps.get("run_of_show")
-        if step is not None:
-            await step.done.wait()
-
-    def _background_step(self, name: str, action: Callable[[], Awaitable[object]], *,
-                         final: tuple[type[BaseException], ...] = ()) -> None:
-        step = self.steps[name] = Step(name)
-        self.background.append(asyncio.create_task(run_step(step, action, self.waits, final=final),
-                                                   name=f"startup:{name}"))
-
-    async def _start_run_of_show(self) -> None:
-        if not self.keeping:
-            leading = await self.leadership.try_lead()
-            # Renewing from now on: the first posts may wait minutes for Slack, longer than the lease lives.
-            self.keeping = True
-            self.background.append(asyncio.create_task(self.leadership.keep(self._elected, self._deposed)))
-            if not leading:
-                return  # a standby: `keep` starts the run of show if it is elected
-        elif self.started or not self.leadership.leading:
-            return  # started by `keep` meanwhile, or no longer the leader: `keep` carries on
-        await self._elected()
-
-    async def _elected(self) -> None:
-        if self.slack is not None:  # what instances that are gone left unsent or unhandled
-            await self.slack.take_over_orphans(self.leadership.alive)
-        async with self._electing:  # the start-up step and `keep` must not start the conductor twice
-            if not self.started:
-                await self.runtime.plan.load()  # a standby elected late: the chairs' changes made meanwhile
-                report = await self.conductor.start()
-                self.started = True
-                self.background.append(asyncio.create_task(self.runtime.refresh_board(), name="board"))
-                log.info("run of show: %d scheduled, %d posted late, %d missed, %d done before",
-                         report.scheduled, len(report.posted_late), len(report.missed), report.already_done)
-                return
-            # A take-over: the floor as the plan (and the chairs' changes, made anywhere) says, whatever the
-            # deposed leader left undone.
-            try:
-                await self.runtime.plan.load()
-                await self.runtime.settle()
-            except Exception:
-                log.exception("could not bring the floor to the plan's state")
-            self.conductor.scheduler.resume()
-            self.background.append(asyncio.create_task(self.runtime.refresh_board(), name="board"))
-
-    async def _deposed(self) -> None:
-        if self.conductor.scheduler.running:
-            self.conductor.scheduler.pause()
-
-    async def stop(self) -> None:
-        for task in self.background:
-            task.cancel()
-        await asyncio.gather(*self.background, return_exceptions=True)
-        self.conductor.shutdown()
-        await self.leadership.release()
-        await self.close()
-
-    async def close(self) -> None:
-        """Let go of the outside world without starting anything (what `stop` ends with)."""
-        if self.slack is not None:
-            await self.slack.aclose()
-        if self.translator is not None:
-            await self.translator.aclose()
-        if self.owns_store:
-            await self.store.close()
-
-    def app(self, *, lifespan: bool = True) -> Starlette:
-        """The HTTP app; without `lifespan` nothing starts (a test drives the bot itself)."""
-        if not lifespan:
-            return Starlette(routes=self.routes(), middleware=self.middleware)
-
-        @asynccontextmanager
-        async def serving(_: Starlette) -> AsyncIterator[None]:
-            await self.start()
-            try:
-                yield
-            finally:
-                await self.stop()
-
-        return Starlette(routes=self.routes(), lifespan=serving, middleware=self.middleware)
-
-
 def build_runtime(
     schedule: Schedule, chat: ChatPort, store: Store, clock: Clock, timers: Timers, *,
-    translator: ChatTranslator | None, publish_board: bool, live: LivePlan | None = None,
+    translator: ChatTranslator | None, publish_board: bool, live: LivePlan | None = None, meter: Meter | None = None,
 ) -> EventRuntime:
     """The runtime and the floor service beneath it: the one place they are constructed."""
-    floor = FloorService(store.floor, authorize=runtime_authorizer(schedule), policy_for=schedule_policy(schedule))
+    floor = FloorService(store.floor, authorize=runtime_authorizer(schedule), policy_for=schedule_policy(schedule),
+                         meter=meter)
     return EventRuntime(schedule, chat, floor, store.kv, clock, timers, CatalogTexts(schedule.group_names()),
-                        translator=translator, audit=store.audit, publish_board=publish_board,
+                        translator=translator, audit=store.audit, publish_board=publish_board, meter=meter,
                         plan=live or LivePlan(plan(schedule), store.plan_changes))
 
 
 def chat_translator(settings: Settings, schedule: Schedule, schedule_path: Path | None, waits: Waits,
-                    chat: ChatPort | None = None) -> ChatTranslator:
+                    chat: ChatPort | None = None, metrics: PrometheusMetrics | None = None) -> ChatTranslator:
     """The translator the settings configure (DeepL, LibreTranslate, or the stand-in that translates nothing),
-    with the field's glossary and the schedule's own terms; its notices to the chairs go to `chat`."""
+    with the field's glossary and the schedule's own terms; its notices to the chairs go to `chat`; `metrics`
+    times its requests."""
     from bot.adapters.translation.factory import translator_from_settings
     from bot.adapters.translation.glossary import load_glossary
 
@@ -294,6 +100,8 @@ def chat_translator(settings: Settings, schedule: Schedule, schedule_path: Path 
         await chat.announce(texts, audience=AudienceKind.CHAIRS, key=f"chairs:{message_key}")
 
     backend = translator_from_settings(settings, glossary=load_glossary(schedule_path), waits=waits)
+    if metrics is not None:
+        backend = MeteredTranslator(backend, metrics, waits.now)
     return ChatTranslator(backend, notify_chairs=notify_chairs, waits=waits)
 
 
@@ -330,7 +138,8 @@ async def build(
 
     local: LocalChat | None = None
     conninfo: str | None = None
-    slack = None
+    slack = delivery = None
+    metrics = PrometheusMetrics(VERSION)
     if surface is not None:
         chat = surface
     else:
@@ -343,10 +152,12 @@ async def build(
 
             slack = build_slack(settings, schedule, inbox=store.seen, kv=store.kv, clock=agenda, waits=waits,
                                 journal=store.journal, owner=owner, to_agenda=timemap.to_agenda)
-            chat = FanoutChat(slack.chat, local)
+            delivery = MeteredChat(slack.chat, metrics, waits.now)
+            chat = FanoutChat(delivery, local)
+            metrics.watch_outbox(slack.health)
 
-    the_translator = (chat_translator(settings, schedule, schedule_path, waits, chat) if translator == "settings"
-                      else translator)
+    the_translator = (chat_translator(settings, schedule, schedule_path, waits, chat, metrics)
+                      if translator == "settings" else translator)
     leadership = Leadership(store.lease, f"event:{schedule.event.id}", owner, wall)
     # The runner and its conductor come first (the runtime's timers live on the conductor's scheduler); the
     # runtime's cue effects are attached once the runtime exists.
@@ -361,7 +172,8 @@ async def build(
     runner.times_of = lambda cue: (timemap.to_wall(live.retimed.planned.get(cue.id, cue.at)), timemap.to_wall(cue.at))
     conductor.refresh = live.load
     runtime = build_runtime(schedule, chat, store, agenda, timers or SchedulerTimers(conductor, timemap),
-                            translator=the_translator, publish_board=slack is not None, live=live)
+                            translator=the_translator, publish_board=slack is not None, live=live,
+                            meter=metrics)
 
     runtime.commands.reposter = conductor.repost  # `/floor repost`: the chairs post what a late start skipped
 
@@ -387,7 +199,7 @@ async def build(
         page: LocalChat = local
         live.on_change.append(lambda _retimed: page.changed())  # every page's run of show follows a change
     bot = Bot(schedule, settings, store, runtime, runner, conductor, leadership, the_translator, wall, chat, console,
-              slack, owns_store, waits=waits, middleware=middleware)
+              slack, owns_store, waits=waits, middleware=middleware, metrics=metrics, delivery=delivery)
     inputs = InputsDesk(schedule, store.inputs, agenda)  # sent from the console's /inputs, Slack's /floor input
     if console is not None:
         bot.extra_routes += InputsPage(console, inputs).routes()
