@@ -104,7 +104,7 @@ async def test_a_run_at_debug_logs_no_secret(tmp_path: Path, caplog: pytest.LogC
                 await asyncio.wait_for(bot.wait_started(), timeout=20)
                 await fake.wait_for(lambda f: bool(f.posts()))
                 transport = httpx.ASGITransport(app=bot.app())
-                async with httpx.AsyncClient(transport=transport, base_url="http://bot") as http:
+                async with httpx.AsyncClient(transport=transport, base_url="http://127.0.0.1") as http:
                     body = event_body({"type": "message", "user": "UANA", "channel": ES, "text": "Hola a todos",
                                        "ts": "1646643600.000001", "channel_type": "channel"}, "EvCanary1")
                     assert (await http.post("/slack/events", content=body,

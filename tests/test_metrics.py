@@ -27,7 +27,7 @@ Samples = dict[tuple[str, tuple[tuple[str, str], ...]], float]
 
 
 async def scrape(bot: Bot) -> Samples:
-    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=bot.app()), base_url="http://bot") as http:
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=bot.app()), base_url="http://127.0.0.1") as http:
         answer = await http.get("/metrics")
     assert answer.status_code == 200 and answer.headers["content-type"].startswith("text/plain")
     return {(s.name, tuple(sorted(s.labels.items()))): s.value
@@ -39,7 +39,7 @@ def value(samples: Samples, name: str, **labels: str) -> float:
 
 
 async def ready(bot: Bot) -> tuple[int, dict[str, object]]:
-    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=bot.app()), base_url="http://bot") as http:
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=bot.app()), base_url="http://127.0.0.1") as http:
         answer = await http.get("/readyz")
     return answer.status_code, answer.json()
 
@@ -88,7 +88,7 @@ async def test_slack_translation_floor_and_inbound_figures(tmp_path: Path) -> No
             try:
                 await asyncio.wait_for(bot.wait_started(), timeout=20)
                 await fake.wait_for(lambda f: bool(f.posts()))
-                async with httpx.AsyncClient(transport=httpx.ASGITransport(app=bot.app()), base_url="http://b") as http:
+                async with httpx.AsyncClient(transport=httpx.ASGITransport(app=bot.app()), base_url="http://127.0.0.1") as http:
                     for n, text in enumerate(("Hola a todos, gracias por la invitación", "/floor")):
                         body = event_body({"type": "message", "user": "UANA", "channel": ES, "text": text,
                                            "ts": f"1646643600.00000{n}", "channel_type": "channel"}, f"EvM{n}")

@@ -30,7 +30,7 @@ def test_a_read_only_command_creates_nothing(args: list[str], status: int, tmp_p
     assert result.exit_code == status, result.output
     assert list(tmp_path.iterdir()) == []
     if args == ["report"]:
-        assert "No database at sqlite:///floorbot.sqlite: nothing has run here yet" in result.stderr
+        assert "Nothing has run here: there is no store at" in result.stderr
 
 
 def test_db_upgrade_then_current_and_the_version(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -107,14 +107,10 @@ async def _report(store: Store, schedule_file: Path | None, settings: Settings, 
 
 def run_report(out: Path, schedule_file: Path | None, lang: str, database: str | None, stdout: TextIO,
                stderr: TextIO) -> int:
-    from bot.adapters.store.urls import missing_sqlite_file
     from bot.config.settings import load_settings
 
     settings = load_settings()
     url = database or settings.floorbot_database_url
-    if missing_sqlite_file(url):  # nothing has run here; opening it would leave an empty database behind
-        print(i18n.render("check.no_database", "en", url=url), file=stderr)
-        return 1
     written = asyncio.run(_build(schedule_file, settings, url, lang, out, stderr))
     if written is None:
         return 1

@@ -66,7 +66,7 @@ class FakeSlack:
     # What auth.test reports in its X-OAuth-Scopes header, as Slack does.
     scopes: tuple[str, ...] = ("chat:write", "chat:write.customize", "chat:write.public", "channels:history",
                                "groups:history", "im:history", "im:write", "reactions:read", "reactions:write",
-                               "users:read", "users:read.email", "commands")
+                               "users:read", "users:read.email", "commands", "files:read")
     _ts: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
     _buckets: dict[str, _Bucket] = field(default_factory=dict)
     _changed: asyncio.Condition | None = None

@@ -12,7 +12,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 # The bot scopes of slack/manifest.yaml (a test keeps the two equal): what the code calls Slack with.
 REQUIRED_SCOPES = ("chat:write", "chat:write.customize", "chat:write.public", "channels:history", "groups:history",
                    "im:history", "im:write", "reactions:read", "reactions:write", "users:read", "users:read.email",
-                   "commands")
+                   "commands", "files:read")
 
 
 @dataclass(frozen=True)

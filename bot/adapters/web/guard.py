@@ -2,8 +2,8 @@
 the size of its body, and how often its address posts.
 
 - Host: only the public URL's name (and the loopback names on a loopback bind) are answered; any other gets
-  421, so a DNS-rebound name cannot reach a console on localhost. The health probes are exempt (load
-  balancers ask by address).
+  421, so a DNS-rebound name cannot reach a console on localhost. The health probes and /metrics are exempt
+  (load balancers and scrapers ask by address).
 - Origin: a POST to the console must come from its own pages. In `signed` mode a POST that names no
   Origin (and no same-origin Sec-Fetch-Site) is refused too; Slack's and Zoom's webhooks are signed
   server-to-server calls and are not the console's.
@@ -25,7 +25,7 @@ from bot.adapters.web.rate import RateLimiter
 from bot.i18n import catalog as i18n
 
 CONSOLE_PREFIXES = ("/api/", "/signin")
-PROBES = frozenset({"/healthz", "/readyz"})
+PROBES = frozenset({"/healthz", "/readyz", "/metrics"})  # load balancers and scrapers ask by address
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 CONSOLE_BODY_LIMIT = 16 * 1024
 OTHER_BODY_LIMIT = 1024 * 1024  # Slack and Zoom payloads

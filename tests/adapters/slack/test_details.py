@@ -59,6 +59,6 @@ async def test_no_bolt_warning_when_the_token_is_in_the_environment(monkeypatch:
     monkeypatch.setenv("SLACK_BOT_TOKEN", TOKEN)
     caplog.set_level(logging.DEBUG)
     settings = Settings(_env_file=None, slack_bot_token=TOKEN, slack_signing_secret=SECRET)  # type: ignore[call-arg]
-    build_slack(settings, make_schedule(), dedupe=MemorySeenEvents(), kv=MemoryKeyValues(), waits=VirtualWaits())
+    build_slack(settings, make_schedule(), inbox=MemorySeenEvents(), kv=MemoryKeyValues(), waits=VirtualWaits())
     messages = [r.getMessage() for r in caplog.records if r.name.startswith("slack_bolt")]
     assert not [m for m in messages if "will be unused" in m or "will be ignored" in m], messages
