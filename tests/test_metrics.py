@@ -88,7 +88,8 @@ async def test_slack_translation_floor_and_inbound_figures(tmp_path: Path) -> No
             try:
                 await asyncio.wait_for(bot.wait_started(), timeout=20)
                 await fake.wait_for(lambda f: bool(f.posts()))
-                async with httpx.AsyncClient(transport=httpx.ASGITransport(app=bot.app()), base_url="http://127.0.0.1") as http:
+                transport = httpx.ASGITransport(app=bot.app())
+                async with httpx.AsyncClient(transport=transport, base_url="http://127.0.0.1") as http:
                     for n, text in enumerate(("Hola a todos, gracias por la invitación", "/floor")):
                         body = event_body({"type": "message", "user": "UANA", "channel": ES, "text": text,
                                            "ts": f"1646643600.00000{n}", "channel_type": "channel"}, f"EvM{n}")
