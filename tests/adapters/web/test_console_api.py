@@ -96,6 +96,9 @@ async def test_joining_as_a_schedule_person_or_a_free_name(client: httpx.AsyncCl
         free = await join(guest, name="  Jo   Doe ", group="business", lang="fr")
         assert free["name"] == "Jo Doe" and free["user_id"].startswith("web:guest:")
         assert (await guest.post("/api/join", json={"name": "x", "group": "nope", "lang": "fr"})).status_code == 400
+        silent = await guest.post("/api/join?lang=fr", json={"name": "x", "lang": "fr"})  # no default group
+        assert silent.status_code == 400 and silent.json()["error"] == "console.error.bad_group"
+        assert silent.json()["message"] == "Choisissez un groupe de parties prenantes dans la liste."
         bad = await guest.post("/api/join", json={"name": "x", "lang": "de"})
         assert bad.status_code == 400 and bad.json()["error"] == "console.error.bad_language"
         unknown = await guest.post("/api/join?lang=es", json={"person": "nobody", "lang": "es"})
