@@ -9,6 +9,7 @@ from bot.app.groups import group_named
 from bot.config.loader import load_schedule
 from bot.config.model import Schedule
 from bot.domain.grammar import Command, Verb, parse_floor
+from bot.i18n.messages import group_name
 from tests.conftest import ROOT
 
 
@@ -39,3 +40,9 @@ def test_the_grammar_takes_the_name_as_written() -> None:
     assert parse_floor("grupo sociedad civil") == Command(Verb.GROUP, text="sociedad civil")
     assert parse_floor("group") is None
     assert not Command(Verb.GROUP, text="x").is_chair
+
+
+def test_a_guest_who_did_not_say_is_shown_as_not_stated(schedule: Schedule) -> None:
+    assert group_name("not-stated", "fr", schedule.group_names()) == "non précisé"
+    assert group_name("not-stated", "en") == "not stated"
+    assert group_name("civil-society", "es", schedule.group_names()) == "Sociedad civil"
