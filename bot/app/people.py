@@ -14,7 +14,7 @@ from datetime import datetime
 
 from bot.app.ports.chat import InboundEvent
 from bot.app.ports.store import KeyValues
-from bot.config.model import Schedule
+from bot.config.model import NOT_STATED, Schedule
 from bot.domain.floor.state import Participant
 from bot.domain.identity import IdentityResolver
 
@@ -82,7 +82,7 @@ class People:
         return participant
 
     def _known_group(self, group: str | None) -> bool:
-        return bool(group) and group in self.schedule.group_names()
+        return group == NOT_STATED or (bool(group) and group in self.schedule.group_names())
 
     def participant(self, key: str) -> Participant | None:
         key = self.identity.canonical(key)

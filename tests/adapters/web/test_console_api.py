@@ -336,3 +336,10 @@ async def test_the_chair_sees_floor_time_per_group_against_its_budget(client: ht
         await client.post("/api/floor", json={"action": "stop"})
         [after] = (await client.get("/api/state")).json()["floor"]["budgets"]
         assert (after["used_seconds"], after["remaining_seconds"]) == (100, 200)
+
+
+async def test_a_guest_who_does_not_say_their_group_is_listed_as_not_stated(client: httpx.AsyncClient) -> None:
+    await join(client, name="Kim", group="not-stated", lang="en")
+    assert (await client.post("/api/floor", json={"action": "request"})).status_code == 200
+    (row,) = (await client.get("/api/state")).json()["floor"]["queue"]
+    assert (row["name"], row["group"], row["group_name"]) == ("Kim", "not-stated", "not stated")
