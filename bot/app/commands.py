@@ -2,8 +2,8 @@
 
 Floor verbs become one floor operation run by the FloorService (serialised, authorised, audited) and
 their outcome goes to the effects; the chair verbs outside the list of speakers (a question, an
-announcement) are authorised and audited the same way here (`_guarded`); help, language and position
-are answered directly.
+announcement) are authorised and audited the same way here (`_guarded`); help, language, group and
+position are answered directly.
 """
 
 from __future__ import annotations
@@ -32,11 +32,13 @@ from bot.app.floor import (
     stop_op,
     withdraw_op,
 )
+from bot.app.groups import group_named
 from bot.app.places import FLOOR_STAGE
 from bot.app.plan import PLAN_VERBS, PlanCommands
 from bot.app.ports.chat import InboundEvent
 from bot.app.ports.store import AuditLog, AuditRecord
 from bot.app.run_of_show import Repost
+from bot.config.model import text_in
 from bot.domain import authz
 from bot.domain.floor import explain
 from bot.domain.floor.events import Outcome
@@ -77,6 +79,9 @@ class Commands:
                 await self.ctx.people.set_language(who.person, command.language, self.ctx.clock.now())
                 await replies.reply(who.person, event, "floor.reply.language_set")
             return None
+        if command.verb is Verb.GROUP:
+            await self._set_group(command.text or "", event, who)
+            return None
         if command.verb is Verb.QUESTION:
             await self._guarded(event, who, command, self.discussions.post_question, command.number)
             return None
@@ -114,6 +119,22 @@ class Commands:
                 event.place.release(FLOOR_STAGE)
         await self.effects.after(discussion, outcome, actor=who, event=event, chair=command.is_chair)
         return outcome
+
+    async def _set_group(self, said: str, event: InboundEvent, who: Participant) -> None:
+        """`/floor group <name>`: the schedule's people keep the programme's group; others choose theirs."""
+        replies, names = self.effects.replies, self.ctx.groups
+        lang = self.ctx.people.reply_language(who.person, event)
+        if who.person in self.ctx.schedule.people:
+            listed_as = text_in(names.get(who.group), lang)
+            await replies.reply(who.person, event, "groups.reply.from_schedule", group=listed_as)
+            return
+        group = group_named(self.ctx.schedule, said)
+        if group is None:
+            listed = ", ".join(text_in(name, lang) for name in names.values())
+            await replies.reply(who.person, event, "groups.reply.unknown", name=said, groups=listed)
+            return
+        await self.ctx.people.set_group(who.person, group, self.ctx.clock.now())
+        await replies.reply(who.person, event, "groups.reply.set", group=text_in(names[group], lang))
 
     def _operation(self, command: Command, who: Participant, source: Surface, state: FloorState,
                    event: InboundEvent) -> FloorOp | None:

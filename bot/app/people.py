@@ -9,12 +9,12 @@ start, so after a restart a web guest is still reachable and answered in the lan
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from bot.app.ports.chat import InboundEvent
 from bot.app.ports.store import KeyValues
-from bot.config.model import Schedule
+from bot.config.model import NOT_STATED, Schedule
 from bot.domain.floor.state import Participant
 from bot.domain.identity import IdentityResolver
 
@@ -82,7 +82,7 @@ class People:
         return participant
 
     def _known_group(self, group: str | None) -> bool:
-        return bool(group) and group in self.schedule.group_names()
+        return group == NOT_STATED or (bool(group) and group in self.schedule.group_names())
 
     def participant(self, key: str) -> Participant | None:
         key = self.identity.canonical(key)
@@ -131,6 +131,15 @@ class People:
         self._chosen[key] = lang
         stored = await self.kv.get(NAMESPACE, key, {}) or {}
         await self.kv.set(NAMESPACE, key, {**stored, "chosen_language": lang}, now)
+
+    async def set_group(self, key: str, group: str, now: datetime) -> None:
+        """The group someone not in the schedule says they belong to (`/floor group`), kept for their next
+        requests and restarts (a surface that declares a group with every event still overrides it)."""
+        key = self.identity.canonical(key)
+        stored = await self.kv.get(NAMESPACE, key, {}) or {}
+        await self.kv.set(NAMESPACE, key, {**stored, "group": group}, now)
+        if key in self._participants:
+            self._participants[key] = replace(self._participants[key], group=group)
 
     def find(self, handle: str) -> Participant | None:
         """A person named in a chair verb (`give @x`): a schedule id, a person key, or a unique name."""

@@ -315,6 +315,8 @@ def default_group_names() -> dict[str, Text]:
     return {gid: cast(LocalizedText, dict(names)) for gid, names in DEFAULT_GROUPS.items()}
 
 
+NOT_STATED = "not-stated"  # the group of someone who chose not to give one (never a schedule group's id)
+
 DEFAULT_GROUPS: dict[str, dict[str, str]] = {
     "states": {"en": "States", "fr": "États", "es": "Estados"},
     "un": {"en": "United Nations", "fr": "Organisation des Nations Unies", "es": "Naciones Unidas"},

@@ -31,6 +31,7 @@ class Verb(StrEnum):
     WITHDRAW = "withdraw"
     POSITION = "position"
     LANG = "lang"
+    GROUP = "group"  # the stakeholder group one says one belongs to, named as written (`text`)
     HELP = "help"
     NEXT = "next"
     GIVE = "give"
@@ -94,7 +95,7 @@ class Command:
     target: Target | None = None  # GIVE, REMOVE, MOVE
     number: int | None = None  # QUESTION (None = the next one), MOVE (the 1-based position), DELAY & co (minutes)
     duration: timedelta | None = None  # EXTEND
-    text: str | None = None  # ANNOUNCE, verbatim
+    text: str | None = None  # ANNOUNCE, verbatim; GROUP, the group as named
     language: str | None = None  # LANG
     cue: str | None = None  # REPOST: the cue's id, as the chairs' summary lists it
 
@@ -334,7 +335,7 @@ _CHAIR_WORDS: dict[str, Verb] = {
     "abrir el debate": Verb.START_DISCUSSION,
     "help": Verb.HELP, "aide": Verb.HELP, "ayuda": Verb.HELP,
     "lang": Verb.LANG, "language": Verb.LANG, "langue": Verb.LANG, "idioma": Verb.LANG,
-    "lengua": Verb.LANG,
+    "lengua": Verb.LANG, "group": Verb.GROUP, "groupe": Verb.GROUP, "grupo": Verb.GROUP,
 }  # fmt: skip
 _LANGS = {
     "en": "en", "english": "en", "anglais": "en", "ingles": "en",
@@ -357,6 +358,8 @@ def _chair(args: str) -> Command | None:
 
 
 def _chair_args(verb: Verb, rest: list[str], original: str) -> Command | None:
+    if verb is Verb.GROUP:  # which groups exist is the schedule's to say (bot.app.groups)
+        return Command(verb, text=" ".join(rest)) if rest else None
     if verb is Verb.ANNOUNCE:
         # Verbatim, line breaks included: cut the verb off the original text.
         text = original.strip()

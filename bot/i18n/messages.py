@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from bot.config.model import Text, default_group_names, text_in
+from bot.config.model import NOT_STATED, Text, default_group_names, text_in
 from bot.domain.floor.explain import GroupName, KindName, Message, Ordinal, Span, Value, Wait
 from bot.i18n import catalog as i18n
 from bot.i18n import formats
@@ -28,6 +28,8 @@ def render(message: Message, lang: str, groups: GroupNames | None = None) -> str
 
 def group_name(group: str, lang: str, groups: GroupNames | None = None) -> str:
     """`groups` is the schedule's `group_names()` (defaults included); without it, the default names."""
+    if group == NOT_STATED:  # a guest who chose not to say (never a schedule group)
+        return i18n.render("record.not_stated", lang)
     names = groups if groups is not None else default_group_names()
     return text_in(names[group], lang) if group in names else group
 

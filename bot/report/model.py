@@ -11,10 +11,11 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from enum import StrEnum
 
+from bot.config.model import NOT_STATED as GROUP_NOT_STATED
 from bot.domain.agenda.recovery import LedgerState
 from bot.domain.floor.state import Intervention, RequestKind
 
-NOT_STATED = "not-stated"  # the stakeholder group (or language) of someone who did not give one
+NOT_STATED = GROUP_NOT_STATED  # the stakeholder group (or language) of someone who did not give one
 
 
 class Kind(StrEnum):

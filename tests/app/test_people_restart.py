@@ -33,3 +33,19 @@ async def test_a_web_guest_is_reachable_and_keeps_their_languages_after_a_restar
     fresh = People(schedule, kv)
     await fresh.restore()
     assert fresh._languages[who.person] == "fr", "the language last seen, apart from the one chosen"
+
+
+async def test_a_group_said_in_chat_is_kept_for_the_next_requests_and_after_a_restart() -> None:
+    schedule = load_schedule(ROOT / "schedules" / "ungp-tech-2022.yaml").schedule
+    assert schedule is not None
+    kv = MemoryKeyValues()
+    before = People(schedule, kv)
+    hand = InboundEvent("slack", "e1", InboundKind.MESSAGE, "UJULES", T0, "main", display_name="Jules")
+    who = await before.sighting(hand, T0)
+    assert who.group == "other"  # nothing said yet
+    await before.set_group(who.person, "civil-society", T0)
+    assert before.participant(who.person).group == "civil-society"  # type: ignore[union-attr]
+    assert (await before.sighting(hand, T0)).group == "civil-society"
+    after = People(schedule, kv)  # the next process, same store
+    await after.restore()
+    assert (await after.sighting(hand, T0)).group == "civil-society"

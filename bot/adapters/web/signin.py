@@ -19,6 +19,7 @@ from bot.adapters.web.access import Access
 from bot.adapters.web.credentials import SESSION_LIFETIME, Credential, InvalidCredential, check_revoked, new_sid
 from bot.adapters.web.directory import Member
 from bot.adapters.web.sessions import Sessions
+from bot.config.model import NOT_STATED
 from bot.domain.authz import Role, web_id
 from bot.i18n import catalog as i18n
 
@@ -98,8 +99,8 @@ class SignIn:
             name = " ".join(str(body.get("name") or "").split())
             if not name or len(name) > MAX_NAME:
                 raise JoinRefused("console.error.bad_name")
-            group = str(body.get("group") or "other")
-            if group not in self.groups and group != "other":
+            group = str(body.get("group") or "")
+            if group not in self.groups and group != NOT_STATED:  # never a default: the guest says it
                 raise JoinRefused("console.error.bad_group")
             now = self.sessions.clock.now()
             who = Credential(new_sid(), f"{GUEST_PREFIX}{secrets.token_hex(6)}", name, lang, group, Role.GUEST, now,

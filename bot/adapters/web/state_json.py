@@ -17,6 +17,7 @@ from bot.app.ports.board import BudgetUse
 from bot.i18n import catalog as i18n
 from bot.i18n import formats
 from bot.i18n.board import budget_text
+from bot.i18n.messages import group_name
 
 
 def wait_text(seconds: int, lang: str) -> str:
@@ -36,7 +37,8 @@ def floor_json(floor: FloorView, event: EventView, lang: str) -> dict[str, Any]:
     def request_json(r: RequestView) -> dict[str, Any]:
         data: dict[str, Any] = to_json(r)
         return data | {
-            "group_name": pick(event.groups.get(r.group), lang),
+            # a guest who chose "not stated" is shown so, never as a blank or a default group
+            "group_name": pick(event.groups.get(r.group), lang) or group_name(r.group, lang),
             "wait_text": wait_text(r.estimated_wait_seconds, lang),
             "unverified": is_guest(r.person),
         }

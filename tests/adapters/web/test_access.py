@@ -160,7 +160,7 @@ async def test_no_guests_unless_the_schedule_allows_them(tmp_path: Path) -> None
     stack = await build_stack(database, event=event_file(tmp_path, guests=False), settings=signed_settings(database))
     try:
         async with browser_client(stack) as client:
-            refused = await client.post("/api/join", json={"name": "Anyone", "lang": "en"})
+            refused = await client.post("/api/join", json={"name": "Anyone", "group": "other", "lang": "en"})
             assert refused.status_code == 403 and refused.json()["error"] == "access.refused.no_guests"
             assert (await client.get("/api/state")).json()["event"] is None
     finally:
@@ -170,7 +170,7 @@ async def test_no_guests_unless_the_schedule_allows_them(tmp_path: Path) -> None
 async def test_an_interpreter_reads_the_floor_and_acts_on_nothing(signed: Stack, tmp_path: Path) -> None:
     rows = await asyncio.to_thread(invite, tmp_path, "--person", "marc-dubois", "--role", "interpreter")
     async with browser_client(signed) as marc, browser_client(signed) as guest:
-        await guest.post("/api/join", json={"name": "Kim", "lang": "en"})
+        await guest.post("/api/join", json={"name": "Kim", "group": "academia", "lang": "en"})
         await guest.post("/api/floor", json={"action": "request"})
         await open_link(marc, rows[0]["link"])
         state = (await marc.get("/api/state")).json()
@@ -185,7 +185,7 @@ async def test_an_interpreter_reads_the_floor_and_acts_on_nothing(signed: Stack,
 
 async def test_foreign_hosts_cross_origin_posts_bodies_and_bursts_are_refused(signed: Stack) -> None:
     async with browser_client(signed) as client:
-        await client.post("/api/join", json={"name": "Kim", "lang": "en"})
+        await client.post("/api/join", json={"name": "Kim", "group": "academia", "lang": "en"})
         rebound = await client.get("/api/state", headers={"Host": "attacker.example"})
         assert rebound.status_code == 421
         assert (await client.get("/healthz", headers={"Host": "10.0.0.7"})).status_code == 200  # probes by address
@@ -288,10 +288,11 @@ async def test_sign_in_with_slack_through_openid_connect(
 async def test_one_address_posting_in_a_burst_is_slowed_down(signed: Stack) -> None:
     # Each join is a new person (a new session): only the address's own bucket can stop them.
     async with browser_client(signed) as client:
-        statuses = [(await client.post("/api/join", json={"name": f"Guest {n}", "lang": "en"})).status_code
+        guest = {"group": "not-stated", "lang": "en"}
+        statuses = [(await client.post("/api/join", json={"name": f"Guest {n}"} | guest)).status_code
                     for n in range(61)]
         assert statuses[:60] == [200] * 60 and statuses[60] == 429
-        limited = await client.post("/api/join", json={"name": "Again", "lang": "en"})
+        limited = await client.post("/api/join", json={"name": "Again", "group": "other", "lang": "en"})
         assert limited.status_code == 429 and limited.headers["retry-after"] == "1"
         assert limited.json()["error"] == "access.refused.rate"
 

@@ -37,7 +37,12 @@ def test_links_guests_and_interpreters_in_the_browser(browser: Browser, signed_s
     expect(guest_page.locator("#join-invited")).to_be_visible()
     expect(guest_page.locator("#join-person-field")).to_be_hidden()  # no "sign in as" on a signed console
     guest_page.fill("#join-name", HOSTILE)
-    guest_page.select_option("#join-lang", "fr")
+    assert guest_page.input_value("#join-group") == ""  # no group preselected
+    guest_page.click("#join-form button[type=submit]")
+    expect(guest_page.locator("#problem")).to_contain_text("group")  # refused: a group is an explicit choice
+    guest_page.select_option("#join-group", "civil-society")
+    guest_page.select_option("#join-lang", "fr")  # the form is redrawn in French...
+    expect(guest_page.locator("#join-group option:checked")).to_have_text("Société civile")  # ...keeping the group
     guest_page.click("#join-form button[type=submit]")
     expect(guest_page.locator("#tabs")).to_be_visible()
     expect(guest_page.locator("#tab-chair")).to_be_hidden()
@@ -51,6 +56,7 @@ def test_links_guests_and_interpreters_in_the_browser(browser: Browser, signed_s
     row = chair_page.locator("#speakers tr").first
     expect(row).to_contain_text(HOSTILE)  # shown as text, never as markup
     expect(row.locator(".flag.unverified")).to_have_text("unverified")
+    expect(row).to_contain_text("Civil society")
     assert chair_page.evaluate("window.pwned === undefined") and guest_page.evaluate("window.pwned === undefined")
 
     interpreter_page.goto(invitation_link(server, "marc-dubois", Role.INTERPRETER))

@@ -96,6 +96,9 @@ async def test_joining_as_a_schedule_person_or_a_free_name(client: httpx.AsyncCl
         free = await join(guest, name="  Jo   Doe ", group="business", lang="fr")
         assert free["name"] == "Jo Doe" and free["user_id"].startswith("web:guest:")
         assert (await guest.post("/api/join", json={"name": "x", "group": "nope", "lang": "fr"})).status_code == 400
+        silent = await guest.post("/api/join?lang=fr", json={"name": "x", "lang": "fr"})  # no default group
+        assert silent.status_code == 400 and silent.json()["error"] == "console.error.bad_group"
+        assert silent.json()["message"] == "Choisissez un groupe de parties prenantes dans la liste."
         bad = await guest.post("/api/join", json={"name": "x", "lang": "de"})
         assert bad.status_code == 400 and bad.json()["error"] == "console.error.bad_language"
         unknown = await guest.post("/api/join?lang=es", json={"person": "nobody", "lang": "es"})
@@ -333,3 +336,10 @@ async def test_the_chair_sees_floor_time_per_group_against_its_budget(client: ht
         await client.post("/api/floor", json={"action": "stop"})
         [after] = (await client.get("/api/state")).json()["floor"]["budgets"]
         assert (after["used_seconds"], after["remaining_seconds"]) == (100, 200)
+
+
+async def test_a_guest_who_does_not_say_their_group_is_listed_as_not_stated(client: httpx.AsyncClient) -> None:
+    await join(client, name="Kim", group="not-stated", lang="en")
+    assert (await client.post("/api/floor", json={"action": "request"})).status_code == 200
+    (row,) = (await client.get("/api/state")).json()["floor"]["queue"]
+    assert (row["name"], row["group"], row["group_name"]) == ("Kim", "not-stated", "not stated")

@@ -247,9 +247,16 @@
         people.append(new Option(label, p.id));
       });
     }
+    // Rebuilt for the names in the reader's language, keeping the guest's choice: nothing is preselected, so
+    // a guest who says nothing is refused ("choose a group") rather than counted in the first group.
     const groups = $("join-group");
-    groups.replaceChildren();
+    const chosen = groups.value;
+    const prompt = new Option(t("console.join.group_choose"), "");
+    prompt.disabled = true;
+    groups.replaceChildren(prompt);
     state.event.groups.forEach((g) => groups.append(new Option(g.name, g.id)));
+    groups.append(new Option(t("console.join.group_not_stated"), "not-stated"));
+    groups.value = chosen;
     $("join-lang").value = lang;
     const pickedSomeone = !signed && Boolean(people.value);
     $("join-name-field").hidden = pickedSomeone;
