@@ -238,11 +238,10 @@ class Rehearsal:
                     people.next_speech_end(),
                 ) if t is not None
             ]
-            if not candidates:
-                break
-            at = min(candidates)
-            if until is not None and at > until:
-                clock.set(max(until, clock.now()))
+            at = min(candidates) if candidates else None
+            if at is None or (until is not None and at > until):
+                if until is not None:  # stopped at `until` even when nothing more was ahead (the day is over)
+                    clock.set(max(until, clock.now()))
                 break
             self.steps += 1
             if at > clock.now():

@@ -9,7 +9,6 @@ import logging
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import replace
-from functools import partial
 from typing import Any
 
 from slack_sdk.web.async_client import AsyncWebClient
@@ -147,8 +146,7 @@ class Mirror:
             payload = markup_payload(render_bundle(lines, lang))
         else:
             payload = message_payload(message_parts(text)[0], trailer=trailer)
-        return await slot.fill("chat.update", partial(self._client.chat_update, channel=copy.channel, ts=copy.id,
-                                                      **payload))
+        return await self._poster.change("chat.update", copy.channel, {"ts": copy.id, **payload}, slot=slot)
 
     async def drop_bundled_line(self, copy: MessageRef, original: MessageRef) -> bool:
         """If `copy` is a bundle, remove `original`'s line from it (deleting the post when none is left)."""
@@ -160,9 +158,6 @@ class Mirror:
             return False  # the caller deletes the now empty post
         await self._bundles.set(copy, remaining)
         lang = self.channels.language_of(copy.channel) or self.channels.languages[0]
-        await self._outbox.submit(
-            "chat.update", partial(self._client.chat_update, channel=copy.channel, ts=copy.id,
-                                   **markup_payload(render_bundle(remaining, lang))),
-            channel=copy.channel,
-        )
+        await (await self._poster.change("chat.update", copy.channel,
+                                         {"ts": copy.id, **markup_payload(render_bundle(remaining, lang))}))
         return True

@@ -17,6 +17,7 @@ from collections.abc import Awaitable, Mapping, Sequence
 from functools import partial
 from typing import Any
 
+from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.adapters.slack.blocks import message_parts, message_payload
@@ -59,7 +60,8 @@ class Poster:
         self._counts: OrderedDict[tuple[str, str, str], int] = OrderedDict()
 
     def make_call(self, method: str, payload: dict[str, Any]) -> Call:
-        return partial(self._client.api_call, method, json=payload)
+        send = partial(self._client.api_call, method, json=payload)
+        return partial(_gone_is_deleted, send) if method == "chat.delete" else send
 
     def key(self, channel: str, lane: str, own: str | None, *, once: bool = True) -> str:
         """The journal key of the next post to `channel` in `lane` (see the module docstring). Synchronous:
@@ -120,6 +122,20 @@ class Poster:
 
         return delivered()
 
+    async def change(self, method: str, channel: str, payload: Mapping[str, Any], *, lane: str | None = None,
+                     slot: Slot | None = None, report: bool = True) -> Awaitable[Any]:
+        """Record and queue a `chat.update` or `chat.delete` of a message already posted; returns, once queued,
+        the awaitable of Slack's answer. Sending one twice changes nothing, so a restart sends it again without
+        looking for it in the channel's history (resume.py)."""
+        lane = lane or channel
+        slot = slot or self._outbox.reserve(channel, lane=lane)
+        try:
+            send, record = self.call(self.key(channel, lane, None), method, channel, lane,
+                                     {**payload, "channel": channel})
+            return await slot.fill(method, send, durable=record, report=report)
+        finally:
+            slot.cancel()
+
     async def find_sent(self, channel: str, keys: Sequence[str]) -> dict[str, Any]:
         """Which of `keys` the channel's recent history shows (their posts went out before a crash)."""
         wanted, found = set(keys), {}
@@ -137,3 +153,14 @@ class Poster:
             if wanted <= set(found) or not cursor:
                 break
         return found
+
+
+async def _gone_is_deleted(send: Call) -> Any:
+    """A deletion Slack answers `message_not_found` did its work: the message is gone (deleted by a run that
+    crashed before it recorded Slack's answer, or by its author)."""
+    try:
+        return await send()
+    except SlackApiError as error:
+        if error.response.get("error") != "message_not_found":
+            raise
+        return error.response

@@ -196,10 +196,7 @@ class SlackChat:
             if copies and await self.mirror.drop_bundled_line(target, ref):
                 continue
             try:
-                await self._outbox.submit(
-                    "chat.delete", partial(self._client.chat_delete, channel=target.channel, ts=target.id),
-                    channel=target.channel, report=False,
-                )
+                await (await self._poster.change("chat.delete", target.channel, {"ts": target.id}, report=False))
             except DeliveryFailed as failed:
                 # Already gone, or a user's own message with no copies: nothing to do, nothing to report.
                 if not any(reason in failed.failure.error for reason in _NOTHING_TO_DELETE):

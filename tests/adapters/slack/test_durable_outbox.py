@@ -16,7 +16,7 @@ from bot.adapters.store.engine import create_engine
 from bot.adapters.store.journal import SqlPostJournal
 from bot.adapters.store.migrate import upgrade_to_head
 from bot.app.ports.chat import CAUSE, Author, MessageRef, Post
-from bot.app.ports.store import OutgoingCall, PostState
+from bot.app.ports.store import JournalEntry, OutgoingCall, PostState
 from bot.testing.memory import MemoryKeyValues, MemorySeenEvents
 from tests.adapters.slack.conftest import slack_rig
 
@@ -24,12 +24,26 @@ T0 = datetime(2022, 3, 7, 9, 0, tzinfo=UTC)
 ORIGINAL = MessageRef("slack", "CFR", "1646643600.000100")
 
 
+class WatchedJournal(SqlPostJournal):
+    """The store's journal, telling the test which calls it has recorded (so it can "crash" right after)."""
+
+    def __init__(self, *args: Any) -> None:
+        super().__init__(*args)
+        self.recorded: asyncio.Queue[str] = asyncio.Queue()
+
+    async def record(self, call: OutgoingCall, owner: str, now: datetime, *,
+                     replace: bool = False) -> JournalEntry | None:
+        entry = await super().record(call, owner, now, replace=replace)
+        self.recorded.put_nowait(call.method)
+        return entry
+
+
 @pytest.fixture
-async def journal(tmp_path: Path) -> AsyncIterator[SqlPostJournal]:
+async def journal(tmp_path: Path) -> AsyncIterator[WatchedJournal]:
     engine = create_engine(f"sqlite:///{tmp_path / 'outbox.sqlite'}")
     await upgrade_to_head(engine)
     try:
-        yield SqlPostJournal(engine)
+        yield WatchedJournal(engine)
     finally:
         await engine.dispose()
 
@@ -172,3 +186,50 @@ async def test_a_deleted_board_is_posted_anew_with_the_durable_outbox(journal: S
         del rig.fake.messages[("CCHAIRS", first)]  # a chair deleted it by hand
         await rig.slack.chat.show_board(v2)
         assert [p["text"] for p in rig.fake.posts("CCHAIRS")] == [board_text(v1, "en"), board_text(v2, "en")]
+
+
+async def test_an_edit_and_a_deletion_of_copies_queued_before_a_crash_are_sent_after_it(
+    journal: WatchedJournal,
+) -> None:
+    """chat.update and chat.delete are journalled like posts: recorded before they are queued, resent on start
+    (with no history check: sending one twice changes nothing)."""
+    jules = Author("Jules Martin")
+    other = MessageRef("slack", "CFR", "1646643600.000200")
+    kv = MemoryKeyValues()  # the copies' index, as the store keeps it across the restart
+    async with slack_rig(journal=journal, kv=kv) as rig:
+        kept = await rig.slack.chat.post("en", Post("Bonjour", author=jules, reply_to=ORIGINAL))
+        dropped = await rig.slack.chat.post("en", Post("Salut", author=jules, reply_to=other))
+        await rig.settle()
+        while not journal.recorded.empty():  # the two copies' records
+            journal.recorded.get_nowait()
+        rig.slack.hold()  # Slack is not reached again before the process dies
+        cause = CAUSE.set("slack:EvEdit")
+        edit = asyncio.create_task(rig.slack.chat.edit(ORIGINAL, Post("Bonjour à toutes et à tous", author=jules)))
+        CAUSE.reset(cause)
+        cause = CAUSE.set("slack:EvDelete")
+        delete = asyncio.create_task(rig.slack.chat.delete(other))
+        CAUSE.reset(cause)
+        async with asyncio.timeout(10):
+            recorded = [await journal.recorded.get() for _ in range(2)]
+        assert sorted(recorded) == ["chat.delete", "chat.update"]
+        await rig.slack.outbox.aclose()  # the process dies: nothing queued goes out
+        edit.cancel()
+        delete.cancel()
+        assert rig.fake.of("chat.update") == [] and rig.fake.of("chat.delete") == []
+    assert sorted(entry.call.method for entry in await journal.unsent("test")) == ["chat.delete", "chat.update"]
+    async with slack_rig(journal=journal, kv=kv) as rig:  # the next process; Slack still shows both copies
+        rig.fake.messages[(kept.channel, kept.id)] = {"text": "Bonjour"}
+        rig.fake.messages[(dropped.channel, dropped.id)] = {"text": "Salut"}
+        await rig.slack.resume()
+        await rig.settle()
+        assert "Bonjour à toutes et à tous" in rig.fake.messages[(kept.channel, kept.id)]["text"]
+        assert (dropped.channel, dropped.id) not in rig.fake.messages
+        assert rig.fake.of("conversations.history") == [], "an update or a deletion is not looked up"
+        assert await journal.unsent("test") == []
+    async with slack_rig(journal=journal, kv=kv) as rig:  # once more: the deletion went out, Slack says not found
+        await journal.record(OutgoingCall("kE@CEN", "CEN", "chat.delete", "CEN", {"channel": "CEN", "ts": dropped.id}),
+                             "test", T0)
+        await rig.slack.resume()
+        await rig.settle()
+        assert [c.args["ts"] for c in rig.fake.of("chat.delete")] == [dropped.id]
+        assert await journal.unsent("test") == [] and rig.slack.outbox.stats.failed == 0, "gone is deleted"
