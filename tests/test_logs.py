@@ -28,11 +28,12 @@ from tests.test_startup import EN, ES, reference
 REFERENCE = str(ROOT / "schedules" / "ungp-tech-2022.yaml")
 STAMPED = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z (INFO|WARNING|ERROR|DEBUG) [\w.]+: ")
 
+# Each ends in a fragment no log line can hold by chance (digits could match a timestamp's microseconds).
 CANARY_TOKEN = "xoxb-canary-1111-2222-slacktoken"
-CANARY_SIGNING = "canary-signing-secret-3333"
-CANARY_DEEPL = "canary-deepl-key-4444:fx"
-CANARY_ZOOM = "canary-zoom-client-secret-5555"
-CANARY_ZOOM_HOOK = "canary-zoom-webhook-secret-6666"
+CANARY_SIGNING = "canary-signing-secret-qxsignq"
+CANARY_DEEPL = "canary-deepl-key-qxdeeplq:fx"
+CANARY_ZOOM = "canary-zoom-client-secret-qxzoomq"
+CANARY_ZOOM_HOOK = "canary-zoom-webhook-secret-qxhookq"
 CANARIES = (CANARY_TOKEN, CANARY_SIGNING, CANARY_DEEPL, CANARY_ZOOM, CANARY_ZOOM_HOOK)
 
 
