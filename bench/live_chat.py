@@ -131,6 +131,8 @@ class Result:
     untranslated: int = 0  # copies posted with the original text (a translation failed or came too late)
     queued_at_end: int = 0  # what the bot's outbox still held when the bench stopped waiting
     waited: float = 0.0  # seconds from the last send until the bench stopped waiting
+    healthz_p99: float = float("nan")  # /healthz answer time while the scenario runs (s); the bot only
+    healthz_max: float = float("nan")
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -268,6 +270,18 @@ def tally(arm: str, scenario: Scenario, fake: FakeSlack, since: int, sent: dict[
 
 # -- the real bot ------------------------------------------------------------------------------------------
 
+async def probe_health(url: str, times: list[float]) -> None:
+    """Ask /healthz every 100 ms while the traffic runs: how long it takes to answer says whether anything holds
+    the bot's event loop (issue 12: within 50 ms throughout)."""
+    async with httpx.AsyncClient(timeout=10) as http:
+        while True:
+            started = time.monotonic()
+            with contextlib.suppress(httpx.HTTPError):
+                await http.get(f"{url}/healthz")
+                times.append(time.monotonic() - started)
+            await asyncio.sleep(0.1)
+
+
 def write_schedule(directory: Path) -> Path:
     data = json.loads(json.dumps(SCHEDULE))
     path = directory / "live-chat.yaml"
@@ -336,6 +350,8 @@ async def run_floorbot(scenario: Scenario, attendees: int) -> Result:
                 tempfile.TemporaryDirectory(prefix="live-chat-") as tmp:
             async with floorbot_serve(Path(tmp), fake.base_url, deepl_fake.url, deepl_fake.auth_key) as url:
                 since, deepl_since = len(fake.calls), (deepl_fake.translate_calls, deepl_fake.character_count)
+                probe_times: list[float] = []
+                probing = asyncio.create_task(probe_health(url, probe_times))  # is the loop free throughout?
                 sent = await drive(url, scenario)
                 want_copies, want_replies = expected(scenario)
 
@@ -359,8 +375,13 @@ async def run_floorbot(scenario: Scenario, attendees: int) -> Result:
                 waited = time.monotonic() - last
                 await asyncio.sleep(1.0)  # anything doubled would be on its way
                 await idle()
+                probing.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await probing
                 result = tally("floorbot", scenario, fake, since, sent, deepl_fake, deepl_since)
                 result.queued_at_end, result.waited = int(health.get("queued") or 0), waited
+                if probe_times:
+                    result.healthz_p99, result.healthz_max = percentile(probe_times, 0.99), max(probe_times)
                 return result
 
 
@@ -461,6 +482,8 @@ ROWS: list[tuple[str, Any]] = [
     ("Slack calls per inbound message", lambda r: f"{r.slack_calls_per_message:.2f}"),
     ("HTTP 429 from Slack", lambda r: str(r.http_429)),
     ("copies overtaken by a later message's copy", lambda r: f"**{r.overtaken}**" if r.overtaken else "0"),
+    ("/healthz answer while it runs p99 / max (ms)",
+     lambda r: "—" if r.healthz_max != r.healthz_max else f"{r.healthz_p99 * 1000:.0f} / {r.healthz_max * 1000:.0f}"),
 ]
 
 
@@ -482,6 +505,8 @@ def goals(pairs: list[tuple[Result, Result]]) -> Iterator[str]:
                for name, value, limit in checks if limit is not None]
         met.append(f"lost {ours.lost}, doubled {ours.doubled}: {'met' if ours.lost == ours.doubled == 0 else 'MISSED'}")
         met.append(f"overtaken {ours.overtaken}")
+        within = "met" if ours.healthz_p99 <= 0.05 else "MISSED"
+        met.append(f"/healthz p99 {ours.healthz_p99 * 1000:.0f} ms ≤ 50 ms: {within}")
         met.append(f"billed {ours.billed_characters} ≤ naive {naive.billed_characters}: "
                    f"{'met' if ours.billed_characters <= naive.billed_characters else 'MISSED'}")
         yield f"- {ours.scenario}: " + "; ".join(met)
