@@ -157,14 +157,6 @@ def test_serve_refuses_the_same_schedule_with_the_same_message_and_exit_1(tmp_pa
     assert list(tmp_path.iterdir()) == [], "refused before opening the store"
 
 
-def test_expected_volume_counts_sessions_not_breaks() -> None:
-    schedule = load_schedule(MINIMAL).schedule
-    assert schedule is not None
-    assert expected_characters(schedule) == 0, "one language: nothing to translate"
-    reference = load_schedule(REFERENCE).schedule
-    assert reference is not None and expected_characters(reference) > 0
-
-
 async def test_a_fresh_deepl_account_warns_that_the_bot_creates_the_glossary_and_passes(tmp_path: Path) -> None:
     status, out, checks = await checked(tmp_path, with_channels(), before=None)
     glossary = next(check for check in checks if check.name == "DeepL glossary")
