@@ -177,7 +177,7 @@ async def _translation_checks(schedule: Schedule | None, settings: Settings, pat
 
 async def _glossary_check(backend: Translator) -> list[Check]:
     """DeepL's glossary: missing or out of date is a warning, because the bot creates or replaces it when it
-    starts; a bot already running keeps the one it found until it restarts (docs/deploy.md)."""
+    starts; a bot already running keeps the one it found until it restarts (docs/operations.md)."""
     from bot.adapters.translation.deepl import DeepLTranslator
 
     state = await backend.glossary_state() if isinstance(backend, DeepLTranslator) else None
