@@ -4,7 +4,7 @@ schedule that lacks what the configured surfaces need, with the same messages an
 from __future__ import annotations
 
 import io
-from collections.abc import Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -14,7 +14,11 @@ from rich.console import Console
 from typer.testing import CliRunner
 
 from bot.adapters.store.migrate import upgrade_to_head
-from bot.cli.check import Check, Result, expected_characters, print_checks, run_checks
+from bot.adapters.translation.deepl import DeepLTranslator
+from bot.adapters.translation.factory import event_translator
+from bot.adapters.translation.glossary import Glossary, Term, load_glossary
+from bot.app.translation.volume import expected_characters
+from bot.cli.check import Check, Result, print_checks, run_checks
 from bot.cli.main import app
 from bot.cli.provision import provision_command
 from bot.config.loader import load_schedule
@@ -44,14 +48,23 @@ def settings_for(slack: FakeSlack, deepl: FakeDeepL, zoom: FakeZoom, database: s
         floorbot_database_url=database)
 
 
-async def checked(tmp_path: Path, fake: FakeSlack, *, migrate: bool = True) -> tuple[int, str, list[Check]]:
-    """`migrate`: the database exists and the event's Zoom meetings were provisioned, as before the day."""
+async def bot_started(settings: Settings) -> None:
+    """What `floorbot serve` does to the DeepL account when it starts: sync the event's glossary."""
+    await event_translator(settings, REFERENCE).start()
+
+
+async def checked(tmp_path: Path, fake: FakeSlack, *, migrate: bool = True,
+                  before: Callable[[Settings], Awaitable[None]] | None = bot_started) -> tuple[int, str, list[Check]]:
+    """`migrate`: the database exists and the event's Zoom meetings were provisioned, as before the day;
+    `before`: what happened to the DeepL account first (by default the bot started once)."""
     database = f"sqlite:///{tmp_path / 'check.sqlite'}"
     if migrate:
         await upgrade_to_head(database)
     async with FakeSlackServer(fake) as slack:
         with deepl_and_zoom() as (deepl, zoom):
             settings = settings_for(slack, deepl, zoom, database)
+            if before is not None:
+                await before(settings)
             if migrate:
                 assert await provision_command(REFERENCE, dry_run=False, settings=settings,
                                                console=Console(file=io.StringIO())) == 0
@@ -72,8 +85,10 @@ def with_channels(*, leave_out: str | None = None, outsider: str | None = None) 
 async def test_everything_in_place_passes(tmp_path: Path) -> None:
     status, out, checks = await checked(tmp_path, with_channels())
     assert status == 0, out
-    # The schedule, Slack's token and scopes, its four channels, Zoom and its meetings, translation, the database.
-    assert [check.result for check in checks] == [Result.OK] * 11
+    # The schedule, Slack's token and scopes, its four channels, Zoom and its meetings, translation, the
+    # glossary the bot synced at its start, the database.
+    assert [check.result for check in checks] == [Result.OK] * 12
+    assert "DeepL glossary" in out and "in sync with prompts/glossary.csv and the schedule's terms" in out
     assert "the 4 meetings match the schedule" in out
     assert "#ungp-fr (C0FR0000001): the bot is a member" in out and "All checks passed" in out
 
@@ -84,7 +99,7 @@ async def test_one_missing_channel_fails_naming_the_channel_and_the_fix(tmp_path
     line = next(line for line in out.splitlines() if "C0FR0000001" in line)
     assert "Slack channel chat.channels.fr" in line and "channel_not_found" in line
     assert "create the channel, or put its id in chat.channels.fr" in out
-    assert "1 of 11 checks failed" in out
+    assert "1 of 12 checks failed" in out
 
 
 async def test_a_channel_without_the_bot_and_a_missing_scope_say_how_to_fix_them(tmp_path: Path) -> None:
@@ -142,9 +157,50 @@ def test_serve_refuses_the_same_schedule_with_the_same_message_and_exit_1(tmp_pa
     assert list(tmp_path.iterdir()) == [], "refused before opening the store"
 
 
-def test_expected_volume_counts_sessions_not_breaks() -> None:
-    schedule = load_schedule(MINIMAL).schedule
-    assert schedule is not None
-    assert expected_characters(schedule) == 0, "one language: nothing to translate"
-    reference = load_schedule(REFERENCE).schedule
-    assert reference is not None and expected_characters(reference) > 0
+async def test_a_fresh_deepl_account_warns_that_the_bot_creates_the_glossary_and_passes(tmp_path: Path) -> None:
+    status, out, checks = await checked(tmp_path, with_channels(), before=None)
+    glossary = next(check for check in checks if check.name == "DeepL glossary")
+    assert glossary.result is Result.WARN and glossary.fix == "nothing to do: the bot creates it at start"
+    wanted = f"floorbot-{load_glossary(REFERENCE).content_hash}"
+    assert glossary.found == f"none on the account yet (the bot would use {wanted})"
+    assert status == 0 and "All checks passed" in out, "a warning is not a failure"
+
+
+async def test_a_glossary_synced_before_the_last_edit_is_out_of_date_by_the_entries_that_differ(
+        tmp_path: Path) -> None:
+    async def synced_before_a_row_was_added(settings: Settings) -> None:
+        earlier = Glossary(load_glossary(REFERENCE).terms[:-1])  # without "concept note": one entry per pair
+        assert settings.deepl_auth_key is not None
+        await DeepLTranslator(settings.deepl_auth_key, server_url=settings.deepl_server_url,
+                              glossary=earlier).start()
+
+    status, _out, checks = await checked(tmp_path, with_channels(), before=synced_before_a_row_was_added)
+    glossary = next(check for check in checks if check.name == "DeepL glossary")
+    assert glossary.result is Result.WARN and glossary.found.startswith("out of date: 6 entries differ (floorbot-")
+    assert glossary.fix == "restart the bot: it replaces the glossary at start"
+    assert status == 0
+
+
+async def test_the_glossary_is_in_sync_again_once_the_bot_restarts(tmp_path: Path) -> None:
+    async def edited_then_restarted(settings: Settings) -> None:
+        assert settings.deepl_auth_key is not None
+        first, *rest = load_glossary(REFERENCE).terms
+        before_the_edit = Glossary((Term(first.en, "autre chose", first.es), *rest))
+        await DeepLTranslator(settings.deepl_auth_key, server_url=settings.deepl_server_url,
+                              glossary=before_the_edit).start()
+        await bot_started(settings)
+
+    _status, _out, checks = await checked(tmp_path, with_channels(), before=edited_then_restarted)
+    glossary = next(check for check in checks if check.name == "DeepL glossary")
+    assert glossary.result is Result.OK, glossary
+
+
+async def test_a_refused_glossary_listing_fails_the_translation_line(tmp_path: Path) -> None:
+    async with FakeSlackServer(with_channels()) as slack:
+        with running_fake_deepl(FakeDeepL()) as deepl, running_fake_zoom() as zoom:
+            settings = settings_for(slack, deepl, zoom, f"sqlite:///{tmp_path / 'check.sqlite'}")
+            deepl.fail_next(400, path="/v3/glossaries")  # a client error: not retried
+            checks = await run_checks(REFERENCE, settings)
+    translation = next(check for check in checks if check.name == "Translation")
+    assert translation.result is Result.FAIL and translation.found.startswith("deepl refused")
+    assert "DeepL glossary" not in [check.name for check in checks]

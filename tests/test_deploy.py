@@ -4,17 +4,27 @@
 from __future__ import annotations
 
 import json
+import os
 import re
+import secrets
 import shlex
+import shutil
 import sqlite3
+import subprocess
 import tomllib
+from collections.abc import Iterator
 from contextlib import closing
 from pathlib import Path
 
+import psycopg
+import pytest
 from ruamel.yaml import YAML
+from sqlalchemy.engine import make_url
 
 from bot.wiring import open_store
 from tests.conftest import ROOT
+
+POSTGRES_URL = os.environ.get("FLOORBOT_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 
 
 def instructions(path: Path) -> list[tuple[str, str]]:
@@ -107,3 +117,68 @@ async def test_the_documented_sqlite_backup_copies_a_running_store(tmp_path: Pat
     finally:
         await restored.close()
     assert "sqlite3 /var/lib/floorbot/floorbot.sqlite \".backup '" in (ROOT / "docs" / "deploy.md").read_text()
+
+
+def documented_postgres_commands() -> list[str]:
+    """docs/deploy.md's pg_dump and pg_restore lines, as an operator would paste them."""
+    block = (ROOT / "docs" / "deploy.md").read_text(encoding="utf-8").split("PostgreSQL: `pg_dump`", 1)[1]
+    block = block.split("```bash", 1)[1].split("```", 1)[0]
+    return [line for line in block.splitlines() if line.startswith(("pg_dump ", "pg_restore "))]
+
+
+@pytest.fixture
+def scratch_database() -> Iterator[str]:
+    """A database of its own on the test PostgreSQL (the documented commands work on a whole database)."""
+    server = make_url(POSTGRES_URL).set(drivername="postgresql")
+    name = f"floorbot_backup_{secrets.token_hex(6)}"
+    admin = server.render_as_string(hide_password=False)
+    with psycopg.connect(admin, autocommit=True) as connection:
+        connection.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield server.set(database=name).render_as_string(hide_password=False)
+    finally:
+        with psycopg.connect(admin, autocommit=True) as connection:
+            connection.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
+
+
+@pytest.mark.skipif(shutil.which("pg_dump") is None or shutil.which("pg_restore") is None,
+                    reason="PostgreSQL's client tools (pg_dump, pg_restore) are not installed")
+async def test_the_documented_postgresql_backup_restores_the_bots_rows(tmp_path: Path, scratch_database: str) -> None:
+    """docs/deploy.md's pg_dump, then its pg_restore over a store that moved on after it: the backup's rows
+    come back, what was written after it goes, and the schema is this version's."""
+    from datetime import UTC, datetime
+
+    from bot.adapters.store.migrate import current_revision, head_revision
+    from bot.domain.agenda.recovery import LedgerState
+
+    dump, restore = documented_postgres_commands()
+    backups = tmp_path / "backup"
+    backups.mkdir()
+    dump = dump.replace("$(date +%F)", "2026-12-01")
+
+    def run(command: str) -> None:
+        line = command.replace("/backup/", f"{backups}/")
+        done = subprocess.run(["bash", "-c", line], env={**os.environ, "FLOORBOT_DATABASE_URL": scratch_database},
+                              capture_output=True, text=True, timeout=120, check=False)
+        assert done.returncode == 0, f"{line}\n{done.stderr}"
+
+    store_url = scratch_database  # the bot takes the same postgresql:// URL as the tools
+    now = datetime(2026, 12, 1, 9, tzinfo=UTC)
+    store = await open_store(store_url)
+    try:
+        for cue in ("opening/start", "session-1/start"):
+            assert await store.ledger.claim_cue(cue, "me", now)
+            await store.ledger.mark_cue(cue, LedgerState.POSTED, now)
+        run(dump)
+        assert await store.ledger.claim_cue("session-1/end", "me", now)  # after the backup: the restore drops it
+    finally:
+        await store.close()
+    run(restore)
+    restored = await open_store(store_url)
+    try:
+        states = await restored.ledger.cue_states()
+    finally:
+        await restored.close()
+    assert states == {
+        "opening/start": LedgerState.POSTED, "session-1/start": LedgerState.POSTED}
+    assert await current_revision(store_url) == head_revision()

@@ -1,9 +1,10 @@
 """The body of `floorbot check FILE`, the pre-flight: every check one line of a table, with its fix.
 
 The schedule (and what the configured surfaces need of it), Slack (token, scopes, each channel: exists, the
-bot is in it), Zoom (credentials), translation (key, quota against the event's expected volume), the database
-(reachable, migrated). Read-only: it creates no database and changes nothing anywhere. Exit 0 when every
-check passes (a service that is not configured is skipped, not failed), 1 otherwise.
+bot is in it), Zoom (credentials), translation (key, quota against the event's expected volume, DeepL's
+glossary against the one the bot would use), the database (reachable, migrated). Read-only: it creates no
+database and changes nothing anywhere. Exit 0 when no check fails (a service that is not configured is
+skipped, a warning is shown and does not fail), 1 otherwise.
 """
 
 from __future__ import annotations
@@ -19,21 +20,19 @@ from rich.table import Table
 from rich.text import Text
 from sqlalchemy.engine import make_url
 
+from bot.app.translation.volume import expected_characters
 from bot.config.loader import load_schedule
 from bot.config.model import Schedule
 from bot.config.needs import surface_problems
 from bot.config.settings import Settings
 from bot.domain.agenda.timeline import plan
-from bot.domain.schedule import ItemKind
 from bot.i18n.catalog import render
 
 if TYPE_CHECKING:
     from bot.adapters.zoom.client import ZoomClient
+    from bot.app.ports.translation import Translator, Usage
 
 LANG = "en"  # the operator's console
-# A rough volume for the quota check: chat during the event's sessions, in source characters per minute,
-# each copied into every other language. Busy consultations reach it; most stay well below.
-CHARACTERS_PER_MINUTE = 300
 
 
 def _t(key: str, **values: object) -> str:
@@ -42,6 +41,7 @@ def _t(key: str, **values: object) -> str:
 
 class Result(StrEnum):
     OK = "ok"
+    WARN = "warn"  # worth knowing, not a reason to stop: the exit status stays 0
     FAIL = "fail"
     SKIP = "skip"
 
@@ -53,12 +53,6 @@ class Check:
     found: str
     fix: str = ""
     position: bool = False  # `found` is a FILE:LINE:COL message: printed whole below the table too, for editors
-
-
-def expected_characters(schedule: Schedule) -> int:
-    minutes = sum((item.end.hour * 60 + item.end.minute) - (item.start.hour * 60 + item.start.minute)
-                  for day in schedule.days for item in day.items if item.kind is not ItemKind.BREAK)
-    return max(0, minutes) * CHARACTERS_PER_MINUTE * max(0, len(schedule.event.languages) - 1)
 
 
 def _schedule_checks(path: Path, settings: Settings) -> tuple[Schedule | None, list[Check]]:
@@ -158,28 +152,55 @@ async def _zoom_meetings(schedule: Schedule, settings: Settings, client: ZoomCli
     return Check(_t("zoom.meetings"), Result.OK, _t("zoom.meetings_ok", count=len(outcomes)))
 
 
-async def _translation_checks(schedule: Schedule | None, settings: Settings) -> list[Check]:
-    from bot.adapters.translation.factory import translator_from_settings
+async def _translation_checks(schedule: Schedule | None, settings: Settings, path: Path) -> list[Check]:
+    from bot.adapters.translation.factory import event_translator
+    from bot.adapters.translation.glossary import GlossaryError
 
-    backend = translator_from_settings(settings)
     name = _t("translation.name")
+    try:
+        backend = event_translator(settings, path if schedule is not None else None)
+    except GlossaryError as error:
+        return [Check(_t("glossary.name"), Result.FAIL, str(error)[:300], _t("glossary.invalid_fix"))]
     if backend.name == "none":
         return [Check(name, Result.SKIP, _t("translation.not_configured"))]
     expected = expected_characters(schedule) if schedule is not None else 0
     try:
         usage = await backend.usage()
+        glossary = await _glossary_check(backend)
     except Exception as error:
         return [Check(name, Result.FAIL, _t("translation.failed", backend=backend.name, error=str(error)[:200]),
                       _t("translation.fix"))]
     finally:
         await backend.aclose()
+    return [_quota_check(backend.name, usage, expected), *glossary]
+
+
+async def _glossary_check(backend: Translator) -> list[Check]:
+    """DeepL's glossary: missing or out of date is a warning, because the bot creates or replaces it when it
+    starts; a bot already running keeps the one it found until it restarts (docs/operations.md)."""
+    from bot.adapters.translation.deepl import DeepLTranslator
+
+    state = await backend.glossary_state() if isinstance(backend, DeepLTranslator) else None
+    if state is None:
+        return []
+    name = _t("glossary.name")
+    if state.name is None:
+        return [Check(name, Result.WARN, _t("glossary.missing", wanted=state.wanted), _t("glossary.missing_fix"))]
+    if not state.in_sync:
+        return [Check(name, Result.WARN, _t("glossary.differ", count=state.differing, name=state.name),
+                      _t("glossary.differ_fix"))]
+    return [Check(name, Result.OK, _t("glossary.ok", name=state.name))]
+
+
+def _quota_check(backend: str, usage: Usage | None, expected: int) -> Check:
+    name = _t("translation.name")
     if usage is None or usage.remaining is None:
-        return [Check(name, Result.OK, _t("translation.unlimited", backend=backend.name, expected=expected))]
-    values = {"backend": backend.name, "remaining": usage.remaining, "limit": usage.characters_limit,
+        return Check(name, Result.OK, _t("translation.unlimited", backend=backend, expected=expected))
+    values = {"backend": backend, "remaining": usage.remaining, "limit": usage.characters_limit,
               "expected": expected}
     if usage.remaining < expected:
-        return [Check(name, Result.FAIL, _t("translation.low", **values), _t("translation.low_fix"))]
-    return [Check(name, Result.OK, _t("translation.ok", **values))]
+        return Check(name, Result.FAIL, _t("translation.low", **values), _t("translation.low_fix"))
+    return Check(name, Result.OK, _t("translation.ok", **values))
 
 
 async def _database_checks(settings: Settings) -> list[Check]:
@@ -207,7 +228,7 @@ async def _database_checks(settings: Settings) -> list[Check]:
 async def run_checks(path: Path, settings: Settings) -> list[Check]:
     schedule, checks = _schedule_checks(path, settings)
     for group in (_slack_checks(schedule, settings), _zoom_checks(schedule, settings, path),
-                  _translation_checks(schedule, settings), _database_checks(settings)):
+                  _translation_checks(schedule, settings, path), _database_checks(settings)):
         checks += await group
     return checks
 
@@ -216,7 +237,7 @@ def print_checks(checks: list[Check], path: Path, out: TextIO) -> int:
     table = Table(title=_t("title", file=path))
     for column in ("check", "result", "found", "fix"):
         table.add_column(_t(f"column.{column}"), overflow="fold")
-    styles = {Result.OK: "green", Result.FAIL: "bold red", Result.SKIP: "dim"}
+    styles = {Result.OK: "green", Result.WARN: "yellow", Result.FAIL: "bold red", Result.SKIP: "dim"}
     for check in checks:
         # What Slack or a file says is shown as it is, never read as Rich markup.
         table.add_row(Text(check.name), Text(_t("result." + check.result.value), style=styles[check.result]),
@@ -236,4 +257,4 @@ def check_command(path: Path, settings: Settings, out: TextIO) -> int:
     return print_checks(asyncio.run(run_checks(path, settings)), path, out)
 
 
-__all__ = ["Check", "Result", "check_command", "expected_characters", "run_checks"]
+__all__ = ["Check", "Result", "check_command", "run_checks"]

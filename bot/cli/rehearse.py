@@ -86,9 +86,9 @@ def write_outputs(result: RehearsalResult, schedule: Schedule, out: Path) -> lis
 
 async def billing_lines(translator: ChatTranslator, scenario: Scenario | None, schedule: Schedule, *,
                         translated: bool) -> list[str]:
-    """What the event's chat would bill (from the scenario's volume), what this rehearsal billed when it
-    translated, and the account's remaining quota beside it."""
-    estimate = chat_characters(scenario, [str(lang) for lang in schedule.event.languages])
+    """What the event's chat would bill (from the scenario's volume, else the sessions'), what this rehearsal
+    billed when it translated, and the account's remaining quota beside it."""
+    estimate = chat_characters(scenario, schedule)
     lines = [formats.message("rehearsal.billing.estimate", "en", characters=estimate)]
     backend = translator.translator.name
     if translated:

@@ -1,30 +1,25 @@
-"""What an event's chat costs in machine translation, from a rehearsal's scenario, and the account's quota.
-
-DeepL bills the characters of the source text once per target language (the context lines it is given are
-free), so a message costs its length times the event's other languages; what needs no translation (emoji,
-links, mentions, floor commands) costs nothing.
-"""
+"""What an event's chat costs in machine translation, from a rehearsal's scenario (the one estimate:
+bot/app/translation/volume.py), and the account's quota."""
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Sequence
 from dataclasses import dataclass
 
 from bot.app.ports.translation import Translator, TranslatorError, Usage
-from bot.app.translation.entities import is_trivial
+from bot.app.translation.volume import expected_characters
+from bot.config.model import Schedule
 from bot.rehearsal.scenario import Do, Scenario
 
 USAGE_TIMEOUT = 10.0  # seconds: a rehearsal never hangs on an unreachable translator
 
 
-def chat_characters(scenario: Scenario | None, languages: Sequence[str]) -> int:
-    """The characters the scenario's chat would bill: each message to translate, once per other language."""
+def chat_characters(scenario: Scenario | None, schedule: Schedule) -> int:
+    """The characters the event's chat would bill: the scenario's messages, or without a scenario the
+    sessions' rough volume (what `floorbot check` holds the quota against)."""
     if scenario is None:
-        return 0
-    others = max(0, len(set(languages)) - 1)
-    return sum(len(a.text or "") * others for a in scenario.actions
-               if a.do is Do.SAY and a.text and not is_trivial(a.text))
+        return expected_characters(schedule)
+    return expected_characters(schedule, (a.text or "" for a in scenario.actions if a.do is Do.SAY))
 
 
 @dataclass(frozen=True)

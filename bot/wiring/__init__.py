@@ -89,8 +89,7 @@ def chat_translator(settings: Settings, schedule: Schedule, schedule_path: Path 
     """The translator the settings configure (DeepL, LibreTranslate, or the stand-in that translates nothing),
     with the field's glossary and the schedule's own terms; its notices to the chairs go to `chat`; `metrics`
     times its requests."""
-    from bot.adapters.translation.factory import translator_from_settings
-    from bot.adapters.translation.glossary import load_glossary
+    from bot.adapters.translation.factory import event_translator
 
     async def notify_chairs(message_key: str, **values: object) -> None:
         if chat is None:
@@ -99,7 +98,7 @@ def chat_translator(settings: Settings, schedule: Schedule, schedule_path: Path 
         texts = {str(lang): i18n.render(message_key, str(lang), **values) for lang in schedule.event.languages}
         await chat.announce(texts, audience=AudienceKind.CHAIRS, key=f"chairs:{message_key}")
 
-    backend = translator_from_settings(settings, glossary=load_glossary(schedule_path), waits=waits)
+    backend = event_translator(settings, schedule_path, waits=waits)
     if metrics is not None:
         backend = MeteredTranslator(backend, metrics, waits.now)
     return ChatTranslator(backend, notify_chairs=notify_chairs, waits=waits)

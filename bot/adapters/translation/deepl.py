@@ -13,10 +13,12 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
 import deepl
 import deepl.http_client
+import deepl.util
 from deepl.api_data import MultilingualGlossaryDictionaryEntries
 from pydantic import SecretStr
 
@@ -49,6 +51,21 @@ _LANG_FROM_DEEPL: dict[str, Lang] = {"EN": "en", "FR": "fr", "ES": "es"}
 T = TypeVar("T")
 
 
+@dataclass(frozen=True)
+class GlossaryState:
+    """The account's floorbot glossary against the one the bot would use: `name` is the account's newest
+    floorbot glossary (None: there is none); `differing` counts the entries, over all six language pairs,
+    present on one side only or translated differently."""
+
+    wanted: str
+    name: str | None
+    differing: int
+
+    @property
+    def in_sync(self) -> bool:
+        return self.name == self.wanted and self.differing == 0
+
+
 # The per-message deadline is ~20 s: all the tries of one request fit in 15 s.
 DEEPL_RETRY = RetryPolicy(attempts=4, first_delay=0.5, multiplier=2.0, max_delay=4.0, budget=15.0)
 REQUEST_TIMEOUT = 10.0  # one HTTP exchange
@@ -63,6 +80,13 @@ def _retryable(error: BaseException) -> bool:
         status = error.http_status_code
         return bool(error.should_retry) or (status is not None and status >= 500)
     return False
+
+
+def _entries(raw: object) -> dict[str, str]:
+    """DeepL answers a dictionary's entries as TSV text (`entries_format: tsv`), whatever the library's hint says."""
+    if isinstance(raw, str):
+        return dict(deepl.util.convert_tsv_to_dict(raw, skip_checks=True))
+    return {str(k): str(v) for k, v in dict(raw).items()} if isinstance(raw, dict) else {}
 
 
 class DeepLTranslator:
@@ -234,6 +258,30 @@ class DeepLTranslator:
             raise TranslatorError(f"DeepL failed after {tries} attempt(s): {error}") from error
         raise AssertionError("unreachable")
 
+    async def glossary_state(self) -> GlossaryState | None:
+        """What `start()` would find on the account (read-only); None when the bot uses no glossary."""
+        if self._glossary is None or not len(self._glossary):
+            return None
+        return await self._call(self._read_glossary_state, self._glossary)
+
+    def _read_glossary_state(self, glossary: Glossary) -> GlossaryState:
+        wanted = f"{GLOSSARY_PREFIX}{glossary.content_hash}"
+        ours = [info for info in self._client.list_multilingual_glossaries() if info.name.startswith(GLOSSARY_PREFIX)]
+        if not ours:
+            return GlossaryState(wanted, None, 0)
+        # The one start() keeps: the glossary of this content if there is one, else the newest.
+        held = next((info for info in ours if info.name == wanted), max(ours, key=lambda info: info.creation_time))
+        differing = 0
+        for (source, target), entries in glossary.pairs().items():
+            try:
+                response = self._client.get_multilingual_glossary_entries(held, source.upper(), target.upper())
+                found = {k: v for d in response.dictionaries for k, v in _entries(d.entries).items()}
+            except deepl.GlossaryNotFoundException:
+                found = {}
+            differing += len(set(entries.items()) ^ set(found.items())) - len(
+                {k for k in entries if k in found and entries[k] != found[k]})
+        return GlossaryState(wanted, held.name, differing)
+
     def _sync_glossary(self, glossary: Glossary) -> Any:
         """Reuse the glossary named after this content, or create it and delete older ones."""
         wanted = f"{GLOSSARY_PREFIX}{glossary.content_hash}"
@@ -256,4 +304,5 @@ class DeepLTranslator:
         return keep
 
 
-__all__ = ["DEEPL_RETRY", "DeepLTranslator", "RetryPolicy", "MAX_TEXTS", "MAX_REQUEST_BYTES", "TARGET_CODES"]
+__all__ = ["DEEPL_RETRY", "DeepLTranslator", "GlossaryState", "RetryPolicy", "MAX_TEXTS", "MAX_REQUEST_BYTES",
+           "TARGET_CODES"]

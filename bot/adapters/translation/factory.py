@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from bot.adapters.translation.deepl import DEEPL_RETRY, DeepLTranslator, RetryPolicy
-from bot.adapters.translation.glossary import Glossary
+from bot.adapters.translation.glossary import Glossary, load_glossary
 from bot.adapters.translation.libretranslate import LibreTranslateTranslator
 from bot.adapters.translation.none import NoTranslator
 from bot.app.ports.translation import Translator
@@ -29,3 +31,9 @@ def translator_from_settings(
     if settings.libretranslate_url:
         return LibreTranslateTranslator(settings.libretranslate_url, api_key=settings.libretranslate_api_key)
     return NoTranslator()
+
+
+def event_translator(settings: Settings, schedule_path: Path | None, *, waits: Waits | None = None) -> Translator:
+    """The backend the bot translates an event's chat with: the field's glossary plus the schedule's own terms
+    (what `floorbot serve` runs and `floorbot check` compares with the DeepL account)."""
+    return translator_from_settings(settings, glossary=load_glossary(schedule_path), waits=waits)
