@@ -10,7 +10,8 @@ from typing import TypeVar
 from bot.adapters.metrics.prometheus import PrometheusMetrics
 from bot.app.ports.board import BoardView
 from bot.app.ports.chat import AudienceKind, Button, ChatPort, MessageRef, Post
-from bot.app.ports.translation import Lang, SourceText, Status, Translation, Translator, Usage
+from bot.app.ports.translation import Lang, SourceText, Status, Translation, Translator
+from bot.app.translation.forwarding import ForwardingTranslator
 
 T = TypeVar("T")
 FAILED = (Status.UNAVAILABLE, Status.QUOTA_EXHAUSTED, Status.ENTITY_MISMATCH)
@@ -78,7 +79,7 @@ class MeteredChat:
 
 
 @dataclass
-class MeteredTranslator:
+class MeteredTranslator(ForwardingTranslator):
     """A Translator that counts texts, characters and failures, and times each call to the backend."""
 
     inner: Translator
@@ -88,22 +89,6 @@ class MeteredTranslator:
 
     def __post_init__(self) -> None:
         self.name = self.inner.name
-
-    @property
-    def glossary_id(self) -> str | None:
-        return self.inner.glossary_id
-
-    def describe(self) -> str:
-        return self.inner.describe()
-
-    async def start(self) -> None:
-        await self.inner.start()
-
-    async def usage(self) -> Usage | None:
-        return await self.inner.usage()
-
-    async def aclose(self) -> None:
-        await self.inner.aclose()
 
     async def translate(self, texts: Sequence[SourceText], target: Lang) -> list[Translation]:
         backend, m = self.inner.name, self.metrics

@@ -15,8 +15,9 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 
-from bot.app.ports.translation import Lang, SourceText, Status, Translation, Translator, TranslatorError, Usage
+from bot.app.ports.translation import Lang, SourceText, Status, Translation, Translator, TranslatorError
 from bot.app.ports.waits import Waits
+from bot.app.translation.forwarding import ForwardingTranslator
 
 log = logging.getLogger(__name__)
 
@@ -27,7 +28,7 @@ def _size(source: SourceText) -> int:
     return len(source.text)
 
 
-class QuotaGuard:
+class QuotaGuard(ForwardingTranslator):
     """A Translator around the backend that keeps translating within what is left of its quota."""
 
     def __init__(self, inner: Translator, *, waits: Waits, poll_interval: float = POLL_INTERVAL) -> None:
@@ -43,21 +44,6 @@ class QuotaGuard:
         """True from a quota refusal until the quota is seen topped up."""
         return self._room is not None
 
-    def describe(self) -> str:
-        return self.inner.describe()
-
-    @property
-    def glossary_id(self) -> str | None:
-        return self.inner.glossary_id
-
-    async def start(self) -> None:
-        await self.inner.start()
-
-    async def usage(self) -> Usage | None:
-        return await self.inner.usage()
-
-    async def aclose(self) -> None:
-        await self.inner.aclose()
 
     async def translate(self, texts: Sequence[SourceText], target: Lang) -> list[Translation]:
         if self._room is not None and self._waits.now() - self._polled_at >= self._poll_interval:
