@@ -152,9 +152,17 @@ class WrittenInputs(Strict):
 
 
 class Interpreter(Strict):
+    """One interpreter of the event: Zoom assigns them by e-mail to their language pair; the console and the
+    interpreters' channel tell their booth what comes next."""
+
     email: str
-    languages: tuple[LanguageCode, LanguageCode]
+    languages: tuple[LanguageCode, LanguageCode] = Field(description="the pair worked between, e.g. [en, fr]")
     name: str | None = None
+    booth: LanguageCode | None = Field(default=None, description="the booth's language (default: the second)")
+
+    @property
+    def booth_language(self) -> str:
+        return self.booth or self.languages[1]
 
 
 class Meetings(Strict):
@@ -164,7 +172,9 @@ class Meetings(Strict):
     kind: MeetingKind = MeetingKind.MEETING
     scope: MeetingScope = MeetingScope.PER_SESSION
     host: str = Field(default="me", description="Zoom user id or email that owns the meetings")
-    interpreters: list[Interpreter] = Field(default_factory=list, max_length=20)
+    interpreters: list[Interpreter] = Field(
+        default_factory=list, max_length=20, description="deprecated: list them in the top-level interpreters:"
+    )
 
 
 class Event(Strict):
@@ -188,6 +198,9 @@ class Chat(Strict):
     mode: ChatMode = ChatMode.MIRROR
     channels: dict[LanguageCode, str] = Field(default_factory=dict)
     chairs_channel: str | None = None
+    interpreters_channel: str | None = Field(
+        default=None, description="Slack channel telling the booths the next speaker and their floor language"
+    )
 
 
 class Console(Strict):
@@ -289,6 +302,7 @@ class Schedule(Strict):
     reminders: Reminders = Field(default_factory=Reminders)
     groups: dict[Identifier, Group] = Field(default_factory=dict)
     people: dict[Identifier, Person] = Field(default_factory=dict)
+    interpreters: list[Interpreter] = Field(default_factory=list, max_length=20)
     glossary: list[dict[LanguageCode, Annotated[str, Field(min_length=1)]]] = Field(
         default_factory=list,
         description="this event's own terms, added to prompts/glossary.csv for machine translation",
@@ -303,6 +317,17 @@ class Schedule(Strict):
             if item.id == item_id:
                 return item
         raise KeyError(item_id)
+
+    def all_interpreters(self) -> list[Interpreter]:
+        """The event's interpreters: the `interpreters:` section, then any still listed under
+        `event.meetings.interpreters` (the older place), one per e-mail. The one place the two are merged."""
+        seen: set[str] = set()
+        found: list[Interpreter] = []
+        for interpreter in [*self.interpreters, *self.event.meetings.interpreters]:
+            if interpreter.email.casefold() not in seen:
+                seen.add(interpreter.email.casefold())
+                found.append(interpreter)
+        return found
 
     def group_names(self) -> dict[str, Text]:
         """Every stakeholder group a person may belong to, by id: the default groups, then the schedule's own

@@ -58,6 +58,7 @@ class _Checker:
         self.check_zone()
         self.check_languages()
         self.check_people()
+        self.check_interpreters()
         self.check_days()
         self.check_items()
         self.check_translations()
@@ -103,6 +104,25 @@ class _Checker:
                 self.warn(
                     ("chat", "channels", lang), f"a channel for '{lang}', which the event does not use", at_key=True
                 )
+
+    def check_interpreters(self) -> None:
+        event = self.schedule.event
+        for index, _ in enumerate(event.meetings.interpreters):
+            self.warn(("event", "meetings", "interpreters", index),
+                      "interpreters belong in the top-level interpreters: section (this place still works)")
+        for index, interpreter in enumerate(self.schedule.interpreters):
+            for lang in interpreter.languages:
+                if lang not in event.languages:
+                    self.warn(("interpreters", index, "languages"),
+                              f"interpreter {interpreter.email} works in '{lang}', not one of the event's languages")
+            if interpreter.booth is not None and interpreter.booth not in interpreter.languages:
+                self.error(("interpreters", index, "booth"),
+                           f"booth '{interpreter.booth}' is not one of this interpreter's languages "
+                           f"({', '.join(interpreter.languages)})")
+        if event.interpretation and not self.schedule.all_interpreters():
+            self.warn(("event", "interpretation"),
+                      "interpretation is declared but no interpreters are listed: the meetings are scheduled with "
+                      "interpretation on; assign interpreters in the meeting (or list them under interpreters:)")
 
     # -- people and groups ---------------------------------------------------------------------
     def known_groups(self) -> set[str]:

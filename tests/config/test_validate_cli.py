@@ -42,12 +42,51 @@ def test_every_problem_of_every_file_at_once(monkeypatch: pytest.MonkeyPatch) ->
     assert result.exit_code == 1
 
 
+def test_an_interpreter_outside_the_events_languages_is_warned_of(tmp_path: Path, repo_root: Path) -> None:
+    text = (repo_root / "schedules" / "minimal.yaml").read_text(encoding="utf-8")
+    path = tmp_path / "event.yaml"
+    path.write_text(text + "interpreters:\n  - {email: b@example.org, languages: [en, es]}\n", encoding="utf-8")
+    result = CliRunner().invoke(app, ["validate", str(path)])
+    assert "warning: interpreter b@example.org works in 'es', not one of the event's languages" in result.stdout
+    assert result.exit_code == 0
+
+
 def test_valid_files_print_one_summary_line_each_and_pass(repo_root: Path) -> None:
     files = [str(FIXTURES / "good.yaml"), *map(str, sorted((repo_root / "schedules").glob("*.yaml")))]
     result = CliRunner().invoke(app, ["validate", *files])
-    lines = result.stdout.splitlines()
+    lines = [line for line in result.stdout.splitlines() if ": warning: " not in line]
     assert [line.split(": valid (")[0] for line in lines] == files
-    assert lines[-1].endswith(": valid (days: 2, agenda items: 8, cues: 94, warnings: 0)")  # the reference event
+    # The reference event declares interpretation and lists no interpreter: the one warning it gets.
+    assert lines[-1].endswith(": valid (days: 2, agenda items: 8, cues: 94, warnings: 1)")
+    warnings = [line for line in result.stdout.splitlines() if ": warning: " in line]
+    assert warnings == [f"{files[-1]}:55:19: warning: interpretation is declared but no interpreters are listed: "
+                        "the meetings are scheduled with interpretation on; assign interpreters in the meeting "
+                        "(or list them under interpreters:)"]
+    assert result.exit_code == 0
+
+
+def test_interpreters_are_checked_and_the_old_place_still_works(tmp_path: Path, repo_root: Path) -> None:
+    text = (repo_root / "schedules" / "ungp-tech-2022.yaml").read_text(encoding="utf-8")
+    text = text.replace("    scope: per-session\n", "    scope: per-session\n"
+                        "    interpreters:\n      - {email: old@example.org, languages: [en, es]}\n", 1)
+    text += ("interpreters:\n  - {email: a@example.org, name: Ana, languages: [en, fr], booth: fr}\n"
+             "  - {email: b@example.org, languages: [en, fr], booth: es}\n")
+    path = tmp_path / "event.yaml"
+    path.write_text(text, encoding="utf-8")
+    result = CliRunner().invoke(app, ["validate", str(path)])
+    out = result.stdout
+    assert "warning: interpreters belong in the top-level interpreters: section" in out
+    assert ": booth 'es' is not one of this interpreter's languages (en, fr)" in out
+    assert "no interpreters are listed" not in out
+    assert result.exit_code == 1
+
+
+def test_an_interpreter_outside_the_events_languages_is_warned_of(tmp_path: Path, repo_root: Path) -> None:
+    text = (repo_root / "schedules" / "minimal.yaml").read_text(encoding="utf-8")
+    path = tmp_path / "event.yaml"
+    path.write_text(text + "interpreters:\n  - {email: b@example.org, languages: [en, es]}\n", encoding="utf-8")
+    result = CliRunner().invoke(app, ["validate", str(path)])
+    assert "warning: interpreter b@example.org works in 'es', not one of the event's languages" in result.stdout
     assert result.exit_code == 0
 
 
@@ -69,3 +108,12 @@ def test_missing_file_is_a_problem_not_a_crash(tmp_path: Path) -> None:
         f"{tmp_path}:1:1: is a folder, not a schedule file",
     ]
     assert result.exit_code == 1
+
+
+def test_an_interpreter_outside_the_events_languages_is_warned_of(tmp_path: Path, repo_root: Path) -> None:
+    text = (repo_root / "schedules" / "minimal.yaml").read_text(encoding="utf-8")
+    path = tmp_path / "event.yaml"
+    path.write_text(text + "interpreters:\n  - {email: b@example.org, languages: [en, es]}\n", encoding="utf-8")
+    result = CliRunner().invoke(app, ["validate", str(path)])
+    assert "warning: interpreter b@example.org works in 'es', not one of the event's languages" in result.stdout
+    assert result.exit_code == 0

@@ -29,7 +29,7 @@ def directory(schedule: Schedule) -> Mapping[str, Member]:
                     normalize_email(p.email))
         for pid, p in schedule.people.items()
     }
-    for interpreter in schedule.event.meetings.interpreters:
+    for interpreter in schedule.all_interpreters():
         email = normalize_email(interpreter.email) or interpreter.email
         if email not in members:
             members[email] = Member(email, interpreter.name or email, "other", interpreter.languages[0],

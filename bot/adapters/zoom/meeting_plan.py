@@ -241,7 +241,7 @@ def _alternative_hosts(schedule: Schedule, items: Sequence[Item]) -> tuple[str, 
 def _interpreters(schedule: Schedule) -> tuple[tuple[str, str], ...]:
     return tuple(sorted(
         (i.email.strip().lower(), ",".join(ZOOM_LANGUAGE_CODES[lang] for lang in i.languages))
-        for i in schedule.event.meetings.interpreters
+        for i in schedule.all_interpreters()
     ))
 
 
