@@ -341,10 +341,18 @@ def test_file_starts_with_the_schema_modeline(path: Path) -> None:
     assert path.read_text(encoding="utf-8").splitlines()[0] == MODELINE
 
 
-@pytest.mark.parametrize("path", [REFERENCE, MINIMAL], ids=["reference", "minimal"])
-def test_file_passes_the_full_validation_without_a_single_warning(path: Path) -> None:
-    result = load_schedule(path)
+def test_minimal_file_passes_the_full_validation_without_a_single_warning() -> None:
+    result = load_schedule(MINIMAL)
     assert [p.format() for p in result.problems] == []
+    assert result.ok
+
+
+def test_reference_file_is_warned_only_that_no_interpreter_is_listed() -> None:
+    # The concept note announces EN/FR/ES interpretation and names no interpreter: the host assigns them in the
+    # meeting, which the warning says. Anything else would be a defect of the file.
+    result = load_schedule(REFERENCE)
+    assert [(p.severity.value, p.message.split(":")[0]) for p in result.problems] == [
+        ("warning", "interpretation is declared but no interpreters are listed")]
     assert result.ok
 
 
