@@ -22,7 +22,8 @@ from babel import Locale
 from ruamel.yaml import YAML
 
 LANGUAGES: tuple[str, ...] = ("en", "fr", "es")
-PROMPTS_DIR = Path(__file__).resolve().parents[2] / "prompts"
+# bot/prompts links to the top-level prompts/ (where translators find it); a wheel carries the files themselves.
+PROMPTS_DIR = Path(__file__).resolve().parents[1] / "prompts"
 
 
 # CLDR's plural categories; a catalog group keyed by some of these (always with ``other``) is a plural group.

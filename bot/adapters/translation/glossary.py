@@ -19,8 +19,9 @@ from typing import Any
 from ruamel.yaml import YAML
 
 from bot.app.ports.translation import LANGS, Lang
+from bot.i18n.catalog import PROMPTS_DIR
 
-GLOSSARY_CSV = Path(__file__).resolve().parents[3] / "prompts" / "glossary.csv"
+GLOSSARY_CSV = PROMPTS_DIR / "glossary.csv"
 
 
 class GlossaryError(ValueError):
