@@ -42,15 +42,6 @@ def test_every_problem_of_every_file_at_once(monkeypatch: pytest.MonkeyPatch) ->
     assert result.exit_code == 1
 
 
-def test_an_interpreter_outside_the_events_languages_is_warned_of(tmp_path: Path, repo_root: Path) -> None:
-    text = (repo_root / "schedules" / "minimal.yaml").read_text(encoding="utf-8")
-    path = tmp_path / "event.yaml"
-    path.write_text(text + "interpreters:\n  - {email: b@example.org, languages: [en, es]}\n", encoding="utf-8")
-    result = CliRunner().invoke(app, ["validate", str(path)])
-    assert "warning: interpreter b@example.org works in 'es', not one of the event's languages" in result.stdout
-    assert result.exit_code == 0
-
-
 def test_valid_files_print_one_summary_line_each_and_pass(repo_root: Path) -> None:
     files = [str(FIXTURES / "good.yaml"), *map(str, sorted((repo_root / "schedules").glob("*.yaml")))]
     result = CliRunner().invoke(app, ["validate", *files])
@@ -108,12 +99,3 @@ def test_missing_file_is_a_problem_not_a_crash(tmp_path: Path) -> None:
         f"{tmp_path}:1:1: is a folder, not a schedule file",
     ]
     assert result.exit_code == 1
-
-
-def test_an_interpreter_outside_the_events_languages_is_warned_of(tmp_path: Path, repo_root: Path) -> None:
-    text = (repo_root / "schedules" / "minimal.yaml").read_text(encoding="utf-8")
-    path = tmp_path / "event.yaml"
-    path.write_text(text + "interpreters:\n  - {email: b@example.org, languages: [en, es]}\n", encoding="utf-8")
-    result = CliRunner().invoke(app, ["validate", str(path)])
-    assert "warning: interpreter b@example.org works in 'es', not one of the event's languages" in result.stdout
-    assert result.exit_code == 0
