@@ -7,7 +7,8 @@ wire is recorded in `requests` for tests to assert on.
 Implemented: POST /oauth/token (account_credentials grant, Basic auth); under /v2: meetings create /
 get / update / list, webinars create / get / update / list, meeting and webinar registrants (added, listed by
 status with their custom-question answers), registration questions (GET, PATCH replacing the list, with Zoom's
-per-kind question types), past meeting and past webinar participants, all with next_page_token pagination. Faults: expired tokens (401, code 124), injected statuses
+per-kind question types), past meeting and past webinar participants, all with next_page_token pagination.
+Faults: expired tokens (401, code 124), injected statuses
 (429 with Retry-After, 5xx, ...), a silent drop of the connection.
 """
 

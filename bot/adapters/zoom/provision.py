@@ -136,7 +136,7 @@ class Provisioner:
             if stored:
                 return MeetingResult(plan, "unknown", str(stored.get("id")), stored.get("join_url"),
                                      stored.get("registration_url"))
-            return MeetingResult(plan, "create", changes=all_changes(plan))
+            return MeetingResult(plan, "create", changes=all_changes(plan) + self._new_questions())
         current: JSON | None = None
         action = "update"
         if stored:
