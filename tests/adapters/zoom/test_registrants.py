@@ -12,8 +12,8 @@ from bot.adapters.zoom.provision import Provisioner
 from bot.adapters.zoom.registrants import read_from_zoom
 from bot.app.people import NAMESPACE, People
 from bot.app.ports.chat import InboundEvent, InboundKind
-from bot.app.registrants import import_registrants
-from bot.config.model import NOT_STATED
+from bot.app.registrants import Registrant, import_registrants
+from bot.config.model import NOT_STATED, Schedule
 from bot.testing.memory import MemoryKeyValues
 from tests.adapters.zoom.test_provision import load
 from tests.fakes.zoom_api import FakeZoom
@@ -28,6 +28,11 @@ async def provisioned(fake_zoom: FakeZoom, client: ZoomClient) -> tuple[MemoryKe
     store = MemoryKeyValues()
     await Provisioner(load(), store, client).run()
     return store, sorted(fake_zoom.meetings)
+
+
+async def read_again(schedule: Schedule, store: MemoryKeyValues, client: ZoomClient) -> list[Registrant]:
+    read, _ = await read_from_zoom(schedule, store, client)
+    return read.registrants
 
 
 async def test_imported_registrants_are_known_when_they_sign_in(
@@ -60,8 +65,7 @@ async def test_imported_registrants_are_known_when_they_sign_in(
     jules = await people.sighting(console, NOW)
     assert (jules.group, jules.name) == ("civil-society", "Jules Martin")
 
-    again = await import_registrants(schedule, store, (await read_from_zoom(schedule, store, make_client()))[0].registrants,
-                                     NOW)
+    again = await import_registrants(schedule, store, await read_again(schedule, store, make_client()), NOW)
     assert (again.imported, again.updated) == (0, 0)
 
 
@@ -76,7 +80,8 @@ async def test_every_page_is_read_and_unknown_answers_are_not_stated(
     read, _ = await read_from_zoom(schedule, store, make_client())
     assert len(read.registrants) == 306
     assert len(fake_zoom.api_requests("GET", rf"/meetings/{first}/registrants$")) == 2
-    assert [(u.email, u.answer) for u in read.unknown] == [("x@example.org", "Journalists"), ("x@example.org", "Klingon")]
+    assert [(u.email, u.answer) for u in read.unknown] == [("x@example.org", "Journalists"),
+                                                           ("x@example.org", "Klingon")]
     summary = await import_registrants(schedule, store, read.registrants, NOW)
     assert (summary.imported, summary.not_stated) == (306, 1)
     stored = await store.get(NAMESPACE, "email:x@example.org")
@@ -90,10 +95,10 @@ async def test_a_changed_answer_updates_and_schedule_people_stay_the_schedules(
     schedule = load()
     fake_zoom.register(first, "chair.one@example.org", "Chair", "One", answers={GROUP: "Business"})
     fake_zoom.register(first, "bo@example.org", "Bo", answers={GROUP: "Business", LANGUAGE: "English"})
-    first_run = await import_registrants(schedule, store, (await read_from_zoom(schedule, store, make_client()))[0].registrants, NOW)
+    first_run = await import_registrants(schedule, store, await read_again(schedule, store, make_client()), NOW)
     assert (first_run.imported, first_run.listed) == (1, 1)
     assert await store.get(NAMESPACE, "chair-one") is None  # the schedule says Chair One is UN
     fake_zoom.registrants[first][-1]["custom_questions"] = [{"title": GROUP, "value": "Investors"}]
-    second = await import_registrants(schedule, store, (await read_from_zoom(schedule, store, make_client()))[0].registrants, NOW)
+    second = await import_registrants(schedule, store, await read_again(schedule, store, make_client()), NOW)
     assert (second.imported, second.updated) == (0, 1)
     assert (await store.get(NAMESPACE, "email:bo@example.org"))["group"] == "investors"
