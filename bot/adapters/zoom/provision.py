@@ -44,6 +44,7 @@ NS_ITEM = "zoom.item"
 NS_BY_ID = "zoom.by_id"
 NS_BUDGET = "zoom.budget"  # <host>/<UTC date> -> create/update requests made that day
 QUESTIONS_FIELD = "registration_questions"
+REGISTRATION_ON = (0, 1)  # Zoom's approval types with registration (2: none)
 
 @dataclass
 class MeetingResult:
@@ -169,7 +170,10 @@ class Provisioner:
             current = await self._get(plan, meeting_id)  # links may change (registration on/off)
         if not dry_run:
             await self._remember(plan, current)
-        changes += await self._ask_questions(plan, str(current["id"]), dry_run=dry_run)
+        if dry_run and (current.get("settings") or {}).get("approval_type") not in REGISTRATION_ON:
+            changes += self._new_questions()  # registration is still off in Zoom: nothing to ask it yet
+        else:
+            changes += await self._ask_questions(plan, str(current["id"]), dry_run=dry_run)
         if not changes:
             action = "adopt" if action == "adopt" else "unchanged"
         return MeetingResult(plan, action, str(current["id"]), current.get("join_url"),

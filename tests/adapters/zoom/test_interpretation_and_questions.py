@@ -157,3 +157,17 @@ def test_provision_says_interpretation_is_on_and_who_assigns_interpreters() -> N
     assert "the host assigns them in the meeting" in result.output
     assert "interpretation" in result.output and "enabled" in result.output
     assert "registration_questions" in result.output
+
+
+async def test_a_dry_run_turning_registration_on_shows_the_questions_to_come(
+    fake_zoom: FakeZoom, make_client: Callable[..., ZoomClient]
+) -> None:
+    store = MemoryKeyValues()
+    await Provisioner(load({"required: true": "required: false"}), store, make_client()).run()
+    preview = await Provisioner(load(), store, make_client()).run(dry_run=True)
+    fields = [c.field for c in preview[0].changes]
+    assert fields == ["approval_type", "registration_questions"]
+    assert preview[0].changes[1].wanted.startswith(GROUP_TITLE + " | Language for taking the floor")
+    assert fake_zoom.api_requests(path="questions") == [] and fake_zoom.questions == {}
+    await Provisioner(load(), store, make_client()).run()
+    assert all(len(q["custom_questions"]) == 2 for q in fake_zoom.questions.values())
