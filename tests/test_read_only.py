@@ -49,5 +49,5 @@ def test_the_help_lists_the_commands_in_the_order_of_the_day() -> None:
     result = CliRunner().invoke(app, ["--help"], env={"COLUMNS": "200"})
     assert "<bool>" not in result.stdout
     listed = [line.split()[0] for line in result.stdout.split("Commands:")[1].splitlines() if line.strip()]
-    day = ["validate", "plan", "check", "rehearse", "provision", "serve", "report"]
+    day = ["validate", "plan", "check", "rehearse", "provision", "registrants", "serve", "report"]
     assert [name for name in listed if name in day] == day

@@ -95,7 +95,8 @@ def check_command(file: Annotated[Path, typer.Argument(help="the schedule file")
     raise typer.Exit(run_check(file, load_settings(), sys.stdout))
 
 
-# -- rehearsal, Zoom, the live bot and the report (bot/cli/rehearse.py, provision.py, report.py, bot/serve.py) -----
+# -- rehearsal, Zoom, the live bot and the report (bot/cli/rehearse.py, provision.py, registrants.py, report.py,
+# bot/serve.py) -----------------------------------------------------------------------------------------
 
 
 @app.command("rehearse")
@@ -139,6 +140,23 @@ def provision(
     from bot.config.settings import load_settings
 
     raise typer.Exit(run(file, dry_run=dry_run, settings=load_settings()))
+
+
+@app.command("registrants")
+def registrants_command(
+    file: Annotated[Path, typer.Argument(help="the schedule file")],
+    csv_path: Annotated[
+        Path | None, typer.Option("--csv", help="Zoom's registrants export, instead of asking Zoom's API")
+    ] = None,
+    database: Annotated[
+        str | None, typer.Option("--database", help="SQLAlchemy URL (default FLOORBOT_DATABASE_URL)")
+    ] = None,
+) -> None:
+    """Import the registrants (name, e-mail, stakeholder group, language) into the people directory."""
+    from bot.cli.registrants import run_registrants
+    from bot.config.settings import load_settings
+
+    raise typer.Exit(run_registrants(file, csv_path, database, load_settings(), sys.stdout, sys.stderr))
 
 
 # -- console access (body in bot/cli/invite.py) --------------------------------------------------

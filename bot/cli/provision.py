@@ -88,13 +88,22 @@ async def _provision(
             return 1
     if dry_run:
         console.print(_diff_table(outcomes))
-    else:
+    _interpretation_note(schedule, console)
+    if not dry_run:
         console.print(_links_table(schedule, outcomes))
         if client is not None:
             for host in sorted({o.plan.host for o in outcomes}):
                 console.print(_t("budget", host=host, remaining=client.budget_remaining(host),
                                  limit=DAILY_WRITE_BUDGET), markup=False)
     return 0
+
+
+def _interpretation_note(schedule: Schedule, console: Console) -> None:
+    # validate warns about it too; here it says what the meetings get, so nobody expects the booths assigned.
+    if schedule.event.interpretation and not schedule.all_interpreters():
+        languages = ", ".join(str(lang) for lang in schedule.event.interpretation)
+        console.print(render("registration.provision.interpretation_unassigned", LANG, languages=languages),
+                      markup=False)
 
 
 def _action(outcome: MeetingResult) -> str:

@@ -42,7 +42,8 @@ async def zoom_attendance(schedule: Schedule, store: KeyValues, client: ZoomClie
             except KeyError:
                 titles.append(item_id)
         label = " / ".join(titles) or key
-        attendance = await meeting_attendance(client, str(record["uuid"]), identity)
+        attendance = await meeting_attendance(client, str(record["uuid"]), identity,
+                                              str(record.get("kind") or "meeting"))
         for a in sorted(attendance.values(), key=lambda a: (a.first_join, a.name)):
             lines.append(AttendanceLine(label, a.person, a.name, a.minutes, a.first_join, a.last_leave))
     return lines

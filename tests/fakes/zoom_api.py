@@ -5,8 +5,10 @@ The real zoomus (through bot.adapters.zoom.client) is pointed at it. It runs in 
 wire is recorded in `requests` for tests to assert on.
 
 Implemented: POST /oauth/token (account_credentials grant, Basic auth); under /v2: meetings create /
-get / update / list, webinars create / get / update / list, meeting and webinar registrants, past meeting
-participants with next_page_token pagination. Faults: expired tokens (401, code 124), injected statuses
+get / update / list, webinars create / get / update / list, meeting and webinar registrants (added, listed by
+status with their custom-question answers), registration questions (GET, PATCH replacing the list, with Zoom's
+per-kind question types), past meeting and past webinar participants, all with next_page_token pagination.
+Faults: expired tokens (401, code 124), injected statuses
 (429 with Retry-After, 5xx, ...), a silent drop of the connection.
 """
 
@@ -67,6 +69,8 @@ class FakeZoom:
         self.webinars: dict[int, dict[str, Any]] = {}
         self.registrants: dict[int, list[dict[str, Any]]] = {}
         self.participants: dict[str, list[dict[str, Any]]] = {}
+        self.webinar_participants: dict[str, list[dict[str, Any]]] = {}
+        self.questions: dict[int, dict[str, Any]] = {}  # meeting or webinar id -> {questions, custom_questions}
         self.requests: list[Recorded] = []
         self.faults: list[Fault] = []
         self._ids = itertools.count(81234567890)
@@ -112,6 +116,19 @@ class FakeZoom:
 
     def add_participants(self, meeting_uuid: str, records: list[dict[str, Any]]) -> None:
         self.participants.setdefault(meeting_uuid, []).extend(records)
+
+    def add_webinar_participants(self, webinar_uuid: str, records: list[dict[str, Any]]) -> None:
+        self.webinar_participants.setdefault(webinar_uuid, []).extend(records)
+
+    def register(self, meeting_id: int, email: str, first_name: str, last_name: str = "", *,
+                 status: str = "approved", answers: dict[str, str] | None = None) -> None:
+        """A registrant as Zoom lists them: custom-question answers as [{title, value}]."""
+        with self._lock:
+            self.registrants.setdefault(meeting_id, []).append({
+                "id": secrets.token_hex(6), "email": email, "first_name": first_name, "last_name": last_name,
+                "status": status, "create_time": "2022-03-01T10:00:00Z",
+                "custom_questions": [{"title": k, "value": v} for k, v in (answers or {}).items()],
+            })
 
     # --- request handling --------------------------------------------------------------------------
 
@@ -173,7 +190,10 @@ class FakeZoom:
             ("PATCH", r"^/(meetings|webinars)/(\d+)$", self._update),
             ("POST", r"^/(meetings|webinars)/(\d+)/registrants$", self._add_registrant),
             ("GET", r"^/(meetings|webinars)/(\d+)/registrants$", self._list_registrants),
+            ("GET", r"^/(meetings|webinars)/(\d+)/registrants/questions$", self._get_questions),
+            ("PATCH", r"^/(meetings|webinars)/(\d+)/registrants/questions$", self._set_questions),
             ("GET", r"^/past_meetings/(.+)/participants$", self._participants),
+            ("GET", r"^/past_webinars/(.+)/participants$", self._webinar_participants),
         ]
         for route_method, pattern, handler in routes:
             match = re.match(pattern, path)
@@ -254,8 +274,48 @@ class FakeZoom:
         return 201, {"registrant_id": registrant["id"], "id": int(meeting_id),
                      "join_url": f"https://zoom.us/w/{meeting_id}?tk={registrant['id']}"}, {}
 
+    def _missing(self, kind: str, meeting_id: str):  # type: ignore[no-untyped-def]
+        noun = "Meeting" if kind == "meetings" else "Webinar"
+        return 404, {"code": 3001, "message": f"{noun} does not exist: {meeting_id}."}, {}
+
     def _list_registrants(self, kind: str, meeting_id: str, *, query: dict[str, str], body: Any):  # type: ignore[no-untyped-def]
-        return self._page(self.registrants.get(int(meeting_id), []), "registrants", query)
+        if int(meeting_id) not in self._store(kind):
+            return self._missing(kind, meeting_id)
+        status = query.get("status", "approved")  # Zoom's default
+        if status not in ("pending", "approved", "denied"):
+            return 400, {"code": 300, "message": "Invalid field: status."}, {}
+        chosen = [r for r in self.registrants.get(int(meeting_id), []) if r.get("status", "approved") == status]
+        return self._page(chosen, "registrants", query)
+
+    def _get_questions(self, kind: str, meeting_id: str, *, query: dict[str, str], body: Any):  # type: ignore[no-untyped-def]
+        if int(meeting_id) not in self._store(kind):
+            return self._missing(kind, meeting_id)
+        default = {"questions": [{"field_name": "last_name", "required": True}], "custom_questions": []}
+        return 200, self.questions.get(int(meeting_id), default), {}
+
+    def _set_questions(self, kind: str, meeting_id: str, *, query: dict[str, str], body: Any):  # type: ignore[no-untyped-def]
+        record = self._store(kind).get(int(meeting_id))
+        if record is None:
+            return self._missing(kind, meeting_id)
+        if record["settings"].get("approval_type") not in (0, 1):
+            return 400, {"code": 3000, "message": "Registration is not enabled for this meeting."}, {}
+        types = {"short", "single"} if kind == "meetings" else {"short", "single_radio", "single_dropdown",
+                                                                   "multiple"}
+        custom = (body or {}).get("custom_questions") or []
+        for question in custom:
+            if not question.get("title") or question.get("type") not in types:
+                return 400, {"code": 300, "message": "Validation Failed.",
+                             "errors": [{"field": "custom_questions.type", "message": "Invalid field."}]}, {}
+            if question["type"] != "short" and not question.get("answers"):
+                return 400, {"code": 300, "message": "Validation Failed.",
+                             "errors": [{"field": "custom_questions.answers", "message": "Invalid field."}]}, {}
+        current = self._get_questions(kind, meeting_id, query=query, body=None)[1]
+        with self._lock:
+            self.questions[int(meeting_id)] = {
+                "questions": (body or {}).get("questions", current["questions"]),
+                "custom_questions": [dict(q) for q in custom],
+            }
+        return 204, None, {}
 
     def _participants(self, uuid: str, *, query: dict[str, str], body: Any):  # type: ignore[no-untyped-def]
         from urllib.parse import unquote
@@ -265,6 +325,14 @@ class FakeZoom:
         records = self.participants.get(decoded) or self.participants.get(uuid)
         if records is None:
             return 404, {"code": 3001, "message": "Meeting does not exist."}, {}
+        return self._page(records, "participants", query)
+
+    def _webinar_participants(self, uuid: str, *, query: dict[str, str], body: Any):  # type: ignore[no-untyped-def]
+        from urllib.parse import unquote
+
+        records = self.webinar_participants.get(unquote(uuid)) or self.webinar_participants.get(uuid)
+        if records is None:
+            return 404, {"code": 3001, "message": "Webinar does not exist."}, {}
         return self._page(records, "participants", query)
 
 

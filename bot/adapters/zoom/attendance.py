@@ -84,8 +84,12 @@ def summarize(stays: Iterable[Stay], canonical: Callable[[str], str] | None = No
     return out
 
 
-async def meeting_attendance(client: ZoomClient, meeting_uuid: str,
-                             identity: IdentityResolver) -> dict[str, Attendance]:
-    """Fetch every page of one meeting instance's participants and summarise them (for the report)."""
-    records = await client.past_meeting_participants(meeting_uuid)
+async def meeting_attendance(client: ZoomClient, meeting_uuid: str, identity: IdentityResolver,
+                             kind: str = "meeting") -> dict[str, Attendance]:
+    """Fetch every page of one meeting (or webinar) instance's participants and summarise them (for the
+    report). Past webinar participants come in the same records as a meeting's."""
+    if kind == "webinar":
+        records = await client.past_webinar_participants(meeting_uuid)
+    else:
+        records = await client.past_meeting_participants(meeting_uuid)
     return summarize(stays_from_records(records, identity), identity.canonical)

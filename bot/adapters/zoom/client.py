@@ -20,6 +20,7 @@ from typing import Any, cast
 
 import requests
 from pydantic import SecretStr
+from zoomus.util import encode_uuid
 
 from bot.adapters.retry import RetryPolicy
 from bot.adapters.zoom.budget import DailyBudget
@@ -287,6 +288,32 @@ class ZoomClient:
             "webinar list", "webinars", lambda z, p: z.webinar.list(user_id=user_id, **p),
         )
 
+    # Registration -------------------------------------------------------------------------------
+
+    async def registrant_questions(self, kind: str, meeting_id: int | str) -> JSON:
+        """GET /{meetings|webinars}/{id}/registrants/questions: {questions, custom_questions}."""
+        path = f"/{_plural(kind)}/{meeting_id}/registrants/questions"
+        return self._json(await self._call(f"{kind} registration questions", lambda z: z.meeting.get_request(path)))
+
+    async def update_registrant_questions(self, kind: str, meeting_id: int | str, body: Mapping[str, Any]) -> None:
+        """PATCH the whole list (Zoom replaces it): asking twice never duplicates a question."""
+        path = f"/{_plural(kind)}/{meeting_id}/registrants/questions"
+        data = dict(body)
+        await self._call(f"{kind} registration questions update",
+                         lambda z: z.meeting.patch_request(path, data=data))
+
+    async def list_registrants(self, kind: str, meeting_id: int | str, status: str = "approved") -> list[JSON]:
+        """Every registrant with this status (approved, pending, denied), all pages."""
+        if kind == "webinar":
+            return await self._paginate(
+                "webinar registrants", "registrants",
+                lambda z, p: z.webinar.get_registrants(id=meeting_id, status=status, **p),
+            )
+        return await self._paginate(
+            "meeting registrants", "registrants",
+            lambda z, p: z.meeting.list_registrants(id=meeting_id, status=status, **p),
+        )
+
     # Past meetings --------------------------------------------------------------------------------
 
     async def past_meeting_participants(self, meeting_uuid: str) -> list[JSON]:
@@ -295,6 +322,20 @@ class ZoomClient:
             "past meeting participants", "participants",
             lambda z, p: z.past_meeting.get_participants(meeting_id=meeting_uuid, **p),
         )
+
+
+    async def past_webinar_participants(self, webinar_uuid: str) -> list[JSON]:
+        """GET /past_webinars/{uuid}/participants, all pages (zoomus has no call for it)."""
+        path = f"/past_webinars/{encode_uuid(webinar_uuid)}/participants"
+        return await self._paginate(
+            "past webinar participants", "participants", lambda z, p: z.webinar.get_request(path, params=p),
+        )
+
+
+def _plural(kind: str) -> str:
+    if kind not in ("meeting", "webinar"):
+        raise ValueError(f"kind must be meeting or webinar, not {kind!r}")
+    return f"{kind}s"
 
 
 def _with_params(

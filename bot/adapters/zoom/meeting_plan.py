@@ -54,6 +54,9 @@ class MeetingPlan:
     approval_type: int
     interpreters: tuple[tuple[str, str], ...]  # (email, "US,FR"), sorted
     alternative_hosts: tuple[str, ...]  # emails, sorted, lowercased
+    # Interpretation is on whenever the event declares interpretation languages, interpreters listed or not:
+    # the host can then assign them in the meeting (Zoom offers no interpretation to assign in otherwise).
+    interpretation: bool = False
 
     def body(self) -> dict[str, Any]:
         """The create/update request body (zoom_client turns start_time into what zoomus needs)."""
@@ -61,7 +64,7 @@ class MeetingPlan:
             "approval_type": self.approval_type,
             "alternative_hosts": ";".join(self.alternative_hosts),
             "language_interpretation": {
-                "enable": bool(self.interpreters),
+                "enable": self.interpretation,
                 "interpreters": [{"email": email, "languages": langs} for email, langs in self.interpreters],
             },
         }
@@ -85,12 +88,17 @@ class MeetingPlan:
             "timezone": self.timezone,
             "approval_type": str(self.approval_type),
             "alternative_hosts": ";".join(self.alternative_hosts),
+            "interpretation": _on_off(self.interpretation),
             "interpreters": _interpreters_text(self.interpreters),
         }
 
 
 def utc_text(moment: datetime) -> str:
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _on_off(value: bool) -> str:
+    return "enabled" if value else "disabled"
 
 
 def _interpreters_text(interpreters: Sequence[tuple[str, str]]) -> str:
@@ -117,6 +125,7 @@ def current_fields(meeting: JSON) -> dict[str, str]:
         "timezone": str(meeting.get("timezone", "")),
         "approval_type": str(settings.get("approval_type", "")),
         "alternative_hosts": ";".join(hosts),
+        "interpretation": _on_off(bool(interpretation.get("enable"))),
         "interpreters": _interpreters_text(interpreters),
     }
 
@@ -273,6 +282,7 @@ def plan_meetings(schedule: Schedule) -> list[MeetingPlan]:
         "timezone": event.timezone,
         "approval_type": _approval_type(schedule),
         "interpreters": _interpreters(schedule),
+        "interpretation": bool(event.interpretation) or bool(schedule.all_interpreters()),
     }
     plans: list[MeetingPlan] = []
     for number, day in enumerate(schedule.days, start=1):

@@ -24,6 +24,12 @@ from bot.adapters.retry import RetryPolicy
 from bot.adapters.zoom.client import JSON, ZoomClient
 from bot.adapters.zoom.errors import ZoomNotFound, ZoomServerError, ZoomUnavailable, is_transient
 from bot.adapters.zoom.meeting_plan import Change, MeetingPlan, all_changes, diff, plan_meetings, utc_text
+from bot.adapters.zoom.registration_questions import (
+    Question,
+    comparable,
+    merged_questions,
+    registration_questions,
+)
 from bot.adapters.zoom.times import zoom_time
 from bot.app.clock import Clock, SystemClock
 from bot.app.ports.store import KeyValues
@@ -37,6 +43,8 @@ NS_MEETING = "zoom.meeting"
 NS_ITEM = "zoom.item"
 NS_BY_ID = "zoom.by_id"
 NS_BUDGET = "zoom.budget"  # <host>/<UTC date> -> create/update requests made that day
+QUESTIONS_FIELD = "registration_questions"
+REGISTRATION_ON = (0, 1)  # Zoom's approval types with registration (2: none)
 
 @dataclass
 class MeetingResult:
@@ -129,7 +137,7 @@ class Provisioner:
             if stored:
                 return MeetingResult(plan, "unknown", str(stored.get("id")), stored.get("join_url"),
                                      stored.get("registration_url"))
-            return MeetingResult(plan, "create", changes=all_changes(plan))
+            return MeetingResult(plan, "create", changes=all_changes(plan) + self._new_questions())
         current: JSON | None = None
         action = "update"
         if stored:
@@ -144,15 +152,14 @@ class Provisioner:
                 action = "adopt"
         if current is None:
             if dry_run:
-                return MeetingResult(plan, "create", changes=all_changes(plan))
+                return MeetingResult(plan, "create", changes=all_changes(plan) + self._new_questions())
             created = await self._create(plan)
             outcome = MeetingResult(plan, "create", str(created["id"]), created.get("join_url"),
                                     created.get("registration_url"), all_changes(plan))
             await self._remember(plan, created)
+            outcome.changes += await self._ask_questions(plan, str(created["id"]), dry_run=False)
             return outcome
         changes = diff(plan, current)
-        if not changes:
-            action = "adopt" if action == "adopt" else "unchanged"
         if changes and not dry_run:
             assert self.client is not None
             meeting_id = str(current["id"])
@@ -163,8 +170,39 @@ class Provisioner:
             current = await self._get(plan, meeting_id)  # links may change (registration on/off)
         if not dry_run:
             await self._remember(plan, current)
+        if dry_run and (current.get("settings") or {}).get("approval_type") not in REGISTRATION_ON:
+            changes += self._new_questions()  # registration is still off in Zoom: nothing to ask it yet
+        else:
+            changes += await self._ask_questions(plan, str(current["id"]), dry_run=dry_run)
+        if not changes:
+            action = "adopt" if action == "adopt" else "unchanged"
         return MeetingResult(plan, action, str(current["id"]), current.get("join_url"),
                              current.get("registration_url"), changes)
+
+    def _new_questions(self) -> list[Change]:
+        questions = registration_questions(self.schedule)
+        return [Change(QUESTIONS_FIELD, "", _titles(questions))] if questions else []
+
+    async def _ask_questions(self, plan: MeetingPlan, meeting_id: str, *, dry_run: bool) -> list[Change]:
+        """Registration asks for the stakeholder group and the floor language: the whole custom-question
+        list is PATCHed (Zoom replaces it), the organizer's own questions kept, and only when it differs."""
+        ours = registration_questions(self.schedule)
+        if not ours:
+            return []
+        assert self.client is not None
+        kind = plan.kind.value
+        current = await self.client.registrant_questions(kind, meeting_id)
+        existing = [q for q in current.get("custom_questions") or [] if isinstance(q, dict)]
+        wanted = merged_questions(existing, ours, plan.kind)
+        if comparable(existing) == comparable(wanted):
+            return []
+        change = Change(QUESTIONS_FIELD, _titles_of(existing), _titles(ours))
+        if not dry_run:
+            body: dict[str, object] = {"custom_questions": wanted}
+            if current.get("questions") is not None:
+                body["questions"] = current["questions"]  # the standard fields, sent back as they are
+            await self.client.update_registrant_questions(kind, meeting_id, body)
+        return [change]
 
     async def _create(self, plan: MeetingPlan) -> JSON:
         """Create, and if Zoom fails ambiguously (5xx, no answer) look before creating again."""
@@ -204,6 +242,14 @@ class Provisioner:
         await self.store.set(NS_BY_ID, str(meeting["id"]), {
             "event": event_id, "meeting": plan.key, "items": list(plan.items),
         }, now)
+
+
+def _titles(questions: Sequence[Question]) -> str:
+    return " | ".join(question.title for question in questions)
+
+
+def _titles_of(questions: Sequence[JSON]) -> str:
+    return " | ".join(str(q.get("title", "")) for q in questions)
 
 
 @dataclass(frozen=True)

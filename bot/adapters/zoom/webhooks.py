@@ -3,7 +3,9 @@
 Every request must carry ``x-zm-signature = "v0=" + hex(HMAC-SHA256(secret, "v0:{timestamp}:{raw body}"))``
 with ``x-zm-request-timestamp`` within 300 s of our clock; the HMAC is computed over the raw bytes as
 received (never a re-serialised JSON) and compared in constant time. With no secret configured every
-request is refused. ``endpoint.url_validation`` is answered exactly as Zoom expects.
+request is refused. ``endpoint.url_validation`` is answered exactly as Zoom expects. A webinar's events
+(``webinar.started``, ``webinar.participant_joined``, ``webinar.chat_message_sent``...) carry the same
+payload as a meeting's and are handled alike.
 
 Zoom retries a delivery it thinks failed (about +5, +20 and +60 minutes) with a new timestamp and
 signature but the same body, so redeliveries are recognised by a key derived from the body: the event
@@ -57,6 +59,16 @@ PARTICIPANT_LEFT = "meeting.participant_left"
 MEETING_STARTED = "meeting.started"
 MEETING_ENDED = "meeting.ended"
 CHAT_MESSAGE_SENT = "meeting.chat_message_sent"
+# A webinar's events are a meeting's under another prefix, with the same payload: handled alike.
+WEBINAR_PREFIX = "webinar."
+MEETING_PREFIX = "meeting."
+
+
+def meeting_event(name: str) -> str:
+    """The meeting event a webinar event corresponds to (`webinar.participant_joined` -> meeting.*)."""
+    if name.startswith(WEBINAR_PREFIX):
+        return MEETING_PREFIX + name.removeprefix(WEBINAR_PREFIX)
+    return name
 
 JSON = dict[str, Any]
 
@@ -205,6 +217,7 @@ class ZoomWebhook:
         obj = payload.get("object") if isinstance(payload.get("object"), dict) else None
         if obj is None:
             return False, None
+        name = meeting_event(name)
         meeting_id = str(obj.get("id", ""))
         fallback_at = self._event_time(event)
         if name in (MEETING_STARTED, MEETING_ENDED):

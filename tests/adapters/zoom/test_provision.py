@@ -107,7 +107,7 @@ async def test_second_run_changes_nothing_and_never_duplicates(
     outcomes = await Provisioner(load(), store, make_client()).run()
     assert [o.action for o in outcomes] == ["unchanged", "unchanged"]
     assert len(fake_zoom.api_requests("POST")) == 2
-    assert fake_zoom.api_requests("PATCH") == []
+    assert fake_zoom.api_requests("PATCH", r"/meetings/\d+$") == []
     assert len(fake_zoom.meetings) == 2
 
 
@@ -121,7 +121,7 @@ async def test_a_changed_schedule_updates_in_place(
     outcomes = await Provisioner(changed, store, make_client()).run()
     assert [o.action for o in outcomes] == ["update", "update"]
     assert len(fake_zoom.meetings) == 2 and len(fake_zoom.api_requests("POST")) == 2
-    patches = fake_zoom.api_requests("PATCH")
+    patches = fake_zoom.api_requests("PATCH", r"/meetings/\d+$")
     assert [p.body["settings"]["approval_type"] for p in patches] == [1, 1]
     assert patches[1].body["start_time"] == "2022-03-07T14:30:00Z"
     assert {c.field for c in outcomes[1].changes} == {"start_time", "duration", "approval_type"}
@@ -184,7 +184,7 @@ async def test_dry_run_calls_neither_create_nor_update(
     assert change.field == "topic"
     assert change.current == "Test consultation — First session"
     assert change.wanted == "Test consultation — Opening session"
-    assert fake_zoom.api_requests("PATCH") == []
+    assert fake_zoom.api_requests("PATCH", r"/meetings/\d+$") == []
 
 
 async def test_dry_run_without_credentials_shows_the_plan() -> None:
