@@ -43,6 +43,6 @@ def test_the_grammar_takes_the_name_as_written() -> None:
 
 
 def test_a_guest_who_did_not_say_is_shown_as_not_stated(schedule: Schedule) -> None:
-    assert group_name("not-stated", "fr", schedule.group_names()) == "non précisé"
-    assert group_name("not-stated", "en") == "not stated"
+    assert group_name("not-stated", "fr", schedule.group_names()) == "groupe non précisé"
+    assert group_name("not-stated", "en") == "group not stated"
     assert group_name("civil-society", "es", schedule.group_names()) == "Sociedad civil"

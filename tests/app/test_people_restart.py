@@ -42,7 +42,7 @@ async def test_a_group_said_in_chat_is_kept_for_the_next_requests_and_after_a_re
     before = People(schedule, kv)
     hand = InboundEvent("slack", "e1", InboundKind.MESSAGE, "UJULES", T0, "main", display_name="Jules")
     who = await before.sighting(hand, T0)
-    assert who.group == "other"  # nothing said yet
+    assert who.group == "not-stated"  # nothing said yet: never a silent default
     await before.set_group(who.person, "civil-society", T0)
     assert before.participant(who.person).group == "civil-society"  # type: ignore[union-attr]
     assert (await before.sighting(hand, T0)).group == "civil-society"
