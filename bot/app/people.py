@@ -160,10 +160,14 @@ class People:
         await self.kv.set(NAMESPACE, key, {**stored, "group_asked": True}, now)
         return True
 
-    def group_of(self, key: str) -> str:
-        """The group someone is counted under now (NOT_STATED when they never said)."""
+    async def group_of(self, key: str) -> str:
+        """The group someone is counted under now (NOT_STATED when they never said), seen or not since the
+        last start."""
         found = self.participant(key)
-        return found.group if found is not None else NOT_STATED
+        if found is not None:
+            return found.group
+        stored = await self.kv.get(NAMESPACE, self.identity.canonical(key), {}) or {}
+        return str(stored.get("group") or NOT_STATED)
 
     def find(self, handle: str) -> Participant | None:
         """A person named in a chair verb (`give @x`): a schedule id, a person key, or a unique name."""

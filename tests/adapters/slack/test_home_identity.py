@@ -11,7 +11,7 @@ from bot.adapters.slack.channels import classify_slack_error
 from bot.adapters.slack.home import AppHome, home_view
 from bot.adapters.slack.identity import SlackDirectory, language_of_locale
 from bot.adapters.slack.outbox import Outbox
-from bot.adapters.slack.stores import LanguageChoices
+from bot.adapters.slack.stores import LanguageChoices, NoHomeFacts
 from bot.config.model import Schedule
 from bot.testing.memory import MemoryKeyValues
 from bot.testing.timing import VirtualWaits
@@ -99,7 +99,7 @@ async def test_warm_caches_the_workspace_page_by_page() -> None:
         assert fake.of("users.info") == []
 
 
-class Places:
+class Places(NoHomeFacts):
     def __init__(self, places: dict[str, int]) -> None:
         self.places = places
         self.asked: list[tuple[str, str | None]] = []
