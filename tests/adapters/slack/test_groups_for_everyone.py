@@ -137,6 +137,13 @@ async def test_every_requester_is_counted_under_a_group_they_gave_or_as_not_stat
                 confirmed = privately(fake, "UEVE")[-1]
                 assert confirmed["channel"] == EN and "Civil society" in confirmed["text"]
                 assert not confirmed["blocks"]
+                # A forged press naming no group of the event: refused with the list, nothing changes.
+                forged = fake.block_actions("UEVE", prompt, "group", "group states", trigger="trig-forged")
+                forged["actions"][0]["value"] = "group martians"
+                await slack.press(forged)
+                await slack.until(lambda f: len(privately(f, "UEVE")) == 4)
+                assert "“martians”" in privately(fake, "UEVE")[-1]["text"]
+                assert "Civil society" in line_of(fake, "Eve")
 
                 # Her App Home: the picker, set to the group she chose; choosing there goes the same way.
                 await slack._send(event_body({"type": "app_home_opened", "user": "UEVE", "channel": "DUEVE",
@@ -166,7 +173,7 @@ async def test_every_requester_is_counted_under_a_group_they_gave_or_as_not_stat
                 state = await again.runtime.floor.state("session-1")
                 assert {r.participant.name: r.participant.group for r in state.pending}["Eve Novak"] == "academia"
                 await slack.say("q? ", "UEVE", EN)
-                await slack.until(lambda f: len(privately(f, "UEVE")) == 4)
+                await slack.until(lambda f: len(privately(f, "UEVE")) == 5)
             await again.slack.intake.drain()
             await again.slack.outbox.drain()
         finally:
