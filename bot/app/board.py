@@ -17,8 +17,13 @@ def _text(value: object, languages: list[str], fallback: str) -> Text:
     return {lang: shown for lang in languages}
 
 
+def _group(ctx: EventContext, group: str) -> Text:
+    """A group's name in every language ("group not stated" for someone who did not say)."""
+    return {lang: ctx.texts.group_name(group, lang) for lang in ctx.languages}
+
+
 def _person(ctx: EventContext, p: Participant) -> BoardPerson:
-    return BoardPerson(p.name, p.group, _text(ctx.groups.get(p.group), ctx.languages, p.group), p.language)
+    return BoardPerson(p.name, p.group, _group(ctx, p.group), p.language)
 
 
 def budget_uses(ctx: EventContext, state: FloorState) -> tuple[BudgetUse, ...]:
@@ -29,7 +34,7 @@ def budget_uses(ctx: EventContext, state: FloorState) -> tuple[BudgetUse, ...]:
     others = sorted((g for g, t in used.items() if g not in budgets and t > timedelta(0)),
                     key=lambda g: (-used[g], g))
     return tuple(
-        BudgetUse(g, _text(ctx.groups.get(g), ctx.languages, g), used.get(g, timedelta(0)), budgets.get(g))
+        BudgetUse(g, _group(ctx, g), used.get(g, timedelta(0)), budgets.get(g))
         for g in [*budgets, *others]
     )
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from bot.app.announcement import Announcer
@@ -32,13 +32,12 @@ from bot.app.floor import (
     stop_op,
     withdraw_op,
 )
-from bot.app.groups import group_named
+from bot.app.group_choice import GroupChoice
 from bot.app.places import FLOOR_STAGE
 from bot.app.plan import PLAN_VERBS, PlanCommands
 from bot.app.ports.chat import InboundEvent
 from bot.app.ports.store import AuditLog, AuditRecord
 from bot.app.run_of_show import Repost
-from bot.config.model import text_in
 from bot.domain import authz
 from bot.domain.floor import explain
 from bot.domain.floor.events import Outcome
@@ -62,6 +61,10 @@ class Commands:
     audit: AuditLog | None = None
     reposter: Callable[[str], Awaitable[Repost]] | None = None  # the conductor's (wiring sets it)
     plan: PlanCommands | None = None  # the chair moves the plan live (delay, next-panellist...)
+    groups: GroupChoice = field(init=False)  # `/floor group`, the group prompt and the App Home picker
+
+    def __post_init__(self) -> None:
+        self.groups = GroupChoice(self.ctx, self.floor, self.effects, self.discussions)
 
     async def run(self, command: Command, event: InboundEvent, who: Participant) -> Outcome | None:
         """Carry out one command from `who` (the platform user id in `event` is what authorises it)."""
@@ -80,7 +83,7 @@ class Commands:
                 await replies.reply(who.person, event, "floor.reply.language_set")
             return None
         if command.verb is Verb.GROUP:
-            await self._set_group(command.text or "", event, who)
+            await self.groups.choose(command.text or "", event, who)
             return None
         if command.verb is Verb.QUESTION:
             await self._guarded(event, who, command, self.discussions.post_question, command.number)
@@ -101,6 +104,8 @@ class Commands:
         if event.place is not None:
             # Requests keep the platform's order: the channel's earlier events reach the list first.
             await event.place.turn(FLOOR_STAGE)
+            # ...and as those left them: a group just chosen ahead of this request in the channel.
+            who = self.ctx.people.participant(who.person) or who
         try:
             state = await self.floor.state(discussion)
             if command.verb is Verb.POSITION:
@@ -118,23 +123,9 @@ class Commands:
             if event.place is not None:
                 event.place.release(FLOOR_STAGE)
         await self.effects.after(discussion, outcome, actor=who, event=event, chair=command.is_chair)
+        if command.verb is Verb.REQUEST and outcome.changed:
+            await self.groups.ask_once(event, who)
         return outcome
-
-    async def _set_group(self, said: str, event: InboundEvent, who: Participant) -> None:
-        """`/floor group <name>`: the schedule's people keep the programme's group; others choose theirs."""
-        replies, names = self.effects.replies, self.ctx.groups
-        lang = self.ctx.people.reply_language(who.person, event)
-        if who.person in self.ctx.schedule.people:
-            listed_as = text_in(names.get(who.group), lang)
-            await replies.reply(who.person, event, "groups.reply.from_schedule", group=listed_as)
-            return
-        group = group_named(self.ctx.schedule, said)
-        if group is None:
-            listed = ", ".join(text_in(name, lang) for name in names.values())
-            await replies.reply(who.person, event, "groups.reply.unknown", name=said, groups=listed)
-            return
-        await self.ctx.people.set_group(who.person, group, self.ctx.clock.now())
-        await replies.reply(who.person, event, "groups.reply.set", group=text_in(names[group], lang))
 
     def _operation(self, command: Command, who: Participant, source: Surface, state: FloorState,
                    event: InboundEvent) -> FloorOp | None:

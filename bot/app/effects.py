@@ -7,7 +7,7 @@ can be written to), in the language the person asked for, else the channel's, el
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -15,7 +15,7 @@ from bot.app.board import board_view
 from bot.app.context import EventContext
 from bot.app.floor import SYSTEM_ACTOR, FloorService, tick_op
 from bot.app.people import REPLYABLE_SOURCES
-from bot.app.ports.chat import InboundEvent
+from bot.app.ports.chat import Button, InboundEvent
 from bot.app.timers import Timers
 from bot.domain.floor import explain, timer
 from bot.domain.floor.events import FloorGiven, ListClosed, ListReopened, Outcome
@@ -37,16 +37,22 @@ class Replies:
             return event.user_id
         return self.ctx.people.reach(person)
 
+    def reachable(self, person: str, event: InboundEvent) -> bool:
+        """Whether an answer to this event can reach the person (Zoom's meeting chat cannot be written to)."""
+        return self._reply_to(person, event) is not None
+
     async def reply(self, person: str, event: InboundEvent, key: str, **values: Any) -> None:
         await self.reply_message(person, event, explain.Message(key, values))
 
-    async def reply_message(self, person: str, event: InboundEvent, message: explain.Message) -> None:
+    async def reply_message(self, person: str, event: InboundEvent, message: explain.Message, *,
+                            actions: Sequence[Button] = ()) -> None:
         user_id = self._reply_to(person, event)
         if user_id is None:
             log.info("no surface to answer %s on", person)
             return
         lang = self.ctx.people.reply_language(person, event)
-        await self.ctx.chat.reply_private(user_id, self.ctx.texts.message(message, lang), context=event.ref)
+        await self.ctx.chat.reply_private(user_id, self.ctx.texts.message(message, lang), context=event.ref,
+                                          actions=actions)
 
     async def tell(self, person: str, message: explain.Message) -> None:
         user_id = self.ctx.people.reach(person)

@@ -53,9 +53,10 @@ class FanoutChat:
             await self.console.post(lang, post)
         return first
 
-    async def reply_private(self, user_id: str, text: str, *, context: MessageRef | None = None) -> None:
+    async def reply_private(self, user_id: str, text: str, *, context: MessageRef | None = None,
+                            actions: Sequence[Button] = ()) -> None:
         port = self.console if user_id.startswith(WEB_PREFIX) else self.primary
-        await port.reply_private(user_id, text, context=context)
+        await port.reply_private(user_id, text, context=context, actions=actions)
 
     async def show_board(self, board: BoardView) -> None:
         for port in self._ports():

@@ -30,6 +30,7 @@ from bot.domain.authz import Permission
 from bot.domain.floor import rules as core
 from bot.domain.floor.events import Outcome, Refusal
 from bot.domain.floor.policy import FloorPolicy
+from bot.domain.floor.regroup import regroup
 from bot.domain.floor.state import FloorState, Participant, RequestKind, Surface
 from bot.domain.grammar import Verb
 
@@ -284,6 +285,14 @@ def request_op(
     return FloorOp(Verb.REQUEST, apply, {"person": participant.person, "kind": kind.value})
 
 
+def regroup_op(participant: Participant) -> FloorOp:
+    """The person's listed requests take the group they now say they belong to (`participant.group`)."""
+    def apply(state: FloorState, now: datetime, policy: FloorPolicy) -> Outcome:
+        return regroup(state, participant, now, policy)
+
+    return FloorOp(Verb.GROUP, apply, {"person": participant.person, "group": participant.group})
+
+
 def withdraw_op(person: str, kind: RequestKind | None = None) -> FloorOp:
     def apply(state: FloorState, now: datetime, policy: FloorPolicy) -> Outcome:
         return core.withdraw(state, person, now, policy, kind=kind)
@@ -362,6 +371,7 @@ __all__ = [
     "move_op",
     "next_op",
     "open_op",
+    "regroup_op",
     "remove_op",
     "request_op",
     "schedule_authorizer",

@@ -19,7 +19,6 @@ from bot.domain.floor.state import Participant
 from bot.domain.identity import IdentityResolver
 
 NAMESPACE = "participants"
-DEFAULT_GROUP = "other"
 REPLYABLE_SOURCES = frozenset({"slack", "web", "simulated"})
 
 
@@ -66,16 +65,21 @@ class People:
         stored = await self.kv.get(NAMESPACE, key, {}) or {}
         declared_group = event.extra.get("group")
         language = event.language or event.channel_language or stored.get("language")
+        # Never a silent default: whoever has not said their group (nor been listed with one) is "not stated",
+        # and only a group somebody gave is stored (so "never said" stays told apart from "prefers not to say").
+        given = (person.group if person is not None else
+                 declared_group if self._known_group(declared_group) else stored.get("group"))
         if person is not None:
             participant = Participant(key, person.name, person.group, person.language)
         else:
-            group = str(declared_group if self._known_group(declared_group) else stored.get("group", DEFAULT_GROUP))
             name = event.display_name or stored.get("name") or key
-            participant = Participant(key, name, group, language or self._default_language())
+            participant = Participant(key, name, str(given or NOT_STATED), language or self._default_language())
         if language in self.schedule.event.languages and event.source in REPLYABLE_SOURCES:
             self._languages[key] = language
-        changed = {"name": participant.name, "group": participant.group, "language": participant.language,
+        changed = {"name": participant.name, "language": participant.language,
                    "reach": self._reach.get(key), "seen_language": self._languages.get(key)}
+        if given:
+            changed["group"] = participant.group
         if {k: stored.get(k) for k in changed} != changed:
             await self.kv.set(NAMESPACE, key, {**stored, **changed}, now)
         self._participants[key] = participant
@@ -132,14 +136,38 @@ class People:
         stored = await self.kv.get(NAMESPACE, key, {}) or {}
         await self.kv.set(NAMESPACE, key, {**stored, "chosen_language": lang}, now)
 
-    async def set_group(self, key: str, group: str, now: datetime) -> None:
-        """The group someone not in the schedule says they belong to (`/floor group`), kept for their next
-        requests and restarts (a surface that declares a group with every event still overrides it)."""
+    async def set_group(self, key: str, group: str, now: datetime) -> Participant | None:
+        """The group someone not in the schedule says they belong to (`/floor group`, the group prompt, the App
+        Home), kept for their next requests and restarts (a surface that declares a group with every event
+        still overrides it). Returns them as they now are (None if never seen: nothing of theirs is listed)."""
         key = self.identity.canonical(key)
         stored = await self.kv.get(NAMESPACE, key, {}) or {}
         await self.kv.set(NAMESPACE, key, {**stored, "group": group}, now)
         if key in self._participants:
             self._participants[key] = replace(self._participants[key], group=group)
+        return self._participants.get(key)
+
+    async def ask_group_once(self, key: str, now: datetime) -> bool:
+        """Whether to ask this person their group now: someone the schedule does not list, who never gave one
+        and was never asked. True once per person (remembered in their record, so a restart does not ask
+        again)."""
+        key = self.identity.canonical(key)
+        if key in self.schedule.people:
+            return False
+        stored = await self.kv.get(NAMESPACE, key, {}) or {}
+        if stored.get("group") or stored.get("group_asked"):
+            return False
+        await self.kv.set(NAMESPACE, key, {**stored, "group_asked": True}, now)
+        return True
+
+    async def group_of(self, key: str) -> str:
+        """The group someone is counted under now (NOT_STATED when they never said), seen or not since the
+        last start."""
+        found = self.participant(key)
+        if found is not None:
+            return found.group
+        stored = await self.kv.get(NAMESPACE, self.identity.canonical(key), {}) or {}
+        return str(stored.get("group") or NOT_STATED)
 
     def find(self, handle: str) -> Participant | None:
         """A person named in a chair verb (`give @x`): a schedule id, a person key, or a unique name."""

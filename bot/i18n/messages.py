@@ -28,8 +28,8 @@ def render(message: Message, lang: str, groups: GroupNames | None = None) -> str
 
 def group_name(group: str, lang: str, groups: GroupNames | None = None) -> str:
     """`groups` is the schedule's `group_names()` (defaults included); without it, the default names."""
-    if group == NOT_STATED:  # a guest who chose not to say (never a schedule group)
-        return i18n.render("record.not_stated", lang)
+    if group == NOT_STATED:  # someone who did not say, or chose not to (never a schedule group)
+        return i18n.render("group_prompt.not_stated", lang)
     names = groups if groups is not None else default_group_names()
     return text_in(names[group], lang) if group in names else group
 
@@ -42,6 +42,8 @@ def _localize(value: Value, lang: str, groups: GroupNames | None) -> str | int:
     if isinstance(value, Span):
         return formats.duration(value.time, lang, short=True)
     if isinstance(value, GroupName):
+        if value.group == NOT_STATED:  # not "the “group not stated” group"
+            return i18n.render("group_prompt.named_not_stated", lang)
         return i18n.render("floor.group_named", lang, group=group_name(value.group, lang, groups))
     if isinstance(value, KindName):
         return i18n.render(f"floor.kind.{value.kind.value}", lang)

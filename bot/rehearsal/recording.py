@@ -59,8 +59,10 @@ class RecordingChat:
         )
         return ref
 
-    async def reply_private(self, user_id: str, text: str, *, context: MessageRef | None = None) -> None:
-        self.transcript.append(Entry("private", "user", None, text, user_id=user_id, ref=context))
+    async def reply_private(self, user_id: str, text: str, *, context: MessageRef | None = None,
+                            actions: Sequence[Button] = ()) -> None:
+        self.transcript.append(Entry("private", "user", None, text, user_id=user_id, ref=context,
+                                     actions=tuple(actions)))
 
     async def show_board(self, board: BoardView) -> None:
         """Recorded in every language of the event (each surface shows its readers one of them)."""

@@ -63,9 +63,10 @@ class TranscriptChat:
         self._stamp(before)
         return ref
 
-    async def reply_private(self, user_id: str, text: str, *, context: MessageRef | None = None) -> None:
+    async def reply_private(self, user_id: str, text: str, *, context: MessageRef | None = None,
+                            actions: Sequence[Button] = ()) -> None:
         before = len(self._inner.transcript)
-        await self._inner.reply_private(user_id, text, context=context)
+        await self._inner.reply_private(user_id, text, context=context, actions=actions)
         self._stamp(before)
 
     async def show_board(self, board: BoardView) -> None:

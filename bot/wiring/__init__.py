@@ -222,6 +222,14 @@ class _SlackHomeFacts:
     async def place_of(self, user_id: str, email: str | None) -> int | None:
         return await self.runtime.place_of("slack", user_id, email)
 
+    async def group_of(self, user_id: str, email: str | None) -> tuple[str, bool]:
+        people = self.runtime.people
+        key = people.key_for("slack", user_id, email)
+        return await people.group_of(key), key in people.schedule.people
+
+    def group_choices(self, lang: str) -> list[tuple[str, str]]:
+        return self.runtime.commands.groups.choices(lang)
+
 
 def _zoom_webhook(settings: Settings, schedule: Schedule, runtime: EventRuntime, store: Store, clock: Clock,
                   agenda: AgendaClock) -> Any:

@@ -37,7 +37,8 @@ async def test_replies_follow_the_channel_then_an_explicit_choice(rig: Rig) -> N
                                               command=edge_command(kind, text)))
 
     await slack("main", "fr")  # Slack locale English, but she writes in the French channel
-    assert rig.private("U0MARIE")[-1].startswith("Votre nom figure")
+    listed, asked = rig.private("U0MARIE")[-2:]  # her place, then the group prompt (she never gave a group)
+    assert listed.startswith("Votre nom figure") and asked.startswith("Votre demande de parole est inscrite")
     await slack("lang es", None, InboundKind.COMMAND)
     await slack("ma place", "fr")
     assert rig.private("U0MARIE")[-1].startswith("Su turno"), "an explicit choice wins"

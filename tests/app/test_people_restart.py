@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from bot.app.people import People
+from bot.app.people import NAMESPACE, People
 from bot.app.ports.chat import InboundEvent, InboundKind
 from bot.config.loader import load_schedule
 from bot.testing.memory import MemoryKeyValues
@@ -42,10 +42,43 @@ async def test_a_group_said_in_chat_is_kept_for_the_next_requests_and_after_a_re
     before = People(schedule, kv)
     hand = InboundEvent("slack", "e1", InboundKind.MESSAGE, "UJULES", T0, "main", display_name="Jules")
     who = await before.sighting(hand, T0)
-    assert who.group == "other"  # nothing said yet
+    assert who.group == "not-stated"  # nothing said yet: never a silent default
     await before.set_group(who.person, "civil-society", T0)
     assert before.participant(who.person).group == "civil-society"  # type: ignore[union-attr]
     assert (await before.sighting(hand, T0)).group == "civil-society"
     after = People(schedule, kv)  # the next process, same store
     await after.restore()
     assert (await after.sighting(hand, T0)).group == "civil-society"
+
+
+async def test_someone_with_no_group_is_asked_once_even_across_a_restart() -> None:
+    schedule = load_schedule(ROOT / "schedules" / "ungp-tech-2022.yaml").schedule
+    assert schedule is not None
+    kv = MemoryKeyValues()
+    people = People(schedule, kv)
+    hand = InboundEvent("slack", "e1", InboundKind.MESSAGE, "UEVE", T0, "hand", display_name="Eve")
+    eve = await people.sighting(hand, T0)
+    assert "group" not in (await kv.get(NAMESPACE, eve.person)), "never said: nothing stored as her group"
+    assert await people.ask_group_once(eve.person, T0) is True
+    assert await people.ask_group_once(eve.person, T0) is False
+    again = People(schedule, kv)  # the next process, same store
+    await again.restore()
+    assert await again.ask_group_once(eve.person, T0) is False, "asked once, remembered in her record"
+    assert await again.group_of(eve.person) == "not-stated"
+
+
+async def test_nobody_who_gave_a_group_or_is_in_the_programme_is_asked() -> None:
+    schedule = load_schedule(ROOT / "schedules" / "ungp-tech-2022.yaml").schedule
+    assert schedule is not None
+    kv = MemoryKeyValues()
+    people = People(schedule, kv)
+    said = InboundEvent("web", "w1", InboundKind.MESSAGE, "web:guest:kim", T0, "hand", display_name="Kim",
+                        extra={"group": "not-stated"})  # the console's "I prefer not to say" is an answer
+    kim = await people.sighting(said, T0)
+    assert kim.group == "not-stated" and await people.ask_group_once(kim.person, T0) is False
+    listed = next(iter(schedule.people))
+    assert await people.ask_group_once(listed, T0) is False
+    later = People(schedule, kv)
+    await later.set_group("zoe", "academia", T0)
+    assert await later.ask_group_once("zoe", T0) is False
+    assert await People(schedule, kv).group_of("zoe") == "academia", "read from the store before any sighting"

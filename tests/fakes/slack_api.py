@@ -6,6 +6,9 @@ answer 429 with Retry-After, answer 5xx (or be down: 500 to everything), hold re
 slow Slack), freeze (every request waits unanswered: what a crashing client leaves in flight never counts),
 and enforce chat.postMessage's ~1/s per channel with its own clock. Channels keep their messages for
 conversations.history, with metadata when asked for (`include_all_metadata`), newest first, paged.
+Ephemeral messages and published App Home views are kept (their Block Kit checked as Slack checks it:
+`invalid_blocks`), and `block_actions` builds the interaction payload Slack sends when a user presses one of
+their buttons or picks an option of their menus.
 """
 
 from __future__ import annotations
@@ -67,6 +70,8 @@ class FakeSlack:
     scopes: tuple[str, ...] = ("chat:write", "chat:write.customize", "chat:write.public", "channels:history",
                                "groups:history", "im:history", "im:write", "reactions:read", "reactions:write",
                                "users:read", "users:read.email", "commands", "files:read")
+    ephemerals: list[dict[str, Any]] = field(default_factory=list)  # as posted, with their "message_ts"
+    homes: dict[str, dict[str, Any]] = field(default_factory=dict)  # user id -> the Home view last published
     _ts: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
     _buckets: dict[str, _Bucket] = field(default_factory=dict)
     _changed: asyncio.Condition | None = None
@@ -241,7 +246,16 @@ class FakeSlack:
         return {"ok": True, "channel": key[0], "ts": key[1]}
 
     def _m_chat_postEphemeral(self, args: dict[str, Any]) -> dict[str, Any]:
-        return {"ok": True, "message_ts": self._new_ts()}
+        if not args.get("channel") or not args.get("user"):
+            return {"ok": False, "error": "invalid_arguments"}
+        blocks = _blocks_of(args)
+        if blocks is None:
+            return {"ok": False, "error": "invalid_blocks"}
+        if not args.get("text") and not blocks:
+            return {"ok": False, "error": "no_text"}
+        ts = self._new_ts()
+        self.ephemerals.append({**args, "blocks": blocks, "message_ts": ts})
+        return {"ok": True, "message_ts": ts}
 
     def _m_chat_getPermalink(self, args: dict[str, Any]) -> dict[str, Any]:
         channel, ts = str(args.get("channel")), str(args.get("message_ts"))
@@ -326,7 +340,81 @@ class FakeSlack:
         view = args.get("view")
         if isinstance(view, str):
             view = json.loads(view)
-        return {"ok": True, "view": {"id": "V1", **(view or {})}}
+        if not isinstance(view, dict) or view.get("type") != "home" or _blocks_of(view, limit=100) is None:
+            return {"ok": False, "error": "invalid_arguments"}
+        self.homes[str(args.get("user_id"))] = view
+        return {"ok": True, "view": {"id": f"VHOME{args.get('user_id')}", **view}}
+
+    # -- what Slack sends back when a user interacts --------------------------------------------------------
+
+    def block_actions(self, user: str, message: dict[str, Any] | None, action_id: str, value: str,
+                      *, trigger: str = "trig-press") -> dict[str, Any]:
+        """The `block_actions` payload of `user` pressing the button (or picking the option) whose value is
+        `value` in the element `action_id` (as the bot named it, index suffix included or not) of an ephemeral
+        message kept here (`message`), or of their App Home when `message` is None. Raises if no such element
+        exists: a test must only press what was shown."""
+        blocks = message["blocks"] if message is not None else self.homes[user]["blocks"]
+        for block in blocks:
+            elements = block.get("elements", []) if block.get("type") == "actions" else [block.get("accessory")]
+            for element in elements:
+                if not element or element.get("action_id", "").split("#")[0] != action_id.split("#")[0]:
+                    continue
+                base = {"type": element["type"], "action_id": element["action_id"],
+                        "block_id": block.get("block_id", "b1"), "action_ts": "1700000099.000100"}
+                if element["type"] == "button" and element.get("value") == value:
+                    action = {**base, "value": value, "text": element["text"]}
+                elif element["type"] == "static_select":
+                    chosen = next((o for o in element["options"] if o["value"] == value), None)
+                    if chosen is None:
+                        continue
+                    action = {**base, "selected_option": chosen,
+                              "placeholder": element.get("placeholder")}
+                else:
+                    continue
+                payload: dict[str, Any] = {
+                    "type": "block_actions", "team": {"id": "T0FAKE"}, "user": {"id": user},
+                    "api_app_id": "A0FLOOR", "trigger_id": trigger, "actions": [action],
+                }
+                if message is not None:  # an ephemeral message: no "message" object, Slack does not keep it
+                    channel = str(message["channel"])
+                    payload |= {"channel": {"id": channel},
+                                "container": {"type": "message", "message_ts": message["message_ts"],
+                                              "channel_id": channel, "is_ephemeral": True},
+                                "response_url": f"https://hooks.slack.test/actions/{trigger}"}
+                else:
+                    payload |= {"container": {"type": "view", "view_id": f"VHOME{user}"},
+                                "view": {"id": f"VHOME{user}", "type": "home", **self.homes[user]}}
+                return payload
+        raise AssertionError(f"no {action_id!r} element with the value {value!r} was shown to {user}")
+
+
+def _blocks_of(args: dict[str, Any], *, limit: int = 50) -> list[dict[str, Any]] | None:
+    """The blocks of a message or view (JSON text or a list), or None when Slack would answer invalid_blocks:
+    too many blocks, a block without a type, an actions block of more than 25 elements, two interactive
+    elements with one action_id, a menu with no options or more than 100, an initial option not among them."""
+    blocks = args.get("blocks") or []
+    if isinstance(blocks, str):
+        blocks = json.loads(blocks)
+    if not isinstance(blocks, list) or len(blocks) > limit:
+        return None
+    ids: set[str] = set()
+    for block in blocks:
+        if not isinstance(block, dict) or not block.get("type"):
+            return None
+        elements = block.get("elements", []) if block["type"] == "actions" else [block.get("accessory")]
+        if len(elements) > 25:
+            return None
+        for element in (e for e in elements if isinstance(e, dict) and "action_id" in e):
+            if element["action_id"] in ids:
+                return None
+            ids.add(element["action_id"])
+            if element.get("type") == "static_select":
+                options = element.get("options") or []
+                if not 0 < len(options) <= 100:
+                    return None
+                if "initial_option" in element and element["initial_option"] not in options:
+                    return None
+    return blocks
 
 
 class FakeSlackServer:

@@ -72,8 +72,10 @@ async def test_slack_and_zoom_requests_of_one_person_make_one_entry(tmp_path: Pa
             await bot.slack.outbox.drain()
             replies = [c.args["text"] for c in fake.of("chat.postEphemeral")] + \
                       [p["text"] for p in fake.posts("DUANA")]
-            # Both answers reach her in Slack, in Spanish; the second says she is already on the list.
-            assert len(replies) == 2, replies
-            assert replies[1].startswith("Su nombre ya figura en la lista de oradores"), replies
+            # Both answers reach her in Slack, in Spanish; the second says she is already on the list. Between
+            # them, once, the group prompt (the programme does not list her and she never gave a group).
+            assert len(replies) == 3, replies
+            assert replies[1].startswith("Su solicitud de palabra figura en la lista, sin grupo"), replies
+            assert replies[2].startswith("Su nombre ya figura en la lista de oradores"), replies
         finally:
             await bot.stop()

@@ -62,8 +62,10 @@ class MeteredChat:
         delivery = await self.inner.queue(lang, post)
         return self._timed("post", delivery, started)
 
-    async def reply_private(self, user_id: str, text: str, *, context: MessageRef | None = None) -> None:
-        await self._timed("reply_private", self.inner.reply_private(user_id, text, context=context))
+    async def reply_private(self, user_id: str, text: str, *, context: MessageRef | None = None,
+                            actions: Sequence[Button] = ()) -> None:
+        await self._timed("reply_private", self.inner.reply_private(user_id, text, context=context,
+                                                                      actions=actions))
 
     async def show_board(self, board: BoardView) -> None:
         await self._timed("show_board", self.inner.show_board(board))

@@ -296,8 +296,8 @@ class SlackIntake:
             await self._languages.set(event.user_id, chosen)
             event = replace(event, language=chosen)
         await self.handler(event)
-        if chosen is not None:
-            await self._publish_home(event.user_id)
+        if chosen is not None or (command is not None and command.verb is Verb.GROUP):
+            await self._publish_home(event.user_id)  # the Home shows the language and the group chosen
 
     async def _enrich(self, raw: RawInbound) -> InboundEvent | None:
         user = await self._directory.user(raw.user_id) if raw.user_id else None

@@ -1,9 +1,15 @@
-"""The App Home tab: the user's language, their place on the list of speakers, and the agenda in both the
-event's zone and their own (Slack profile tz). Rendering is pure; `AppHome.publish` does the I/O."""
+"""The App Home tab: the user's language, their stakeholder group (a picker, unless the programme gives it), their
+place on the list of speakers, and the agenda in both the event's zone and their own (Slack profile tz).
+Rendering is pure; `AppHome.publish` does the I/O.
+
+Choosing a group in the picker is a block action whose option value is the `/floor group <id>` command: it
+goes the way of every button (app.py) to the one use case (bot.app.group_choice)."""
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
 from functools import partial
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -14,6 +20,7 @@ from bot.adapters.slack.escape import escape, plain_label
 from bot.adapters.slack.identity import SlackDirectory, language_of_locale
 from bot.adapters.slack.outbox import Outbox
 from bot.adapters.slack.stores import HomeFacts, LanguageChoices
+from bot.app.group_choice import GROUP_ACTION, group_value
 from bot.config.model import Schedule, text_in
 from bot.domain.agenda.wall_time import agenda_time
 from bot.i18n import formats
@@ -22,6 +29,43 @@ from bot.i18n.catalog import render
 log = logging.getLogger(__name__)
 
 _MAX_BLOCKS = 100  # Slack's limit for a Home view
+_MAX_OPTIONS = 100  # a static_select's options
+_OPTION_TEXT_LIMIT = 75
+_OPTION_VALUE_LIMIT = 150
+
+
+@dataclass(frozen=True)
+class GroupPicker:
+    """What the Home shows of the reader's group: the group they are counted under, whether the programme
+    gives it (then it is only shown), and the choices (value, label) in their language."""
+
+    group: str
+    from_schedule: bool
+    choices: Sequence[tuple[str, str]] = ()
+
+
+def _group_blocks(schedule: Schedule, lang: str, picker: GroupPicker | None) -> list[dict[str, Any]]:
+    if picker is None or (not picker.from_schedule and not picker.choices):
+        return []  # nothing to show or to choose from (Slack refuses a menu without options)
+    return [_group_block(schedule, lang, picker)]
+
+
+def _group_block(schedule: Schedule, lang: str, picker: GroupPicker) -> dict[str, Any]:
+    if picker.from_schedule:
+        name = escape(text_in(schedule.group_names().get(picker.group), lang) or picker.group)
+        return {"type": "section", "text": {"type": "mrkdwn",
+                                            "text": render("group_prompt.home_from_schedule", lang, group=name)}}
+    options = [{"text": {"type": "plain_text", "text": plain_label(label)[:_OPTION_TEXT_LIMIT] or "·"},
+                "value": value[:_OPTION_VALUE_LIMIT]} for value, label in picker.choices[:_MAX_OPTIONS]]
+    menu: dict[str, Any] = {
+        "type": "static_select", "action_id": GROUP_ACTION, "options": options,
+        "placeholder": {"type": "plain_text", "text": render("group_prompt.home_placeholder", lang)},
+    }
+    current = next((o for o in options if o["value"] == group_value(picker.group)), None)
+    if current is not None:  # Slack refuses an initial option that is not one of the options
+        menu["initial_option"] = current
+    return {"type": "section", "block_id": GROUP_ACTION,
+            "text": {"type": "mrkdwn", "text": render("group_prompt.home_label", lang)}, "accessory": menu}
 
 
 def _zone(name: str | None) -> ZoneInfo | None:
@@ -33,7 +77,8 @@ def _zone(name: str | None) -> ZoneInfo | None:
         return None
 
 
-def home_view(schedule: Schedule, lang: str, *, user_tz: str | None, place: int | None) -> dict[str, Any]:
+def home_view(schedule: Schedule, lang: str, *, user_tz: str | None, place: int | None,
+              group: GroupPicker | None = None) -> dict[str, Any]:
     """The Home tab's view for one reader. Schedule text is user-derived as far as Slack is concerned: escaped."""
     event_zone = ZoneInfo(schedule.event.timezone)
     zone_label = schedule.event.timezone_label or schedule.event.timezone
@@ -46,6 +91,7 @@ def home_view(schedule: Schedule, lang: str, *, user_tz: str | None, place: int 
     blocks: list[dict[str, Any]] = [
         {"type": "header", "text": {"type": "plain_text", "text": plain_label(title)[:150] or "Floorbot"}},
         section(render("slack.home.language", lang, language=render(f"slack.endonym.{lang}", lang))),
+        *_group_blocks(schedule, lang, group),
         section(render("slack.home.place", lang, place=formats.ordinal(place, lang)) if place
                 else render("slack.home.not_listed", lang)),
         {"type": "divider"},
@@ -93,8 +139,11 @@ class AppHome:
     async def publish(self, user_id: str) -> None:
         lang = await self.language_for(user_id)
         user = await self._directory.user(user_id)
-        place = await self.facts.place_of(user_id, user.email if user else None)
-        view = home_view(self._schedule, lang, user_tz=user.tz if user else None, place=place)
+        email = user.email if user else None
+        place = await self.facts.place_of(user_id, email)
+        group, from_schedule = await self.facts.group_of(user_id, email)
+        picker = GroupPicker(group, from_schedule, self.facts.group_choices(lang))
+        view = home_view(self._schedule, lang, user_tz=user.tz if user else None, place=place, group=picker)
         await self._outbox.submit(
             "views.publish", partial(self._client.views_publish, user_id=user_id, view=view),
             channel=f"home:{user_id}", key=f"home:{user_id}",

@@ -123,7 +123,8 @@ def action_inbound(body: dict[str, Any], action: dict[str, Any]) -> RawInbound:
     channel = str((body.get("channel") or {}).get("id") or (body.get("container") or {}).get("channel_id") or "")
     ts = (body.get("container") or {}).get("message_ts") or (body.get("message") or {}).get("ts")
     action_id = action_of(str(action.get("action_id", "")))
-    value = str(action.get("value") or "")
+    # A button carries its value; a menu (the App Home's group picker) the value of the option chosen.
+    value = str(action.get("value") or (action.get("selected_option") or {}).get("value") or "")
     return RawInbound(InboundKind.ACTION, f"action:{body.get('trigger_id') or action.get('action_ts')}",
                       str((body.get("user") or {}).get("id", "")), f"{action_id} {value}".strip(), channel,
                       str(ts) if ts else None, _at(action.get("action_ts")),

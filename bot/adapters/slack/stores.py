@@ -9,6 +9,7 @@ from typing import Protocol
 
 from bot.app.ports.chat import MessageRef
 from bot.app.ports.store import KeyValues
+from bot.config.model import NOT_STATED
 
 
 class HomeFacts(Protocol):
@@ -19,10 +20,26 @@ class HomeFacts(Protocol):
         the user to its canonical person key (bot.domain.identity) the same way the dispatcher does."""
         ...
 
+    async def group_of(self, user_id: str, email: str | None) -> tuple[str, bool]:
+        """The stakeholder group the user is counted under now, and whether it is the programme's (then it
+        is not theirs to change)."""
+        ...
+
+    def group_choices(self, lang: str) -> list[tuple[str, str]]:
+        """(value, label) of each group one may choose, in `lang` ("I prefer not to say" last); the value is
+        the command that chooses it."""
+        ...
+
 
 class NoHomeFacts:
     async def place_of(self, user_id: str, email: str | None) -> int | None:
         return None
+
+    async def group_of(self, user_id: str, email: str | None) -> tuple[str, bool]:
+        return NOT_STATED, False
+
+    def group_choices(self, lang: str) -> list[tuple[str, str]]:
+        return []
 
 
 LANGUAGE_NAMESPACE = "user.language"

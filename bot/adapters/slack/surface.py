@@ -149,13 +149,17 @@ class SlackChat:
         thread = original.id if original is not None and original.channel == channel else None
         return await self._poster.post(channel, post.text, actions=post.actions, key=post.key, thread_ts=thread)
 
-    async def reply_private(self, user_id: str, text: str, *, context: MessageRef | None = None) -> None:
+    async def reply_private(self, user_id: str, text: str, *, context: MessageRef | None = None,
+                            actions: Sequence[Button] = ()) -> None:
         if context is not None and context.surface == SURFACE and not context.channel.startswith("D"):
             lane = f"private:{user_id}"
             try:
-                for part in message_parts(text):
+                parts = message_parts(text)
+                for n, part in enumerate(parts, start=1):
                     slot = self._outbox.reserve(context.channel, lane=lane)
-                    payload = {"channel": context.channel, "user": user_id, **message_payload(part)}
+                    # The buttons go with the last part, under all of the text they answer.
+                    shown = message_payload(part, actions if n == len(parts) else ())
+                    payload = {"channel": context.channel, "user": user_id, **shown}
                     send, record = self._poster.call(self._poster.key(context.channel, lane, None),
                                                      "chat.postEphemeral", context.channel, lane, payload)
                     await slot.submit("chat.postEphemeral", send, durable=record, report=False)
@@ -165,7 +169,7 @@ class SlackChat:
                     await self.report_failure(failed.failure)
                     raise
         channel = await self._dm_channel(user_id)
-        await self._post_text(channel, text, lane=f"private:{user_id}")
+        await self._post_text(channel, text, actions=actions, lane=f"private:{user_id}")
 
     async def show_board(self, board: BoardView) -> None:
         lang = self._chairs_language

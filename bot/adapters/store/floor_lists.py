@@ -27,11 +27,13 @@ from bot.adapters.store.floor_codec import state_from_json, state_to_text
 from bot.adapters.store.tables import floor_interventions, floor_lists, floor_requests
 from bot.adapters.store.upsert import insert_on_conflict
 from bot.app.ports.store import AuditRecord, LockedList, RequestStatus
+from bot.config.model import NOT_STATED
 from bot.domain.floor.events import (
     FloorEvent,
     FloorGiven,
     FloorRequested,
     RequestCarried,
+    RequestRegrouped,
     RequestRemoved,
     RequestUnserved,
     RequestWithdrawn,
@@ -139,6 +141,14 @@ _STATUS_UPDATE = (
     )
     .values(status=bindparam("status"), updated_at=bindparam("at"))
 )
+_DETAILS_UPDATE = (
+    update(floor_requests)
+    .where(
+        floor_requests.c.discussion_id == bindparam("d_id"),
+        floor_requests.c.request_id == bindparam("r_id"),
+    )
+    .values(details=bindparam("details"), updated_at=bindparam("at"))
+)
 
 
 async def record_events(
@@ -148,6 +158,7 @@ async def record_events(
     new_requests: list[dict[str, Any]] = []
     statuses: list[dict[str, Any]] = []
     interventions: list[dict[str, Any]] = []
+    regrouped: list[dict[str, Any]] = []
 
     def status(request: Request, value: str) -> None:
         statuses.append({"d_id": discussion_id, "r_id": request.id, "status": value, "at": now})
@@ -169,8 +180,13 @@ async def record_events(
             status(event.request, RequestStatus.UNSERVED)
         elif isinstance(event, RequestCarried):
             status(event.request, RequestStatus.CARRIED)
+        elif isinstance(event, RequestRegrouped):  # the report counts the request where its person now is
+            details = _request_row(discussion_id, event.request, now)["details"]
+            regrouped.append({"d_id": discussion_id, "r_id": event.request.id, "details": details, "at": now})
     if new_requests:
         await connection.execute(_INSERT_REQUESTS, new_requests)
+    if regrouped:
+        await connection.execute(_DETAILS_UPDATE, regrouped)
     if statuses:
         # One round trip; executemany keeps the order, so the last status of a request wins.
         await connection.execute(_STATUS_UPDATE, statuses)
@@ -322,7 +338,7 @@ def _intervention(row: Mapping[str, Any]) -> Intervention:
     return Intervention(
         person=row["participant_id"],
         name=details.get("name", row["participant_id"]),
-        group=details.get("group", "other"),
+        group=details.get("group", NOT_STATED),  # never a silent default: the report says "not stated"
         language=details.get("language", "en"),
         kind=RequestKind(row["kind"]),
         source=Surface(details.get("source", "web")),

@@ -46,6 +46,7 @@ from bot.domain import authz
 from bot.domain.grammar import Command, Verb, parse, parse_floor
 from bot.i18n import catalog as i18n
 from bot.i18n import formats
+from bot.i18n.messages import group_name
 
 log = logging.getLogger(__name__)
 
@@ -189,7 +190,9 @@ class WebConsole:
                  "language": p.language, "role": pick(p.role, lang)}
                 for p in sorted(people, key=lambda p: p.name.casefold())
             ] if not self.signin.access.signed else [],  # "sign in as" is for one machine only
-            "timer": to_json(timer) | {"group_name": pick(event.groups.get(timer.group), lang)} if timer else None,
+            "timer": to_json(timer) | {
+                "group_name": pick(event.groups.get(timer.group), lang) or group_name(timer.group, lang),
+            } if timer else None,
             "place": (
                 to_json(place) | {
                     "place_text": i18n.render("console.place.text", lang, place=formats.ordinal(place.place, lang)),

@@ -167,7 +167,10 @@ class LocalChat:
             link=post.link,
         )
 
-    async def reply_private(self, user_id: str, text: str, *, context: MessageRef | None = None) -> None:
+    async def reply_private(self, user_id: str, text: str, *, context: MessageRef | None = None,
+                            actions: Sequence[Button] = ()) -> None:
+        # Buttons are not offered here: console guests give their group as they join (the one private choice
+        # the bot asks for), and a console button only carries the floor verbs (buttons.py).
         self._append(USER_CHANNEL_PREFIX + user_id, "private", None, text, user_id=user_id)
 
     async def show_board(self, board: BoardView) -> None:

@@ -27,6 +27,7 @@ from bot.adapters.web.access import SlackOidc
 from bot.adapters.web.credentials import SESSION_LIFETIME, Credential, InvalidCredential, new_sid
 from bot.adapters.web.directory import match_slack
 from bot.adapters.web.signin import SignIn, best_language, refusal_page
+from bot.config.model import NOT_STATED
 from bot.domain.authz import Role
 from bot.i18n import catalog as i18n
 
@@ -128,4 +129,4 @@ class SlackSignIn:
         name = " ".join(str(claims.get("name") or slack_id).split())[:80]
         locale = str(claims.get("locale") or "")[:2]
         return Credential(new_sid(), f"web:slack:{slack_id}", name, locale if locale in i18n.LANGUAGES else lang,
-                          "other", Role.ATTENDEE, now, now + SESSION_LIFETIME, None, True, "slack")
+                          NOT_STATED, Role.ATTENDEE, now, now + SESSION_LIFETIME, None, True, "slack")

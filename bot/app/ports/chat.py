@@ -136,8 +136,11 @@ class ChatPort(Protocol):
         without waiting for each post: the relay queues a message's copies, then lets the next one queue."""
         ...
 
-    async def reply_private(self, user_id: str, text: str, *, context: MessageRef | None = None) -> None:
-        """Tell one person something only they see (their place in the list, a refusal, 'you are next')."""
+    async def reply_private(self, user_id: str, text: str, *, context: MessageRef | None = None,
+                            actions: Sequence[Button] = ()) -> None:
+        """Tell one person something only they see (their place in the list, a refusal, 'you are next'), with
+        buttons to answer by when the surface has them (the group prompt); each press comes back as an ACTION
+        whose command is the button's `value`, in the chat grammar."""
         ...
 
     async def show_board(self, board: BoardView) -> None:

@@ -102,6 +102,14 @@ class RequestCarried(FloorEvent):
 
 
 @dataclass(frozen=True)
+class RequestRegrouped(FloorEvent):
+    """The person behind a listed request (or the speaker) now belongs to another stakeholder group."""
+
+    request: Request  # as it now is
+    previous_group: str
+
+
+@dataclass(frozen=True)
 class RequestUnserved(FloorEvent):
     request: Request
 

@@ -43,6 +43,11 @@ class FloorPolicy:
     present_only: bool = False
     carry_over: bool = False
 
+    def over_budget(self, group: str, used: Mapping[str, timedelta]) -> bool:
+        """Has `group` used its speaking-time budget (`used`: time spoken per group)?"""
+        budget = self.group_budgets.get(group)
+        return budget is not None and used.get(group, timedelta(0)) >= budget
+
     @classmethod
     def from_schedule(cls, floor: FloorRules) -> FloorPolicy:
         return cls(

@@ -22,7 +22,7 @@ Decisions worth knowing:
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any
@@ -99,9 +99,9 @@ def request(
         note=(note.strip() or None) if note else None,
         source=source,
         at=min(made_at, now) if made_at else now,  # a request is never made after it is taken
-        over_budget=_over_budget(participant.group, state.used_by_group, policy),
+        over_budget=policy.over_budget(participant.group, state.used_by_group),
     )
-    return Outcome(_bump(state, pending=(*state.pending, new), seq=seq), (FloorRequested(now, new),))
+    return Outcome(bump(state, pending=(*state.pending, new), seq=seq), (FloorRequested(now, new),))
 
 
 def withdraw(
@@ -185,7 +185,7 @@ def give(
             note=None,
             source=source,
             at=now,
-            over_budget=_over_budget(participant.group, state.used_by_group, policy),
+            over_budget=policy.over_budget(participant.group, state.used_by_group),
         )
         state = replace(state, pending=(*state.pending, chosen), seq=seq)
         created.append(FloorRequested(now, chosen))
@@ -209,7 +209,7 @@ def skip(
     seq = state.seq + 1
     moved = replace(head, pinned_after=frozenset({following.id}), pinned_seq=seq, skips=head.skips + 1)
     state = _replace_request(_unpin_everywhere(state, head.id), moved)
-    return Outcome(_bump(state, seq=seq), (RequestSkipped(now, moved, following),))
+    return Outcome(bump(state, seq=seq), (RequestSkipped(now, moved, following),))
 
 
 def move(
@@ -234,20 +234,20 @@ def move(
     ahead = frozenset(r.id for r in others[: place - 1])
     moved = replace(current, pinned_after=ahead, pinned_seq=seq)
     state = _replace_request(_unpin_everywhere(state, request_id), moved)
-    return Outcome(_bump(state, seq=seq), (RequestMoved(now, moved, place),))
+    return Outcome(bump(state, seq=seq), (RequestMoved(now, moved, place),))
 
 
 def close(state: FloorState, now: datetime, policy: FloorPolicy) -> Outcome:
     """Close the list: no new requests except points of order; those listed are still served."""
     if not state.is_open:
         return Outcome(state, noop_reason="floor.noop.already_closed")
-    return Outcome(_bump(state, is_open=False), (ListClosed(now),))
+    return Outcome(bump(state, is_open=False), (ListClosed(now),))
 
 
 def reopen(state: FloorState, now: datetime, policy: FloorPolicy) -> Outcome:
     if state.is_open:
         return Outcome(state, noop_reason="floor.noop.already_open")
-    return Outcome(_bump(state, is_open=True), (ListReopened(now),))
+    return Outcome(bump(state, is_open=True), (ListReopened(now),))
 
 
 def tick(state: FloorState, now: datetime, policy: FloorPolicy) -> Outcome:
@@ -266,7 +266,7 @@ def tick(state: FloorState, now: datetime, policy: FloorPolicy) -> Outcome:
         events.append(SpeakerWarned(now, current.request, current.ends_at))
     if not events:
         return Outcome(state, noop_reason="floor.noop.nothing_due")
-    return Outcome(_bump(state, speaking=replace(current, warned=warned, expired=expired)), tuple(events))
+    return Outcome(bump(state, speaking=replace(current, warned=warned, expired=expired)), tuple(events))
 
 
 def extend(state: FloorState, by: timedelta, now: datetime, policy: FloorPolicy) -> Outcome:
@@ -284,7 +284,7 @@ def extend(state: FloorState, by: timedelta, now: datetime, policy: FloorPolicy)
         expired=current.expired and ends_at <= now,
         warned=current.warned and ends_at - policy.warn_before <= now,
     )
-    return Outcome(_bump(state, speaking=longer), (TimerExtended(now, current.request, by, ends_at),))
+    return Outcome(bump(state, speaking=longer), (TimerExtended(now, current.request, by, ends_at),))
 
 
 def stop(state: FloorState, now: datetime, policy: FloorPolicy) -> Outcome:
@@ -292,7 +292,7 @@ def stop(state: FloorState, now: datetime, policy: FloorPolicy) -> Outcome:
     ended, state_after, events = _end_current(state, now, policy)
     if ended is None:
         return Outcome(state, noop_reason="floor.noop.nobody_speaking")
-    return Outcome(_bump(state_after), events)
+    return Outcome(bump(state_after), events)
 
 
 def carry(state: FloorState, source: FloorState, now: datetime, policy: FloorPolicy) -> Outcome:
@@ -305,30 +305,26 @@ def carry(state: FloorState, source: FloorState, now: datetime, policy: FloorPol
         return Outcome(state, noop_reason="floor.noop.list_empty")
     held = {r.id for r in state.pending}
     incoming = tuple(
-        replace(r, over_budget=_over_budget(r.participant.group, state.used_by_group, policy))
+        replace(r, over_budget=policy.over_budget(r.participant.group, state.used_by_group))
         for r in queue(source, policy) if r.id not in held
     )
     if not incoming:
         return Outcome(state, noop_reason="floor.noop.list_empty")
     # The placements' sequence numbers come from the source list: keep counting above both.
-    moved = _bump(state, pending=(*state.pending, *incoming), seq=max(state.seq, source.seq))
+    moved = bump(state, pending=(*state.pending, *incoming), seq=max(state.seq, source.seq))
     return Outcome(moved, tuple(RequestCarried(now, r, state.discussion) for r in incoming))
 
 
 # ---------------------------------------------------------------- helpers
 
 
-def _bump(state: FloorState, **changes: Any) -> FloorState:
+def bump(state: FloorState, **changes: Any) -> FloorState:
+    """The next version of a list (every change is one)."""
     return replace(state, version=state.version + 1, **changes)
 
 
 def _absent(r: Request, policy: FloorPolicy, present: frozenset[str] | None) -> bool:
     return policy.present_only and present is not None and r.person not in present
-
-
-def _over_budget(group: str, used: Mapping[str, timedelta], policy: FloorPolicy) -> bool:
-    budget = policy.group_budgets.get(group)
-    return budget is not None and used.get(group, timedelta(0)) >= budget
 
 
 def _drop(state: FloorState, gone: Iterable[Request]) -> FloorState:
@@ -339,7 +335,7 @@ def _drop(state: FloorState, gone: Iterable[Request]) -> FloorState:
         replace(r, pinned_after=r.pinned_after - ids) if r.pinned_after and r.pinned_after & ids else r
         for r in kept
     )
-    return _bump(state, pending=kept)
+    return bump(state, pending=kept)
 
 
 def _unpin_everywhere(state: FloorState, request_id: str) -> FloorState:
@@ -383,7 +379,7 @@ def _end_current(
     used[done.group] = used.get(done.group, timedelta(0)) + done.duration
     # Only the requests whose side of the budget changes are rebuilt: a long list is mostly shared.
     pending = tuple(
-        p if (over := _over_budget(p.participant.group, used, policy)) is p.over_budget
+        p if (over := policy.over_budget(p.participant.group, used)) is p.over_budget
         else replace(p, over_budget=over)
         for p in state.pending
     )

@@ -8,10 +8,10 @@ from datetime import UTC, datetime
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.adapters.slack.channels import classify_slack_error
-from bot.adapters.slack.home import AppHome, home_view
+from bot.adapters.slack.home import AppHome, GroupPicker, home_view
 from bot.adapters.slack.identity import SlackDirectory, language_of_locale
 from bot.adapters.slack.outbox import Outbox
-from bot.adapters.slack.stores import LanguageChoices
+from bot.adapters.slack.stores import LanguageChoices, NoHomeFacts
 from bot.config.model import Schedule
 from bot.testing.memory import MemoryKeyValues
 from bot.testing.timing import VirtualWaits
@@ -99,7 +99,7 @@ async def test_warm_caches_the_workspace_page_by_page() -> None:
         assert fake.of("users.info") == []
 
 
-class Places:
+class Places(NoHomeFacts):
     def __init__(self, places: dict[str, int]) -> None:
         self.places = places
         self.asked: list[tuple[str, str | None]] = []
@@ -123,3 +123,35 @@ async def test_app_home_asks_for_the_place_and_publishes_it() -> None:
         (call,) = fake.of("views.publish")
         assert "Su turno en la lista de oradores es el *2.º*." in texts(call.args["view"])
         assert places.asked == [("UANA", "ana@example.org")]
+
+
+CHOICES = [("group states", "États"), ("group civil-society", "Société civile"),
+           ("group not-stated", "Je préfère ne pas le préciser")]
+
+
+def _accessories(view: dict[str, object]) -> list[dict[str, object]]:
+    return [b["accessory"] for b in view["blocks"] if isinstance(b, dict) and "accessory" in b]  # type: ignore[attr-defined]
+
+
+def test_the_home_picker_offers_the_groups_with_the_current_one_chosen() -> None:
+    view = home_view(make_schedule(), "fr", user_tz=None, place=None,
+                     group=GroupPicker("not-stated", False, CHOICES))
+    (menu,) = _accessories(view)
+    assert menu["type"] == "static_select" and menu["action_id"] == "group"
+    assert [o["text"]["text"] for o in menu["options"]] == [label for _, label in CHOICES]  # type: ignore[index]
+    assert menu["initial_option"]["value"] == "group not-stated"  # type: ignore[index]
+    assert "Votre groupe de parties prenantes" in texts(view)
+
+
+def test_no_initial_option_for_a_group_not_offered_and_none_shown_without_choices() -> None:
+    (menu,) = _accessories(home_view(make_schedule(), "en", user_tz=None, place=None,
+                                     group=GroupPicker("retired-group", False, CHOICES)))
+    assert "initial_option" not in menu, "Slack refuses an initial option that is not among the options"
+    bare = home_view(make_schedule(), "en", user_tz=None, place=None, group=GroupPicker("states", False, ()))
+    assert _accessories(bare) == []
+
+
+def test_the_programmes_group_is_shown_not_offered() -> None:
+    view = home_view(make_schedule(), "es", user_tz=None, place=None, group=GroupPicker("un", True, CHOICES))
+    assert _accessories(view) == []
+    assert "Su grupo de partes interesadas: Naciones Unidas (según el programa)" in texts(view)

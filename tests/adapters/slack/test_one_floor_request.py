@@ -93,8 +93,9 @@ async def test_one_floor_request_is_deduplicated_once_and_parsed_once(live: Live
     assert calls == ["parse_floor"]
     state = await live.runtime.floor.state("session-1")
     assert [r.participant.name for r in state.pending] == ["Ana García"]
-    (reply,) = live.rig.fake.of("chat.postEphemeral")
+    reply, asked = live.rig.fake.of("chat.postEphemeral")  # her place, then the group prompt (once)
     assert (reply.args["channel"], reply.args["user"]) == ("CES", "UANA")
+    assert "blocks" not in reply.args and asked.args["blocks"][-1]["type"] == "actions"
     assert reply.args["text"].startswith(render("floor.reply.requested", "es", place="X", wait="Y").split("X")[0])
     (board,) = live.rig.fake.posts("CCHAIRS")  # the board, rendered by Slack in the chairs' language
     assert "Ana García" in board["text"]
@@ -111,4 +112,5 @@ async def test_a_message_delivered_four_times_has_one_effect(live: Live) -> None
     assert await _rows(live.db) == 1 and len(live.inserts) == 4  # one row: each delivery is checked once
     state = await live.runtime.floor.state("session-1")
     assert [r.participant.name for r in state.pending] == ["Ana García"]
-    assert len(live.rig.fake.of("chat.postEphemeral")) == 1, "a redelivered event has one effect"
+    # Her place and the group prompt, once each: a redelivered event has one effect.
+    assert len(live.rig.fake.of("chat.postEphemeral")) == 2

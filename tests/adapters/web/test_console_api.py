@@ -342,4 +342,4 @@ async def test_a_guest_who_does_not_say_their_group_is_listed_as_not_stated(clie
     await join(client, name="Kim", group="not-stated", lang="en")
     assert (await client.post("/api/floor", json={"action": "request"})).status_code == 200
     (row,) = (await client.get("/api/state")).json()["floor"]["queue"]
-    assert (row["name"], row["group"], row["group_name"]) == ("Kim", "not-stated", "not stated")
+    assert (row["name"], row["group"], row["group_name"]) == ("Kim", "not-stated", "group not stated")
