@@ -3,15 +3,22 @@
 import shutil
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
 from tests.conftest import ROOT
 
 
+def _tool(name: str) -> str | None:
+    """The tool installed beside the interpreter running the suite (the test extra's pinned version), even
+    when that venv's bin/ is not on PATH; else the one on PATH."""
+    return shutil.which(name, path=str(Path(sys.executable).parent)) or shutil.which(name)
+
+
 @pytest.mark.slow
 def test_ruff_is_clean() -> None:
-    ruff = shutil.which("ruff")
+    ruff = _tool("ruff")
     assert ruff, "ruff is part of the test extra"
     cmd = [ruff, "check", "bot", "tests", "bench"]
     result = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True)
@@ -27,7 +34,7 @@ def test_mypy_is_clean() -> None:
 @pytest.mark.slow
 def test_the_layers_hold() -> None:
     """The import contracts of pyproject.toml ([tool.importlinter]): domain pure, app over ports, adapters apart."""
-    lint = shutil.which("lint-imports")
+    lint = _tool("lint-imports")
     assert lint, "import-linter is part of the test extra"
     result = subprocess.run([lint], cwd=ROOT, capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr
