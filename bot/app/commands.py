@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot.app.announcement import Announcer
+from bot.app.booth_signals import BoothSignals
 from bot.app.context import EventContext, as_lang
 from bot.app.discussion import Discussions
 from bot.app.effects import Effects
@@ -62,6 +63,7 @@ class Commands:
     audit: AuditLog | None = None
     reposter: Callable[[str], Awaitable[Repost]] | None = None  # the conductor's (wiring sets it)
     plan: PlanCommands | None = None  # the chair moves the plan live (delay, next-panellist...)
+    signals: BoothSignals | None = None  # interpreters' signals to the chair (`/floor signal slower`)
 
     async def run(self, command: Command, event: InboundEvent, who: Participant) -> Outcome | None:
         """Carry out one command from `who` (the platform user id in `event` is what authorises it)."""
@@ -90,6 +92,9 @@ class Commands:
             return None
         if command.verb is Verb.REPOST:
             await self._guarded(event, who, command, self._repost, who, event, command.cue or "")
+            return None
+        if command.verb is Verb.SIGNAL and self.signals is not None:
+            await self.signals.from_chat(command, event, who)
             return None
         if command.verb in PLAN_VERBS and self.plan is not None:
             await self.plan.run(command, event, who)

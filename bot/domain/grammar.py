@@ -50,6 +50,7 @@ class Verb(StrEnum):
     EXTEND_DISCUSSION = "extend-discussion"  # the running discussion, N minutes longer
     NEXT_PANELLIST = "next-panellist"  # the current panel turn ends: the next starts now
     START_DISCUSSION = "start-discussion"  # the panel ends: the discussion opens now
+    SIGNAL = "signal"  # an interpreter's signal to the chair: `signal` holds its kind, `text` free words
 
 
 CHAIR_VERBS: frozenset[Verb] = frozenset(
@@ -98,10 +99,16 @@ class Command:
     text: str | None = None  # ANNOUNCE, verbatim; GROUP, the group as named
     language: str | None = None  # LANG
     cue: str | None = None  # REPOST: the cue's id, as the chairs' summary lists it
+    signal: str | None = None  # SIGNAL: one of SIGNALS, or "text" (the words are in `text`)
 
     @property
     def is_chair(self) -> bool:
         return self.verb in CHAIR_VERBS
+
+
+# What an interpreter may signal to the chair besides free text (bot.app.booth_signals says it to them).
+SIGNALS = ("slower", "sound", "relay")
+SIGNAL_TEXT = "text"
 
 
 # ------------------------------------------------------------------ normalisation
@@ -334,6 +341,7 @@ _CHAIR_WORDS: dict[str, Verb] = {
     "ouvrir le debat": Verb.START_DISCUSSION, "abrir-debate": Verb.START_DISCUSSION,
     "abrir el debate": Verb.START_DISCUSSION,
     "help": Verb.HELP, "aide": Verb.HELP, "ayuda": Verb.HELP,
+    "signal": Verb.SIGNAL, "signaler": Verb.SIGNAL, "senal": Verb.SIGNAL, "senalar": Verb.SIGNAL,
     "lang": Verb.LANG, "language": Verb.LANG, "langue": Verb.LANG, "idioma": Verb.LANG,
     "lengua": Verb.LANG, "group": Verb.GROUP, "groupe": Verb.GROUP, "grupo": Verb.GROUP,
 }  # fmt: skip
@@ -341,6 +349,16 @@ _LANGS = {
     "en": "en", "english": "en", "anglais": "en", "ingles": "en",
     "fr": "fr", "french": "fr", "francais": "fr", "frances": "fr",
     "es": "es", "spanish": "es", "espagnol": "es", "espanol": "es",
+}  # fmt: skip
+# An interpreter's words for each signal (normalised: no accents, lower case).
+_SIGNAL_WORDS: dict[str, str] = {
+    "slower": "slower", "slow": "slower", "slow down": "slower", "slower please": "slower",
+    "plus lentement": "slower", "ralentir": "slower", "moins vite": "slower", "lentement": "slower",
+    "mas despacio": "slower", "despacio": "slower", "mas lento": "slower", "mas lentamente": "slower",
+    "sound": "sound", "no sound": "sound", "son": "sound", "pas de son": "sound", "plus de son": "sound",
+    "sonido": "sound", "sin sonido": "sound", "no hay sonido": "sound",
+    "relay": "relay", "relay needed": "relay", "relais": "relay", "relais necessaire": "relay",
+    "rele": "relay", "se necesita rele": "relay", "rele necesario": "relay",
 }  # fmt: skip
 _UNITS = re.compile(r"(min(?:ute)?s?|minutos?|sec(?:ond)?s?|secondes?|segundos?)\b")
 _MINUTES = re.compile(r"^([+-]?)\s*(\d{1,3})\s*(?:m|mn|min|mins|minutes?|minutos?)?$")
@@ -396,6 +414,12 @@ def _chair_args(verb: Verb, rest: list[str], original: str) -> Command | None:
         if found is None or int(found.group(2)) == 0 or (verb is Verb.EXTEND_DISCUSSION and found.group(1) == "-"):
             return None
         return Command(verb, number=-int(found.group(2)) if found.group(1) == "-" else int(found.group(2)))
+    if verb is Verb.SIGNAL:
+        if not rest:
+            return None
+        said = " ".join(rest).strip()
+        kind = _SIGNAL_WORDS.get(_core(normalize(said)))
+        return Command(verb, signal=kind) if kind else Command(verb, signal=SIGNAL_TEXT, text=said[:MAX_NOTE_LENGTH])
     if verb is Verb.LANG:
         lang = _LANGS.get(normalize(" ".join(rest)).strip(_EDGE_PUNCT)) if len(rest) == 1 else None
         return Command(verb, language=lang) if lang else None
