@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -28,7 +28,7 @@ from bot.app.plan import LivePlan
 from bot.app.ports.chat import AudienceKind
 from bot.app.ports.store import KeyValues
 from bot.config.model import Text, text_in
-from bot.domain.agenda.state import Phase
+from bot.domain.agenda.state import AgendaState, Phase, state_at
 from bot.domain.agenda.timeline import Cue, CueKind
 from bot.domain.floor.rules import queue
 from bot.domain.floor.state import FloorState, Participant
@@ -37,6 +37,9 @@ log = logging.getLogger(__name__)
 
 NAMESPACE = "booths"
 NOTICE_KEY = "notice"
+# What ends the search for the next panel turn among the cues ahead.
+_PANEL_ENDS = frozenset({CueKind.FLOOR_OPEN, CueKind.SESSION_CLOSE, CueKind.SESSION_OPEN, CueKind.BREAK_START,
+                         CueKind.DAY_END, CueKind.EVENT_CLOSE})
 
 
 @dataclass(frozen=True)
@@ -76,10 +79,21 @@ class Booths:
     on_change: list[Callable[[], None]] = field(default_factory=list)  # the console refreshes its pages
     _lock: asyncio.Lock = field(default_factory=asyncio.Lock)
 
-    async def view(self, at: datetime | None = None) -> BoothView:
+    async def view(self, at: datetime | None = None, *, upto: str | None = None) -> BoothView:
+        """Who speaks and who is next at `at` (now by default); `upto`: as the run of show stands once that
+        cue has run, not the cues due at the same instant after it (a panel's first turn, at its session's
+        opening, is still ahead when the opening is posted)."""
         now = at or self.ctx.clock.now()
+        cues = self.plan.cues
+        if upto is not None and (found := next((n for n, c in enumerate(cues) if c.id == upto), None)) is not None:
+            done, ahead = cues[: found + 1], cues[found + 1:]
+        else:
+            moment = now.astimezone(UTC)
+            done = [c for c in cues if c.at.astimezone(UTC) <= moment]
+            ahead = [c for c in cues if c.at.astimezone(UTC) > moment]
+        agenda = state_at(done, now)
         state = await self._floor_state()
-        return BoothView(self._current(state, now), self._next(state, now))
+        return BoothView(self._current(state, agenda), self._next(state, ahead))
 
     # -- hooks: the conductor's cues and the list's changes -------------------------------------------------
 
@@ -87,25 +101,25 @@ class Booths:
         """After a cue's floor effects, before its text: a turn starting makes the following one known."""
         if CueKind(cue.kind) in (CueKind.SESSION_OPEN, CueKind.PANEL_TURN, CueKind.FLOOR_OPEN,
                                  CueKind.SESSION_CLOSE, CueKind.OPENING):
-            await self.refresh(max(now.astimezone(UTC), cue.at.astimezone(UTC)))
+            await self.refresh(max(now.astimezone(UTC), cue.at.astimezone(UTC)), upto=str(cue.id))
 
     async def on_floor(self, discussion: str, state: FloorState) -> None:
         if discussion == self.current_discussion():
             await self.refresh()
 
-    async def refresh(self, at: datetime | None = None) -> None:
+    async def refresh(self, at: datetime | None = None, *, upto: str | None = None) -> None:
         """Tell the booths the next speaker if it changed since the last notice. Never raises: the booths'
         notice must not break the floor or a cue."""
         try:
             async with self._lock:
-                await self._refresh(at)
+                await self._refresh(at, upto)
         except Exception:
             log.exception("could not tell the booths the next speaker")
         for hook in self.on_change:
             hook()
 
-    async def _refresh(self, at: datetime | None) -> None:
-        view = await self.view(at)
+    async def _refresh(self, at: datetime | None, upto: str | None) -> None:
+        view = await self.view(at, upto=upto)
         upcoming = view.next
         if upcoming is None:
             return
@@ -142,11 +156,10 @@ class Booths:
         discussion = self.current_discussion()
         return await self.floor.state(discussion) if discussion is not None else None
 
-    def _current(self, state: FloorState | None, now: datetime) -> BoothSpeaker | None:
+    def _current(self, state: FloorState | None, agenda: AgendaState) -> BoothSpeaker | None:
         if state is not None and state.speaking is not None:
             return self._from_floor(state.speaking.request.id, state.discussion, state.speaking.request.participant,
                                     state.speaking.ends_at)
-        agenda = self.plan.state_at(now)
         if agenda.phase is Phase.PANEL and agenda.item is not None:
             turn = next((c for c in self._panel_turns(agenda.item) if c.data.get("index") == agenda.turn), None)
             return self._from_panel(turn) if turn is not None else None
@@ -159,13 +172,14 @@ class Booths:
                                     person.affiliation)
         return None
 
-    def _next(self, state: FloorState | None, now: datetime) -> BoothSpeaker | None:
-        agenda = self.plan.state_at(now)
-        if agenda.phase in (Phase.SESSION_OPEN, Phase.PANEL) and agenda.item is not None:
-            done = (agenda.turn or 0) if agenda.phase is Phase.PANEL else 0
-            later = [c for c in self._panel_turns(agenda.item) if _index(c) > done]
-            if later:
-                return self._from_panel(later[0])
+    def _next(self, state: FloorState | None, ahead: list[Cue]) -> BoothSpeaker | None:
+        # The next panel turn, unless the panel's session ends (or its floor opens) first: a panel turn of
+        # the next session is told when that session opens.
+        for cue in ahead:
+            if cue.kind is CueKind.PANEL_TURN:
+                return self._from_panel(cue)
+            if cue.kind in _PANEL_ENDS:
+                break
         if state is not None and (state.is_open or state.pending):
             waiting = queue(state, self.ctx.policy)
             if waiting:
@@ -193,15 +207,9 @@ class Booths:
         person = self.ctx.schedule.people.get(who.person)
         affiliation: Text | None = person.affiliation if person is not None and person.affiliation else None
         if affiliation is None:
-            affiliation = _group_text(self.ctx.groups.get(who.group))
+            affiliation = self.ctx.groups.get(who.group)
         return BoothSpeaker(f"floor:{discussion}:{request_id}", "floor", who.name, who.language, affiliation,
                             ends_at)
-
-
-def _group_text(name: Text | None) -> Text | None:
-    if name is None or isinstance(name, str):
-        return name
-    return {str(k): str(v) for k, v in name.items()} if isinstance(name, Mapping) else None
 
 
 def _int(value: object) -> int:
