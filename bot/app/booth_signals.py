@@ -11,6 +11,7 @@ rule with them.
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
@@ -63,7 +64,7 @@ class BoothSignals:
     ctx: EventContext
     kv: KeyValues
     replies: Replies
-    on_change: list[Any] = field(default_factory=list)  # callables: the console refreshes the chairs' pages
+    on_change: list[Callable[[], None]] = field(default_factory=list)  # the console refreshes the chairs' pages
     _lock: asyncio.Lock = field(default_factory=asyncio.Lock)
 
     def interpreter(self, email: str | None) -> Interpreter | None:

@@ -112,20 +112,22 @@ class Booths:
         notice must not break the floor or a cue."""
         try:
             async with self._lock:
-                await self._refresh(at, upto)
+                told = await self._refresh(at, upto)
         except Exception:
             log.exception("could not tell the booths the next speaker")
-        for hook in self.on_change:
-            hook()
+            return
+        if told:  # only news: a page refetching on every change of the list is the list's own stream's job
+            for hook in self.on_change:
+                hook()
 
-    async def _refresh(self, at: datetime | None, upto: str | None) -> None:
+    async def _refresh(self, at: datetime | None, upto: str | None) -> bool:
         view = await self.view(at, upto=upto)
         upcoming = view.next
         if upcoming is None:
-            return
+            return False
         told = await self.kv.get(NAMESPACE, NOTICE_KEY, None) or {}
         if told.get("key") == upcoming.key:
-            return
+            return False
         count = int(told.get("count", 0)) + 1
         texts = {lang: self.notice(view, lang) for lang in self.ctx.languages}
         # The count lets the same speaker be told again after someone else was announced in between (a
@@ -133,6 +135,7 @@ class Booths:
         await self.ctx.chat.announce(texts, audience=AudienceKind.INTERPRETERS,
                                      key=f"booths:{count}:{upcoming.key}")
         await self.kv.set(NAMESPACE, NOTICE_KEY, {"key": upcoming.key, "count": count}, self.ctx.clock.now())
+        return True
 
     def notice(self, view: BoothView, lang: str) -> str:
         upcoming = view.next

@@ -103,5 +103,4 @@ class BoothsApi:
                 raise BadRequest(key, status)
         except BadRequest as problem:
             return console.problem(problem, console.language(request, await console.identity(request)))
-        console.chat.changed()
         return JSONResponse({"ok": True, "message": i18n.render("console.booths.sent", lang)})
