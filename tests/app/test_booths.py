@@ -128,3 +128,27 @@ def test_signal_words(args: str, expected: Command) -> None:
 
 def test_a_signal_needs_something_to_say() -> None:
     assert parse_floor("signal") is None
+
+
+async def test_the_chairs_changes_to_the_plan_change_who_is_next(schedule: Schedule, store: Store) -> None:
+    clock = SimulatedClock(datetime(2022, 3, 7, 10, 23, tzinfo=ZONE))  # session 1, panel turn 2 of 5
+    chat = RecordingChat()
+    runtime = build_runtime(schedule, chat, store, clock, SimulatedTimers(), translator=None, publish_board=False)
+    view = await runtime.booths.view()
+    assert view.current is not None and (view.current.turn, view.current.index) == ("panel", 2)
+    assert view.next is not None and (view.next.name, view.next.index, view.next.of) == ("Josianne Galea Baron", 3, 5)
+    assert view.current.ends_at == datetime(2022, 3, 7, 10, 29, tzinfo=ZONE)
+
+    await runtime.handle(event("web:lene-wendland", "next-panellist", 1, clock, lang="en", kind=InboundKind.COMMAND))
+    view = await runtime.booths.view()
+    assert view.current is not None and view.current.index == 3, "turn 3 starts now"
+    assert view.next is not None and view.next.index == 4
+    assert booths(chat)[-1].startswith("Next: Gayatri Khandhadai"), "the booths learn of turn 4 at once"
+
+    await runtime.handle(event("web:lene-wendland", "start-discussion", 2, clock, lang="en",
+                               kind=InboundKind.COMMAND))
+    assert runtime.current == "session-1"
+    view = await runtime.booths.view()
+    assert view.next is None, "the remaining panel turns were skipped and nobody asked for the floor yet"
+    await runtime.handle(event("web:guest:amina", "main", 3, clock, lang="fr"))
+    assert booths(chat)[-1].startswith("Next: Amina (Civil society), floor language: French (from the floor)")
