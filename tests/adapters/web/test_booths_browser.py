@@ -3,6 +3,8 @@ their floor language, presses "Slower, please", and the chair's page lists the s
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from bot.app.ports.chat import InboundEvent, InboundKind
@@ -10,6 +12,7 @@ from bot.domain.authz import Role
 from bot.domain.floor.state import RequestKind
 from bot.domain.grammar import Command, Verb
 from tests.adapters.web.conftest import CHROMIUM, START, LiveServer, invitation_link
+from tests.adapters.web.test_browser import seconds
 
 pytestmark = [
     pytest.mark.browser,
@@ -55,4 +58,12 @@ def test_an_interpreter_sees_the_next_language_and_signals_the_chair(browser: Br
     # The chair watches the booths too: the same next speaker.
     chair.click("#tab-conversation")
     expect(chair.locator("#booth-next-name")).to_have_text("Ana García (Civil society)")
+
+    # The chair gives Ana the floor: the booths see her speak, with the time she has left counting down.
+    chair.click("#tab-chair")
+    chair.click("[data-chair=next]")
+    expect(booth.locator("#booth-now-name")).to_have_text("Ana García (Société civile)")
+    expect(booth.locator("#booth-countdown")).to_have_text(re.compile(r"^[0-3]:\d\d$"))
+    assert 150 <= seconds(booth.locator("#booth-countdown").inner_text()) <= 180
+    expect(booth.locator("#booth-next-name")).to_have_text("Pas encore connue")
     assert errors == []
