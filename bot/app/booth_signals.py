@@ -24,8 +24,9 @@ from bot.app.ports.store import KeyValues
 from bot.config.model import Interpreter
 from bot.domain import authz
 from bot.domain.floor.state import Participant
-from bot.domain.grammar import SIGNAL_TEXT, SIGNALS, Command
+from bot.domain.grammar import Command
 from bot.domain.identity import normalize_email
+from bot.domain.signals import SIGNAL_TEXT, SIGNALS
 
 NAMESPACE = "booths"
 RECENT_KEY = "signals"

@@ -21,6 +21,7 @@ from enum import StrEnum
 
 from bot.domain.durations import parse_duration
 from bot.domain.floor.state import RequestKind
+from bot.domain.signals import SIGNAL_TEXT, signal_kind
 
 DEFAULT_EXTENSION = timedelta(minutes=1)
 MAX_NOTE_LENGTH = 300
@@ -104,11 +105,6 @@ class Command:
     @property
     def is_chair(self) -> bool:
         return self.verb in CHAIR_VERBS
-
-
-# What an interpreter may signal to the chair besides free text (bot.app.booth_signals says it to them).
-SIGNALS = ("slower", "sound", "relay")
-SIGNAL_TEXT = "text"
 
 
 # ------------------------------------------------------------------ normalisation
@@ -350,16 +346,6 @@ _LANGS = {
     "fr": "fr", "french": "fr", "francais": "fr", "frances": "fr",
     "es": "es", "spanish": "es", "espagnol": "es", "espanol": "es",
 }  # fmt: skip
-# An interpreter's words for each signal (normalised: no accents, lower case).
-_SIGNAL_WORDS: dict[str, str] = {
-    "slower": "slower", "slow": "slower", "slow down": "slower", "slower please": "slower",
-    "plus lentement": "slower", "ralentir": "slower", "moins vite": "slower", "lentement": "slower",
-    "mas despacio": "slower", "despacio": "slower", "mas lento": "slower", "mas lentamente": "slower",
-    "sound": "sound", "no sound": "sound", "son": "sound", "pas de son": "sound", "plus de son": "sound",
-    "sonido": "sound", "sin sonido": "sound", "no hay sonido": "sound",
-    "relay": "relay", "relay needed": "relay", "relais": "relay", "relais necessaire": "relay",
-    "rele": "relay", "se necesita rele": "relay", "rele necesario": "relay",
-}  # fmt: skip
 _UNITS = re.compile(r"(min(?:ute)?s?|minutos?|sec(?:ond)?s?|secondes?|segundos?)\b")
 _MINUTES = re.compile(r"^([+-]?)\s*(\d{1,3})\s*(?:m|mn|min|mins|minutes?|minutos?)?$")
 _HANDLE = re.compile(r"^@[\w.\-:]+$", re.UNICODE)  # ":" for keys such as web:guest:x
@@ -418,7 +404,7 @@ def _chair_args(verb: Verb, rest: list[str], original: str) -> Command | None:
         if not rest:
             return None
         said = " ".join(rest).strip()
-        kind = _SIGNAL_WORDS.get(_core(normalize(said)))
+        kind = signal_kind(_core(normalize(said)))
         return Command(verb, signal=kind) if kind else Command(verb, signal=SIGNAL_TEXT, text=said[:MAX_NOTE_LENGTH])
     if verb is Verb.LANG:
         lang = _LANGS.get(normalize(" ".join(rest)).strip(_EDGE_PUNCT)) if len(rest) == 1 else None
