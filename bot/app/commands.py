@@ -75,6 +75,8 @@ class Commands:
             if authz.authorize(event.user_id, Verb.NEXT, item, self.ctx.schedule).allowed:
                 await replies.reply(who.person, event, "floor.help.chair")
                 await replies.reply(who.person, event, "plan.help.chair")
+            if self.signals is not None and self.signals.may_signal(event):
+                await replies.reply(who.person, event, "interpreters.help")
             return None
         if command.verb is Verb.LANG:
             if command.language in self.ctx.languages:

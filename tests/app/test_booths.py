@@ -152,3 +152,13 @@ async def test_the_chairs_changes_to_the_plan_change_who_is_next(schedule: Sched
     assert view.next is None, "the remaining panel turns were skipped and nobody asked for the floor yet"
     await runtime.handle(event("web:guest:amina", "main", 3, clock, lang="fr"))
     assert booths(chat)[-1].startswith("Next: Amina (Civil society), floor language: French (from the floor)")
+
+
+async def test_help_tells_those_who_may_signal_how(schedule: Schedule, store: Store) -> None:
+    clock = SimulatedClock(datetime(2022, 3, 7, 10, 50, tzinfo=ZONE))
+    chat = RecordingChat()
+    runtime = build_runtime(schedule, chat, store, clock, SimulatedTimers(), translator=None, publish_board=False)
+    await runtime.handle(event("web:guest:kim", "/floor help", 1, clock, lang="fr"))
+    assert not any("/floor signal" in text for text in chat.texts(op="private"))
+    await runtime.handle(event("web:lene-wendland", "/floor help", 2, clock, lang="en"))
+    assert chat.texts(op="private")[-1].startswith("Interpreters: /floor signal slower")
