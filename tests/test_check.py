@@ -54,7 +54,8 @@ async def bot_started(settings: Settings) -> None:
 
 
 async def checked(tmp_path: Path, fake: FakeSlack, *, migrate: bool = True,
-                  before: Callable[[Settings], Awaitable[None]] | None = bot_started) -> tuple[int, str, list[Check]]:
+                  before: Callable[[Settings], Awaitable[None]] | None = bot_started,
+                  schedule: Path = REFERENCE) -> tuple[int, str, list[Check]]:
     """`migrate`: the database exists and the event's Zoom meetings were provisioned, as before the day;
     `before`: what happened to the DeepL account first (by default the bot started once)."""
     database = f"sqlite:///{tmp_path / 'check.sqlite'}"
@@ -68,9 +69,9 @@ async def checked(tmp_path: Path, fake: FakeSlack, *, migrate: bool = True,
             if migrate:
                 assert await provision_command(REFERENCE, dry_run=False, settings=settings,
                                                console=Console(file=io.StringIO())) == 0
-            checks = await run_checks(REFERENCE, settings)
+            checks = await run_checks(schedule, settings)
     out = io.StringIO()
-    status = print_checks(checks, REFERENCE, out)
+    status = print_checks(checks, schedule, out)
     return status, out.getvalue(), checks
 
 
@@ -115,6 +116,19 @@ async def test_a_channel_without_the_bot_and_a_missing_scope_say_how_to_fix_them
     assert failed["Slack scopes"].found == "missing: users:read.email"
     assert checks[-1].found.endswith("no database yet; floorbot serve creates it")
     assert not (tmp_path / "check.sqlite").exists(), "a check creates nothing"
+
+
+async def test_the_interpreters_channel_is_checked_like_the_others(tmp_path: Path) -> None:
+    text = REFERENCE.read_text(encoding="utf-8").replace(
+        "  chairs_channel: C0CH0000001\n", "  chairs_channel: C0CH0000001\n  interpreters_channel: C0IN0000001\n", 1)
+    assert "interpreters_channel" in text
+    schedule = tmp_path / "event.yaml"
+    schedule.write_text(text, encoding="utf-8")
+    status, out, checks = await checked(tmp_path, with_channels(), migrate=False, schedule=schedule)
+    failed = {check.name: check for check in checks if check.result is Result.FAIL}
+    assert status == 1 and "Slack channel chat.interpreters_channel" in failed
+    assert "C0IN0000001" in failed["Slack channel chat.interpreters_channel"].found
+    assert "channel_not_found" in failed["Slack channel chat.interpreters_channel"].found
 
 
 async def test_refused_credentials_and_a_short_quota_fail(tmp_path: Path) -> None:

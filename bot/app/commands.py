@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from bot.app.announcement import Announcer
+from bot.app.booth_signals import BoothSignals
 from bot.app.context import EventContext, as_lang
 from bot.app.discussion import Discussions
 from bot.app.effects import Effects
@@ -61,6 +62,7 @@ class Commands:
     audit: AuditLog | None = None
     reposter: Callable[[str], Awaitable[Repost]] | None = None  # the conductor's (wiring sets it)
     plan: PlanCommands | None = None  # the chair moves the plan live (delay, next-panellist...)
+    signals: BoothSignals | None = None  # interpreters' signals to the chair (`/floor signal slower`)
     groups: GroupChoice = field(init=False)  # `/floor group`, the group prompt and the App Home picker
 
     def __post_init__(self) -> None:
@@ -76,6 +78,8 @@ class Commands:
             if authz.authorize(event.user_id, Verb.NEXT, item, self.ctx.schedule).allowed:
                 await replies.reply(who.person, event, "floor.help.chair")
                 await replies.reply(who.person, event, "plan.help.chair")
+            if self.signals is not None and self.signals.may_signal(event):
+                await replies.reply(who.person, event, "interpreters.help")
             return None
         if command.verb is Verb.LANG:
             if command.language in self.ctx.languages:
@@ -93,6 +97,9 @@ class Commands:
             return None
         if command.verb is Verb.REPOST:
             await self._guarded(event, who, command, self._repost, who, event, command.cue or "")
+            return None
+        if command.verb is Verb.SIGNAL and self.signals is not None:
+            await self.signals.from_chat(command, event, who)
             return None
         if command.verb in PLAN_VERBS and self.plan is not None:
             await self.plan.run(command, event, who)

@@ -20,7 +20,7 @@ from bot.domain.floor.state import Participant
 
 CONTEXT_LINES = 5
 MAX_TRACKED_ORIGINALS = 5000
-PRIVATE_AUDIENCES = frozenset({"chairs", "direct"})
+PRIVATE_AUDIENCES = frozenset({"chairs", "interpreters", "direct"})
 
 RefKey = tuple[str, str, str]
 

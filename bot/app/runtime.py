@@ -16,6 +16,8 @@ from datetime import datetime
 from typing import Any
 
 from bot.app.announcement import Announcer
+from bot.app.booth_signals import BoothSignals
+from bot.app.booths import Booths
 from bot.app.clock import Clock
 from bot.app.commands import Commands
 from bot.app.context import EventContext
@@ -79,6 +81,11 @@ class EventRuntime:
         self.announcer = Announcer(self.context, translator)
         self.commands = Commands(self.context, floor, self.effects, self.discussions, self.announcer, audit,
                                  plan=PlanCommands(self.context, self.plan, replies, self.settle, audit))
+        # The interpreters' view: the next speaker told to the booths, their signals to the chairs.
+        self.booths = Booths(self.context, floor, kv, self.plan, lambda: self.discussions.current)
+        self.effects.listeners.append(self.booths.on_floor)
+        self.signals = BoothSignals(self.context, kv, replies)
+        self.commands.signals = self.signals
         self.dispatch = Dispatch(self.context, self.commands, self.relay, self.discussions, places or Places())
 
     # -- what the composition root and the surfaces use ----------------------------------------------------
@@ -152,7 +159,9 @@ class EventRuntime:
 
     async def settle(self) -> AgendaState:
         """The floor as the plan says it should be now (on every start, whatever was posted)."""
-        return await self.discussions.settle()
+        state = await self.discussions.settle()
+        await self.booths.refresh()  # what the booths were told survives a restart: only news is posted
+        return state
 
     async def refresh_board(self) -> None:
         """Show the chairs' board again from the list itself: an update a crash cut short is redone (on every
@@ -167,6 +176,7 @@ class EventRuntime:
 
     async def on_cue(self, cue: Any, now: datetime) -> None:
         await self.discussions.on_cue(cue, now)
+        await self.booths.on_cue(cue, now)
 
     async def place_of(self, source: str, user_id: str, email: str | None = None) -> int | None:
         return await self.discussions.place_of(source, user_id, email)

@@ -74,6 +74,8 @@ def _configured_channels(schedule: Schedule) -> dict[str, str]:
     channels = {f"chat.channels.{lang}": channel for lang, channel in schedule.chat.channels.items()}
     if schedule.chat.chairs_channel:
         channels["chat.chairs_channel"] = schedule.chat.chairs_channel
+    if schedule.chat.interpreters_channel:
+        channels["chat.interpreters_channel"] = schedule.chat.interpreters_channel
     return channels
 
 

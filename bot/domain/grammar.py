@@ -21,6 +21,7 @@ from enum import StrEnum
 
 from bot.domain.durations import parse_duration
 from bot.domain.floor.state import RequestKind
+from bot.domain.signals import SIGNAL_TEXT, signal_kind
 
 DEFAULT_EXTENSION = timedelta(minutes=1)
 MAX_NOTE_LENGTH = 300
@@ -50,6 +51,7 @@ class Verb(StrEnum):
     EXTEND_DISCUSSION = "extend-discussion"  # the running discussion, N minutes longer
     NEXT_PANELLIST = "next-panellist"  # the current panel turn ends: the next starts now
     START_DISCUSSION = "start-discussion"  # the panel ends: the discussion opens now
+    SIGNAL = "signal"  # an interpreter's signal to the chair: `signal` holds its kind, `text` free words
 
 
 CHAIR_VERBS: frozenset[Verb] = frozenset(
@@ -98,6 +100,7 @@ class Command:
     text: str | None = None  # ANNOUNCE, verbatim; GROUP, the group as named
     language: str | None = None  # LANG
     cue: str | None = None  # REPOST: the cue's id, as the chairs' summary lists it
+    signal: str | None = None  # SIGNAL: one of SIGNALS, or "text" (the words are in `text`)
 
     @property
     def is_chair(self) -> bool:
@@ -334,6 +337,7 @@ _CHAIR_WORDS: dict[str, Verb] = {
     "ouvrir le debat": Verb.START_DISCUSSION, "abrir-debate": Verb.START_DISCUSSION,
     "abrir el debate": Verb.START_DISCUSSION,
     "help": Verb.HELP, "aide": Verb.HELP, "ayuda": Verb.HELP,
+    "signal": Verb.SIGNAL, "signaler": Verb.SIGNAL, "senal": Verb.SIGNAL, "senalar": Verb.SIGNAL,
     "lang": Verb.LANG, "language": Verb.LANG, "langue": Verb.LANG, "idioma": Verb.LANG,
     "lengua": Verb.LANG, "group": Verb.GROUP, "groupe": Verb.GROUP, "grupo": Verb.GROUP,
 }  # fmt: skip
@@ -396,6 +400,12 @@ def _chair_args(verb: Verb, rest: list[str], original: str) -> Command | None:
         if found is None or int(found.group(2)) == 0 or (verb is Verb.EXTEND_DISCUSSION and found.group(1) == "-"):
             return None
         return Command(verb, number=-int(found.group(2)) if found.group(1) == "-" else int(found.group(2)))
+    if verb is Verb.SIGNAL:
+        if not rest:
+            return None
+        said = " ".join(rest).strip()
+        kind = signal_kind(_core(normalize(said)))
+        return Command(verb, signal=kind) if kind else Command(verb, signal=SIGNAL_TEXT, text=said[:MAX_NOTE_LENGTH])
     if verb is Verb.LANG:
         lang = _LANGS.get(normalize(" ".join(rest)).strip(_EDGE_PUNCT)) if len(rest) == 1 else None
         return Command(verb, language=lang) if lang else None

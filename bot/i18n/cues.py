@@ -43,6 +43,13 @@ def person_name(schedule: Schedule, person_id: str, lang: str = "en") -> str:
     return f"{honorific} {person.name}" if honorific else person.name
 
 
+def floor_language_name(schedule: Schedule, person_id: str, lang: str) -> str:
+    """The language `person_id` takes the floor in (the schedule's `language`), named as `lang` writes it."""
+    person = schedule.people.get(person_id)
+    code = person.language if person is not None else schedule.event.languages[0]
+    return render(f"common.language_name.{code}", lang)
+
+
 def person_line(schedule: Schedule, person_id: str, lang: str) -> str:
     """Name, role and affiliation, as an agenda lists a speaker."""
     person = schedule.people.get(person_id)
@@ -152,6 +159,7 @@ def render_cue(cue: Cue, schedule: Schedule, lang: str) -> str:
             of=_int(data.get("of")),
             speaker=person_line(schedule, _str(data.get("speaker")), lang),
             duration=formats.duration(ends - cue.at, lang),
+            language=floor_language_name(schedule, _str(data.get("speaker")), lang),
         )
     if kind is CueKind.PANEL_WARNING:
         return render(

@@ -197,6 +197,9 @@ async def build(
         runtime.listeners.append(refresh_console)
         page: LocalChat = local
         live.on_change.append(lambda _retimed: page.changed())  # every page's run of show follows a change
+        # The booths' card follows each new next speaker, the chairs' tab each signal (from Slack too).
+        runtime.booths.on_change.append(page.changed)
+        runtime.signals.on_change.append(page.changed)
     bot = Bot(schedule, settings, store, runtime, runner, conductor, leadership, the_translator, wall, chat, console,
               slack, owns_store, waits=waits, middleware=middleware, metrics=metrics, delivery=delivery)
     inputs = InputsDesk(schedule, store.inputs, agenda)  # sent from the console's /inputs, Slack's /floor input

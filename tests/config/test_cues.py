@@ -104,3 +104,18 @@ def test_formatting_helpers() -> None:
     assert formats.long_date(date(2022, 3, 7), "en") == "Monday 7 March 2022"
     assert formats.long_date(date(2022, 3, 7), "fr") == "lundi 7 mars 2022"
     assert formats.long_date(date(2022, 3, 7), "es") == "lunes 7 de marzo de 2022"
+
+
+def test_a_panel_turn_says_the_panellists_floor_language_in_the_readers_language(
+    reference: Schedule, cues: dict[str, Cue]
+) -> None:
+    turns = {c.data["speaker"]: c for c in cues.values() if c.kind is CueKind.PANEL_TURN and c.item == "session-2"}
+    imane, sebastian = turns["imane-bello"], turns["sebastian-smart-larrain"]
+    assert "now has the floor (7 minutes, in French):\nImane Bello" in render_cue(imane, reference, "en")
+    assert "du panel (7 minutes, en français)\u00a0:\nImane Bello" in render_cue(imane, reference, "fr")
+    assert "del panel (7 minutos, en francés):\nImane Bello" in render_cue(imane, reference, "es")
+    assert "(7 minutes, in Spanish):\nSebastián Smart Larraín" in render_cue(sebastian, reference, "en")
+    assert "(7 minutes, en espagnol)\u00a0:" in render_cue(sebastian, reference, "fr")
+    assert "(7 minutos, en español):" in render_cue(sebastian, reference, "es")
+    english = next(c for c in turns.values() if c.data["speaker"] == "anita-ramasastry")
+    assert "in English" in render_cue(english, reference, "en")

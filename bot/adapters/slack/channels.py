@@ -41,11 +41,13 @@ class SlackChannels:
     by_language: Mapping[str, str]
     chairs: str | None = None
     languages: tuple[str, ...] = ("en", "fr", "es")
+    interpreters: str | None = None  # the booths' channel (the next speaker's floor language, their signals)
 
     @classmethod
     def from_schedule(cls, schedule: Schedule) -> SlackChannels:
         channels = {str(lang): channel for lang, channel in schedule.chat.channels.items()}
-        return cls(schedule.chat.mode, channels, schedule.chat.chairs_channel, tuple(schedule.event.languages))
+        return cls(schedule.chat.mode, channels, schedule.chat.chairs_channel, tuple(schedule.event.languages),
+                   schedule.chat.interpreters_channel)
 
     @property
     def shared(self) -> str:
@@ -67,4 +69,4 @@ class SlackChannels:
         return None
 
     def is_ours(self, channel: str) -> bool:
-        return channel in self.by_language.values() or channel == self.chairs
+        return channel in self.by_language.values() or channel in (self.chairs, self.interpreters)

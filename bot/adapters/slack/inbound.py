@@ -64,6 +64,8 @@ def message_inbound(body: dict[str, Any], event: dict[str, Any], channels: Slack
     extra = {"channel": channel}
     if channel == channels.chairs:
         extra["audience"] = "chairs"
+    elif channels.interpreters is not None and channel == channels.interpreters:
+        extra["audience"] = "interpreters"
     elif event.get("channel_type") == "im":
         extra["audience"] = "direct"
     if subtype == "message_changed":

@@ -12,6 +12,8 @@ Conventions on top of the port, for the dispatcher:
   the event's first): the first one is posted, later ones update that same message, coalesced and at most
   every `board_interval` seconds.
 - copies of messages from the chairs' channel or from DMs are refused (logged): those stay private.
+- the INTERPRETERS audience is the schedule's `chat.interpreters_channel`, in the chairs' working language
+  (the booths share one channel); without that channel nothing is posted for them.
 - when a language channel is backlogged, short copies are bundled (bundles.py).
 - a copy links its original by a permalink built as Slack builds them (permalinks.py).
 """
@@ -108,6 +110,13 @@ class SlackChat:
         if not texts:
             log.info("announcement %s has no text in any language: not posted", key)
             return []
+        if audience is AudienceKind.INTERPRETERS:
+            channel = self.channels.interpreters
+            if channel is None:  # no interpreters' channel in the schedule: the booths read the console
+                return []
+            # The booths share the channel: one working language (the event's first, as the chairs').
+            text = texts.get(self._chairs_language) or next(iter(texts.values()))
+            return [await self._post_text(channel, text, actions=actions, key=key)]
         if audience is AudienceKind.CHAIRS or self.channels.mode is ChatMode.THREAD:
             channel = self._chairs() if audience is AudienceKind.CHAIRS else self.channels.shared
             # The chairs share one working language (the event's first): a note in three languages would
@@ -137,9 +146,13 @@ class SlackChat:
     async def _queue(self, lang: str, post: Post, audience: AudienceKind) -> Awaitable[MessageRef]:
         if audience is AudienceKind.CHAIRS:
             return await self._poster.post(self._chairs(), post.text, actions=post.actions, key=post.key)
+        if audience is AudienceKind.INTERPRETERS:
+            if self.channels.interpreters is None:
+                return delivered(MessageRef(SURFACE, "", ""))
+            return await self._poster.post(self.channels.interpreters, post.text, actions=post.actions, key=post.key)
         original = post.reply_to if post.reply_to is not None and post.reply_to.surface == SURFACE else None
         if post.author is not None and original is not None:
-            if original.channel == self.channels.chairs or original.channel.startswith("D"):
+            if original.channel in (self.channels.chairs, self.channels.interpreters) or original.channel[:1] == "D":
                 # The chairs' channel and direct messages are private: never mirrored to participants.
                 log.warning("not mirroring %s from the chairs' channel to participants", original)
                 return delivered(original)

@@ -31,6 +31,7 @@ from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 
+from bot.adapters.web.booths import BoothsApi
 from bot.adapters.web.buttons import MAX_MESSAGE, InvalidButton, button_command, floor_intent
 from bot.adapters.web.credentials import Credential
 from bot.adapters.web.local_chat import LocalChat
@@ -85,6 +86,7 @@ class WebConsole:
         self._extra_routes = access.extra_routes  # Sign in with Slack, when configured
         self.places = Places()  # each event's place in its pane's order, taken before any await
         self._floor_text = FloorText()
+        self.booths = BoothsApi(self)  # the interpreters' view and their signals to the chair
 
     def routes(self) -> list[BaseRoute]:
         return [*self.signin.routes(), *self._extra_routes,
@@ -98,6 +100,7 @@ class WebConsole:
             Route("/api/message", self.message, methods=["POST"]),
             Route("/api/floor", self.floor, methods=["POST"]),
             Route("/api/announce/draft", self.announce_draft, methods=["POST"]),
+            *self.booths.routes(),
             Mount("/console/static", app=StaticFiles(directory=STATIC_DIR), name="console-static"),
         ]
 
@@ -112,7 +115,7 @@ class WebConsole:
             raise BadRequest("console.error.not_signed_in", 401)
         return who
 
-    async def _acting(self, request: Request) -> Credential:
+    async def acting(self, request: Request) -> Credential:
         """The signed-in person of a POST, within their rate (a held-down button must not flood the floor)."""
         who = await self._require(request)
         wait = self.per_person.take(who.person or who.user_id)  # one bucket per person, however many sessions
@@ -120,7 +123,7 @@ class WebConsole:
             raise BadRequest("access.refused.rate", 429, retry_after=wait)
         return who
 
-    async def _json_body(self, request: Request) -> dict[str, Any]:
+    async def json_body(self, request: Request) -> dict[str, Any]:
         # JSON only: a cross-site form cannot send it without a CORS preflight, which this app never grants.
         if request.headers.get("content-type", "").split(";")[0].strip() != "application/json":
             raise BadRequest("console.error.bad_request", 415)
@@ -132,7 +135,7 @@ class WebConsole:
             raise BadRequest("console.error.bad_request")
         return body
 
-    def _lang(self, request: Request, who: Credential | None = None) -> str:
+    def language(self, request: Request, who: Credential | None = None) -> str:
         asked = request.query_params.get("lang")
         if asked in i18n.LANGUAGES:
             return asked
@@ -143,7 +146,7 @@ class WebConsole:
     # -- pages ---------------------------------------------------------------------------------------------
 
     async def page(self, request: Request) -> Response:
-        lang = self._lang(request, await self.identity(request))
+        lang = self.language(request, await self.identity(request))
         template = (STATIC_DIR / "console.html").read_text(encoding="utf-8")
         body = template.replace("{{lang}}", lang)
         body = _TEMPLATE_KEY.sub(lambda m: html.escape(i18n.render(m.group(1), lang)), body)
@@ -155,13 +158,13 @@ class WebConsole:
         })
 
     async def strings(self, request: Request) -> Response:
-        return JSONResponse(console_strings(self._lang(request)))
+        return JSONResponse(console_strings(self.language(request)))
 
     # -- state ---------------------------------------------------------------------------------------------
 
     async def state(self, request: Request) -> Response:
         who = await self.identity(request)
-        lang = self._lang(request, who)
+        lang = self.language(request, who)
         event = await self.model.event()
         access = {"mode": self.signin.access.mode.value, "guests": self.signin.guests,
                   "slack": bool(self._extra_routes)}
@@ -205,6 +208,7 @@ class WebConsole:
             ),
             "run_of_show": None,
             "offset": None,
+            **await self.booths.state(who, powers, lang),
         }
         if powers.organizer or powers.chair:
             zone = ZoneInfo(event.timezone)
@@ -232,8 +236,8 @@ class WebConsole:
         try:
             who = await self._require(request)
         except BadRequest as problem:
-            return self._problem(problem, self._lang(request))
-        lang = self._lang(request, who)
+            return self.problem(problem, self.language(request))
+        lang = self.language(request, who)
         chair = (await self._powers(who)).chair
 
         async def events() -> AsyncIterator[dict[str, str]]:
@@ -258,15 +262,15 @@ class WebConsole:
 
     async def join(self, request: Request) -> Response:
         try:
-            body = await self._json_body(request)
+            body = await self.json_body(request)
             lang = body.get("lang")
             if lang not in i18n.LANGUAGES:
                 raise BadRequest("console.error.bad_language")
             who = await self.signin.join(body, lang)
         except JoinRefused as refused:
-            return self._problem(BadRequest(refused.key, refused.status), self._lang(request))
+            return self.problem(BadRequest(refused.key, refused.status), self.language(request))
         except BadRequest as problem:
-            return self._problem(problem, self._lang(request))
+            return self.problem(problem, self.language(request))
         response = JSONResponse(self._me(who))
         self.sessions.keep(response, who)
         return response
@@ -278,13 +282,13 @@ class WebConsole:
 
     async def set_identity(self, request: Request) -> Response:
         try:
-            who = await self._acting(request)
-            body = await self._json_body(request)
+            who = await self.acting(request)
+            body = await self.json_body(request)
             lang = body.get("lang")
             if lang not in i18n.LANGUAGES:
                 raise BadRequest("console.error.bad_language")
         except BadRequest as problem:
-            return self._problem(problem, self._lang(request))
+            return self.problem(problem, self.language(request))
         who = who.with_language(lang)
         response = JSONResponse(self._me(who))
         self.sessions.keep(response, who)
@@ -300,43 +304,43 @@ class WebConsole:
 
     async def message(self, request: Request) -> Response:
         try:
-            who = await self._acting(request)
-            body = await self._json_body(request)
+            who = await self.acting(request)
+            body = await self.json_body(request)
             text = str(body.get("text") or "").strip()
             if not text or len(text) > MAX_MESSAGE:
                 raise BadRequest("console.error.bad_message")
             command = parse(text)
             await self._authorise(who, command, text)
         except BadRequest as problem:
-            return self._problem(problem, self._lang(request, await self.identity(request)))
+            return self.problem(problem, self.language(request, await self.identity(request)))
         ref = self.chat.record_inbound(who.user_id, who.name, who.lang, text)
         return await self._dispatch(who, InboundKind.MESSAGE, text, command, ref=ref)
 
     async def floor(self, request: Request) -> Response:
         try:
-            who = await self._acting(request)
-            body = await self._json_body(request)
+            who = await self.acting(request)
+            body = await self.json_body(request)
             kind, text, extra = self._floor_intent(body)
             # A button the bot attached to a post carries its verb line as its value (the board's "next").
             command = parse_floor(extra["value"] or text) if kind is InboundKind.ACTION else button_command(extra)
             await self._authorise(who, command, text)
         except BadRequest as problem:
-            return self._problem(problem, self._lang(request, await self.identity(request)))
+            return self.problem(problem, self.language(request, await self.identity(request)))
         return await self._dispatch(who, kind, text, command, extra=extra)
 
     async def announce_draft(self, request: Request) -> Response:
         """The announcement form's prefill: the chair's text machine-translated (glossary applied) into the
         other languages, shown for editing; `texts` is null when no translator is configured."""
         try:
-            who = await self._acting(request)
+            who = await self.acting(request)
             if not (await self._powers(who)).chair:
                 raise BadRequest("console.announce.chairs_only", 403)
-            body = await self._json_body(request)
+            body = await self.json_body(request)
             text, source = str(body.get("text") or "").strip(), str(body.get("lang") or who.lang)
             if not text or len(text) > MAX_MESSAGE:
                 raise BadRequest("console.error.bad_message")
         except BadRequest as problem:
-            return self._problem(problem, self._lang(request, await self.identity(request)))
+            return self.problem(problem, self.language(request, await self.identity(request)))
         return JSONResponse({"ok": True, "texts": await self.model.announcement_drafts(text, source)})
 
     @staticmethod
@@ -370,7 +374,7 @@ class WebConsole:
             await self.handler(event)
         except Exception:
             log.exception("the dispatcher failed on a console event %s", event.event_id)
-            return self._problem(BadRequest("console.error.failed", 500), who.lang)
+            return self.problem(BadRequest("console.error.failed", 500), who.lang)
         finally:
             if command is not None:
                 # A command may change what the pages show beyond the list (the question, the language);
@@ -380,7 +384,7 @@ class WebConsole:
         return JSONResponse({"ok": True, "event_id": event.event_id})
 
     @staticmethod
-    def _problem(problem: BadRequest, lang: str) -> Response:
+    def problem(problem: BadRequest, lang: str) -> Response:
         headers = {"Retry-After": str(problem.retry_after)} if problem.retry_after else None
         return JSONResponse({"ok": False, "error": problem.key, "message": i18n.render(problem.key, lang)},
                             status_code=problem.status, headers=headers)

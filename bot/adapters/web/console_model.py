@@ -20,6 +20,8 @@ from bot.adapters.web.views import (
     TimerView,
 )
 from bot.app.board import budget_uses
+from bot.app.booth_signals import BoothSignal, Sent
+from bot.app.booths import BoothView
 from bot.app.plan import LivePlan, offset_minutes
 from bot.app.ports.store import CueLedger
 from bot.app.runtime import EventRuntime
@@ -185,6 +187,20 @@ class RuntimeConsoleModel:
 
     async def offset_minutes(self) -> int:
         return offset_minutes(self.plan.offset_at(self.runtime.clock.now()))
+
+
+    async def booths(self) -> BoothView:
+        return await self.runtime.booths.view()
+
+    async def signals(self) -> Sequence[BoothSignal]:
+        return await self.runtime.signals.recent()
+
+    async def send_signal(self, sender: str, name: str, kind: str, text: str, *, booth: str | None) -> Sent:
+        return await self.runtime.signals.send(sender, name, kind, text, booth=booth)
+
+    def booth_of(self, email: str | None) -> str | None:
+        interpreter = self.runtime.signals.interpreter(email)
+        return interpreter.booth_language if interpreter is not None else None
 
 
 def _ledger_view(state: LedgerState | None) -> CueStatus:

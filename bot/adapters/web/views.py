@@ -14,6 +14,8 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any, Protocol
 
+from bot.app.booth_signals import BoothSignal, Sent
+from bot.app.booths import BoothView
 from bot.app.ports.board import BudgetUse
 
 Localized = Mapping[str, str]  # {"en": ..., "fr": ..., "es": ...}; may hold only some languages
@@ -185,6 +187,20 @@ class ConsoleModel(Protocol):
 
     async def offset_minutes(self) -> int:
         """How late the day runs by the chairs' changes (negative: early), as a rundown shows it."""
+        ...
+
+    async def booths(self) -> BoothView:
+        """The interpreters' view: who speaks now and next, in which floor language."""
+        ...
+
+    async def signals(self) -> Sequence[BoothSignal]:
+        """The interpreters' recent signals to the chair, newest first."""
+        ...
+
+    async def send_signal(self, sender: str, name: str, kind: str, text: str, *, booth: str | None) -> Sent: ...
+
+    def booth_of(self, email: str | None) -> str | None:
+        """The booth language of a listed interpreter (by e-mail), else None."""
         ...
 
 

@@ -27,6 +27,7 @@ from bot.domain.grammar import Command
 class AudienceKind(StrEnum):
     PARTICIPANTS = "participants"
     CHAIRS = "chairs"
+    INTERPRETERS = "interpreters"  # the booths: who speaks next, in which language (Slack: interpreters_channel)
 
 
 class InboundKind(StrEnum):

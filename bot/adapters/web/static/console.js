@@ -195,7 +195,8 @@
     const signedIn = Boolean(s.me);
     const readOnly = signedIn && s.me.role === "interpreter";
     document.body.classList.toggle("read-only", readOnly);
-    $("interpreters-view").hidden = !readOnly;
+    $("interpreters-view").hidden = !readOnly && !(s.booths);
+    $("interp-intro").hidden = !readOnly;
     $("join").hidden = signedIn;
     $("tabs").hidden = !signedIn;
     $("whoami").hidden = !signedIn;
@@ -214,6 +215,7 @@
     const focusKey = document.activeElement && document.activeElement.dataset ? document.activeElement.dataset.focusKey : null;
     renderFloor();
     if (readOnly) renderInterpreters();
+    renderBooths();
     renderChair();
     renderRun();
     if (focusKey) {
@@ -228,6 +230,45 @@
     const floor = state.floor;
     $("interp-next-lang").textContent = floor.next_language ? languageName(floor.next_language) : t("console.chair.interpreters_none");
     $("interp-queue").replaceChildren(...floor.queue.map((r) => el("li", "", r.place + ". " + r.name + " — " + languageName(r.language))));
+  }
+
+  function renderBooths() {
+    // What the booths need: who speaks (and how long is left), who is next, in which floor language.
+    const booths = state.booths;
+    $("booths").hidden = !booths;
+    if (!booths) return;
+    const line = (who) => (who ? who.name + (who.affiliation ? " (" + who.affiliation + ")" : "") : "");
+    const meta = (who) => (who ? who.language_text + " · " + who.turn_text : "");
+    $("booth-now-name").textContent = booths.current ? line(booths.current) : t("console.booths.nobody");
+    $("booth-now-meta").textContent = meta(booths.current);
+    $("booth-next-name").textContent = booths.next ? line(booths.next) : t("console.booths.unknown");
+    $("booth-next-meta").textContent = meta(booths.next);
+    $("booth-alert").hidden = !booths.alert;
+    $("booth-alert").textContent = booths.alert || "";
+    const signals = state.signals || [];
+    $("chair-signals").replaceChildren(...signals.map((g) => {
+      const when = new Date(g.at).toLocaleTimeString(lang, { hour: "2-digit", minute: "2-digit", second: "2-digit" });
+      const li = el("li", "signal signal-" + g.kind, when + " · " + (g.booth ? g.booth + " · " : "") + g.name + ": " + g.text);
+      return li;
+    }));
+    $("chair-signals-none").hidden = signals.length > 0;
+  }
+
+  function boothTick() {
+    const current = state && state.booths && state.booths.current;
+    const node = $("booth-countdown");
+    const ends = current && current.ends_at ? Date.parse(current.ends_at) : null;
+    node.parentElement.hidden = ends === null;
+    if (ends === null) return;
+    const ms = ends - (Date.now() + clockOffset);
+    node.textContent = formatRemaining(ms);
+    node.parentElement.classList.toggle("over", ms < 0);
+  }
+
+  async function sendSignal(body) {
+    const result = await send("/api/signal", body);
+    $("signal-status").textContent = result.ok ? result.data.message : (result.data.message || t("console.error.failed"));
+    return result;
   }
 
   function renderJoin() {
@@ -456,6 +497,7 @@
 
   function tick() {
     if (!state || !state.me) return;
+    boothTick();
     const timer = state.timer;
     const ms = remainingMs();
     for (const id of ["countdown", "chair-countdown"]) {
@@ -532,6 +574,14 @@
       $("log").replaceChildren();
       lastNotice = "?";
       await refresh();
+    });
+    document.querySelectorAll("[data-signal]").forEach((b) => b.addEventListener("click", () => sendSignal({ signal: b.dataset.signal })));
+    $("signal-form").addEventListener("submit", async (e) => {
+      e.preventDefault();
+      const text = $("signal-text").value.trim();
+      if (!text) return;
+      const result = await sendSignal({ signal: "text", text });
+      if (result.ok) $("signal-text").value = "";
     });
     $("composer").addEventListener("submit", async (e) => {
       e.preventDefault();
