@@ -63,6 +63,9 @@ class People:
             self._reach[key] = event.user_id
         person = self.schedule.people.get(key)
         stored = await self.kv.get(NAMESPACE, key, {}) or {}
+        if (chosen := stored.get("chosen_language")) and key not in self._chosen:
+            # Asked for elsewhere since this process started (`floorbot registrants` while serving).
+            self._chosen[key] = str(chosen)
         declared_group = event.extra.get("group")
         language = event.language or event.channel_language or stored.get("language")
         # Never a silent default: whoever has not said their group (nor been listed with one) is "not stated",

@@ -69,6 +69,24 @@ async def test_imported_registrants_are_known_when_they_sign_in(
     assert (again.imported, again.updated) == (0, 0)
 
 
+async def test_an_import_while_the_bot_runs_reaches_the_next_sighting(
+    fake_zoom: FakeZoom, make_client: Callable[..., ZoomClient]
+) -> None:
+    store, [first, _] = await provisioned(fake_zoom, make_client())
+    schedule = load()
+    people = People(schedule, store)  # the running bot, started before the import
+    await people.restore()
+    fake_zoom.register(first, "ines@example.org", "Inès", "Duval",
+                       answers={GROUP: "Business", LANGUAGE: "Français"})
+    read, _ = await read_from_zoom(schedule, store, make_client())
+    await import_registrants(schedule, store, read.registrants, NOW)
+    slack = InboundEvent("slack", "e1", InboundKind.MESSAGE, "U0INES", NOW, "hand", display_name="ines",
+                         email="ines@example.org", language="en")  # her Slack is in English
+    ines = await people.sighting(slack, NOW)
+    assert ines.group == "business"
+    assert people.reply_language(ines.person) == "fr", "the language she registered with, not Slack's locale"
+
+
 async def test_every_page_is_read_and_unknown_answers_are_not_stated(
     fake_zoom: FakeZoom, make_client: Callable[..., ZoomClient]
 ) -> None:
