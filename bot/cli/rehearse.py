@@ -76,7 +76,8 @@ def write_outputs(result: RehearsalResult, schedule: Schedule, out: Path) -> lis
     headings = {lang: i18n.render("rehearsal.transcript_heading", lang,
                                   language=i18n.render(f"common.language_name.{lang}", lang)) for lang in languages}
     title = text_in(schedule.event.title, languages[0])
-    markdown = f"# {title}\n\n" + result.chat.to_markdown(languages, zone, headings)
+    booths = i18n.render("rehearsal.booths_heading", languages[0])
+    markdown = f"# {title}\n\n" + result.chat.to_markdown(languages, zone, headings, booths)
     (out / "transcript.md").write_text(markdown, encoding="utf-8")
     (out / "transcript.json").write_text(dump_json(result.chat), encoding="utf-8")
     written = [out / "transcript.md", out / "transcript.json"]

@@ -101,11 +101,19 @@ class TranscriptChat:
     def to_json(self) -> list[dict[str, Any]]:
         return [{**asdict(line), "at": line.at.isoformat()} for line in self.lines]
 
-    def to_markdown(self, languages: Sequence[str], zone: tzinfo, headings: Mapping[str, str]) -> str:
+    def to_markdown(self, languages: Sequence[str], zone: tzinfo, headings: Mapping[str, str],
+                    booths_heading: str = "") -> str:
+        """Each language's conversation, then (when there were any) what the booths were told, in the event's
+        first language: an organizer rehearsing reads what the interpreters would get, and when."""
+        sections = [(headings[lang], self.for_language(lang)) for lang in languages]
+        booths = [line for line in self.lines if line.audience == AudienceKind.INTERPRETERS.value
+                  and line.lang == languages[0]]
+        if booths:
+            sections.append((booths_heading, booths))
         out: list[str] = []
-        for lang in languages:
-            out += [f"## {headings[lang]}", ""]
-            for line in self.for_language(lang):
+        for heading, lines in sections:
+            out += [f"## {heading}", ""]
+            for line in lines:
                 who = f"**{line.author}**: " if line.author else ""
                 body = line.text.replace("\n", "  \n    ")
                 out.append(f"- `{line.at.astimezone(zone):%Y-%m-%d %H:%M:%S}` {who}{body}")

@@ -77,3 +77,20 @@ def test_no_notice_is_repeated(result: RehearsalResult) -> None:
     assert all(a != b for a, b in zip(texts, texts[1:], strict=False)), "the same notice twice in a row"
     assert not any(line.audience == "interpreters" and line.lang == "en" and line.text.startswith("Next") is False
                    for line in result.chat.lines)
+
+
+def test_the_written_transcript_shows_what_the_booths_were_told(
+    result: RehearsalResult, schedule: Schedule, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    from bot.cli.rehearse import write_outputs
+
+    out = tmp_path_factory.mktemp("out")
+    write_outputs(result, schedule, out)
+    markdown = (out / "transcript.md").read_text(encoding="utf-8")
+    head, booths = markdown.split("## What the interpretation booths were told\n", 1)
+    told = [line for line in booths.splitlines() if line.startswith("- ")]
+    assert len(told) == len(_notices(result.chat.lines)) > 20
+    assert "floor language: French" in booths and "Next:" in booths
+    assert "Prochaine intervention" not in booths, "the booths' section is in the event's first language"
+    english = head.split("## Transcript — as read in English")[1].split("## Transcription")[0]
+    assert "floor language:" not in english, "the booths' notices never appear in the participants' conversation"
