@@ -3,7 +3,7 @@ chat surface, the clock and the timers are what differ), and the store is read b
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from starlette.routing import Route
@@ -11,12 +11,14 @@ from starlette.routing import Route
 from bot import wiring
 from bot.adapters.web.local_chat import LocalChat
 from bot.app.clock import SimulatedClock, SystemClock
+from bot.app.floor import SYSTEM_ACTOR, give_op
 from bot.app.timers import SchedulerTimers, SimulatedTimers
 from bot.config.loader import load_schedule
 from bot.config.model import Schedule
 from bot.config.settings import Settings
 from bot.domain.agenda.recovery import LedgerState
 from bot.domain.agenda.timeline import plan
+from bot.domain.floor.state import Participant
 from bot.rehearsal.run import Rehearsal
 from tests.conftest import ROOT
 
@@ -94,3 +96,28 @@ async def test_a_live_start_late_into_a_discussion_opens_its_list_whatever_was_p
         assert all(job.misfire_grace_time == 2 for job in bot.conductor.scheduler.get_jobs()), "2 agenda minutes"
     finally:
         await bot.stop()
+
+
+async def test_a_cue_acts_on_the_floor_at_agenda_time_in_a_shifted_run(tmp_path: Path) -> None:
+    """`serve --start-at` years after the agenda's dates: the runner fires cues on the wall clock, and what they
+    do to the floor happens at agenda time, as every command does: the turn a chair gives is closed by the
+    session-close cue at the session's end (mixing the clocks made that turn last years)."""
+    schedule = reference()
+    cues = plan(schedule)
+    floor_open = next(c for c in cues if c.id == "session-1/floor")
+    close = next(c for c in cues if c.id.startswith("session-1/") and c.kind.value == "session-close")
+    wall = SimulatedClock(datetime(2026, 12, 2, 8, 0, tzinfo=UTC))
+    bot = await wiring.build(schedule, Settings(_env_file=None), clock=wall, start_at=wall.now(), lead=False,
+                             database_url=f"sqlite:///{tmp_path / 's.sqlite'}")
+    try:
+        wall.advance(floor_open.at - cues[0].at)
+        assert await bot.runner.fire(floor_open)
+        assert (await bot.runtime.floor.state("session-1")).is_open
+        await bot.runtime.floor.execute("session-1", give_op(Participant("p1", "Ana", "civil-society", "es")),
+                                        SYSTEM_ACTOR, bot.runtime.clock.now())
+        wall.advance(close.at - floor_open.at)
+        assert await bot.runner.fire(close)
+        turns = [turn for discussion, turn in await bot.store.floor.history() if discussion == "session-1"]
+        assert [(turn.person, turn.start, turn.end) for turn in turns] == [("p1", floor_open.at, close.at)]
+    finally:
+        await bot.close()

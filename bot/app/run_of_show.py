@@ -83,6 +83,10 @@ class CueRunner:
     clock: Clock
     texts: Texts
     on_cue: CueHook | None = None
+    # What a cue does to the floor happens on agenda time, like every command; the ledger keeps the wall clock
+    # (`clock`). In a shifted or compressed run the two differ: a turn given at agenda time must not be closed
+    # by the session's end at wall time.
+    agenda: Clock | None = None
     item_title: ItemTitle = _item_id
     is_leader: LeaderCheck = _always_leader
     on_posted: Callable[[CueLike, list[MessageRef]], None] | None = None
@@ -100,7 +104,7 @@ class CueRunner:
             log.info("cue %s already claimed elsewhere", cue.id)
             return False
         if self.on_cue is not None:
-            await self.on_cue(cue, now)
+            await self.on_cue(cue, (self.agenda or self.clock).now())
         texts = {lang: self.render(cue, lang) for lang in self.languages}
         if late:
             texts = {lang: f"{self.texts.render('conductor.late_mark', lang)} {text}" for lang, text in texts.items()}

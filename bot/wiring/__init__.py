@@ -181,6 +181,7 @@ async def build(
             runtime.remember_floor_posts(refs)
 
     runner.on_cue = runtime.on_cue
+    runner.agenda = agenda
     conductor.settle = runtime.settle
     runner.on_posted = on_posted
     console, middleware = None, []
