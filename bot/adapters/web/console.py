@@ -373,7 +373,7 @@ class WebConsole:
         event = InboundEvent(
             source="web", event_id=f"web:{uuid.uuid4().hex}", kind=kind, user_id=who.user_id, at=self.clock.now(),
             text=text, display_name=who.name, language=who.lang, channel_language=who.lang, ref=ref,
-            extra=dict(extra or {}) | {"group": who.group}, command=command,
+            extra=dict(extra or {}) | ({"group": who.stated_group} if who.stated_group else {}), command=command,
             place=self.places.take("web", ref.channel if ref is not None else who.lang),
         )
         try:
