@@ -64,6 +64,6 @@ def _accepted(body: str) -> bool:
     if body.strip().lower() == "ok":
         return True
     try:
-        return json.loads(body) == {"ok": True}
+        return bool(json.loads(body) == {"ok": True})
     except ValueError:
         return False
