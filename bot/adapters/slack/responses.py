@@ -20,6 +20,10 @@ from bot.adapters.slack.escape import TEXT_OBJECT_LIMIT, escape
 from bot.app.ports.chat import MessageRef
 
 log = logging.getLogger(__name__)
+# slack_sdk logs the whole URL of a request at DEBUG, and a response_url lets whoever holds it answer the user:
+# its client gets a logger that never logs below INFO, whatever the run's level.
+_WEBHOOK_LOG = logging.getLogger(f"{__name__}.webhook")
+_WEBHOOK_LOG.setLevel(logging.INFO)
 
 _KEPT = 500  # prompts waiting for their answer; older ones are forgotten (their URLs expire anyway)
 
@@ -46,7 +50,7 @@ class PromptAnswers:
         if len(message_parts(text)) > 1:  # one message replaces one: a longer answer is posted instead
             return False
         try:
-            response = await AsyncWebhookClient(url, timeout=10).send(
+            response = await AsyncWebhookClient(url, timeout=10, logger=_WEBHOOK_LOG).send(
                 text=escape(text)[:TEXT_OBJECT_LIMIT], blocks=blocks_for(text, ()), replace_original=True,
                 unfurl_links=False, unfurl_media=False)
         except Exception as error:  # unreachable: the reply still reaches them, as a new message

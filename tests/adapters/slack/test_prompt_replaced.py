@@ -30,10 +30,12 @@ async def test_an_expired_response_url_falls_back_to_a_new_private_reply(
                 await slack.until(lambda f: len(privately(f, "UEVE")) == 2)
                 _, prompt = privately(fake, "UEVE")
                 fake.expired.add("trig-late")  # pressed long after it was shown
-                with caplog.at_level(logging.INFO, logger="bot.adapters.slack.responses"):
-                    await slack.press(fake.block_actions("UEVE", prompt, "group", "group civil-society",
-                                                         trigger="trig-late"))
+                press = fake.block_actions("UEVE", prompt, "group", "group civil-society", trigger="trig-late")
+                with caplog.at_level(logging.DEBUG):  # a run at DEBUG: the URL answers the user, never logged
+                    await slack.press(press)
                     await slack.until(lambda f: len(privately(f, "UEVE")) == 3)
+                sent = [r for r in caplog.records if r.name.startswith(("slack_sdk", "bot.adapters.slack.responses"))]
+                assert sent and not any(press["response_url"] in r.getMessage() for r in sent)
                 await slack.until(lambda f: "Civil society" in line_of(f, "Eve"))
                 (tried,) = fake.responses["trig-late"]
                 assert tried["replace_original"] is True
