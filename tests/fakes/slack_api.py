@@ -72,6 +72,11 @@ class FakeSlack:
                                "users:read", "users:read.email", "commands", "files:read")
     ephemerals: list[dict[str, Any]] = field(default_factory=list)  # as posted, with their "message_ts"
     homes: dict[str, dict[str, Any]] = field(default_factory=dict)  # user id -> the Home view last published
+    # response_url: the bodies POSTed to the URL a block_actions payload gave (trigger -> bodies, accepted or
+    # not), the ephemeral each URL answers, and the triggers whose URL has expired (Slack: 404 "Expired url").
+    responses: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    expired: set[str] = field(default_factory=set)
+    _response_targets: dict[str, str] = field(default_factory=dict)
     _ts: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
     _buckets: dict[str, _Bucket] = field(default_factory=dict)
     _changed: asyncio.Condition | None = None
@@ -380,12 +385,47 @@ class FakeSlack:
                     payload |= {"channel": {"id": channel},
                                 "container": {"type": "message", "message_ts": message["message_ts"],
                                               "channel_id": channel, "is_ephemeral": True},
-                                "response_url": f"https://hooks.slack.test/actions/{trigger}"}
+                                "response_url": self.base_url.removesuffix("/api/") + f"/actions/{trigger}"}
+                    self._response_targets[trigger] = str(message["message_ts"])
                 else:
                     payload |= {"container": {"type": "view", "view_id": f"VHOME{user}"},
                                 "view": {"id": f"VHOME{user}", "type": "home", **self.homes[user]}}
                 return payload
         raise AssertionError(f"no {action_id!r} element with the value {value!r} was shown to {user}")
+
+    async def _response(self, request: web.Request) -> web.Response:
+        """A POST to a response_url, as Slack takes it: JSON only, text or blocks (checked as Slack checks
+        them); `replace_original: true` replaces the ephemeral the press came from. Slack answers in plain text."""
+        trigger = request.match_info["trigger"]
+        if trigger not in self._response_targets:
+            return web.Response(status=404, text="invalid_token")
+        if request.content_type != "application/json":
+            return web.Response(status=400, text="invalid_payload")
+        try:
+            body = json.loads(await request.read())
+        except ValueError:
+            return web.Response(status=400, text="invalid_payload")
+        self.responses.setdefault(trigger, []).append(body)
+        status, answer = self._respond(trigger, body)
+        await self._notify()
+        return web.Response(status=status, text=answer)
+
+    def _respond(self, trigger: str, body: Any) -> tuple[int, str]:
+        if trigger in self.expired:
+            return 404, "Expired url"
+        if not isinstance(body, dict) or not isinstance(body.get("replace_original", False), bool):
+            return 400, "invalid_payload"
+        blocks = _blocks_of(body)
+        if blocks is None:
+            return 400, "invalid_blocks"
+        if not body.get("text") and not blocks:
+            return 400, "no_text"
+        if body.get("replace_original"):
+            shown = next(e for e in self.ephemerals if e["message_ts"] == self._response_targets[trigger])
+            shown.update(text=body.get("text", ""), blocks=blocks)
+        else:
+            self.ephemerals.append({**body, "blocks": blocks, "message_ts": self._new_ts()})
+        return 200, "ok"
 
 
 def _blocks_of(args: dict[str, Any], *, limit: int = 50) -> list[dict[str, Any]] | None:
@@ -430,6 +470,7 @@ class FakeSlackServer:
         app.router.add_route("*", "/api/{method}", self.fake._handle)
         app.router.add_get("/link/", self.fake._socket)
         app.router.add_get("/files/{name}", self.fake._file)
+        app.router.add_post("/actions/{trigger}", self.fake._response)
         self._runner = web.AppRunner(app, access_log=None)
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", 0)

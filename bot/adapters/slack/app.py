@@ -319,6 +319,8 @@ class SlackIntake:
         if avatar := (user.avatar_url if user else None) or fallback_image:
             extra["avatar_url"] = avatar
         ref = MessageRef(SURFACE, raw.channel, raw.ts) if raw.channel and raw.ts is not None else None
+        if ref is not None and (response_url := extra.pop("response_url", "")):
+            self._chat.prompts.note(ref, response_url)  # the answer replaces the pressed prompt
         if ref is not None and (root := extra.get("thread_ts")) and root != raw.ts:
             self._chat.note_thread(ref, root)
         if mentions:

@@ -127,7 +127,10 @@ def action_inbound(body: dict[str, Any], action: dict[str, Any]) -> RawInbound:
     action_id = action_of(str(action.get("action_id", "")))
     # A button carries its value; a menu (the App Home's group picker) the value of the option chosen.
     value = str(action.get("value") or (action.get("selected_option") or {}).get("value") or "")
+    extra = {"channel": channel, "action_id": action_id, "value": value}
+    if (body.get("container") or {}).get("is_ephemeral") and body.get("response_url"):
+        # Slack keeps no ephemeral message to update: its response_url is how the answer replaces it.
+        extra["response_url"] = str(body["response_url"])
     return RawInbound(InboundKind.ACTION, f"action:{body.get('trigger_id') or action.get('action_ts')}",
                       str((body.get("user") or {}).get("id", "")), f"{action_id} {value}".strip(), channel,
-                      str(ts) if ts else None, _at(action.get("action_ts")),
-                      {"channel": channel, "action_id": action_id, "value": value})
+                      str(ts) if ts else None, _at(action.get("action_ts")), extra)

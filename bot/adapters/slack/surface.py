@@ -36,6 +36,7 @@ from bot.adapters.slack.mirror import Mirror
 from bot.adapters.slack.outbox import DeliveryFailed, Failure, Outbox
 from bot.adapters.slack.permalinks import Permalinks
 from bot.adapters.slack.posting import SURFACE, Poster, ref_of
+from bot.adapters.slack.responses import PromptAnswers
 from bot.adapters.slack.resume import resume
 from bot.adapters.slack.stores import BoardIndex, CopyIndex
 from bot.app.ports.board import BoardView
@@ -95,6 +96,7 @@ class SlackChat:
         self._board_state: dict[str, _Board] = {}
         self._dm_channels: dict[str, str] = {}
         self.permalinks = Permalinks(client)
+        self.prompts = PromptAnswers()  # the pressed ephemeral prompts, replaced by their answer
         self.mirror = Mirror(client, outbox, self._poster, channels, copies, bundles, self.permalinks)
         outbox.on_failure = self.report_failure
 
@@ -164,6 +166,8 @@ class SlackChat:
 
     async def reply_private(self, user_id: str, text: str, *, context: MessageRef | None = None,
                             actions: Sequence[Button] = ()) -> None:
+        if not actions and await self.prompts.replace(context, text):
+            return
         if context is not None and context.surface == SURFACE and not context.channel.startswith("D"):
             lane = f"private:{user_id}"
             try:

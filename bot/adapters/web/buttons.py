@@ -10,10 +10,11 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
+from bot.app.group_choice import GROUP_ACTION
 from bot.app.ports.chat import InboundKind
 from bot.domain.durations import parse_duration
 from bot.domain.floor.state import RequestKind
-from bot.domain.grammar import DEFAULT_EXTENSION, Command, Target, Verb
+from bot.domain.grammar import DEFAULT_EXTENSION, Command, Target, Verb, parse_floor
 from bot.i18n.catalog import LANGUAGES
 
 MAX_MESSAGE = 2000  # characters in a chat message or an announcement
@@ -97,7 +98,10 @@ def floor_intent(body: Mapping[str, Any]) -> tuple[InboundKind, str, dict[str, s
         action_id = str(body.get("action_id") or "")
         if not action_id:
             raise InvalidButton("console.error.bad_request")
-        return InboundKind.ACTION, f"{action_id} {value}".strip(), {"action_id": action_id, "value": value}
+        extra = {"action_id": action_id, "value": value}
+        if action_id == GROUP_ACTION:
+            extra["message_id"] = _answered_notice(body, value)
+        return InboundKind.ACTION, f"{action_id} {value}".strip(), extra
     if action in ATTENDEE_VERBS:
         line = ATTENDEE_VERBS[action]
         extra = {"verb": action}
@@ -131,6 +135,16 @@ def floor_intent(body: Mapping[str, Any]) -> tuple[InboundKind, str, dict[str, s
                 extra[name] = given
         return InboundKind.COMMAND, line, extra
     raise InvalidButton("console.error.bad_request")
+
+
+def _answered_notice(body: Mapping[str, Any], value: str) -> str:
+    """A group prompt's button answers one private notice (`message_id`) and says only which group the presser
+    belongs to: a value that is not `group <id>` (a chair's verb dressed as a group button) is refused."""
+    command = parse_floor(value)
+    message_id = str(body.get("message_id") or "")
+    if command is None or command.verb is not Verb.GROUP or not command.text or not message_id:
+        raise InvalidButton("console.error.bad_request")
+    return message_id
 
 
 def button_command(extra: Mapping[str, str]) -> Command | None:

@@ -323,10 +323,16 @@ class WebConsole:
             kind, text, extra = self._floor_intent(body)
             # A button the bot attached to a post carries its verb line as its value (the board's "next").
             command = parse_floor(extra["value"] or text) if kind is InboundKind.ACTION else button_command(extra)
+            notice = extra.pop("message_id", None)  # a private notice's button: offered to this person, once
+            if notice is not None and not self.chat.offered(who.user_id, notice, extra["action_id"], extra["value"]):
+                raise BadRequest("console.error.bad_request")
             await self._authorise(who, command, text)
         except BadRequest as problem:
             return self.problem(problem, self.language(request, await self.identity(request)))
-        return await self._dispatch(who, kind, text, command, extra=extra)
+        answer = await self._dispatch(who, kind, text, command, extra=extra)
+        if notice is not None and answer.status_code == 200:
+            self.chat.answered(notice)
+        return answer
 
     async def announce_draft(self, request: Request) -> Response:
         """The announcement form's prefill: the chair's text machine-translated (glossary applied) into the
@@ -367,7 +373,7 @@ class WebConsole:
         event = InboundEvent(
             source="web", event_id=f"web:{uuid.uuid4().hex}", kind=kind, user_id=who.user_id, at=self.clock.now(),
             text=text, display_name=who.name, language=who.lang, channel_language=who.lang, ref=ref,
-            extra=dict(extra or {}) | {"group": who.group}, command=command,
+            extra=dict(extra or {}) | ({"group": who.stated_group} if who.stated_group else {}), command=command,
             place=self.places.take("web", ref.channel if ref is not None else who.lang),
         )
         try:

@@ -67,6 +67,13 @@ class Credential:
         """What revoking would name: this session, and the person behind it."""
         return [f"session:{self.sid}"] + ([person_subject(self.person)] if self.person else [])
 
+    @property
+    def stated_group(self) -> str | None:
+        """The group this session speaks for: the schedule's, or what a guest chose in the form. None for
+        someone signed in with Slack whom the schedule does not list: nobody asked them yet, so their record
+        (the group prompt's answer, `/floor group`) says it, never a "not stated" of the sign-in's making."""
+        return None if self.via == "slack" and self.person is None else self.group
+
     def with_language(self, lang: str) -> Credential:
         return replace(self, lang=lang)
 

@@ -169,9 +169,8 @@ class LocalChat:
 
     async def reply_private(self, user_id: str, text: str, *, context: MessageRef | None = None,
                             actions: Sequence[Button] = ()) -> None:
-        # Buttons are not offered here: console guests give their group as they join (the one private choice
-        # the bot asks for), and a console button only carries the floor verbs (buttons.py).
-        self._append(USER_CHANNEL_PREFIX + user_id, "private", None, text, user_id=user_id)
+        # The buttons (the group prompt) are pressed through /api/floor like a post's (buttons.py).
+        self._append(USER_CHANNEL_PREFIX + user_id, "private", None, text, user_id=user_id, actions=tuple(actions))
 
     async def show_board(self, board: BoardView) -> None:
         """One live board per discussion in each language's chairs pane, updated in place."""
@@ -246,6 +245,17 @@ class LocalChat:
 
     def message(self, message_id: str) -> ConsoleMessage | None:
         return self._messages.get(message_id)
+
+    def offered(self, user_id: str, message_id: str, action_id: str, value: str) -> bool:
+        """Whether `message_id` is a private notice to this person that still offers this button."""
+        notice = self._messages.get(message_id)
+        return (notice is not None and notice.channel == USER_CHANNEL_PREFIX + user_id
+                and any((b.id, b.value) == (action_id, value) for b in notice.actions))
+
+    def answered(self, message_id: str) -> None:
+        """A private notice's question is answered: its buttons go, so it cannot be answered twice (as on Slack,
+        where the prompt is replaced); the answer itself comes as the next private notice."""
+        self._update(MessageRef(SURFACE, "", message_id), actions=())
 
     @contextmanager
     def subscribe(self, user_id: str, lang: str, *, chair: bool = False) -> Iterator[Subscription]:

@@ -4,7 +4,8 @@ with the real slack-bolt app against the fake Slack, every request signed as Sla
 Two States requests are listed; Jules says `/floor groupe société civile` then `main`: the chairs' board shows
 him under Civil society and the balanced order puts him between the two States requests. Eve, who never gave
 a group, raises her hand: she is listed at once under "group not stated" and asked privately, with a button
-per group; pressing "Civil society" moves her request there on the board, and the order follows. Her App Home
+per group; pressing "Civil society" moves her request there on the board, the order follows, and the prompt
+is replaced by the confirmation (its response_url), so its buttons cannot be pressed again. Her App Home
 shows the group picker set to it; choosing Academia there changes the board again. A restart asks nobody again.
 """
 
@@ -129,20 +130,22 @@ async def test_every_requester_is_counted_under_a_group_they_gave_or_as_not_stat
                 assert labels[0] == "States" and "Civil society" in labels and labels[-1] == "I prefer not to say"
                 assert len(labels) == len(bot.runtime.context.groups) + 1
 
+                forged = fake.block_actions("UEVE", prompt, "group", "group states", trigger="trig-forged")
                 await slack.press(fake.block_actions("UEVE", prompt, "group", "group civil-society",
                                                      trigger="trig-eve-cs"))
                 await slack.until(lambda f: "Civil society" in line_of(f, "Eve"))
                 assert order(fake) == ["Amina Diallo", "Jules Martin", "Bruno Petit", "Eve Novak"]
-                await slack.until(lambda f: len(privately(f, "UEVE")) == 3)
-                confirmed = privately(fake, "UEVE")[-1]
-                assert confirmed["channel"] == EN and "Civil society" in confirmed["text"]
-                assert not confirmed["blocks"]
+                # The prompt itself becomes the confirmation (its response_url, replace_original): no button
+                # is left to press again, and no second message is posted.
+                await slack.until(lambda f: "Civil society" in prompt["text"])
+                (answer,) = fake.responses["trig-eve-cs"]
+                assert answer["replace_original"] is True and "Civil society" in answer["text"]
+                assert len(privately(fake, "UEVE")) == 2
+                assert not any(b["type"] == "actions" for b in prompt["blocks"])
                 # A forged press naming no group of the event: refused with the list, nothing changes.
-                forged = fake.block_actions("UEVE", prompt, "group", "group states", trigger="trig-forged")
                 forged["actions"][0]["value"] = "group martians"
                 await slack.press(forged)
-                await slack.until(lambda f: len(privately(f, "UEVE")) == 4)
-                assert "“martians”" in privately(fake, "UEVE")[-1]["text"]
+                await slack.until(lambda f: "“martians”" in prompt["text"])
                 assert "Civil society" in line_of(fake, "Eve")
 
                 # Her App Home: the picker, set to the group she chose; choosing there goes the same way.
@@ -173,7 +176,7 @@ async def test_every_requester_is_counted_under_a_group_they_gave_or_as_not_stat
                 state = await again.runtime.floor.state("session-1")
                 assert {r.participant.name: r.participant.group for r in state.pending}["Eve Novak"] == "academia"
                 await slack.say("q? ", "UEVE", EN)
-                await slack.until(lambda f: len(privately(f, "UEVE")) == 5)
+                await slack.until(lambda f: len(privately(f, "UEVE")) == 3)
             await again.slack.intake.drain()
             await again.slack.outbox.drain()
         finally:

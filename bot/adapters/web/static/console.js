@@ -178,7 +178,10 @@
       m.actions.forEach((a) => {
         const b = el("button", "small" + (a.style === "primary" ? " primary" : a.style === "danger" ? " danger" : ""), a.label);
         b.type = "button";
-        b.addEventListener("click", () => act({ action: "post-action", action_id: a.id, value: a.value }));
+        // A private notice's button (the group prompt) names the notice it answers: its buttons then go.
+        const press = { action: "post-action", action_id: a.id, value: a.value };
+        if (m.private) press.message_id = m.id;
+        b.addEventListener("click", () => act(press));
         row.append(b);
       });
       li.append(row);
