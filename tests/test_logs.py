@@ -124,6 +124,8 @@ async def test_a_run_at_debug_logs_no_secret(tmp_path: Path, caplog: pytest.LogC
     everything = caplog.text + captured.out + captured.err
     assert "chat.postMessage" in caplog.text and "Hola a todos" in caplog.text, "DEBUG did log the traffic"
     assert "giving up on chat.postMessage" in caplog.text, "the failed delivery was logged"
+    assert not [r for r in caplog.records if r.name.startswith("aiosqlite") and r.levelno < logging.INFO], \
+        "the store's driver never logs the rows it writes (payloads, response URLs)"
     for secret in CANARIES:
         assert secret not in everything, secret
         assert secret.split("-")[-1] not in everything, f"part of {secret}"

@@ -24,6 +24,9 @@ JSON_FIELDS = "%(levelname)s %(name)s %(message)s"
 JSON_NAMES = {"levelname": "level", "name": "logger"}  # plus "timestamp", ISO 8601 in UTC
 # Libraries whose INFO lines say nothing an operator needs (alembic lists its plugins on every start).
 QUIET = ("alembic",)
+# Libraries whose DEBUG lines repeat the rows the store writes (aiosqlite logs each call with its arguments:
+# inbound payloads, a press's response_url, outbox bodies): never below INFO, even when the bot runs at DEBUG.
+NEVER_DEBUG = ("aiosqlite",)
 MASK = "[redacted]"
 # Slack tokens (bot, user, app-level, refresh), whatever the settings hold: one pasted into a message or an
 # error body is still a secret.
@@ -99,6 +102,8 @@ def configure_logging(default_level: str = "WARNING", *, secrets: Iterable[str] 
     root.setLevel(logging.getLevelNamesMapping().get(level, logging.INFO))
     for name in QUIET:
         logging.getLogger(name).setLevel(logging.WARNING if root.level > logging.DEBUG else logging.NOTSET)
+    for name in NEVER_DEBUG:
+        logging.getLogger(name).setLevel(max(root.level, logging.INFO))
     logging.captureWarnings(True)  # library warnings get a time and a level like everything else
     return handler
 
