@@ -133,22 +133,12 @@ async def save_list(
     return saved
 
 
-_STATUS_UPDATE = (
-    update(floor_requests)
-    .where(
-        floor_requests.c.discussion_id == bindparam("d_id"),
-        floor_requests.c.request_id == bindparam("r_id"),
-    )
-    .values(status=bindparam("status"), updated_at=bindparam("at"))
+_ONE_REQUEST = update(floor_requests).where(
+    floor_requests.c.discussion_id == bindparam("d_id"),
+    floor_requests.c.request_id == bindparam("r_id"),
 )
-_DETAILS_UPDATE = (
-    update(floor_requests)
-    .where(
-        floor_requests.c.discussion_id == bindparam("d_id"),
-        floor_requests.c.request_id == bindparam("r_id"),
-    )
-    .values(details=bindparam("details"), updated_at=bindparam("at"))
-)
+_STATUS_UPDATE = _ONE_REQUEST.values(status=bindparam("status"), updated_at=bindparam("at"))
+_DETAILS_UPDATE = _ONE_REQUEST.values(details=bindparam("details"), updated_at=bindparam("at"))
 
 
 async def record_events(
