@@ -31,7 +31,8 @@ from pydantic import SecretStr  # noqa: E402
 
 from bot.adapters.translation.deepl import DEEPL_RETRY, DeepLTranslator  # noqa: E402
 from bot.adapters.translation.glossary import load_glossary  # noqa: E402
-from bot.app.ports.translation import Lang, SourceText, Status, Translation, Usage  # noqa: E402
+from bot.app.ports.translation import Lang, SourceText, Status, Translation  # noqa: E402
+from bot.app.translation.forwarding import ForwardingTranslator  # noqa: E402
 from bot.app.translation.service import ChatTranslator  # noqa: E402
 from bot.domain.grammar import parse  # noqa: E402
 from bot.testing.timing import VirtualWaits  # noqa: E402
@@ -166,7 +167,7 @@ def generate(count: int = 2000, seed: int = 2022) -> list[Message]:
     return messages[:count]
 
 
-class Measuring:
+class Measuring(ForwardingTranslator):
     """Wraps a Translator; remembers, per (text, target), when its request started (virtual) and how
     long it took (real), and how many HTTP requests each call made."""
 
@@ -179,19 +180,6 @@ class Measuring:
         self.name = inner.name
         self.request_log: list[tuple[float, int]] = []  # (virtual start, HTTP requests)
         self.timing: dict[tuple[str, Lang], tuple[float, float]] = {}
-
-    def describe(self) -> str:
-        return self.inner.describe()
-
-    @property
-    def glossary_id(self) -> str | None:
-        return self.inner.glossary_id
-
-    async def start(self) -> None:
-        await self.inner.start()
-
-    async def usage(self) -> Usage | None:
-        return await self.inner.usage()
 
     async def translate(self, texts: Sequence[SourceText], target: Lang) -> list[Translation]:
         started = self.waits.now()
@@ -212,9 +200,6 @@ class Measuring:
             before, real = self.inner.requests_made, time.perf_counter()
             results = await self.inner.translate(texts, target)
             return results, self.inner.requests_made - before, self.latency + time.perf_counter() - real
-
-    async def aclose(self) -> None:
-        await self.inner.aclose()
 
     async def real_io(self) -> None:
         """Wait for the HTTP exchanges under way: they take no virtual time."""
