@@ -79,10 +79,11 @@ class Booths:
     on_change: list[Callable[[], None]] = field(default_factory=list)  # the console refreshes its pages
     _lock: asyncio.Lock = field(default_factory=asyncio.Lock)
 
-    async def view(self, at: datetime | None = None, *, upto: str | None = None) -> BoothView:
+    async def view(self, at: datetime | None = None, *, upto: str | None = None,
+                   state: FloorState | None = None) -> BoothView:
         """Who speaks and who is next at `at` (now by default); `upto`: as the run of show stands once that
         cue has run, not the cues due at the same instant after it (a panel's first turn, at its session's
-        opening, is still ahead when the opening is posted)."""
+        opening, is still ahead when the opening is posted); `state`: the running list's, when the caller has it."""
         now = at or self.ctx.clock.now()
         cues = self.plan.cues
         if upto is not None and (found := next((n for n, c in enumerate(cues) if c.id == upto), None)) is not None:
@@ -92,7 +93,8 @@ class Booths:
             done = [c for c in cues if c.at.astimezone(UTC) <= moment]
             ahead = [c for c in cues if c.at.astimezone(UTC) > moment]
         agenda = state_at(done, now)
-        state = await self._floor_state()
+        if state is None:
+            state = await self._floor_state()
         return BoothView(self._current(state, agenda), self._next(state, ahead))
 
     # -- hooks: the conductor's cues and the list's changes -------------------------------------------------
@@ -105,14 +107,15 @@ class Booths:
 
     async def on_floor(self, discussion: str, state: FloorState) -> None:
         if discussion == self.current_discussion():
-            await self.refresh()
+            await self.refresh(state=state)  # the list just committed: no second read of it
 
-    async def refresh(self, at: datetime | None = None, *, upto: str | None = None) -> None:
+    async def refresh(self, at: datetime | None = None, *, upto: str | None = None,
+                      state: FloorState | None = None) -> None:
         """Tell the booths the next speaker if it changed since the last notice. Never raises: the booths'
         notice must not break the floor or a cue."""
         try:
             async with self._lock:
-                told = await self._refresh(at, upto)
+                told = await self._refresh(at, upto, state)
         except Exception:
             log.exception("could not tell the booths the next speaker")
             return
@@ -120,8 +123,8 @@ class Booths:
             for hook in self.on_change:
                 hook()
 
-    async def _refresh(self, at: datetime | None, upto: str | None) -> bool:
-        view = await self.view(at, upto=upto)
+    async def _refresh(self, at: datetime | None, upto: str | None, state: FloorState | None) -> bool:
+        view = await self.view(at, upto=upto, state=state)
         upcoming = view.next
         if upcoming is None:
             return False
