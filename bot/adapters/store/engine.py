@@ -107,6 +107,25 @@ def _configure_sqlite(engine: AsyncEngine) -> None:
             raise ValueError(f"unknown SQLite BEGIN mode {mode!r}")
         connection.exec_driver_sql(f"BEGIN {mode}")
 
+    @event.listens_for(sync_engine, "invalidate")
+    def _on_invalidate(dbapi_connection: Any, _record: Any, _error: BaseException | None) -> None:
+        _end_transaction_before_close(dbapi_connection)
+
+
+def _end_transaction_before_close(dbapi_connection: Any) -> None:
+    """Roll back a connection SQLAlchemy is about to throw away (a task cancelled mid-statement: shutdown).
+
+    Closing alone is not enough on SQLite: the cancelled statement's cursor stays referenced from the
+    cancelled task's traceback, and `sqlite3_close_v2` with a statement not finalized leaves a zombie
+    connection that keeps its transaction, and so the write lock, until the garbage collector frees the
+    cursor. Every other writer then waits out the busy timeout (the lease's release at shutdown did). The
+    rollback is queued on the connection's own thread ahead of the close, so it runs even if this wait is
+    cancelled too."""
+    try:
+        dbapi_connection.rollback()
+    except Exception:  # noqa: BLE001 - outside an async context (garbage collection): nothing more to do
+        return
+
 
 def _ensure_wal(cursor: Any) -> None:
     """WAL is a property of the file, kept once set. Switching needs the file to itself, and SQLite does

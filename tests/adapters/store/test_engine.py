@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import sqlite3
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
@@ -75,5 +76,37 @@ async def test_aware_datetimes_round_trip_as_utc_and_naive_ones_are_refused(db_u
                         updated_at=datetime(2022, 3, 7, 12, 0),  # noqa: DTZ001 - the point of the test
                     )
                 )
+    finally:
+        await engine.dispose()
+
+
+
+async def test_a_connection_thrown_away_mid_transaction_leaves_the_write_lock_free(tmp_path: Path) -> None:
+    """Shutdown cancels tasks wherever they are, and SQLAlchemy throws away (invalidates) a connection whose
+    statement was cancelled. If that statement is not finished (its cursor outlives the close, as in a
+    cancelled task's traceback), SQLite keeps the closed connection as a zombie that holds its transaction
+    and the write lock; the lease's release at shutdown then waited out the 30 s busy timeout. A connection
+    thrown away is rolled back first, so the lock is free at once."""
+    path = tmp_path / "x.sqlite"
+    engine = create_engine(f"sqlite:///{path}")
+    await upgrade_to_head(engine)
+    try:
+        connection = await engine.connect()
+        await connection.begin()  # BEGIN IMMEDIATE: the write lock
+        for key in ("a", "b", "c"):
+            await connection.execute(insert(key_values).values(
+                namespace="n", key=key, value=1, updated_at=datetime(2022, 3, 7, 9, 0, tzinfo=UTC)))
+        unfinished = await connection.stream(select(key_values.c.key))
+        assert len(await unfinished.fetchmany(1)) == 1  # the statement has rows left: not finalized
+        await connection.invalidate()
+        probe = sqlite3.connect(path, timeout=0.2, isolation_level=None)
+        try:
+            probe.execute("BEGIN IMMEDIATE")  # "database is locked" while the zombie holds the transaction
+            probe.execute("ROLLBACK")
+            # The rolled-back rows are gone: the transaction ended rather than being committed by the close.
+            assert probe.execute("SELECT count(*) FROM key_values").fetchone() == (0,)
+        finally:
+            probe.close()
+        del unfinished
     finally:
         await engine.dispose()
