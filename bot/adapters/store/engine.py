@@ -123,7 +123,7 @@ def _end_transaction_before_close(dbapi_connection: Any) -> None:
     cancelled too."""
     try:
         dbapi_connection.rollback()
-    except Exception:  # noqa: BLE001 - outside an async context (garbage collection): nothing more to do
+    except Exception:  # outside an async context (garbage collection) or already gone: nothing more to do
         return
 
 
