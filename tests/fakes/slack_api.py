@@ -168,7 +168,7 @@ class FakeSlack:
         if (frozen := self._frozen) is not None:
             self.frozen_waiting[method] = self.frozen_waiting.get(method, 0) + 1
             try:
-                await frozen.wait()
+                await _until_thawed_or_gone(frozen, request)
             finally:
                 self.frozen_waiting[method] -= 1
             return web.json_response({"ok": False, "error": "service_unavailable"}, status=503)
@@ -455,6 +455,19 @@ def _blocks_of(args: dict[str, Any], *, limit: int = 50) -> list[dict[str, Any]]
                 if "initial_option" in element and element["initial_option"] not in options:
                     return None
     return blocks
+
+
+async def _until_thawed_or_gone(frozen: asyncio.Event, request: web.Request) -> None:
+    """Hold a request until `thaw`, or until its client gives up (its own timeout, or a killed process):
+    such a request waits for nobody, so `frozen_waiting` must stop counting it (aiohttp does not cancel a
+    handler whose client left). Polled: aiohttp offers no disconnect signal to await."""
+    while request.transport is not None and not request.transport.is_closing():
+        try:
+            async with asyncio.timeout(0.05):
+                await frozen.wait()
+            return
+        except TimeoutError:
+            continue
 
 
 class FakeSlackServer:
