@@ -18,6 +18,10 @@ app = typer.Typer(
     context_settings={"max_content_width": 120},
 )
 
+# The argument and the option most commands share, said once.
+ScheduleFile = Annotated[Path, typer.Argument(help="the schedule file")]
+DatabaseUrl = Annotated[str | None, typer.Option("--database", help="SQLAlchemy URL (default FLOORBOT_DATABASE_URL)")]
+
 
 def main() -> None:
     app()
@@ -74,7 +78,7 @@ def validate(files: Annotated[list[Path], typer.Argument(help="schedule files to
 
 @app.command("plan")
 def plan_command(
-    file: Annotated[Path, typer.Argument(help="the schedule file")],
+    file: ScheduleFile,
     tz: Annotated[
         str | None, typer.Option("--tz", callback=_zone_option, help="also show times in this zone")
     ] = None,
@@ -87,7 +91,7 @@ def plan_command(
 
 
 @app.command("check")
-def check_command(file: Annotated[Path, typer.Argument(help="the schedule file")]) -> None:
+def check_command(file: ScheduleFile) -> None:
     """Pre-flight: the schedule, Slack (token, scopes, channels), Zoom, translation quota, the database."""
     from bot.cli.check import check_command as run_check
     from bot.config.settings import load_settings
@@ -101,7 +105,7 @@ def check_command(file: Annotated[Path, typer.Argument(help="the schedule file")
 
 @app.command("rehearse")
 def rehearse_command(
-    file: Annotated[Path, typer.Argument(help="the schedule file")],
+    file: ScheduleFile,
     instant: Annotated[bool, typer.Option("--instant", help="jump from cue to cue; finishes in seconds")] = False,
     speed: Annotated[
         float | None, typer.Option("--speed", min=0.01, help="run X times faster than real time, console open")
@@ -130,7 +134,7 @@ def rehearse_command(
 
 @app.command()
 def provision(
-    file: Annotated[Path, typer.Argument(help="the schedule file")],
+    file: ScheduleFile,
     dry_run: Annotated[
         bool, typer.Option("--dry-run", help="show what would change; create or update nothing")
     ] = False,
@@ -144,13 +148,11 @@ def provision(
 
 @app.command("registrants")
 def registrants_command(
-    file: Annotated[Path, typer.Argument(help="the schedule file")],
+    file: ScheduleFile,
     csv_path: Annotated[
         Path | None, typer.Option("--csv", help="Zoom's registrants export, instead of asking Zoom's API")
     ] = None,
-    database: Annotated[
-        str | None, typer.Option("--database", help="SQLAlchemy URL (default FLOORBOT_DATABASE_URL)")
-    ] = None,
+    database: DatabaseUrl = None,
 ) -> None:
     """Import the registrants (name, e-mail, stakeholder group, language) into the people directory."""
     from bot.cli.registrants import run_registrants
@@ -164,7 +166,7 @@ def registrants_command(
 
 @app.command("invite")
 def invite_command(
-    file: Annotated[Path, typer.Argument(help="the schedule file")],
+    file: ScheduleFile,
     person: Annotated[
         list[str] | None, typer.Option("--person", help="a person id (or an interpreter's e-mail); repeatable")
     ] = None,
@@ -183,9 +185,7 @@ def invite_command(
     revoke: Annotated[
         str | None, typer.Option("--revoke", help="withdraw every link and session of this person")
     ] = None,
-    database: Annotated[
-        str | None, typer.Option("--database", help="SQLAlchemy URL (default FLOORBOT_DATABASE_URL)")
-    ] = None,
+    database: DatabaseUrl = None,
 ) -> None:
     """Signed sign-in links for the web console, one per person (or revoke a person's links)."""
     from bot.cli.invite import run_invite
@@ -213,7 +213,7 @@ def _iso_option(value: str | None) -> str | None:
 
 @app.command()
 def serve(
-    file: Annotated[Path, typer.Argument(help="the schedule file")],
+    file: ScheduleFile,
     start_now: Annotated[bool, typer.Option("--start-now", help="shift the agenda so it starts now")] = False,
     start_at: Annotated[
         str | None, typer.Option("--start-at", callback=_iso_option, help="shift the agenda to start at this time")
@@ -233,11 +233,9 @@ def serve(
 
 @app.command()
 def inputs(
-    file: Annotated[Path, typer.Argument(help="the schedule file")],
+    file: ScheduleFile,
     out: Annotated[Path | None, typer.Option("--out", help="write inputs.csv and the files here")] = None,
-    database: Annotated[
-        str | None, typer.Option("--database", help="SQLAlchemy URL (default FLOORBOT_DATABASE_URL)")
-    ] = None,
+    database: DatabaseUrl = None,
 ) -> None:
     """The written inputs received: listed, or exported with their files."""
     from bot.cli.inputs import run_inputs
@@ -254,9 +252,7 @@ def report(
         Path | None, typer.Option("--schedule", help="the schedule file (default: the one the store last served)")
     ] = None,
     lang: Annotated[str, typer.Option("--lang", help="language of the report: en, fr or es")] = "en",
-    database: Annotated[
-        str | None, typer.Option("--database", help="SQLAlchemy URL (default FLOORBOT_DATABASE_URL)")
-    ] = None,
+    database: DatabaseUrl = None,
 ) -> None:
     """Interventions and statistics of what has run."""
     from bot.cli.report import run_report
@@ -271,7 +267,7 @@ def report(
 
 @app.command("translate")
 def translate_command(
-    file: Annotated[Path, typer.Argument(help="the schedule file")],
+    file: ScheduleFile,
     out: Annotated[
         Path | None, typer.Option("--out", help="where to write the reviewed copy (default FILE.translated.yaml)")
     ] = None,
@@ -294,7 +290,7 @@ def schema() -> None:
 
 @app.command()
 def ics(
-    file: Annotated[Path, typer.Argument(help="the schedule file")],
+    file: ScheduleFile,
     out: Annotated[Path | None, typer.Option("--out", help="write to this file instead of stdout")] = None,
     lang: Annotated[str, typer.Option("--lang", help="language of titles and descriptions: en, fr or es")] = "en",
 ) -> None:
@@ -312,8 +308,7 @@ app.add_typer(db, name="db")
 
 @db.command("upgrade")
 def db_upgrade(
-    database: Annotated[str | None, typer.Option("--database", help="SQLAlchemy URL (default FLOORBOT_DATABASE_URL)")]
-    = None,
+    database: DatabaseUrl = None,
 ) -> None:
     """Create the schema or bring it to this version's (what `serve` also does at start)."""
     from bot.cli.db import upgrade
@@ -323,8 +318,7 @@ def db_upgrade(
 
 @db.command("current")
 def db_current(
-    database: Annotated[str | None, typer.Option("--database", help="SQLAlchemy URL (default FLOORBOT_DATABASE_URL)")]
-    = None,
+    database: DatabaseUrl = None,
 ) -> None:
     """The schema's revision and this version's; exit 1 if they differ or there is no database. Creates nothing."""
     from bot.cli.db import current

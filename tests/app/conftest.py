@@ -16,12 +16,25 @@ from bot.app.ports.chat import InboundEvent, InboundKind, MessageRef
 from bot.app.runtime import EventRuntime
 from bot.app.timers import SimulatedTimers
 from bot.config.loader import load_schedule
+from bot.config.model import Schedule
 from bot.domain.grammar import Command, parse, parse_floor
 from bot.rehearsal.recording import RecordingChat
 from bot.wiring import build_runtime, open_store
 from tests.conftest import ROOT
 
 ZONE = ZoneInfo("Europe/Zurich")
+
+
+def reference_schedule() -> Schedule:
+    loaded = load_schedule(ROOT / "schedules" / "ungp-tech-2022.yaml").schedule
+    assert loaded is not None
+    return loaded
+
+
+@pytest.fixture(scope="module")
+def schedule() -> Schedule:
+    """The reference event (a module may override it with a variant)."""
+    return reference_schedule()
 
 
 def edge_command(kind: InboundKind, text: str) -> Command | None:
@@ -56,9 +69,7 @@ class Rig:
 
 @pytest.fixture
 async def rig(tmp_path: Path) -> AsyncIterator[Rig]:
-    result = load_schedule(ROOT / "schedules" / "ungp-tech-2022.yaml")
-    assert result.schedule is not None
-    schedule = result.schedule
+    schedule = reference_schedule()
     store = await open_store(f"sqlite:///{tmp_path / 'store.sqlite'}")
     clock = SimulatedClock(datetime(2022, 3, 7, 10, 50, tzinfo=ZONE))
     chat = RecordingChat()

@@ -13,20 +13,11 @@ from bot.app.booth_signals import Sent
 from bot.app.clock import SimulatedClock
 from bot.app.ports.chat import InboundEvent, InboundKind
 from bot.app.timers import SimulatedTimers
-from bot.config.loader import load_schedule
 from bot.config.model import Schedule
 from bot.domain.grammar import Command, Verb, parse_floor
 from bot.rehearsal.recording import RecordingChat
 from bot.wiring import Store, build_runtime, open_store
 from tests.app.conftest import ZONE, edge_command
-from tests.conftest import ROOT
-
-
-@pytest.fixture(scope="module")
-def schedule() -> Schedule:
-    loaded = load_schedule(ROOT / "schedules" / "ungp-tech-2022.yaml")
-    assert loaded.schedule is not None
-    return loaded.schedule
 
 
 @pytest.fixture

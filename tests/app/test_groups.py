@@ -7,20 +7,11 @@ import pytest
 
 from bot.app.groups import group_named
 from bot.app.ports.chat import Button
-from bot.config.loader import load_schedule
 from bot.config.model import Schedule
 from bot.domain.floor.explain import GroupName, Message
 from bot.domain.grammar import Command, Verb, parse_floor
 from bot.i18n.messages import group_name, render
 from bot.rehearsal.recording import RecordingChat
-from tests.conftest import ROOT
-
-
-@pytest.fixture(scope="module")
-def schedule() -> Schedule:
-    loaded = load_schedule(ROOT / "schedules" / "ungp-tech-2022.yaml").schedule
-    assert loaded is not None
-    return loaded
 
 
 @pytest.mark.parametrize(("said", "group"), [

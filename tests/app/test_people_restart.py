@@ -7,16 +7,13 @@ from datetime import UTC, datetime
 
 from bot.app.people import NAMESPACE, People
 from bot.app.ports.chat import InboundEvent, InboundKind
-from bot.config.loader import load_schedule
+from bot.config.model import Schedule
 from bot.testing.memory import MemoryKeyValues
-from tests.conftest import ROOT
 
 T0 = datetime(2022, 3, 7, 10, 0, tzinfo=UTC)
 
 
-async def test_a_web_guest_is_reachable_and_keeps_their_languages_after_a_restart() -> None:
-    schedule = load_schedule(ROOT / "schedules" / "ungp-tech-2022.yaml").schedule
-    assert schedule is not None
+async def test_a_web_guest_is_reachable_and_keeps_their_languages_after_a_restart(schedule: Schedule) -> None:
     kv = MemoryKeyValues()
     before = People(schedule, kv)
     guest = InboundEvent("web", "e1", InboundKind.MESSAGE, "web:guest-7", T0, "bonjour", display_name="Camille",
@@ -35,9 +32,7 @@ async def test_a_web_guest_is_reachable_and_keeps_their_languages_after_a_restar
     assert fresh._languages[who.person] == "fr", "the language last seen, apart from the one chosen"
 
 
-async def test_a_group_said_in_chat_is_kept_for_the_next_requests_and_after_a_restart() -> None:
-    schedule = load_schedule(ROOT / "schedules" / "ungp-tech-2022.yaml").schedule
-    assert schedule is not None
+async def test_a_group_said_in_chat_is_kept_for_the_next_requests_and_after_a_restart(schedule: Schedule) -> None:
     kv = MemoryKeyValues()
     before = People(schedule, kv)
     hand = InboundEvent("slack", "e1", InboundKind.MESSAGE, "UJULES", T0, "main", display_name="Jules")
@@ -51,9 +46,7 @@ async def test_a_group_said_in_chat_is_kept_for_the_next_requests_and_after_a_re
     assert (await after.sighting(hand, T0)).group == "civil-society"
 
 
-async def test_someone_with_no_group_is_asked_once_even_across_a_restart() -> None:
-    schedule = load_schedule(ROOT / "schedules" / "ungp-tech-2022.yaml").schedule
-    assert schedule is not None
+async def test_someone_with_no_group_is_asked_once_even_across_a_restart(schedule: Schedule) -> None:
     kv = MemoryKeyValues()
     people = People(schedule, kv)
     hand = InboundEvent("slack", "e1", InboundKind.MESSAGE, "UEVE", T0, "hand", display_name="Eve")
@@ -67,9 +60,7 @@ async def test_someone_with_no_group_is_asked_once_even_across_a_restart() -> No
     assert await again.group_of(eve.person) == "not-stated"
 
 
-async def test_nobody_who_gave_a_group_or_is_in_the_programme_is_asked() -> None:
-    schedule = load_schedule(ROOT / "schedules" / "ungp-tech-2022.yaml").schedule
-    assert schedule is not None
+async def test_nobody_who_gave_a_group_or_is_in_the_programme_is_asked(schedule: Schedule) -> None:
     kv = MemoryKeyValues()
     people = People(schedule, kv)
     said = InboundEvent("web", "w1", InboundKind.MESSAGE, "web:guest:kim", T0, "hand", display_name="Kim",

@@ -1,23 +1,14 @@
 """Webinars: Zoom's webinar.* webhooks move presence and reach the floor as meeting.* ones do (signed as Zoom
-signs them, through the real endpoint), and the report's attendance reads past webinar participants."""
+signs them, through the real endpoint). The report's attendance from past webinar participants is tested in
+test_report_attendance.py."""
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
-from datetime import UTC, datetime
 
-from bot.adapters.zoom.client import ZoomClient
-from bot.adapters.zoom.errors import ZoomNotFound
-from bot.adapters.zoom.provision import NS_MEETING
 from bot.adapters.zoom.webhooks import meeting_event
-from bot.cli.report import zoom_attendance
-from bot.config.loader import load_schedule
 from bot.domain.grammar import Verb
-from bot.testing.memory import MemoryKeyValues
 from tests.adapters.zoom.test_webhooks import Harness, chat, harness, joined  # noqa: F401 - the fixture
-from tests.conftest import ROOT
-from tests.fakes.zoom_api import FakeZoom
 
 
 def test_webinar_event_names_map_to_meeting_ones() -> None:
@@ -62,27 +53,3 @@ async def test_an_unsigned_webinar_event_is_refused(harness: Harness) -> None:  
     response = await harness.send(joined(event="webinar.participant_joined"), signed=False)
     assert response.status_code == 401 and harness.presence.present() == frozenset()
 
-
-async def test_report_attendance_of_a_webinar_reads_past_webinar_participants(
-    fake_zoom: FakeZoom, make_client: Callable[..., ZoomClient]
-) -> None:
-    schedule = load_schedule(ROOT / "schedules" / "ungp-tech-2022.yaml").schedule
-    assert schedule is not None
-    store = MemoryKeyValues()
-    now = datetime(2022, 3, 7, tzinfo=UTC)
-    await store.set(NS_MEETING, "ungp-tech-2022/session-1",
-                    {"id": "911", "uuid": "w//uuid==", "kind": "webinar", "items": ["opening", "session-1"]}, now)
-    fake_zoom.add_webinar_participants("w//uuid==", [
-        {"id": "z1", "name": "Ana", "user_email": "ana@example.org", "join_time": "2022-03-07T09:00:00Z",
-         "leave_time": "2022-03-07T09:45:00Z"},
-    ])
-    lines = await zoom_attendance(schedule, store, make_client())
-    assert [(a.person, a.minutes) for a in lines] == [("email:ana@example.org", 45)]
-    assert fake_zoom.api_requests("GET", "^/v2/past_webinars/") and not fake_zoom.api_requests("GET", "past_meetings")
-    fake_zoom.webinar_participants.clear()
-    try:
-        await zoom_attendance(schedule, store, make_client())
-    except ZoomNotFound as error:
-        assert error.code == 3001 and "Webinar does not exist" in str(error)
-    else:
-        raise AssertionError("a missing webinar is Zoom's 404")
